@@ -1,0 +1,41 @@
+# 政务公开问答 — `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+
+.PHONY: help install system-deps serve ask index test lint bench
+
+help:            ## list the targets
+	@grep -E '^[a-z-]+:.*##' Makefile | sed 's/:.*##/\t/'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed  ## create .venv and install the pinned dependencies
+
+system-deps:     ## Debian packages for browser tests: chromium and CJK fonts
+	@command -v chromium >/dev/null && fc-list | grep -qi 'Noto Sans CJK' || \
+	  { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+serve: install   ## build the index and serve the web chat, kiosk, API and admin on the shipped plans
+	$(PY) -m bot serve
+
+ask: install     ## interactive question prompt in the terminal
+	$(PY) -m bot ask
+
+index: install   ## (re)build the index from knowledge/
+	$(PY) -m indexer build
+
+lint: install    ## ruff
+	$(PY) -m ruff check .
+
+test: install system-deps  ## lint and run every test (unit, web, browser, staff bot)
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+bench: install   ## speed and memory benchmark (shipped corpus and 200 000 entries)
+	$(PY) -m bot bench

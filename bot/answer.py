@@ -1,0 +1,108 @@
+"""What the engine hands every adapter: an `Answer` with its intent, reply, ranked results and suggestions.
+
+Adapters (CLI, web API, widget, kiosk, staff bot) render these and never reach into the index.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from indexer.model import Entry
+
+
+class Intent(StrEnum):
+    """What the question asks for."""
+
+    WHO = "who"  # 责任单位
+    WHEN = "when"  # 完成时限 / time requirement
+    WHAT = "what"  # what must be done or disclosed, or a fact inside a clause
+    LIST = "list"  # all tasks of a department, or everything due before a date
+    NONE = "none"  # nothing to ask (greeting, empty) or declined
+
+
+@dataclass
+class Result:
+    """One ranked entry with its score (higher is better)."""
+
+    entry: Entry
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.entry.to_dict()
+        d["score"] = round(float(self.score), 4)
+        return d
+
+
+@dataclass
+class Context:
+    """What a follow-up question may reuse ("那完成时限呢？"): the previous topic, region and entries.
+
+    Adapters keep one per conversation (web session, Telegram chat) and pass it back in.
+    """
+
+    question: str = ""
+    intent: str = "none"
+    region: str | None = None
+    year: int | None = None
+    department: str | None = None
+    entry_ids: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "intent": self.intent,
+            "region": self.region,
+            "year": self.year,
+            "department": self.department,
+            "entry_ids": list(self.entry_ids),
+            "terms": list(self.terms),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Context | None:
+        if not data:
+            return None
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
+
+
+@dataclass
+class Answer:
+    """The engine's reply to one question.
+
+    `units` and `deadline` are the direct answer (shown prominently by the widget and kiosk);
+    `reply` is the full text for a person; `results` are ranked best first; `suggestions` are
+    related questions to offer as chips or buttons.
+    """
+
+    question: str
+    intent: Intent
+    answered: bool
+    reply: str
+    results: list[Result] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    units: list[str] = field(default_factory=list)
+    deadline: str | None = None
+    citation: str | None = None
+    lang: str = "zh"
+    region: str | None = None
+    context: Context = field(default_factory=Context)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `ask --json` / `POST /api/ask` object."""
+        return {
+            "question": self.question,
+            "intent": str(self.intent),
+            "answered": self.answered,
+            "reply": self.reply,
+            "results": [r.to_dict() for r in self.results],
+            "suggestions": list(self.suggestions),
+            "units": list(self.units),
+            "deadline": self.deadline,
+            "citation": self.citation,
+            "lang": self.lang,
+            "region": self.region,
+            "context": self.context.to_dict(),
+        }

@@ -1,0 +1,188 @@
+"""Settings: declared once as data, read from config.toml, overridden by the environment.
+
+Precedence (Starlette's): environment `ZWGK_<TABLE>__<KEY>` over the file over the default.
+The file comes from `--config`, else `ZWGK_CONFIG`, else `config.toml` in the project root.
+Read once at the edge (CLI, create_app, build_application) and passed down; nothing else reads os.environ.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One declared setting: `table.key`, its default (whose type drives validation) and its help."""
+
+    table: str
+    key: str
+    default: Any
+    help: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.table}.{self.key}"
+
+    @property
+    def env_name(self) -> str:
+        return f"ZWGK_{self.table.upper()}__{self.key.upper()}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("knowledge", "plans_dir", "knowledge/plans", "Folder of plan documents (txt, md, html, docx, pdf)."),
+    Setting("knowledge", "data_dir", "knowledge/data", "Folder of curated data: departments, synonyms, glossary, featured questions."),
+    Setting("knowledge", "index_path", "var/index.pickle", "Built index on disk; rebuilt only when plans or curated data change."),
+    Setting("search", "top_k", 5, "Results returned for who / when / what questions."),
+    Setting("search", "list_limit", 50, "Most entries returned for a list question."),
+    Setting("search", "min_score", 0.35, "Least relative match (0-1) of question terms an answer must cover before the bot answers rather than declines."),
+    Setting("search", "default_region", "", "Region this deployment serves (e.g. 槐荫区); questions naming no region prefer it. Empty: none."),
+    Setting("search", "hotline", "12345政务服务便民热线", "Where the bot sends people when the plans are silent."),
+    Setting("web", "host", "127.0.0.1", "Address `bot serve` listens on."),
+    Setting("web", "port", 8000, "Port `bot serve` listens on."),
+    Setting("web", "threads", 8, "Worker threads of the WSGI server (waitress)."),
+    Setting("web", "public_url", "", "URL the widget script is served from, when behind a proxy. Empty: derived from each request."),
+    Setting("web", "database", "var/zwgk.sqlite3", "SQLite file for the question log, feedback and staff-bot subscriptions."),
+    Setting("web", "admin_token", "", "Token for /admin (also ZWGK_WEB__ADMIN_TOKEN). Empty: admin disabled."),
+    Setting("web", "rate_limit", 60, "Questions per minute allowed from one client (0: unlimited)."),
+    Setting("web", "max_question_chars", 500, "Longest question accepted by the API."),
+    Setting("web", "cors_origins", "*", "Origins allowed to call the API from another site (comma-separated, * for any)."),
+    Setting("web", "site_name", "政务公开问答", "Name shown in the widget and kiosk headers."),
+    Setting("web", "office_phone", "12345", "Phone number the kiosk shows for help in person."),
+    Setting("web", "kiosk_idle_seconds", 90, "Kiosk returns home and forgets the visitor after this many idle seconds."),
+    Setting("telegram", "token", "", "Bot token from BotFather; prefer the TELEGRAM_BOT_TOKEN environment variable."),
+    Setting("telegram", "api_base", "https://api.telegram.org/bot", "Bot API base URL (TELEGRAM_API_BASE); point at a local Bot API server or a test server."),
+    Setting("telegram", "proxy", "", "Proxy URL for reaching Telegram (e.g. http://proxy.local:3128). Empty: direct."),
+    Setting("telegram", "webhook_url", "", "Public HTTPS URL for webhook mode. Empty: long polling."),
+    Setting("telegram", "webhook_listen", "127.0.0.1", "Address the webhook listener binds to."),
+    Setting("telegram", "webhook_port", 8443, "Port the webhook listener binds to."),
+    Setting("telegram", "allowed_ids", "", "Comma-separated Telegram user or chat ids allowed to use the bot. Empty: everyone."),
+    Setting("telegram", "remind_days_before", 7, "Days before a dated deadline that subscribers are reminded."),
+    Setting("telegram", "reminder_time", "09:00", "Time of day (HH:MM) reminders are sent."),
+    Setting("telegram", "digest_weekday", 1, "Weekday of the weekly digest (1 = Monday … 7 = Sunday)."),
+    Setting("telegram", "timezone", "Asia/Shanghai", "Timezone for reminder and digest times."),
+    Setting("telegram", "page_size", 8, "Tasks per page in /dept and /due lists."),
+)
+
+# Environment variables named by the issues themselves, honoured beside the ZWGK_ names.
+ALIASES: dict[str, str] = {
+    "TELEGRAM_BOT_TOKEN": "telegram.token",
+    "TELEGRAM_API_BASE": "telegram.api_base",
+    "TELEGRAM_PROXY": "telegram.proxy",
+}
+
+SECRET_SETTINGS = {"telegram.token", "web.admin_token"}
+
+
+class ConfigError(ValueError):
+    """A config file or variable that cannot be used; the message names the key and the value."""
+
+
+class Secret(str):
+    """A string whose repr is masked, so tokens stay out of logs and tracebacks."""
+
+    def __repr__(self) -> str:
+        return "Secret('**********')" if self else "Secret('')"
+
+
+def _cast(setting: Setting, value: Any, source: str) -> Any:
+    want = type(setting.default)
+    try:
+        if want is bool:
+            if isinstance(value, str):
+                if value.lower() in {"1", "true", "yes", "on"}:
+                    return True
+                if value.lower() in {"0", "false", "no", "off", ""}:
+                    return False
+                raise ValueError(value)
+            return bool(value)
+        if want is int:
+            if isinstance(value, bool):
+                raise ValueError(value)
+            return int(value)
+        if want is float:
+            return float(value)
+        if isinstance(value, list):
+            return ",".join(str(v) for v in value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"setting {setting.name} from {source}: {value!r} is not a valid {want.__name__}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Effective settings: `values["table.key"]`, and where each came from (default, file or env)."""
+
+    values: Mapping[str, Any]
+    sources: Mapping[str, str] = field(default_factory=dict)
+    root: Path = PROJECT_ROOT
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.values.get(name, default)
+
+    def path(self, name: str) -> Path:
+        """A path setting resolved against the project root (absolute paths stay as they are)."""
+        p = Path(str(self.values[name])).expanduser()
+        return p if p.is_absolute() else self.root / p
+
+    def replace(self, **overrides: Any) -> Settings:
+        """A copy with `table__key=value` overrides, for tests and the CLI."""
+        values = dict(self.values)
+        sources = dict(self.sources)
+        by_name = {s.name: s for s in SETTINGS}
+        for k, v in overrides.items():
+            name = k.replace("__", ".")
+            if name not in by_name:
+                raise ConfigError(f"unknown setting {name}")
+            values[name] = _cast(by_name[name], v, "override")
+            sources[name] = "override"
+        return Settings(values, sources, self.root)
+
+
+def load_settings(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Defaults, then the TOML file, then the environment; unknown keys and bad values raise ConfigError."""
+    environ = os.environ if environ is None else environ
+    if path is None:
+        path = environ.get("ZWGK_CONFIG") or (PROJECT_ROOT / "config.toml")
+    path = Path(path)
+    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+    sources: dict[str, str] = {s.name: "default" for s in SETTINGS}
+    by_name = {s.name: s for s in SETTINGS}
+    root = PROJECT_ROOT
+    if path.exists():
+        root = path.resolve().parent
+        try:
+            with path.open("rb") as f:
+                data = tomllib.load(f)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+        for table, items in data.items():
+            if not isinstance(items, dict):
+                raise ConfigError(f"{path}: top-level key {table!r} must be a [table]")
+            for key, value in items.items():
+                name = f"{table}.{key}"
+                if name not in by_name:
+                    raise ConfigError(f"{path}: unknown setting {name}")
+                values[name] = _cast(by_name[name], value, str(path))
+                sources[name] = "file"
+    elif "ZWGK_CONFIG" in environ or path != PROJECT_ROOT / "config.toml":
+        raise ConfigError(f"config file {path} does not exist")
+    for s in SETTINGS:
+        if s.env_name in environ:
+            values[s.name] = _cast(s, environ[s.env_name], s.env_name)
+            sources[s.name] = "env"
+    for env_name, name in ALIASES.items():
+        if environ.get(env_name):
+            values[name] = _cast(by_name[name], environ[env_name], env_name)
+            sources[name] = "env"
+    for name in SECRET_SETTINGS:
+        values[name] = Secret(values[name])
+    return Settings(values, sources, root)

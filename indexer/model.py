@@ -1,0 +1,72 @@
+"""The contract between indexer/ and bot/: a parsed plan and its clause-level entries.
+
+Field names are the JSON names of the command-line contract, so `dataclasses.asdict` is the serialiser.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Entry:
+    """One citable unit of a plan: a numbered body clause or one row of a task table.
+
+    `text` is verbatim (whitespace aside) because it is quoted back to citizens as the citation.
+    `responsible` holds unit names as written; `roles` keeps the raw responsibility wording
+    (牵头 / 配合 / sub-labels such as ``区总体预案:区应急局``) so an answer can show it.
+    """
+
+    id: str
+    kind: str  # "clause" | "task"
+    number: str  # "三.(二).4" for a clause, "23" for a table row
+    section: str  # the headings above, joined with " > "
+    text: str
+    responsible: list[str] = field(default_factory=list)
+    deadline: str | None = None
+    due: str | None = None  # ISO date read from `deadline`, when one can be read
+    heading: str = ""  # the clause's own short title (text before the first 。), if any
+    roles: str | None = None  # responsibility text as written, e.g. "区市场监管局牵头、有关部门配合"
+    linked: list[str] = field(default_factory=list)  # ids of entries restating the same task
+    doc: str = ""  # document id (file stem)
+    region: str | None = None
+    year: int | None = None
+    title: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Document:
+    """A parsed plan: metadata read from the text (never from the file name) and its entries."""
+
+    file: str
+    doc_id: str
+    title: str | None = None
+    region: str | None = None
+    year: int | None = None
+    doc_number: str | None = None
+    issuer: str | None = None
+    date: str | None = None
+    entries: list[Entry] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The `python -m indexer parse --json` object for this file."""
+        return {
+            "file": self.file,
+            "title": self.title,
+            "region": self.region,
+            "year": self.year,
+            "doc_number": self.doc_number,
+            "issuer": self.issuer,
+            "date": self.date,
+            "entries": [
+                {k: v for k, v in e.to_dict().items()}
+                for e in self.entries
+            ],
+        }
+
+
+class DocumentError(Exception):
+    """A file that cannot be turned into a plan; the message is the one-line reason shown to users."""

@@ -1,0 +1,4 @@
+"""`python -m indexer` — see indexer/cli.py."""
+from indexer.cli import main
+
+main()

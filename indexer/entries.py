@@ -1,0 +1,215 @@
+"""Plan text -> `Document` with clause-level `Entry`s: metadata, body clauses, task-table rows, and links.
+
+Data flow: read.read_document -> normalize.clean_lines -> (outline.parse_outline + tables.TableParser)
+-> here -> list[Entry] for the bot's index. Ids are `<file stem>#<clause path>` (e.g. `…#一.(五)`) or
+`<file stem>#表.<序号>` for table rows, so they survive a rebuild.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from indexer import fields
+from indexer.model import Document, Entry
+from indexer.normalize import clean_lines
+from indexer.outline import Clause, parse_outline
+from indexer.tables import TableParser, TaskRow
+
+_BODY_END = re.compile(r"^\s*(?:附件|附表|抄送|主送)")
+_SIGNATURE = re.compile(
+    r"^\s*(?:[\u4e00-\u9fff]{2,30}(?:人民政府办公室|人民政府办公厅|人民政府|办公室))?\s*"
+    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:印发|发布)?\s*$"
+)
+_OFFICE_ONLY = re.compile(r"^\s*[\u4e00-\u9fff]{2,30}(?:人民政府办公室|人民政府办公厅|人民政府)\s*(?:文件)?\s*$")
+_PUBLISH_NOTE = re.compile(r"^\s*[（(]此件(?:公开发布|主动公开|不公开)[）)]\s*$")
+
+_DISPLAY = {"cn": "{}、", "pcn": "（{}）", "num": "{}.", "pnum": "（{}）", "circ": "{}", "art": "第{}条"}
+
+
+def _display(node: Clause) -> str:
+    raw = node.label.strip("()")
+    return _DISPLAY.get(node.style, "{}").format(raw)
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"[\s\u3000]+", "", s)
+
+
+def _find_title(lines: list[str]) -> int | None:
+    for i, line in enumerate(lines[:80]):
+        if fields.is_plan_title(line):
+            return i
+    return None
+
+
+def _body_range(lines: list[str], title_index: int | None) -> tuple[int, int]:
+    start = (title_index + 1) if title_index is not None else 0
+    if title_index is None:
+        # No recognisable title: the body starts after the letterhead/notice, at the first numbered clause.
+        from indexer.outline import match_marker
+
+        for i, line in enumerate(lines):
+            if match_marker(line):
+                start = i
+                break
+    end = len(lines)
+    for i in range(start, len(lines)):
+        if _BODY_END.match(lines[i]) or "\t" in lines[i]:
+            end = i
+            break
+    return start, end
+
+
+def _is_noise(line: str) -> bool:
+    return bool(_SIGNATURE.match(line) or _OFFICE_ONLY.match(line) or _PUBLISH_NOTE.match(line))
+
+
+class _Builder:
+    """Accumulates entries for one document, keeping ids unique and stable."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.seen: set[str] = set()
+
+    def add(self, kind: str, number: str, section: str, text: str, **extra: object) -> Entry:
+        base = f"{self.doc.doc_id}#{number}"
+        eid, k = base, 2
+        while eid in self.seen:
+            eid, k = f"{base}-{k}", k + 1
+        self.seen.add(eid)
+        entry = Entry(
+            id=eid, kind=kind, number=number, section=section, text=text,
+            doc=self.doc.doc_id, region=self.doc.region, year=self.doc.year, title=self.doc.title,
+            **extra,  # type: ignore[arg-type]
+        )
+        self.doc.entries.append(entry)
+        return entry
+
+
+def _clause_entry(b: _Builder, node: Clause, number: str, section: str) -> Entry:
+    text = node.full_text
+    units, roles = fields.inline_units(text)
+    deadline = fields.deadline_in_text(text)
+    heading = node.title if node.title != text.strip() else ""
+    return b.add(
+        "clause", number, section, text,
+        responsible=units, roles=roles, deadline=deadline, due=fields.due_date(deadline, b.doc.year),
+        heading=heading,
+    )
+
+
+def _walk(b: _Builder, nodes: list[Clause], prefix: str, path: list[str]) -> None:
+    for node in nodes:
+        number = f"{prefix}.{node.label}" if prefix else node.label
+        shown = f"{_display(node)}{node.title}"
+        if not (node.children and node.is_bare_heading):
+            _clause_entry(b, node, number, " > ".join(path))
+        _walk(b, node.children, number, [*path, shown])
+        for k, para in enumerate(node.loose, 1):
+            units, roles = fields.inline_units(para)
+            deadline = fields.deadline_in_text(para)
+            b.add("clause", f"{number}.p{k}", " > ".join(path), para, responsible=units, roles=roles,
+                  deadline=deadline, due=fields.due_date(deadline, b.doc.year))
+
+
+def _bigrams(s: str) -> set[str]:
+    s = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", s)
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+def _link(rows: list[Entry], clauses: list[Entry]) -> None:
+    """Link each table row to the body clause it restates (most of its wording appears there).
+
+    Either then carries the other's units and deadline: the clause gets the table's 责任单位/完成时限,
+    a row without them (a table with no such column) gets the clause's.
+    """
+    grams = [(_bigrams(c.text), c) for c in clauses]
+    for row in rows:
+        rg = _bigrams(row.text)
+        if len(rg) < 4:
+            continue
+        best, best_cov = None, 0.0
+        for cg, clause in grams:
+            cov = len(rg & cg) / len(rg)
+            if cov > best_cov:
+                best, best_cov = clause, cov
+        if best is None or best_cov < 0.6:
+            continue
+        row.linked.append(best.id)
+        best.linked.append(row.id)
+    by_id = {e.id: e for e in rows}
+    for clause in clauses:
+        linked = [by_id[i] for i in clause.linked if i in by_id]
+        if not linked:
+            continue
+        if not clause.responsible:
+            units: list[str] = []
+            for r in linked:
+                units.extend(u for u in r.responsible if u not in units)
+            clause.responsible = units
+            roles = []
+            for r in linked:
+                if r.roles and r.roles not in roles:
+                    roles.append(r.roles)
+            clause.roles = "；".join(roles) or None
+        deadlines: list[str] = []
+        for r in linked:
+            if r.deadline and r.deadline not in deadlines:
+                deadlines.append(r.deadline)
+        if deadlines:
+            clause.deadline = "；".join(deadlines)
+            dues = [r.due for r in linked if r.due]
+            clause.due = max(dues) if dues else None
+    for row in rows:
+        if row.linked and not row.responsible:
+            clause = next((c for c in clauses if c.id == row.linked[0]), None)
+            if clause:
+                row.responsible = list(clause.responsible)
+                row.roles = row.roles or clause.roles
+                if not row.deadline:
+                    row.deadline, row.due = clause.deadline, clause.due
+
+
+def build_document(text: str, file: str, doc_id: str | None = None) -> Document:
+    """Parse a plan's text (already read and decoded) into a Document with its entries."""
+    doc_id = doc_id or Path(file).stem
+    lines = clean_lines(text)
+    title_index = _find_title(lines)
+    title = _squash(lines[title_index]) if title_index is not None else None
+    doc = Document(file=file, doc_id=doc_id, title=title)
+    doc.issuer = fields.issuer(lines, title_index)
+    doc.doc_number = fields.doc_number(lines[: title_index if title_index is not None else 15])
+    doc.date = fields.issue_date(lines, title_index)
+    doc.region = fields.region_of(title, doc.issuer)
+    doc.year = fields.year_of(title, doc.date)
+
+    start, end = _body_range(lines, title_index)
+    body = [ln for ln in lines[start:end] if not _is_noise(ln)]
+    outline = parse_outline(body)
+    b = _Builder(doc)
+    for k, para in enumerate(outline.preamble, 1):
+        if len(para) >= 20:
+            b.add("clause", f"前言{k}", "前言", para)
+    _walk(b, outline.clauses, "", [])
+    clauses = list(doc.entries)
+
+    parser = TableParser()
+    for line in lines[end:]:
+        if not parser.feed(line):
+            parser.end_table()
+    rows = _row_entries(b, parser.rows)
+    _link(rows, clauses)
+    return doc
+
+
+def _row_entries(b: _Builder, rows: list[TaskRow]) -> list[Entry]:
+    tables = {r.table for r in rows}
+    out = []
+    for r in rows:
+        prefix = "表" if len(tables) <= 1 else f"表{r.table + 1}"
+        out.append(b.add(
+            "task", f"{prefix}.{r.number}", " > ".join(r.levels), r.text,
+            responsible=list(r.units), roles=r.units_text, deadline=r.deadline,
+            due=fields.due_date(r.deadline, b.doc.year),
+        ))
+    return out

@@ -1,0 +1,261 @@
+"""Field readers: responsible units, deadlines (text and date) and document metadata.
+
+Used by indexer/tables.py and indexer/entries.py on already-normalised text (indexer/normalize.py).
+Everything is read from the document text, never from the file name.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+# ---------------------------------------------------------------- responsible units
+
+# Endings that make a string look like the name of a government unit (局, 办公室, 街道办事处, 有关部门 …).
+_UNIT_END = (
+    "局", "办", "室", "委", "会", "处", "中心", "部门", "单位", "政府", "镇街", "街道", "分局", "公司",
+    "院", "所", "站", "队", "团", "馆", "集团", "部", "署", "厅", "行", "组", "社", "支队", "大队",
+    "管委会", "小组", "（单位）", "(单位)", "办事处",
+)
+_ROLE_SUFFIX = re.compile(r"(?:牵头|配合|负责|参与|协办|主办|为主|等)+$")
+_TRAILING_GROUP = re.compile(r"等(?:区政府|市政府|县政府|区|市|县)?(?:各)?(?:有关|相关)?(?:部门|单位)(?:（单位）|\(单位\))?$")
+_SPLIT = re.compile(r"[、，,；;/]|\s+(?=[\u4e00-\u9fff])")
+_ANNOTATION = re.compile(r"[（(]\s*(?:责任单位|牵头单位|责任部门|负责单位)\s*[：:](?P<units>[^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*)[）)]")
+_SENTENCE = re.compile(r"(?:责任单位|牵头单位|责任部门|负责单位)\s*[：:]\s*(?P<units>[^。；\n]+)")
+_SUBLABEL = re.compile(r"^[^:：]{1,20}[:：]")
+
+
+def split_units(text: str) -> list[str]:
+    """Unit names as written, from a 责任单位 cell or annotation.
+
+    "区政府办公室、区行政审批服务局牵头，有关部门配合，各街道办事处" ->
+    ["区政府办公室", "区行政审批服务局", "有关部门", "各街道办事处"]; group tails such as
+    "等有关部门" are dropped from the name before them, sub-labels ("区总体预案:区应急局") are read past.
+    """
+    text = re.sub(r"\s+", " ", text or "").strip().strip("。；;")
+    units: list[str] = []
+    for raw in _SPLIT.split(text):
+        part = raw.strip().strip("。；;：:")
+        if not part:
+            continue
+        part = _SUBLABEL.sub("", part).strip()
+        part = _TRAILING_GROUP.sub("", part) or part
+        part = _ROLE_SUFFIX.sub("", part).strip()
+        if len(part) < 2 or not re.search(r"[\u4e00-\u9fff]", part):
+            continue
+        if part not in units:
+            units.append(part)
+    return units
+
+
+def looks_like_units(cell: str) -> bool:
+    """True when a table cell reads as a list of unit names rather than a requirement or a heading."""
+    cell = cell.strip()
+    if not cell or len(cell) > 160 or "。" in cell:
+        return False
+    parts = [p for p in (_SUBLABEL.sub("", x.strip()) for x in re.split(r"[、，,；;\s]+", cell)) if p]
+    if not parts:
+        return False
+    unitish = 0
+    for p in parts:
+        p = _TRAILING_GROUP.sub("", p) or p
+        p = _ROLE_SUFFIX.sub("", p)
+        if p.endswith(_UNIT_END) or p in {"有关部门", "相关部门", "各有关部门"}:
+            unitish += 1
+    return unitish >= max(1, (len(parts) + 1) // 2)
+
+
+def inline_units(text: str) -> tuple[list[str], str | None]:
+    """Units from "（责任单位：…）" annotations or "责任单位：…" sentences inside a clause, and the raw wording."""
+    found = [m.group("units") for m in _ANNOTATION.finditer(text)]
+    if not found:
+        found = [m.group("units") for m in _SENTENCE.finditer(text)]
+    units: list[str] = []
+    for chunk in found:
+        for u in split_units(chunk):
+            if u not in units:
+                units.append(u)
+    roles = "；".join(re.sub(r"\s+", "", c) for c in found) or None
+    return units, roles
+
+
+# ---------------------------------------------------------------- deadlines
+
+_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+           "十一": 11, "十二": 12}
+_DATE_ANY = re.compile(
+    r"(?:(?P<y>\d{4})\s*年)?\s*(?:(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)?\s*"
+    r"(?:(?P<d>\d{1,2})\s*日|(?P<part>底|末|中旬|上旬|下旬|初|中))?"
+)
+_DEADLINE_CELL = re.compile(
+    r"^(?:\d{4}\s*年|\d{1,2}\s*月|全年|年内|年底|年末|长期|持续|常态|每年|每季度|每月|按季度|按月|按年|定期|及时|"
+    r"本(?:文件|要点|方案|通知)印发|本(?:文件|要点|方案)发布|即时|随时|[上下]半年|第[一二三四]季度|会议结束)"
+)
+# Time expressions inside clause text that read as a deadline or a time requirement.
+DEADLINE_IN_TEXT = re.compile(
+    r"(?:\d{4}\s*年\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日|底|末|中旬|上旬|下旬)?|年?底|年?末|上半年|下半年)?\s*(?:前|之前|以前)"
+    r"|(?<![\d年])\d{1,2}\s*月\s*(?:\d{1,2}\s*日|底|末)?\s*(?:前|之前)"
+    r"|(?:年底|年末|年内)前?"
+    r"|本(?:文件|要点|方案|通知)(?:印发|发布)后\s*\d+\s*(?:个)?(?:工作)?日内"
+    r"|\d+\s*个?工作日内"
+    r"|每(?:年|季度|月|半年)(?:至少)?[^，。；]{0,12}?\d+\s*次)"
+)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    text: str
+    due: str | None  # ISO date
+
+
+def looks_like_deadline(cell: str) -> bool:
+    """True for a short 完成时限 cell such as "2022年9月底前", "全年", "长期坚持", "本文件印发后30日内"."""
+    cell = re.sub(r"\s+", "", cell or "")
+    return bool(cell) and len(cell) <= 40 and "。" not in cell and bool(_DEADLINE_CELL.match(cell))
+
+
+def _month(value: str | None) -> int | None:
+    if not value:
+        return None
+    if value.isdigit():
+        m = int(value)
+    else:
+        m = _CN_NUM.get(value, 0)
+    return m if 1 <= m <= 12 else None
+
+
+def due_date(text: str | None, year: int | None = None) -> str | None:
+    """An ISO date for a deadline, where one can be read: "2022年9月底前" -> 2022-09-30; "全年" -> year's end.
+
+    Relative deadlines ("本文件印发后30日内", "会议结束后及时") have no fixed date and give None.
+    When the text names a month but no year, the plan's `year` is used.
+    """
+    if not text:
+        return None
+    s = re.sub(r"\s+", "", text)
+    if re.search(r"印发后|发布后|结束后|\d+个?工作日内|\d+日内", s):
+        return None
+    best: tuple[int, int, int] | None = None
+    for m in _DATE_ANY.finditer(s):
+        y = int(m.group("y")) if m.group("y") else year
+        mon = _month(m.group("m"))
+        if y is None or (mon is None and not m.group("y")):
+            continue
+        if mon is None:
+            # "2022年年底前", "2022年底前", "2022年" alone -> the year's end
+            mon, day = 12, 31
+        elif m.group("d"):
+            day = min(int(m.group("d")), calendar.monthrange(y, mon)[1])
+        elif m.group("part") in {"上旬", "初"}:
+            day = 10
+        elif m.group("part") == "中旬" or m.group("part") == "中":
+            day = 20
+        else:
+            day = calendar.monthrange(y, mon)[1]
+        cand = (y, mon, day)
+        best = cand if best is None or cand > best else best
+    if best:
+        return f"{best[0]:04d}-{best[1]:02d}-{best[2]:02d}"
+    if year and re.search(r"全年|年内|年底|年末|长期|持续|常态|每年|下半年", s):
+        return f"{year:04d}-12-31"
+    if year and "上半年" in s:
+        return f"{year:04d}-06-30"
+    return None
+
+
+def deadline_in_text(text: str) -> str | None:
+    """The first time requirement written inside a clause ("于8月31日前", "年底前", "每年至少听取1次")."""
+    m = DEADLINE_IN_TEXT.search(text or "")
+    return re.sub(r"\s+", "", m.group(0)) if m else None
+
+
+# ---------------------------------------------------------------- document metadata
+
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔［\[【(（]\s*\d{4}\s*[〕］\]】)）]\s*\d{1,4}\s*号")
+_DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:印发|发布)?\s*$")
+_PLAN_TITLE = re.compile(r"(政务公开|政府信息公开).{0,12}(工作要点|要点|实施方案|工作方案|工作计划|任务分解|工作安排)")
+_ISSUER = re.compile(r"^\s*([\u4e00-\u9fff]{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|政务公开领导小组办公室|政务公开办公室))\s*(?:文件)?\s*$")
+_ADMIN = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|特别行政区|地区|新区|省|市|区|县|旗|盟)")
+
+
+def doc_number(lines: list[str]) -> str | None:
+    """The plan's own 文号 (e.g. "周政办字〔2020〕27号"), from a header line that holds only the number."""
+    for line in lines:
+        s = line.strip()
+        m = _DOC_NUMBER.search(s)
+        if m and len(s) <= len(m.group(0)) + 4:
+            return re.sub(r"\s+", " ", m.group(0)).strip()
+    return None
+
+
+def iso_date(line: str) -> str | None:
+    m = _DATE_LINE.match(line)
+    if not m:
+        return None
+    y, mo, d = (int(x) for x in m.groups())
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def issue_date(lines: list[str], title_index: int | None) -> str | None:
+    """The signing date above the plan title (notice letters), else the "…印发" date at the end."""
+    head = lines[: title_index or 0]
+    for line in head:
+        if iso_date(line) and "印发" not in line:
+            return iso_date(line)
+    for line in reversed(lines):
+        if "印发" in line or "发布" in line:
+            got = iso_date(line.split("办公室")[-1]) or iso_date(line)
+            if got:
+                return got
+    for line in reversed(lines[-15:]):
+        if iso_date(line):
+            return iso_date(line)
+    return None
+
+
+def issuer(lines: list[str], title_index: int | None) -> str | None:
+    """The issuing office named in the letterhead (or, failing that, the signature before the date)."""
+    limit = title_index if title_index is not None else min(len(lines), 20)
+    for line in lines[:limit]:
+        m = _ISSUER.match(line)
+        if m:
+            return m.group(1)
+    for line in lines[-12:]:
+        m = _ISSUER.match(line)
+        if m:
+            return m.group(1)
+        m = re.match(r"^\s*([\u4e00-\u9fff]{2,30}?人民政府办公室)\s*\d{4}\s*年", line)
+        if m:
+            return m.group(1)
+    return None
+
+
+def is_plan_title(line: str) -> bool:
+    s = re.sub(r"\s+", "", line)
+    if not s or len(s) > 60 or s.startswith(("关于", "附件")) or "通知" in s or "《" in s:
+        return False
+    return bool(_PLAN_TITLE.search(s)) and not s.endswith(("。", "，", "；"))
+
+
+def region_of(title: str | None, issuer_name: str | None) -> str | None:
+    """The most specific 区/县/市 named in the title ("2023年济南市历城区…" -> 历城区), else in the issuer."""
+    for source in (title, issuer_name):
+        if not source:
+            continue
+        s = re.sub(r"\s+", "", source)
+        s = re.sub(r"^\d{4}年(?:度)?", "", s)
+        s = re.split(r"(?:\d{4}年|政务公开|政府信息公开|人民政府)", s)[0]
+        names = _ADMIN.findall(s)
+        if names:
+            return names[-1]
+    return None
+
+
+def year_of(title: str | None, date: str | None) -> int | None:
+    if title:
+        m = re.search(r"(\d{4})\s*年", title)
+        if m:
+            return int(m.group(1))
+    return int(date[:4]) if date else None

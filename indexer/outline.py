@@ -1,0 +1,136 @@
+"""Clause tree of a plan's body from its numbering (一、 / （一） / 1. / （1） / ①).
+
+Input: normalised paragraphs from indexer/normalize.py; output: `Clause` nodes that indexer/entries.py
+flattens into entries. Levels are not fixed per marker style: the first style met is the top level and
+each new style nests under the current clause, which is how real plans mix 一、/（一）/1. freely.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+_MARKERS: list[tuple[str, re.Pattern[str]]] = [
+    ("cn", re.compile(r"^\s*(?P<n>[一二三四五六七八九十百]+)\s*[、.．]\s*")),
+    ("pcn", re.compile(r"^\s*[（(]\s*(?P<n>[一二三四五六七八九十百]+)\s*[）)]\s*")),
+    ("pnum", re.compile(r"^\s*[（(]\s*(?P<n>\d{1,3})\s*[）)]\s*")),
+    ("num", re.compile(r"^\s*(?P<n>\d{1,3})\s*[.．、](?!\d)\s*")),
+    ("circ", re.compile(r"^\s*(?P<n>[①-⑳])\s*")),
+    ("art", re.compile(r"^\s*第(?P<n>[一二三四五六七八九十百]+)条\s*")),
+]
+
+
+def cn_to_int(s: str) -> int:
+    """Chinese numerals up to 999 ("十二" -> 12, "二十一" -> 21)."""
+    if s.isdigit():
+        return int(s)
+    if len(s) == 1 and "①" <= s <= "⑳":
+        return ord(s) - ord("①") + 1
+    total, current = 0, 0
+    for ch in s:
+        if ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = _CN_DIGITS.get(ch, 0)
+    return total + current
+
+
+def match_marker(line: str) -> tuple[str, str, int, str] | None:
+    """(style, label, value, rest) when the line opens with a clause number, else None."""
+    for style, pattern in _MARKERS:
+        m = pattern.match(line)
+        if m:
+            n = m.group("n")
+            rest = line[m.end():]
+            if not rest.strip():
+                return None
+            return style, n, cn_to_int(n), rest
+    return None
+
+
+def label_of(style: str, n: str) -> str:
+    """A readable, stable label for ids and citations: 一 / (一) / 1 / (1) / ①."""
+    if style in {"pcn", "pnum"}:
+        return f"({n})"
+    return n
+
+
+@dataclass
+class Clause:
+    """A numbered item of the body. `text` is what follows the number; `paragraphs` are unnumbered
+    paragraphs that belong to it (a heading's body, e.g. "一、总体要求" + its paragraph)."""
+
+    style: str
+    label: str
+    value: int
+    text: str
+    children: list[Clause] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    loose: list[str] = field(default_factory=list)  # unnumbered paragraphs after this clause's own text
+
+    @property
+    def title(self) -> str:
+        """The short title: text before the first 。 (the whole text for a bare heading)."""
+        return re.split(r"[。；]", self.text, maxsplit=1)[0].strip()
+
+    @property
+    def is_bare_heading(self) -> bool:
+        body = self.text.strip().rstrip("。")
+        return "。" not in body and len(body) <= 45 and not self.paragraphs
+
+    @property
+    def full_text(self) -> str:
+        return "".join([self.text, *self.paragraphs])
+
+
+@dataclass
+class Outline:
+    preamble: list[str] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
+
+
+def _plausible_next(stack: list[Clause], style: str, value: int) -> bool:
+    """A marker continues the numbering when it is the next value of its style, or a first item (1 / 一).
+
+    This keeps "2020年…" or a stray "5、" inside running text from being read as a new clause.
+    """
+    for node in reversed(stack):
+        if node.style == style:
+            return value == node.value + 1 or value == 1
+    return value == 1 or value == 2
+
+
+def parse_outline(lines: list[str]) -> Outline:
+    """Body paragraphs -> clause tree; paragraphs before the first number are the preamble."""
+    outline = Outline()
+    stack: list[Clause] = []
+    for line in lines:
+        marker = match_marker(line)
+        if marker and not _plausible_next(stack, marker[0], marker[2]):
+            marker = None
+        if marker is None:
+            if not stack:
+                outline.preamble.append(line)
+                continue
+            top = stack[-1]
+            if top.is_bare_heading and not top.children:
+                top.paragraphs.append(line)
+            else:
+                top.loose.append(line)
+            continue
+        style, n, value, rest = marker
+        node = Clause(style=style, label=label_of(style, n), value=value, text=rest.strip())
+        while stack and any(s.style == style for s in stack):
+            if stack.pop().style == style:
+                break
+        if stack:
+            stack[-1].children.append(node)
+        else:
+            outline.clauses.append(node)
+        stack.append(node)
+    return outline

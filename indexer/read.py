@@ -1,0 +1,851 @@
+"""File -> text: turn a plan file (.txt .md .html .docx .pdf) into plain text, or a one-line DocumentError.
+
+Next step: indexer/normalize.py repairs the text (page numbers, broken lines); table rows arrive as TAB-separated lines.
+"""
+from __future__ import annotations
+
+import codecs
+import io
+import logging
+import re
+import stat
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from indexer.model import DocumentError
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
+
+MAX_BYTES = 50 * 1024 * 1024
+
+_FORMATS = {
+    ".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf",
+}
+_SUFFIX_LIST = ".txt .md .html .htm .docx .pdf"
+_BINARY = "not a text file (binary content)"
+
+
+@dataclass
+class RawText:
+    """A document as plain text, before normalisation."""
+
+    text: str  # the document as plain text
+    format: str  # "txt" | "md" | "html" | "docx" | "pdf"
+    encoding: str | None  # detected text encoding for txt/md/html, None for docx/pdf
+
+
+def read_document(path: str | Path) -> RawText:
+    """Read one plan file as text; any problem becomes a DocumentError whose message is one plain line.
+
+    The message never names the path: the caller prefixes it.
+    """
+    path = Path(path)
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        raise DocumentError("file not found") from None
+    except OSError as exc:
+        raise DocumentError(f"cannot open file ({_os_reason(exc)})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DocumentError("is a directory")
+    suffix = path.suffix.lower()
+    fmt = _FORMATS.get(suffix)
+    if fmt is None:
+        raise DocumentError(_unsupported(suffix))
+    if not stat.S_ISREG(info.st_mode):
+        raise DocumentError("not a regular file")
+    if info.st_size > MAX_BYTES:
+        raise DocumentError(f"file too large ({info.st_size / 2**20:.0f} MB; the limit is {MAX_BYTES // 2**20} MB)")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"cannot read file ({_os_reason(exc)})") from None
+    if not data:
+        raise DocumentError("empty file")
+    readers: dict[str, Callable[[bytes, str], RawText]] = {
+        "txt": _read_plain, "md": _read_plain, "html": _read_html, "docx": _read_docx, "pdf": _read_pdf,
+    }
+    try:
+        return readers[fmt](data, fmt)
+    except DocumentError:
+        raise
+    except Exception as exc:  # last guard: a library surprise must still reach the user as one line
+        raise DocumentError(f"cannot read {fmt} file ({type(exc).__name__}: {_reason(exc)})") from exc
+
+
+def _unsupported(suffix: str) -> str:
+    """Name the suffix and the accepted ones; old Office formats get the obvious remedy."""
+    shown = suffix or "(none)"
+    message = f"unsupported file type {shown} (supported: {_SUFFIX_LIST})"
+    if suffix in (".doc", ".wps", ".rtf"):
+        message += "; save it as .docx first"
+    return message
+
+
+def _os_reason(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def _reason(exc: BaseException) -> str:
+    """First line of an exception message, short enough for a one-line report."""
+    lines = str(exc).strip().splitlines()
+    text = lines[0] if lines else type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Text files and encoding detection
+
+
+def _read_plain(data: bytes, fmt: str) -> RawText:
+    """.txt and .md: decode and fix line endings only; the normaliser and the markdown parser do the rest."""
+    text, encoding = _decode(data)
+    text = _fix_newlines(text)
+    if not text.strip():
+        raise DocumentError("empty file (only whitespace)")
+    return RawText(text=text, format=fmt, encoding=encoding)
+
+
+def _fix_newlines(text: str) -> str:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: FF FE 00 00 starts with the UTF-16 LE mark
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# C0/C1 controls that never occur in real text (TAB, LF, VT, FF, CR and the DOS end-of-file mark do).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f\x7f-\x9f]")
+# Characters of ordinary Chinese or English text; a wrong UTF-16 byte order or a binary file scores low.
+_COMMON = re.compile(r"[\t\n\r\x20-\x7e\xa0-\xff\u2000-\u206f\u2460-\u24ff\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+_GB_LABELS = {
+    "gb2312", "gbk", "x-gbk", "gb_2312-80", "gb_2312", "cp936", "ms936", "windows-936", "csgb2312",
+    "chinese", "iso-ir-58", "euc-cn", "gb18030",
+}
+
+
+def _decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """Decode bytes of unknown encoding; returns (text, codec name).
+
+    Order matters: a byte-order mark is certain; NUL bytes mean UTF-16 or binary (UTF-8 and GB18030 would
+    accept them silently); valid UTF-8 is almost never an accident, so it beats a (often wrong) declared
+    charset; GB18030 covers GB2312 and GBK. Last, a text with a handful of broken bytes (a truncated file)
+    is decoded with U+FFFD rather than rejected.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding.replace("-sig", ""))
+            except UnicodeDecodeError:
+                raise DocumentError(f"damaged text file (invalid {encoding} after the byte-order mark)") from None
+            return _not_binary(text), encoding
+    if b"\x00" in data:
+        guessed = _guess_utf16(data)
+        if guessed is None:
+            raise DocumentError(_BINARY)
+        return _not_binary(guessed[0]), guessed[1]
+    candidates = list(dict.fromkeys(c for c in ("utf-8", declared, "gb18030") if c))
+    for encoding in candidates:
+        try:
+            return _not_binary(data.decode(encoding)), encoding
+        except UnicodeDecodeError:
+            continue
+    errors, encoding = min((_count_errors(data, c), c) for c in candidates)
+    if errors <= max(1, len(data) // 500):
+        return _not_binary(data.decode(encoding, errors="replace")), encoding
+    if len(_CONTROL.findall(data.decode("latin-1"))) > len(data) * 0.01:
+        raise DocumentError(_BINARY)
+    raise DocumentError("unknown text encoding (not UTF-8, UTF-16 or GB18030/GBK)")
+
+
+def _guess_utf16(data: bytes) -> tuple[str, str] | None:
+    """BOM-less UTF-16: ASCII characters put NUL bytes on one side of each pair; choose the byte order whose
+    decoding looks like ordinary text."""
+    best: tuple[float, str, str] | None = None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not text:
+            continue
+        share = 1 - len(_COMMON.sub("", text)) / len(text)
+        if share >= 0.9 and (best is None or share > best[0]):
+            best = (share, text, encoding)
+    return None if best is None else (best[1], best[2])
+
+
+def _count_errors(data: bytes, encoding: str) -> int:
+    count = 0
+
+    def handler(exc: UnicodeError) -> tuple[str, int]:
+        nonlocal count
+        count += 1
+        assert isinstance(exc, UnicodeDecodeError)
+        return "\ufffd", exc.end
+
+    codecs.register_error("_zwgk_count", handler)
+    data.decode(encoding, errors="_zwgk_count")
+    return count
+
+
+def _not_binary(text: str) -> str:
+    """Refuse decoded text that is mostly control characters: it was a binary file with a text suffix."""
+    if len(_CONTROL.findall(text)) > len(text) * 0.01:
+        raise DocumentError(_BINARY)
+    return text
+
+
+def _codec_for_label(label: str) -> str | None:
+    """A declared HTML charset as a Python codec: GB labels widen to GB18030 (what browsers do), Latin-1 to
+    cp1252, and UTF-16 declarations are ignored (the bytes were already read as ASCII to find them)."""
+    label = label.strip().lower()
+    if label in _GB_LABELS:
+        return "gb18030"
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    if name.startswith(("utf-16", "utf-32")):
+        return None
+    if name == "utf-8-sig":
+        return "utf-8"
+    if name in ("latin-1", "iso8859-1"):
+        return "cp1252"
+    return name
+
+
+# ---------------------------------------------------------------------------------------------------------
+# HTML
+
+_META_CHARSET = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([a-z0-9_.:\-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([a-z0-9_.:\-]+)""", re.I)
+
+_VOID = frozenset("area base br col embed hr img input keygen link meta param source track wbr".split())
+_BLOCK = frozenset(
+    """address article aside blockquote body caption center dd details dialog dir div dl dt fieldset figcaption
+    figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main menu nav ol p pre section summary
+    table tbody td tfoot th thead tr ul""".split()
+)
+_CLOSES_P = frozenset(
+    """address article aside blockquote center details dialog dir div dl dd dt fieldset figcaption figure footer
+    form h1 h2 h3 h4 h5 h6 header hgroup hr li main menu nav ol p pre section summary table ul""".split()
+)
+_HEAD_CONTENT = frozenset("base link meta noscript script style template title".split())
+# Never text a reader sees on the page.
+_ALWAYS_DROP = frozenset(
+    "head title script style noscript template iframe object embed svg canvas audio video select button "
+    "textarea input".split()
+)
+_CHROME_TAGS = frozenset({"nav", "aside", "form"})
+_STRONG_CHROME = re.compile(r"nav|menu|breadcrumb|sidebar|share|copyright")
+_WEAK_CHROME = re.compile(r"header|footer")
+_CONTENT_HINT = re.compile(r"article|content|detail|main|title")
+_CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_TABLE_PARTS = frozenset({"thead", "tbody", "tfoot"})
+_MAX_DEPTH = 256  # unclosed inline tags in a sloppy page must not nest deep enough to exhaust recursion
+_LAYOUT_CELL_CHARS = 3000
+
+
+def _read_html(data: bytes, fmt: str) -> RawText:
+    text, encoding = _decode(data, _declared_charset(data))
+    text = _fix_newlines(text)
+    if not text.strip():
+        raise DocumentError("empty file (only whitespace)")
+    body = _html_to_text(text)
+    if not body.strip():
+        raise DocumentError("HTML page has no text (only markup)")
+    return RawText(text=body, format=fmt, encoding=encoding)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    head = data[:16384]
+    match = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
+    return _codec_for_label(match.group(1).decode("ascii")) if match else None
+
+
+class _Node:
+    """An element of the tolerant HTML tree: children are _Node or text."""
+
+    __slots__ = ("tag", "attrs", "children")
+
+    def __init__(self, tag: str, attrs: dict[str, str]) -> None:
+        self.tag = tag
+        self.attrs = attrs
+        self.children: list[_Node | str] = []
+
+    def elements(self) -> Iterator[_Node]:
+        return (c for c in self.children if isinstance(c, _Node))
+
+
+class _TreeBuilder(HTMLParser):
+    """html.parser only tokenises; this adds the implied end tags real government pages rely on
+    (unclosed <p>, <li>, <td>, <tr>) so tables and paragraphs come out with the right shape."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = _Node("#root", {})
+        self.stack: list[_Node] = [self.root]
+
+    def _tags(self) -> list[str]:
+        return [n.tag for n in self.stack]
+
+    def _close(self, targets: set[str] | frozenset[str], boundaries: set[str] | frozenset[str]) -> bool:
+        """Pop up to and including the nearest open element in `targets`, unless a boundary comes first."""
+        for i in range(len(self.stack) - 1, 0, -1):
+            tag = self.stack[i].tag
+            if tag in targets:
+                del self.stack[i:]
+                return True
+            if tag in boundaries:
+                return False
+        return False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if "head" in self._tags() and tag not in _HEAD_CONTENT:
+            self._close({"head"}, set())
+        if tag in _CLOSES_P:
+            self._close({"p"}, {"table", "td", "th", "caption", "button"})
+        if tag == "li":
+            self._close({"li"}, {"ul", "ol", "table", "td", "th"})
+        elif tag in ("dt", "dd"):
+            self._close({"dt", "dd"}, {"dl", "table", "td", "th"})
+        elif tag == "tr":
+            self._close({"tr"}, {"table"})
+        elif tag in ("td", "th"):
+            self._close({"td", "th"}, {"tr", "table"})
+        elif tag in _TABLE_PARTS:
+            self._close(_TABLE_PARTS, {"table"})
+        elif tag == "option":
+            self._close({"option"}, {"select"})
+        node = _Node(tag, {k: v or "" for k, v in attrs})
+        self.stack[-1].children.append(node)
+        if tag not in _VOID and len(self.stack) < _MAX_DEPTH:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)  # browsers ignore the slash of <div/>: it opens the element
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "br":  # </br> is a line break in every browser
+            self.stack[-1].children.append(_Node("br", {}))
+        elif tag in ("body", "html"):
+            return  # text after </body> is still shown
+        elif tag == "table":
+            self._close({"table"}, set())
+        elif tag in ("td", "th", "tr", "caption") or tag in _TABLE_PARTS:
+            self._close({tag}, {"table"})
+        else:
+            self._close({tag}, {"table", "td", "th", "caption"})
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+def _html_to_text(html: str) -> str:
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    body = _find(builder.root, "body") or builder.root
+    sizes: dict[int, int] = {}
+    _measure(body, sizes)
+    dropped = _chrome(body, sizes)
+    if sizes[id(body)] - sum(sizes[n] for n in dropped) < sizes[id(body)] * 0.05:
+        dropped = set()  # the chrome heuristic ate the page (content wrapped in a "header" div...): keep it all
+    out = _Lines()
+    _HtmlRenderer(dropped).walk(body, out)
+    return out.text()
+
+
+def _find(node: _Node, tag: str) -> _Node | None:
+    for child in node.elements():
+        if child.tag == tag:
+            return child
+        if child.tag not in _ALWAYS_DROP:
+            found = _find(child, tag)
+            if found is not None:
+                return found
+    return None
+
+
+def _measure(node: _Node, sizes: dict[int, int]) -> int:
+    """Visible non-space characters under each element, so chrome can be weighed against the page."""
+    total = 0
+    for child in node.children:
+        if isinstance(child, str):
+            total += len("".join(child.split()))
+        elif child.tag not in _ALWAYS_DROP:
+            total += _measure(child, sizes)
+    sizes[id(node)] = total
+    return total
+
+
+def _chrome(body: _Node, sizes: dict[int, int]) -> set[int]:
+    """Elements that look like site chrome (navigation, headers, footers, share bars).
+
+    An element holding half the page's text or more is never chrome: whole pages are sometimes wrapped in a
+    <form> or a div called "header-wrap".
+    """
+    limit = sizes[id(body)] / 2
+    dropped: set[int] = set()
+
+    def visit(node: _Node, in_article: bool) -> None:
+        for child in node.elements():
+            if child.tag in _ALWAYS_DROP:
+                continue
+            if sizes[id(child)] < limit and _looks_like_chrome(child, in_article):
+                dropped.add(id(child))
+                continue
+            visit(child, in_article or child.tag in ("article", "main"))
+
+    visit(body, False)
+    return dropped
+
+
+def _looks_like_chrome(node: _Node, in_article: bool) -> bool:
+    """Tag, role or id/class of typical government-site chrome; a <header> inside <article> is the
+    article's own title block, and a "detail-header" or "article-title" div is content too."""
+    if node.tag in _CHROME_TAGS:
+        return True
+    if node.tag in ("header", "footer") and not in_article:
+        return True
+    attrs = node.attrs
+    if attrs.get("role", "").lower() in _CHROME_ROLES or "hidden" in attrs:
+        return True
+    if _HIDDEN_STYLE.search(attrs.get("style", "")):
+        return True
+    names = f"{attrs.get('id', '')} {attrs.get('class', '')}".lower()
+    if _STRONG_CHROME.search(names):
+        return True
+    return bool(_WEAK_CHROME.search(names)) and not in_article and not _CONTENT_HINT.search(names)
+
+
+class _Lines:
+    """Rendered output: finished lines plus the inline text of the line being built."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._parts: list[str] = []
+
+    def add(self, text: str) -> None:
+        self._parts.append(text)
+
+    def end_line(self, keep_empty: bool = False) -> None:
+        line = _collapse("".join(self._parts))
+        self._parts.clear()
+        if line or keep_empty:
+            self.lines.append(line)
+
+    def raw(self, line: str) -> None:
+        self.end_line()
+        self.lines.append(line)
+
+    def blank(self) -> None:
+        self.end_line()
+        if self.lines and self.lines[-1]:
+            self.lines.append("")
+
+    def text(self) -> str:
+        self.end_line()
+        text = "\n".join(self.lines)
+        return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+
+def _collapse(text: str) -> str:
+    """HTML whitespace rules: runs become one space; a source line break between two CJK characters
+    disappears (CSS segment-break rule), so a clause wrapped in the page source is not split by a space."""
+    text = text.replace("\xa0", " ")
+
+    def space(match: re.Match[str]) -> str:
+        run, start, end = match.group(), match.start(), match.end()
+        if ("\n" in run or "\r" in run) and 0 < start and end < len(text):
+            if _is_wide(text[start - 1]) and _is_wide(text[end]):
+                return ""
+        return " "
+
+    return _HTML_SPACE.sub(space, text).strip(" ")
+
+
+def _is_wide(char: str) -> bool:
+    """CJK ideographs and full-width punctuation; Hangul is wide but Korean separates words with spaces."""
+    if "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff":
+        return False
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _join_cjk(parts: list[str]) -> str:
+    """Join the lines of one table cell: nothing between two CJK characters, a space otherwise."""
+    joined = ""
+    for part in parts:
+        if not part:
+            continue
+        if joined:
+            joined += "" if _is_wide(joined[-1]) and _is_wide(part[0]) else " "
+        joined += part
+    return joined
+
+
+class _HtmlRenderer:
+    def __init__(self, dropped: set[int]) -> None:
+        self.dropped = dropped
+
+    def _skip(self, node: _Node) -> bool:
+        return node.tag in _ALWAYS_DROP or id(node) in self.dropped
+
+    def walk(self, node: _Node, out: _Lines) -> None:
+        for child in node.children:
+            if isinstance(child, str):
+                out.add(child)
+            elif self._skip(child):
+                continue
+            elif child.tag == "br":
+                out.end_line(keep_empty=True)
+            elif child.tag == "pre":
+                out.end_line()
+                for line in self._pre_text(child).split("\n"):
+                    out.raw(line.replace("\t", " ").rstrip())
+                out.end_line()
+            elif child.tag == "table" and not self._is_layout(child):
+                self._table(child, out)
+            else:
+                block = child.tag in _BLOCK
+                if block:
+                    out.end_line()
+                self.walk(child, out)
+                if block:
+                    out.end_line()
+
+    def _pre_text(self, node: _Node) -> str:
+        parts: list[str] = []
+        for child in node.children:
+            if isinstance(child, str):
+                parts.append(child)
+            elif child.tag == "br":
+                parts.append("\n")
+            elif not self._skip(child):
+                parts.append(self._pre_text(child))
+        return "".join(parts)
+
+    def _is_layout(self, table: _Node) -> bool:
+        """Old government sites lay whole pages out with tables. Such a table is read as ordinary blocks:
+        it holds another table, says role=presentation, has a single column, or has a cell the size of an
+        article. What remains is a data table and becomes TAB lines."""
+        if table.attrs.get("role", "").lower() in ("presentation", "none"):
+            return True
+        if any(_find(child, "table") is not None or child.tag == "table" for child in table.elements()):
+            return True
+        rows = [self._cells(tr) for tr in self._rows(table)]
+        if all(len(cells) <= 1 for cells in rows):
+            return True
+        return any(len(_plain(cell)) > _LAYOUT_CELL_CHARS for cells in rows for cell in cells)
+
+    def _rows(self, node: _Node) -> Iterator[_Node]:
+        for child in node.elements():
+            if child.tag == "tr":
+                yield child
+            elif child.tag not in ("table", "td", "th", "caption") and not self._skip(child):
+                yield from self._rows(child)  # tbody/thead/tfoot, or a stray <form> between table and rows
+
+    def _cells(self, node: _Node) -> list[_Node]:
+        cells: list[_Node] = []
+        for child in node.elements():
+            if child.tag in ("td", "th"):
+                cells.append(child)
+            elif child.tag not in ("table", "tr") and not self._skip(child):
+                cells.extend(self._cells(child))
+        return cells
+
+    def _table(self, table: _Node, out: _Lines) -> None:
+        out.blank()
+        for child in table.elements():
+            if child.tag == "caption" and not self._skip(child):
+                self.walk(child, out)
+                out.end_line()
+        rows: list[list[tuple[str, int, int]]] = []
+        for tr in self._rows(table):
+            row = []
+            for cell in self._cells(tr):
+                lines = _Lines()
+                self.walk(cell, lines)
+                lines.end_line()
+                text = _join_cjk([line.strip() for line in lines.lines])
+                rowspan = _span(cell.attrs.get("rowspan"), 65534)
+                row.append((text, rowspan if rowspan > 0 else len(rows) + 65534, max(1, _span(cell.attrs.get("colspan"), 1000))))
+            rows.append(row)
+        for line in _grid_lines(rows):
+            out.raw(line)
+        out.blank()
+
+
+def _plain(node: _Node) -> str:
+    return "".join(c if isinstance(c, str) else _plain(c) for c in node.children if not isinstance(c, _Node)
+                   or c.tag not in _ALWAYS_DROP)
+
+
+def _span(value: str | None, cap: int) -> int:
+    match = re.match(r"\s*(\d+)", value or "")
+    return min(int(match.group(1)), cap) if match else 1
+
+
+def _grid_lines(rows: list[list[tuple[str, int, int]]]) -> list[str]:
+    """Lay cells on a grid. A rowspan leaves an empty cell in each row below it and a colspan empty cells to
+    its right, so every line has the same number of TABs and a column's values stay in that column."""
+    covered: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
+    grid: list[list[str]] = []
+    for row in rows:
+        line: list[str] = []
+
+        def skip_covered() -> None:
+            while covered.get(len(line), 0) > 0:
+                covered[len(line)] -= 1
+                line.append("")
+
+        for text, rowspan, colspan in row:
+            skip_covered()
+            start = len(line)
+            line.append(text)
+            line.extend([""] * (colspan - 1))
+            if rowspan > 1:
+                for column in range(start, start + colspan):
+                    covered[column] = rowspan - 1
+        while any(count > 0 for column, count in covered.items() if column >= len(line)):
+            if covered.get(len(line), 0) > 0:
+                skip_covered()
+            else:
+                line.append("")
+        grid.append(line)
+    width = max((len(line) for line in grid), default=0)
+    return ["\t".join(line + [""] * (width - len(line))) for line in grid if any(line)]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Word (.docx)
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# Subtrees of a paragraph that are not its text: properties (whose <w:tab> are tab stops), drawings and
+# text boxes (placed elsewhere on the page), deleted revisions.
+_DOCX_SKIP = frozenset(
+    f"{_W}{t}" for t in ("pPr", "rPr", "drawing", "pict", "object", "txbxContent", "del", "moveFrom", "delText",
+                         "instrText")
+) | {f"{_MC}AlternateContent"}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _read_docx(data: bytes, fmt: str) -> RawText:
+    body = _open_docx(data)
+    lines: list[str] = []
+    _docx_blocks(body, lines)
+    text = "\n".join(lines).strip("\n")
+    if not text.strip():
+        raise DocumentError("Word document has no text")
+    return RawText(text=text, format=fmt, encoding=None)
+
+
+def _open_docx(data: bytes):  # -> lxml element of <w:body>
+    """Open with python-docx after checking the ZIP ourselves, so each failure gets its own message."""
+    import docx  # local: only .docx files need it
+
+    if data.startswith(_OLE_MAGIC):
+        raise DocumentError("old Word .doc file with a .docx name; save it as .docx first")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise DocumentError("truncated or damaged Word file") from None
+    if not any(name.startswith("word/") for name in names):
+        raise DocumentError("not a Word document (a ZIP archive without Word content)")
+    try:
+        return docx.Document(io.BytesIO(data)).element.body
+    except Exception as exc:
+        raise DocumentError(f"truncated or damaged Word file ({_reason(exc)})") from exc
+
+
+def _docx_blocks(container, lines: list[str]) -> None:
+    """Body content in document order: paragraphs and tables interleaved, content controls unwrapped."""
+    for child in container.iterchildren():
+        tag = child.tag
+        if tag == f"{_W}p":
+            lines.extend(_docx_paragraph(child).split("\n"))
+        elif tag == f"{_W}tbl":
+            _blank(lines)
+            lines.extend(_docx_table(child))
+            _blank(lines)
+        elif tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                _docx_blocks(content, lines)
+        elif tag == f"{_W}customXml":
+            _docx_blocks(child, lines)
+
+
+def _blank(lines: list[str]) -> None:
+    if lines and lines[-1].strip():
+        lines.append("")
+
+
+def _docx_paragraph(paragraph) -> str:
+    """Text of a w:p read from the XML (python-docx's Paragraph.text misses runs inside insertions, smart
+    tags and fields). TABs become spaces: in this module's output a TAB only ever separates table cells.
+    Auto-numbering (numPr) is not rendered: the number is not in the text and is not invented here."""
+    parts: list[str] = []
+
+    def collect(element) -> None:
+        for child in element.iterchildren():
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _DOCX_SKIP:
+                continue
+            if tag == f"{_W}t":
+                parts.append(child.text or "")
+            elif tag in (f"{_W}tab", f"{_W}ptab"):
+                parts.append(" ")
+            elif tag in (f"{_W}br", f"{_W}cr"):
+                parts.append("\n")
+            elif tag == f"{_W}noBreakHyphen":
+                parts.append("-")
+            else:
+                collect(child)
+
+    collect(paragraph)
+    return "".join(parts)
+
+
+def _docx_int(element, default: int) -> int:
+    if element is None:
+        return default
+    match = re.match(r"\s*(\d+)", element.get(f"{_W}val") or "")
+    return int(match.group(1)) if match else default
+
+
+def _docx_children(element, tag: str) -> Iterator:
+    """Rows of a table or cells of a row, including those wrapped in content controls."""
+    for child in element.iterchildren():
+        if child.tag == f"{_W}{tag}":
+            yield child
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _docx_children(content, tag)
+        elif child.tag == f"{_W}customXml":
+            yield from _docx_children(child, tag)
+
+
+def _docx_rows(table) -> list[list[str]]:
+    """Cells per row from the XML, not python-docx's row.cells (which repeats a merged cell): a vMerge
+    continuation is an empty cell, gridSpan=N is the text plus N-1 empty cells, gridBefore/gridAfter empty
+    cells; every row is padded to the grid's column count."""
+    rows: list[list[str]] = []
+    for tr in _docx_children(table, "tr"):
+        row: list[str] = [""] * _docx_int(tr.find(f"{_W}trPr/{_W}gridBefore"), 0)
+        for tc in _docx_children(tr, "tc"):
+            props = tc.find(f"{_W}tcPr")
+            span, continued = 1, False
+            if props is not None:
+                span = max(1, _docx_int(props.find(f"{_W}gridSpan"), 1))
+                for merge in (props.find(f"{_W}vMerge"), props.find(f"{_W}hMerge")):
+                    if merge is not None and merge.get(f"{_W}val") in (None, "continue"):
+                        continued = True
+            row.append("" if continued else _docx_cell(tc))
+            row.extend([""] * (span - 1))
+        row.extend([""] * _docx_int(tr.find(f"{_W}trPr/{_W}gridAfter"), 0))
+        rows.append(row)
+    width = max([len(table.findall(f"{_W}tblGrid/{_W}gridCol"))] + [len(row) for row in rows])
+    return [row + [""] * (width - len(row)) for row in rows]
+
+
+def _docx_table(table) -> list[str]:
+    return ["\t".join(row) for row in _docx_rows(table) if any(row)]
+
+
+_CELL_SPACE = re.compile(r"[ \t\r\f\v\xa0]+")
+
+
+def _docx_cell(cell) -> str:
+    """One line for a cell: its paragraphs (and any nested table, row by row) joined CJK-aware."""
+    parts: list[str] = []
+
+    def collect(container) -> None:
+        for child in container.iterchildren():
+            if child.tag == f"{_W}p":
+                parts.extend(_docx_paragraph(child).split("\n"))
+            elif child.tag == f"{_W}tbl":
+                parts.extend(" ".join(c for c in row if c) for row in _docx_rows(child))
+            elif child.tag == f"{_W}sdt":
+                content = child.find(f"{_W}sdtContent")
+                if content is not None:
+                    collect(content)
+            elif child.tag == f"{_W}customXml":
+                collect(child)
+
+    collect(cell)
+    return _join_cjk([_CELL_SPACE.sub(" ", part).strip() for part in parts])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# PDF
+
+
+def _read_pdf(data: bytes, fmt: str) -> RawText:
+    if b"%PDF-" not in data[:1024]:
+        raise DocumentError("not a PDF file (no %PDF header)")
+    if b"%%EOF" not in data[-4096:]:
+        raise DocumentError("damaged PDF (truncated: no end-of-file marker)")
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # pypdf logs every repaired cross-reference table as a warning
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pages = _pdf_pages(data)
+    finally:
+        logger.setLevel(level)
+    text = _fix_newlines("\n".join(page.rstrip("\n") for page in pages))
+    if not text.strip():
+        raise DocumentError("PDF has no extractable text (scanned image?)")
+    return RawText(text=text, format=fmt, encoding=None)
+
+
+def _pdf_pages(data: bytes) -> list[str]:
+    """Plain-mode text of each page: hard line breaks and page-number lines are kept for the normaliser."""
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        encrypted = reader.is_encrypted
+    except Exception as exc:
+        raise DocumentError(f"damaged PDF ({_reason(exc)})") from exc
+    if encrypted:
+        try:
+            opened = reader.decrypt("")
+        except DependencyError:
+            raise DocumentError("encrypted PDF (decrypting it needs the 'cryptography' package)") from None
+        except Exception as exc:
+            raise DocumentError(f"encrypted PDF (cannot decrypt: {_reason(exc)})") from exc
+        if not opened:
+            raise DocumentError("encrypted PDF (password required)")
+    try:
+        pages = list(reader.pages)
+    except Exception as exc:
+        raise DocumentError(f"damaged PDF ({_reason(exc)})") from exc
+    texts: list[str] = []
+    for number, page in enumerate(pages, 1):
+        try:
+            texts.append(page.extract_text(extraction_mode="plain") or "")
+        except Exception as exc:
+            raise DocumentError(f"damaged PDF (page {number}: {_reason(exc)})") from exc
+    return texts

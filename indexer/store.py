@@ -1,0 +1,116 @@
+"""The knowledge store: every plan in knowledge/plans parsed once and cached as JSON until a file changes.
+
+Neighbours: indexer.parse_file produces the Documents; bot/index.py builds its search index on top and
+keys its own cache on this store's fingerprint, so nothing is re-parsed or re-indexed needlessly.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.model import Document, DocumentError, Entry
+
+# Bumped whenever parsing changes what it produces, so old caches are rebuilt.
+PARSER_VERSION = "1"
+SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
+
+
+@dataclass
+class KnowledgeBase:
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    fingerprint: str = ""
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [e for d in self.documents for e in d.entries]
+
+
+def plan_files(plans_dir: Path) -> list[Path]:
+    """Every file of the plans folder (sorted), supported or not, so unsupported ones are reported."""
+    if not plans_dir.is_dir():
+        raise DocumentError(f"plans folder {plans_dir} does not exist")
+    return sorted(p for p in plans_dir.iterdir() if not p.name.startswith(".") and p.name != "README.md")
+
+
+def fingerprint(paths: list[Path], extra: str = "") -> str:
+    """Content hash of the given files (names and bytes), plus the parser version."""
+    h = hashlib.sha256(f"{PARSER_VERSION}|{extra}".encode())
+    for p in paths:
+        h.update(p.name.encode())
+        if p.is_file():
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def build_knowledge(plans_dir: Path) -> KnowledgeBase:
+    """Parse every plan; a file that cannot be read is listed in `skipped` with its reason."""
+    from indexer import parse_file
+
+    files = plan_files(plans_dir)
+    kb = KnowledgeBase(fingerprint=fingerprint(files))
+    for path in files:
+        if path.is_dir():
+            kb.skipped.append((path.name, "is a directory"))
+            continue
+        try:
+            kb.documents.append(parse_file(path))
+        except DocumentError as exc:
+            kb.skipped.append((path.name, str(exc)))
+    return kb
+
+
+def _entry_from(d: dict) -> Entry:
+    return Entry(**{k: v for k, v in d.items() if k in Entry.__dataclass_fields__})
+
+
+def _to_json(kb: KnowledgeBase) -> dict:
+    return {
+        "fingerprint": kb.fingerprint,
+        "skipped": kb.skipped,
+        "documents": [dict(d.to_json(), doc_id=d.doc_id) for d in kb.documents],
+    }
+
+
+def _from_json(data: dict) -> KnowledgeBase:
+    docs = []
+    for d in data["documents"]:
+        entries = [_entry_from(e) for e in d.pop("entries")]
+        docs.append(Document(**{k: v for k, v in d.items() if k in Document.__dataclass_fields__}, entries=entries))
+    return KnowledgeBase(docs, [tuple(s) for s in data.get("skipped", [])], data["fingerprint"])
+
+
+def load_knowledge(plans_dir: Path, cache: Path | None) -> tuple[KnowledgeBase, bool]:
+    """The knowledge base, from `cache` when the plans are unchanged, else parsed anew (and cached).
+
+    Returns (kb, rebuilt). A damaged cache is ignored and rewritten.
+    """
+    current = fingerprint(plan_files(plans_dir))
+    if cache and cache.is_file():
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            if data.get("fingerprint") == current:
+                return _from_json(data), False
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    kb = build_knowledge(plans_dir)
+    if cache:
+        write_atomic(cache, json.dumps(_to_json(kb), ensure_ascii=False).encode("utf-8"))
+    return kb, True
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file and rename, so a concurrent reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

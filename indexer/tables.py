@@ -1,0 +1,260 @@
+"""Task tables (序号 / 工作任务 / 具体要求 / 责任单位 / 完成时限 and variants) -> one `TaskRow` per row.
+
+Input: TAB-separated rows from indexer/normalize.py (every reader renders tables that way, merged cells
+as empty cells). Cells are classified by content as well as by header position, because real tables
+lose cells at page breaks, split headers over two columns and repeat the header on every page.
+Empty cells take the value above them within the same table (vertical merges).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from indexer.fields import looks_like_deadline, looks_like_units, split_units
+from indexer.normalize import squash_cjk_spaces
+from indexer.outline import match_marker
+
+_HEADER_WORDS = {
+    "number": ("序号", "编号"),
+    "task": ("工作任务", "重点任务", "任务", "工作项目", "项目", "类别", "重点工作", "工作事项"),
+    "text": ("具体要求", "工作要求", "主要内容", "工作内容", "具体任务", "任务内容", "具体措施", "公开内容", "要求"),
+    "units": ("责任单位", "牵头单位", "配合单位", "责任部门", "牵头部门", "责任主体", "负责单位", "主责单位"),
+    "deadline": ("完成时限", "完成时间", "时间节点", "时限要求", "时限", "进度安排", "时间安排"),
+}
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+@dataclass
+class TaskRow:
+    """One table row: its 序号 (or position), task levels, requirement text, units and deadline."""
+
+    number: str
+    levels: list[str]
+    text: str
+    units_text: str | None
+    deadline: str | None
+    units: list[str] = field(default_factory=list)
+    table: int = 0  # which table of the document (0-based)
+
+
+def _cell(s: str) -> str:
+    return squash_cjk_spaces(re.sub(r"\s+", " ", s)).strip()
+
+
+def header_roles(cells: list[str]) -> list[str] | None:
+    """Column roles when the row is a header row (it names at least a task/text column and units or deadline)."""
+    roles: list[str] = []
+    found: set[str] = set()
+    for raw in cells:
+        c = re.sub(r"\s+", "", raw)
+        role = ""
+        if c:
+            for name, words in _HEADER_WORDS.items():
+                if any(c == w or (len(c) <= 8 and w in c) for w in words):
+                    role = name
+                    break
+        roles.append(role)
+        if role:
+            found.add(role)
+    if ("units" in found or "deadline" in found) and ("task" in found or "text" in found):
+        return roles
+    return None
+
+
+def _split_heading_cells(cell: str) -> list[str]:
+    """A task cell may hold two numbered headings ("三、围绕政策解读… (一) 深化政策集中统一公开")."""
+    parts = re.split(r"\s+(?=[（(][一二三四五六七八九十]+[）)])", cell)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _paragraph_cells(cell: str) -> list[str]:
+    """HTML paragraphs left inside a cell: "<p>(三) 积极回应群众关切</p> <p>出台…</p>" -> two parts."""
+    if "<" not in cell:
+        return [cell]
+    parts = re.split(r"</p>\s*<p[^>]*>|<br\s*/?>", cell, flags=re.I)
+    return [p for p in (_cell(_TAG.sub("", x)) for x in parts) if p]
+
+
+@dataclass
+class _Layout:
+    roles: list[str]
+    levels_wanted: int
+
+
+class TableParser:
+    """Stateful over one document: tracks the header, the inherited (merged) cells and table numbers."""
+
+    def __init__(self) -> None:
+        self.rows: list[TaskRow] = []
+        self._layout: _Layout | None = None
+        self._levels: list[str] = []
+        self._units: str | None = None
+        self._deadline: str | None = None
+        self._table = -1
+        self._chunk_start = 0
+        self._auto_number = 0
+        self._explicit_numbers = False
+
+    # -- public -------------------------------------------------------------------------------
+    def feed(self, line: str) -> bool:
+        """Consume one normalised line; True when it belonged to a table (row, header or stray cell)."""
+        if "\t" not in line:
+            return self._stray_cell(line)
+        cells = [c for c in line.split("\t")]
+        roles = header_roles(cells)
+        if roles:
+            self._start_chunk(roles)
+            return True
+        if self._layout is None:
+            # A TAB row with no header seen: a table only if it reads like a task row.
+            if not self._row_like(cells):
+                return False
+            self._start_chunk(["number", "task", "task", "text", "units", "deadline"], new_table=True)
+        self._row(cells)
+        return True
+
+    def end_table(self) -> None:
+        """Prose between tables ends the current table: nothing is inherited across it."""
+        self._layout = None
+
+    # -- internals ----------------------------------------------------------------------------
+    def _start_chunk(self, roles: list[str], new_table: bool = False) -> None:
+        if self._layout is None or new_table:
+            self._table += 1
+            self._levels, self._units, self._deadline = [], None, None
+            self._auto_number = 0
+            self._explicit_numbers = False
+        self._layout = _Layout(roles=roles, levels_wanted=max(1, roles.count("task")))
+        self._chunk_start = len(self.rows)
+
+    @staticmethod
+    def _row_like(cells: list[str]) -> bool:
+        filled = [c for c in cells if c.strip()]
+        return len(filled) >= 2 and any(len(c) > 15 for c in filled) and any(
+            looks_like_units(c) or looks_like_deadline(c) for c in filled
+        )
+
+    def _stray_cell(self, line: str) -> bool:
+        """A lone deadline line right after table rows is the text of a merged 完成时限 cell
+        (printed once, after the rows it spans): give it to the rows of this page chunk that lack one."""
+        if self._layout is None or not looks_like_deadline(line):
+            return False
+        chunk = self.rows[self._chunk_start:]
+        if not chunk:
+            return False
+        for row in chunk:
+            if row.deadline is None or getattr(row, "_deadline_inherited", False):
+                row.deadline = _cell(line)
+        self._deadline = _cell(line)
+        return True
+
+    def _row(self, raw_cells: list[str]) -> None:
+        assert self._layout is not None
+        cells: list[str] = []
+        for c in raw_cells:
+            if "<" in c:
+                parts = _paragraph_cells(c)
+                if len(parts) > 1 and match_marker(parts[0]) and len(parts[0]) <= 40:
+                    cells.extend([parts[0], "".join(parts[1:])])
+                else:
+                    cells.append("".join(parts))
+                continue
+            cell = _cell(c)
+            if re.search(r"\s\S{2,20}[:：]", c):
+                labelled = _cell(_sublabels(c))
+                if looks_like_units(labelled):
+                    cell = labelled
+            cells.append(cell)
+        number = ""
+        if cells and re.fullmatch(r"\d{1,4}", cells[0]):
+            number = cells.pop(0)
+            self._explicit_numbers = True
+        elif self._layout.roles and self._layout.roles[0] == "number" and cells and not cells[0]:
+            cells.pop(0)
+        # trailing cells: deadline, then units (by content, not by position)
+        while cells and not cells[-1]:
+            cells.pop()
+        deadline = units_text = None
+        filled = [i for i, c in enumerate(cells) if c]
+        if not filled:
+            return
+        tail = filled[::-1]
+        idx = 0
+        if idx < len(tail) and looks_like_deadline(cells[tail[idx]]) and len(filled) > 1:
+            deadline = cells[tail[idx]]
+            idx += 1
+        if idx < len(tail) and looks_like_units(cells[tail[idx]]) and len(filled) - idx > 1:
+            units_text = cells[tail[idx]]
+            idx += 1
+        body_end = tail[idx] if idx < len(tail) else -1
+        if body_end < 0:
+            return
+        text_cell = cells[body_end]
+        level_cells = cells[:body_end]
+        # A requirement cell that opens with its own numbered heading ("(三) 积极回应群众关切 出台…")
+        text = text_cell
+        heading_in_text: list[str] = []
+        if match_marker(text) and "。" not in text and len(text) <= 40 and units_text is None:
+            heading_in_text, text = [text], ""
+        self._update_levels(level_cells, heading_in_text)
+        if units_text is not None:
+            self._units = units_text
+            units_inherited = False
+        else:
+            units_text = self._units
+            units_inherited = True
+        inherited_deadline = deadline is None
+        if deadline is not None:
+            self._deadline = deadline
+        else:
+            deadline = self._deadline
+        if not text:
+            return
+        self._auto_number += 1
+        row = TaskRow(
+            number=number or str(self._auto_number),
+            levels=[lv.rstrip("。") for lv in self._levels],
+            text=text,
+            units_text=units_text,
+            deadline=deadline,
+            units=split_units(units_text) if units_text else [],
+            table=self._table,
+        )
+        row._deadline_inherited = inherited_deadline  # type: ignore[attr-defined]
+        row._units_inherited = units_inherited  # type: ignore[attr-defined]
+        self.rows.append(row)
+
+    def _update_levels(self, level_cells: list[str], extra: list[str]) -> None:
+        """Merged task cells are empty: keep the levels above; a filled cell replaces its level and
+        everything below it. Numbered headings find their level by numbering style."""
+        new: list[tuple[int, str]] = []
+        for pos, c in enumerate(level_cells):
+            for part in _split_heading_cells(c) if c else []:
+                new.append((pos, part))
+        for part in extra:
+            new.append((len(level_cells), part))
+        if not new:
+            return
+        levels = list(self._levels)
+        for offset, (pos, text) in enumerate(new):
+            style = match_marker(text)
+            if style:
+                same = [i for i, lv in enumerate(levels) if (m := match_marker(lv)) and m[0] == style[0]]
+                if same:
+                    levels = levels[: same[0]] + [text]
+                    continue
+                # a deeper numbered heading after an unnumbered or shallower level
+                parent = [i for i, lv in enumerate(levels) if match_marker(lv)]
+                if offset == 0 and pos == 0 and not parent:
+                    levels = [text]
+                else:
+                    levels = levels[: (parent[-1] + 1) if parent else min(pos, len(levels))] + [text]
+                continue
+            cut = min(pos, len(levels)) if offset == 0 else len(levels)
+            levels = levels[:cut] + [text]
+        self._levels = levels
+
+
+def _sublabels(units_text: str) -> str:
+    """Sub-labelled unit lists ("区总体预案:区应急局 自然灾害类专项预案:区应急局、…") split per label."""
+    return re.sub(r"\s+(?=[^\s:：、，]{2,20}[:：])", "；", units_text)

@@ -1,15 +1,60 @@
-"""THE answer engine every adapter calls (CLI, web API, widget, kiosk, staff bot).
+"""THE answer engine: every adapter (CLI, JSON API, widget, kiosk, staff bot) calls `Engine.answer`.
 
-INTERFACE DRAFT - implementation in progress. Signatures below are the contract.
+question -> bot/rewrite.py (plan vocabulary) -> bot/understand.py (intent, region, department, dates)
+-> BM25 over the index (bot/index.py, bot/bm25.py) -> intent-aware re-ranking -> honest decline or
+bot/compose.py reply. Heavy state (index, jieba dictionary) loads once in `Engine.load`/`warm_up`.
 """
 from __future__ import annotations
 
+import logging
+import math
+import re
+import threading
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
-from bot.answer import Answer, Context
+import numpy as np
+
+from bot import compose
+from bot.answer import Answer, Context, Intent, Result
 from bot.config import Settings
+from bot.departments import unit_key
+from bot.index import SearchIndex, Suggestion, load_index
+from bot.text import Tokenizer
+from bot.understand import (
+    Query,
+    asks_amount,
+    detect_intent,
+    find_until,
+    topic_bigrams,
+    find_year,
+    is_followup,
+    is_greeting,
+    unknown_place,
+)
 from indexer.model import Entry
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+# A question word the plans never use weighs this share of the rarest plan word: enough that an
+# off-topic question ("个税专项附加扣除") is declined, not so much that chatty wording sinks a real one.
+OOV_WEIGHT = 0.6
+# Words too general to count as a topic on their own ("政务公开任务" names no topic).
+GENERIC_TERMS = frozenset(
+    "政务 公开 政务公开 信息 信息公开 政府 政府信息 任务 工作 重点 重点工作 要点 工作要点 年度 今年 本年度 全年 事项 "
+    "哪些 什么 活 活儿 管 负责 区 市 县 政策 内容".split()
+)
+
+
+# Question phrasing removed before tokenizing, so it neither matches text nor counts as a missing topic.
+QUESTION_PHRASES = re.compile(
+    r"什么时候|啥时候|何时|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|由谁|归谁|谁来|谁负责|谁管|"
+    r"要干些啥|干些啥|干些什么|干啥|做些什么|做什么|是啥样|啥样|是什么|是哪个|是哪些|有哪些|有什么|都有啥|有啥|"
+    r"怎么样|怎么办|怎么|如何|多久|多长时间|在搞|在管|负责|牵头|归口|主管|请问|能不能|可不可以|是不是|"
+    r"需要|应该|要求|规定|里面|里|之前|以前|前要|前|后要|呢|吗|啊|吧|呀"
+)
 
 
 @dataclass
@@ -21,39 +66,521 @@ class Topic:
     key: str = ""  # short ascii id for URLs and callback data
 
 
+@dataclass
+class _Identity:
+    """Stand-in for bot/rewrite.Rewrite when no rewriter is available."""
+
+    text: str
+    lang: str = "zh"
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    expansions: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+
+
 class Engine:
+    """Answers questions over one SearchIndex. Thread-safe for concurrent `answer` calls."""
+
+    def __init__(self, index: SearchIndex, *, top_k: int = 5, list_limit: int = 50, min_score: float = 0.35,
+                 default_region: str = "", hotline: str = "12345政务服务便民热线") -> None:
+        if top_k < 1 or list_limit < 1:
+            raise ValueError(f"top_k and list_limit must be >= 1; got {top_k}, {list_limit}")
+        self.index = index
+        self.top_k = top_k
+        self.list_limit = list_limit
+        self.min_score = min_score
+        self.default_region = default_region.strip()
+        self.hotline = hotline
+        self.tokenizer = Tokenizer(index.terms)
+        self._max_idf = math.log(index.text.n_docs + 1) if index.text.n_docs else 1.0
+        self._known_terms = set(index.terms)
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ construction
     @classmethod
     def load(cls, settings: Settings) -> Engine:
-        """Load (or build, when stale) the index and dictionaries once."""
-        raise NotImplementedError
+        """Load (or build, when plans or curated data changed) the index once."""
+        index, rebuilt = load_index(
+            settings.path("knowledge.plans_dir"), settings.path("knowledge.data_dir"),
+            settings.path("knowledge.index_path"),
+        )
+        if rebuilt:
+            log.info("index rebuilt: %d entries", len(index.entries))
+        return cls(
+            index,
+            top_k=int(settings["search.top_k"]),
+            list_limit=int(settings["search.list_limit"]),
+            min_score=float(settings["search.min_score"]),
+            default_region=str(settings["search.default_region"]),
+            hotline=str(settings["search.hotline"]),
+        )
 
-    def answer(self, question: str, *, region: str | None = None, context: Context | None = None) -> Answer:
-        """Answer one question; `context` is the previous Answer.context of the same conversation."""
-        raise NotImplementedError
+    def warm_up(self) -> None:
+        """Load the jieba dictionary now rather than on the first question (servers call this)."""
+        self.tokenizer.tokens("政务公开")
 
-    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """Questions / keywords for a partial input (hanzi or pinyin prefix)."""
-        raise NotImplementedError
-
-    def featured(self) -> list[Topic]:
-        """Featured questions by topic (养老、就业、教育 …), from the knowledge base and knowledge/data/featured.toml."""
-        raise NotImplementedError
-
+    # ------------------------------------------------------------------ lookups used by adapters
     def entry(self, entry_id: str) -> Entry | None:
-        raise NotImplementedError
+        pos = self.index.position(entry_id)
+        return None if pos is None else self.index.entries[pos]
 
     def regions(self) -> list[str]:
-        raise NotImplementedError
+        return list(self.index.regions)
+
+    def documents(self) -> list[dict]:
+        return [vars(d).copy() for d in self.index.documents.values()]
 
     def resolve_department(self, text: str) -> str | None:
         """Canonical department name for a name or alias (区人社局 -> 区人力资源社会保障局), or None."""
-        raise NotImplementedError
+        text = (text or "").strip()
+        if not text:
+            return None
+        got = self.index.departments.resolve(text)
+        if got:
+            return got
+        found = self.index.departments.find(text)
+        return found[0] if found else None
 
     def department_tasks(self, department: str, region: str | None = None) -> list[Entry]:
         """Every entry whose responsible units include the department (aliases resolved), in plan order."""
-        raise NotImplementedError
+        canon = self.resolve_department(department) or department
+        region = self._region_name(region)
+        picked = [
+            e for e in self.index.entries
+            if (not region or e.region == region)
+            and any(self.index.departments.matches(u, canon) for u in e.responsible)
+        ]
+        return self._without_restated(picked)
 
     def due_tasks(self, until: date, *, since: date | None = None, region: str | None = None,
                   department: str | None = None) -> list[Entry]:
         """Entries with a readable due date in [since, until], earliest first."""
-        raise NotImplementedError
+        region = self._region_name(region)
+        canon = (self.resolve_department(department) or department) if department else None
+        lo, hi = (since.isoformat() if since else ""), until.isoformat()
+        picked = [
+            e for e in self.index.entries
+            if e.due and lo <= e.due <= hi and (not region or e.region == region)
+            and (not canon or any(self.index.departments.matches(u, canon) for u in e.responsible))
+        ]
+        picked = self._without_restated(picked)
+        return sorted(picked, key=lambda e: (e.due or "", e.region or "", self.index.by_id[e.id]))
+
+    def featured(self) -> list[Topic]:
+        """Featured questions by topic, from knowledge/data/featured.toml."""
+        topics = []
+        for i, t in enumerate(self.index.featured):
+            name = str(t.get("name", "")).strip()
+            questions = [str(q) for q in t.get("questions", []) if str(q).strip()]
+            if name and questions:
+                topics.append(Topic(name=name, questions=questions, key=str(t.get("key") or f"t{i}")))
+        return topics
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Questions / keywords for a partial input: hanzi substring, or pinyin / initials prefix."""
+        q = re.sub(r"\s+", "", (prefix or "").lower())[:50]
+        if not q or limit < 1:
+            return []
+        ascii_q = re.fullmatch(r"[a-z]+", q) is not None
+        scored: list[tuple[float, Suggestion]] = []
+        for s in self.index.suggestions:
+            if ascii_q:
+                if s.pinyin.startswith(q):
+                    scored.append((2.0 + s.weight, s))
+                elif len(q) >= 2 and s.initials.startswith(q):
+                    scored.append((1.5 + s.weight, s))
+                elif len(q) >= 4 and q in s.pinyin:
+                    scored.append((0.5 + s.weight, s))
+            elif s.text.startswith(q):
+                scored.append((2.0 + s.weight, s))
+            elif q in s.text:
+                scored.append((1.0 + s.weight, s))
+        scored.sort(key=lambda x: (-x[0], len(x[1].text)))
+        out: list[str] = []
+        for _, s in scored:
+            if s.text not in out:
+                out.append(s.text)
+            if len(out) >= limit:
+                break
+        return out
+
+    # ------------------------------------------------------------------ answering
+    def answer(self, question: str, *, region: str | None = None, context: Context | None = None) -> Answer:
+        """Answer one question; `context` is the previous Answer.context of the same conversation."""
+        raw = question if isinstance(question, str) else ""
+        q = raw.strip()
+        if not q:
+            return self._plain(raw, "请输入您的问题，例如：“养老补贴信息公开由哪个部门负责？”")
+        if len(q) > MAX_QUESTION_CHARS:
+            return self._plain(raw, f"问题太长（{len(q)}字），请精简到{MAX_QUESTION_CHARS}字以内再问。")
+        try:
+            query = self.understand(q, region=region)
+            return self._answer(raw, query, context)
+        except Exception:  # never let one odd question take an adapter down
+            log.exception("engine failed on question %r", q[:200])
+            return self._plain(raw, f"抱歉，暂时无法回答这个问题。请稍后再试，或拨打{self.hotline}。")
+
+    def understand(self, question: str, region: str | None = None) -> Query:
+        rw = self._rewrite(question)
+        text = rw.text
+        query = Query(raw=question, text=text, lang=rw.lang, corrections=list(rw.corrections),
+                      expansions=list(dict.fromkeys(rw.expansions)))
+        query.greeting = is_greeting(question)
+        regions = [r for r in (self._region_name(region),) if r]
+        for r in list(rw.regions) + self._regions_in(text):
+            r = self._region_name(r) or r
+            if r in self.index.regions and r not in regions:
+                regions.append(r)
+        query.regions = regions
+        if not regions:
+            vocabulary = self._known_terms | set(self.index.text.idf)
+            query.unknown_region = unknown_place(text, self.index.regions, vocabulary, self.tokenizer.words(text))
+        year = find_year(text)
+        if year and any(d.year == year for d in self.index.documents.values()):
+            query.year = year
+        query.departments = self.index.departments.find(text)
+        query.until, query.month_only = find_until(text)
+        query.asks_amount = asks_amount(question) or asks_amount(text)
+        query.followup = is_followup(text)
+        terms = self._content_terms(text, query)
+        query.terms = terms
+        topic_terms = [t for t in terms if t not in GENERIC_TERMS and not self._is_dept_token(t, query)]
+        query.intent = detect_intent(text, bool(query.departments), query.until is not None, len(topic_terms))
+        return query
+
+    # -- internals -------------------------------------------------------------------------
+    def _rewrite(self, question: str):  # type: ignore[no-untyped-def]
+        rewriter = self.index.rewriter
+        if rewriter is not None:
+            try:
+                return rewriter.rewrite(question)  # type: ignore[attr-defined]
+            except Exception:
+                log.exception("rewriter failed on %r", question[:200])
+        return _Identity(text=question)
+
+    def _region_name(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        name = name.strip()
+        for r in self.index.regions:
+            if name == r or (len(name) >= 2 and (r.startswith(name) or name.endswith(r) or name == r[:-1])):
+                return r
+        return None
+
+    def _regions_in(self, text: str) -> list[str]:
+        found = []
+        for r in self.index.regions:
+            if r in text or (len(r) >= 3 and r[:-1] in text):
+                found.append(r)
+        return found
+
+    def _is_dept_token(self, token: str, query: Query) -> bool:
+        return any(token in d or token in unit_key(d) for d in query.departments) if query.departments else False
+
+    def _content_terms(self, text: str, query: Query) -> list[str]:
+        strip = text
+        for r in self.index.regions:
+            strip = strip.replace(r, " ")
+            if len(r) >= 3:
+                strip = strip.replace(r[:-1], " ")
+        strip = re.sub(r"20\d{2}\s*年?度?", " ", strip)
+        if query.until is not None:
+            strip = re.sub(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:\s*\d{1,2}\s*日)?(?:底|末|份)?\s*(?:前|之前|以前)?", " ", strip)
+        strip = QUESTION_PHRASES.sub(" ", strip)
+        query.bigrams = topic_bigrams(strip)
+        toks = self.tokenizer.tokens(strip)
+        return list(dict.fromkeys(toks))
+
+    def _plain(self, raw: str, reply: str, intent: Intent = Intent.NONE, suggestions: list[str] | None = None,
+               lang: str = "zh") -> Answer:
+        return Answer(question=raw, intent=intent, answered=False, reply=reply,
+                      suggestions=suggestions if suggestions is not None else self._featured_questions(3), lang=lang)
+
+    def _featured_questions(self, n: int) -> list[str]:
+        out = []
+        for t in self.featured():
+            if t.questions:
+                out.append(t.questions[0])
+            if len(out) >= n:
+                break
+        return out
+
+    def _answer(self, raw: str, query: Query, context: Context | None) -> Answer:
+        if query.greeting:
+            return self._plain(raw, "您好！我可以回答本地区政务公开工作要点中的问题，例如某项信息公开由哪个部门负责、"
+                                    "什么时候完成、某部门有哪些公开任务。", lang=query.lang)
+        if context and context.entry_ids and (query.followup or (not query.terms and not query.departments
+                                                                and query.until is None)):
+            entry = self.entry(context.entry_ids[0])
+            if entry is not None:
+                intent = query.intent if query.intent != Intent.LIST else Intent.WHAT
+                return self._single(raw, query, [(entry, 1.0)], intent, followup_of=context)
+        if query.unknown_region:
+            reason = (f"知识库中暂无“{query.unknown_region}”的政务公开工作要点（现有：{'、'.join(self.index.regions)}）。"
+                      if query.lang != "en" else
+                      f"The knowledge base has no plan for {query.unknown_region} "
+                      f"(it covers {', '.join(self.index.regions)}).")
+            return self._decline(raw, query, reason, [])
+        if query.intent == Intent.LIST:
+            return self._list(raw, query)
+        if not query.terms:
+            return self._plain(raw, "请说得具体一些，例如：“养老补贴信息公开由哪个部门负责？”", lang=query.lang)
+        ranked = self._search(query)
+        if not ranked:
+            return self._decline(raw, query, self._not_found(query), [])
+        top_entry, top_score = ranked[0]
+        coverage = self._coverage(query, self.index.by_id[top_entry.id])
+        if coverage < self.min_score:
+            return self._decline(raw, query, self._not_found(query), ranked)
+        if query.asks_amount and not re.search(r"\d+(?:\.\d+)?\s*(?:元|万元|亿元)", top_entry.text):
+            reason = ("政务公开工作要点中没有规定具体金额或补贴标准。" if query.lang != "en"
+                      else "The plans do not state amounts or benefit levels.")
+            return self._decline(raw, query, reason, ranked)
+        return self._single(raw, query, ranked, query.intent)
+
+    def _not_found(self, query: Query) -> str:
+        if query.lang == "en":
+            return "I could not find this in the government disclosure plans I know."
+        return f"抱歉，现有的政务公开工作要点中没有找到与“{query.raw[:40]}”直接相关的内容。"
+
+    def _decline(self, raw: str, query: Query, reason: str, ranked: list[tuple[Entry, float]]) -> Answer:
+        close = []
+        for e, _ in ranked[:6]:
+            topic = topic_of(e)
+            if topic and topic not in close:
+                close.append(topic)
+        reply = compose.decline(reason, query.lang, close, self.hotline)
+        suggestions = [self._question_for(e, Intent.WHO) for e, _ in ranked[:2]] or self._featured_questions(3)
+        results = [Result(e, s) for e, s in ranked[: self.top_k]]
+        return Answer(question=raw, intent=query.intent, answered=False, reply=reply, results=results,
+                      suggestions=suggestions, lang=query.lang, region=query.regions[0] if query.regions else None,
+                      context=Context(question=query.raw, intent=str(query.intent),
+                                      region=query.regions[0] if query.regions else None))
+
+    def _mask(self, query: Query) -> np.ndarray | None:
+        idx = self.index
+        mask = None
+        if query.regions:
+            wanted = [idx.regions.index(r) for r in query.regions]
+            mask = np.isin(idx.entry_region, wanted)
+        if query.year:
+            ym = idx.entry_year == query.year
+            if mask is None or (mask & ym).any():
+                mask = ym if mask is None else (mask & ym)
+        return mask
+
+    def _scores(self, query: Query) -> np.ndarray:
+        idx = self.index
+        terms = query.terms
+        scores = idx.text.get_scores(terms)
+        scores += 0.5 * idx.meta.get_scores(terms)
+        scores += 0.4 * idx.units.get_scores(terms)
+        extra = [t for t in self._expansion_terms(query) if t not in terms]
+        if extra:
+            scores += 0.5 * idx.text.get_scores(extra) + 0.25 * idx.meta.get_scores(extra)
+        return scores
+
+    def _expansion_terms(self, query: Query) -> list[str]:
+        out: list[str] = []
+        for phrase in query.expansions:
+            for t in self.tokenizer.tokens(phrase):
+                if t not in out:
+                    out.append(t)
+        return out
+
+    def _search(self, query: Query) -> list[tuple[Entry, float]]:
+        idx = self.index
+        scores = self._scores(query)
+        mask = self._mask(query)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        if self.default_region and not query.regions and self.default_region in idx.regions:
+            scores = np.where(idx.entry_region == idx.regions.index(self.default_region), scores * 1.25, scores)
+        n = min(len(scores), 60)
+        if n == 0:
+            return []
+        cand = np.argpartition(-scores, n - 1)[:n] if len(scores) > n else np.arange(len(scores))
+        cand = [int(i) for i in cand if scores[i] > 0]
+        boosted: list[tuple[int, float]] = []
+        for i in cand:
+            e = idx.entries[i]
+            s = float(scores[i]) * (0.4 + self._coverage(query, i))
+            if query.intent == Intent.WHO:
+                s *= 1.15 if e.responsible else 0.6
+                if e.kind == "task":
+                    s *= 1.1
+            elif query.intent == Intent.WHEN:
+                s *= 1.1 if e.deadline else 0.85
+            if query.departments and any(
+                idx.departments.matches(u, d) for u in e.responsible for d in query.departments
+            ):
+                s *= 1.3
+            boosted.append((i, s))
+        boosted.sort(key=lambda x: -x[1])
+        ranked = [(idx.entries[i], s) for i, s in boosted]
+        return self._rows_before_clauses(ranked, query.intent)
+
+    def _rows_before_clauses(self, ranked: list[tuple[Entry, float]], intent: Intent) -> list[tuple[Entry, float]]:
+        """A task row and the body clause it restates are one answer: for who/when the row (which states
+        the units and deadline of exactly this task) goes first when it matches nearly as well."""
+        if intent not in (Intent.WHO, Intent.WHEN) or len(ranked) < 2:
+            return ranked
+        top, top_score = ranked[0]
+        if top.kind != "clause" or not top.linked:
+            return ranked
+        for pos, (e, s) in enumerate(ranked[1:], 1):
+            if e.id in top.linked and s >= 0.55 * top_score:
+                ranked = [ranked[pos], *ranked[:pos], *ranked[pos + 1:]]
+                break
+        return ranked
+
+    def _coverage(self, query: Query, pos: int) -> float:
+        """How much of the question's topic the entry contains: the mean of IDF-weighted word coverage
+        and topic character-pair coverage (the latter needs compound terms to appear together)."""
+        words = self._word_coverage(query, pos)
+        if not query.bigrams:
+            return words
+        e = self.index.entries[pos]
+        body = re.sub(r"\s+", "", f"{e.text}{e.section}{e.heading or ''}{''.join(e.responsible)}")
+        pairs = sum(1 for b in query.bigrams if b in body) / len(query.bigrams)
+        return 0.5 * words + 0.5 * pairs
+
+    def _word_coverage(self, query: Query, pos: int) -> float:
+        """Share of the question's topic words (IDF-weighted) that the entry actually contains."""
+        idx = self.index
+        total = matched = 0.0
+        for t in query.terms:
+            idf = idx.text.idf.get(t) or idx.meta.idf.get(t) or idx.units.idf.get(t)
+            weight = idf if idf is not None else OOV_WEIGHT * self._max_idf
+            if t in GENERIC_TERMS:
+                weight *= 0.3
+            total += weight
+            if self._has(t, pos):
+                matched += weight
+        if query.expansions and matched < total:
+            exp = [t for t in self._expansion_terms(query) if self._has(t, pos)]
+            if exp:
+                matched += min(total - matched, max(idx.text.idf.get(t, 1.0) for t in exp))
+        return matched / total if total else 0.0
+
+    def _has(self, term: str, pos: int) -> bool:
+        for field_index in (self.index.text, self.index.meta, self.index.units):
+            ids = field_index._ids.get(term)
+            if ids is not None:
+                k = int(np.searchsorted(ids, pos))
+                if k < len(ids) and ids[k] == pos:
+                    return True
+        return False
+
+    def _single(self, raw: str, query: Query, ranked: list[tuple[Entry, float]], intent: Intent,
+                followup_of: Context | None = None) -> Answer:
+        top, _ = ranked[0]
+        results = [Result(e, s) for e, s in ranked[: self.top_k]]
+        related = [e for e, _ in ranked[1:] if e.id not in top.linked and e.region == top.region][:2]
+        corrected = "、".join(f"{b}（{a}）" for a, b in query.corrections) if query.corrections else None
+        grouped = self._by_region(query, ranked) if followup_of is None else []
+        if len(grouped) > 1:
+            reply = compose.by_region(grouped, intent, query.lang)
+        else:
+            reply = compose.single(top, intent, query.lang, related, corrected)
+        suggestions = self._suggestions_for(top, related, intent)
+        ctx = Context(question=query.raw, intent=str(intent), region=top.region, year=top.year,
+                      department=query.departments[0] if query.departments else None,
+                      entry_ids=[e.id for e, _ in ranked[:3]], terms=list(query.terms))
+        return Answer(question=raw, intent=intent, answered=True, reply=reply, results=results,
+                      suggestions=suggestions, units=list(top.responsible), deadline=top.deadline,
+                      citation=compose.citation(top, query.lang), lang=query.lang, region=top.region, context=ctx)
+
+    def _by_region(self, query: Query, ranked: list[tuple[Entry, float]]) -> list[Entry]:
+        """Best entry per region when the question named none and several plans answer about as well."""
+        if query.regions or self.default_region or not ranked:
+            return []
+        top_score = ranked[0][1]
+        best: dict[str, Entry] = {}
+        for e, s in ranked[:12]:
+            if s < 0.8 * top_score or not e.region or e.region in best:
+                continue
+            if self._coverage(query, self.index.by_id[e.id]) < max(self.min_score, 0.6):
+                continue
+            best[e.region] = e
+        return list(best.values())
+
+    def _list(self, raw: str, query: Query) -> Answer:
+        region = query.regions[0] if query.regions else None
+        picked: list[Entry]
+        if query.until is not None:
+            picked = []
+            years = {query.year} if query.year else {d.year for d in self.index.documents.values() if d.year}
+            for y in sorted(y for y in years if y):
+                until = query.until.replace(year=y) if query.month_only else query.until
+                if until.year != y and not query.month_only:
+                    continue
+                picked += self.due_tasks(until, since=date(y, 1, 1), region=region,
+                                         department=query.departments[0] if query.departments else None)
+            what = f"{query.until.month}月底前" if query.month_only else query.until.isoformat()
+            header = f"完成时限在{what}的任务："
+        else:
+            dept = query.departments[0]
+            picked = self.department_tasks(dept, region=region)
+            if query.year:
+                picked = [e for e in picked if e.year == query.year]
+            header = f"{dept}负责的政务公开任务："
+        topic = [t for t in query.terms if t not in GENERIC_TERMS and not self._is_dept_token(t, query)]
+        if topic and picked:
+            scores = self._scores(Query(raw=raw, text=query.text, terms=topic))
+            focused = [e for e in picked if scores[self.index.by_id[e.id]] > 0]
+            if focused:
+                picked = focused
+        picked = picked[: self.list_limit]
+        if not picked:
+            reason = ("没有找到符合条件的任务。" if query.lang != "en" else "No matching tasks found.")
+            return self._decline(raw, query, reason, [])
+        reply = compose.listing(picked, header, query.lang)
+        ctx = Context(question=query.raw, intent="list", region=region, year=query.year,
+                      department=query.departments[0] if query.departments else None,
+                      entry_ids=[e.id for e in picked[:3]], terms=list(query.terms))
+        return Answer(question=raw, intent=Intent.LIST, answered=True, reply=reply,
+                      results=[Result(e, 1.0) for e in picked], suggestions=self._featured_questions(2),
+                      lang=query.lang, region=region, context=ctx)
+
+    def _without_restated(self, entries: list[Entry]) -> list[Entry]:
+        """Drop body clauses whose task-table rows are already in the list (one task, one line)."""
+        ids = {e.id for e in entries}
+        return [e for e in entries if not (e.kind == "clause" and any(i in ids for i in e.linked))]
+
+    def _question_for(self, entry: Entry, intent: Intent) -> str:
+        topic = topic_of(entry)
+        where = entry.region or ""
+        if intent == Intent.WHEN:
+            return f"{where}{topic}的完成时限是什么？"
+        return f"{where}{topic}由哪个部门负责？"
+
+    def _suggestions_for(self, top: Entry, related: list[Entry], intent: Intent) -> list[str]:
+        out = []
+        if intent != Intent.WHEN and top.deadline:
+            out.append(self._question_for(top, Intent.WHEN))
+        if intent != Intent.WHO and top.responsible:
+            out.append(self._question_for(top, Intent.WHO))
+        for r in related:
+            out.append(self._question_for(r, Intent.WHO))
+        return list(dict.fromkeys(out))[:4]
+
+
+_LEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])\s*")
+
+
+def topic_of(entry: Entry) -> str:
+    """A short topic name for an entry: its own heading, else its last section level, else its text."""
+    for candidate in (entry.heading, entry.section.split(" > ")[-1] if entry.section else ""):
+        c = _LEADING_NUMBER.sub("", (candidate or "").strip()).strip("。；")
+        if 3 <= len(c) <= 30:
+            return c
+    text = re.split(r"[，。；]", entry.text, maxsplit=1)[0]
+    return text[:24]
+
+
+def load_engine(settings: Settings) -> Engine:
+    """Convenience for adapters and tests: `Engine.load(settings)`."""
+    return Engine.load(settings)
+
+
+__all__ = ["Engine", "Topic", "load_engine", "Path"]

@@ -51,7 +51,7 @@ def split_units(text: str) -> list[str]:
 def looks_like_units(cell: str) -> bool:
     """True when a table cell reads as a list of unit names rather than a requirement or a heading."""
     cell = cell.strip()
-    if not cell or len(cell) > 160 or "。" in cell:
+    if not cell or len(cell) > 400 or "。" in cell:
         return False
     parts = [p for p in (_SUBLABEL.sub("", x.strip()) for x in re.split(r"[、，,；;\s]+", cell)) if p]
     if not parts:

@@ -91,11 +91,32 @@ def _is_heading_line(line: str) -> bool:
     return bool(NUMBER_START.match(line)) and "。" not in line and len(line) <= 45
 
 
-def _can_join(prev: str, cur: str) -> bool:
-    """Whether `cur` continues the paragraph `prev` that a line break (wrap, page break) cut in two."""
+def wrap_width(lines: list[str]) -> int | None:
+    """The line width of hard-wrapped text (PDF extraction, fixed-width exports), or None.
+
+    A document is hard-wrapped when a good share of its prose lines have (nearly) the same length.
+    """
+    lengths = [len(s) for s in lines if s and "\t" not in s and len(s) >= 12]
+    if len(lengths) < 20:
+        return None
+    common = Counter(lengths).most_common()
+    for width, _ in common[:3]:
+        near = sum(1 for n in lengths if abs(n - width) <= 2)
+        if near >= 0.3 * len(lengths) and width >= 15:
+            return width
+    return None
+
+
+def _can_join(prev: str, cur: str, width: int | None = None, prev_raw_len: int = 0) -> bool:
+    """Whether `cur` continues the paragraph `prev` that a line break (wrap, page break) cut in two.
+
+    In hard-wrapped text a full-width line continues even after a 。, since the wrap fell there by chance.
+    """
     if "\t" in prev or "\t" in cur or not prev or not cur:
         return False
-    if prev.endswith(_TERMINAL):
+    full_width = width is not None and prev_raw_len >= width - 2
+    if prev.endswith(_TERMINAL) and not (full_width and prev.endswith("。") and not NUMBER_START.match(cur)
+                                         and not _BLOCK_START.match(cur)):
         return False
     if prev.endswith(("）", ")")) and re.search(r"责任单位|牵头单位|责任部门", prev[-80:]):
         return False
@@ -147,12 +168,15 @@ def clean_lines(text: str) -> list[str]:
             continue
         lines.extend(_split_flattened(line))
     headers = _running_headers(lines)
+    width = wrap_width(lines)
     paragraphs: list[str] = []
+    last_len = 0
     for line in lines:
         if not line or line in headers:
             continue
-        if paragraphs and _can_join(paragraphs[-1], line):
+        if paragraphs and _can_join(paragraphs[-1], line, width, last_len):
             paragraphs[-1] = paragraphs[-1] + line
         else:
             paragraphs.append(line)
+        last_len = len(line)
     return paragraphs

@@ -94,24 +94,27 @@ class Outline:
     clauses: list[Clause] = field(default_factory=list)
 
 
-def _plausible_next(stack: list[Clause], style: str, value: int) -> bool:
+def _plausible_next(stack: list[Clause], style: str, value: int, last_seen: dict[str, int]) -> bool:
     """A marker continues the numbering when it is the next value of its style, or a first item (1 / 一).
 
-    This keeps "2020年…" or a stray "5、" inside running text from being read as a new clause.
+    Some plans number （一）…（十三） straight through all 一、二、 sections, so a style met again under
+    a new parent may also continue from the last value it had anywhere. This keeps "2020年…" or a stray
+    "5、" inside running text from being read as a new clause.
     """
     for node in reversed(stack):
         if node.style == style:
             return value == node.value + 1 or value == 1
-    return value == 1 or value == 2
+    return value in (1, 2) or value == last_seen.get(style, -9) + 1
 
 
 def parse_outline(lines: list[str]) -> Outline:
     """Body paragraphs -> clause tree; paragraphs before the first number are the preamble."""
     outline = Outline()
     stack: list[Clause] = []
+    last_seen: dict[str, int] = {}
     for line in lines:
         marker = match_marker(line)
-        if marker and not _plausible_next(stack, marker[0], marker[2]):
+        if marker and not _plausible_next(stack, marker[0], marker[2], last_seen):
             marker = None
         if marker is None:
             if not stack:
@@ -124,6 +127,7 @@ def parse_outline(lines: list[str]) -> Outline:
                 top.loose.append(line)
             continue
         style, n, value, rest = marker
+        last_seen[style] = value
         node = Clause(style=style, label=label_of(style, n), value=value, text=rest.strip())
         while stack and any(s.style == style for s in stack):
             if stack.pop().style == style:

@@ -1,6 +1,6 @@
-"""File -> text: turn a plan file (.txt .md .html .docx .pdf) into plain text, or a one-line DocumentError.
+"""File -> text: a plan file (.txt .md .html .docx .pdf) as plain text, table rows as TAB-separated lines.
 
-Next step: indexer/normalize.py repairs the text (page numbers, broken lines); table rows arrive as TAB-separated lines.
+Next step: indexer/normalize.py repairs that text (page numbers, broken lines) before the plan is parsed.
 """
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ import stat
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from indexer.model import DocumentError
 
@@ -60,7 +62,8 @@ def read_document(path: str | Path) -> RawText:
     if not stat.S_ISREG(info.st_mode):
         raise DocumentError("not a regular file")
     if info.st_size > MAX_BYTES:
-        raise DocumentError(f"file too large ({info.st_size / 2**20:.0f} MB; the limit is {MAX_BYTES // 2**20} MB)")
+        size = -(-info.st_size // 2**20)  # MB, rounded up: 50 MB and one byte is not "50 MB"
+        raise DocumentError(f"file too large ({size} MB; the limit is {MAX_BYTES // 2**20} MB)")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -80,7 +83,7 @@ def read_document(path: str | Path) -> RawText:
 
 def _unsupported(suffix: str) -> str:
     """Name the suffix and the accepted ones; old Office formats get the obvious remedy."""
-    shown = suffix or "(none)"
+    shown = suffix or "without a suffix"
     message = f"unsupported file type {shown} (supported: {_SUFFIX_LIST})"
     if suffix in (".doc", ".wps", ".rtf"):
         message += "; save it as .docx first"
@@ -139,39 +142,48 @@ def _decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
 
     Order matters: a byte-order mark is certain; NUL bytes mean UTF-16 or binary (UTF-8 and GB18030 would
     accept them silently); valid UTF-8 is almost never an accident, so it beats a (often wrong) declared
-    charset; GB18030 covers GB2312 and GBK. Last, a text with a handful of broken bytes (a truncated file)
-    is decoded with U+FFFD rather than rejected.
+    charset; GB18030 covers GB2312 and GBK.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                text = data[len(bom):].decode(encoding.replace("-sig", ""))
-            except UnicodeDecodeError:
-                raise DocumentError(f"damaged text file (invalid {encoding} after the byte-order mark)") from None
-            return _not_binary(text), encoding
+            decoded = _decode_tolerantly(data[len(bom):], [encoding.removesuffix("-sig")])
+            if decoded is None:
+                raise DocumentError(f"damaged text file (invalid {encoding} after the byte-order mark)")
+            return _not_binary(decoded[0]), encoding
     if b"\x00" in data:
         guessed = _guess_utf16(data)
         if guessed is None:
             raise DocumentError(_BINARY)
         return _not_binary(guessed[0]), guessed[1]
-    candidates = list(dict.fromkeys(c for c in ("utf-8", declared, "gb18030") if c))
-    for encoding in candidates:
-        try:
-            return _not_binary(data.decode(encoding)), encoding
-        except UnicodeDecodeError:
-            continue
-    errors, encoding = min((_count_errors(data, c), c) for c in candidates)
-    if errors <= max(1, len(data) // 500):
-        return _not_binary(data.decode(encoding, errors="replace")), encoding
+    decoded = _decode_tolerantly(data, list(dict.fromkeys(c for c in ("utf-8", declared, "gb18030") if c)))
+    if decoded is not None:
+        return _not_binary(decoded[0]), decoded[1]
     if len(_CONTROL.findall(data.decode("latin-1"))) > len(data) * 0.01:
         raise DocumentError(_BINARY)
     raise DocumentError("unknown text encoding (not UTF-8, UTF-16 or GB18030/GBK)")
+
+
+def _decode_tolerantly(data: bytes, codecs_to_try: list[str]) -> tuple[str, str] | None:
+    """The first codec that decodes strictly; failing that, two kinds of damage are tolerated rather than
+    rejected: a file cut inside its last character (the partial character is dropped), and a long text with
+    a few stray bytes (at most one per 1000 bytes, each shown as U+FFFD)."""
+    for cut in range(min(4, len(data))):  # 0: the whole file; 1-3: without a character cut off at the end
+        for encoding in codecs_to_try:
+            try:
+                return data[:len(data) - cut].decode(encoding), encoding
+            except UnicodeDecodeError:
+                continue
+    errors, encoding = min((_count_errors(data, c), c) for c in codecs_to_try)
+    if errors <= len(data) // 1000:
+        return data.decode(encoding, errors="replace"), encoding
+    return None
 
 
 def _guess_utf16(data: bytes) -> tuple[str, str] | None:
     """BOM-less UTF-16: ASCII characters put NUL bytes on one side of each pair; choose the byte order whose
     decoding looks like ordinary text."""
     best: tuple[float, str, str] | None = None
+    data = data[:len(data) - len(data) % 2]
     for encoding in ("utf-16-le", "utf-16-be"):
         try:
             text = data.decode(encoding)
@@ -186,17 +198,8 @@ def _guess_utf16(data: bytes) -> tuple[str, str] | None:
 
 
 def _count_errors(data: bytes, encoding: str) -> int:
-    count = 0
-
-    def handler(exc: UnicodeError) -> tuple[str, int]:
-        nonlocal count
-        count += 1
-        assert isinstance(exc, UnicodeDecodeError)
-        return "\ufffd", exc.end
-
-    codecs.register_error("_zwgk_count", handler)
-    data.decode(encoding, errors="_zwgk_count")
-    return count
+    """Invalid sequences met when decoding (each becomes one U+FFFD under errors="replace")."""
+    return data.decode(encoding, errors="replace").count("\ufffd")
 
 
 def _not_binary(text: str) -> str:
@@ -298,9 +301,6 @@ class _TreeBuilder(HTMLParser):
         self.root = _Node("#root", {})
         self.stack: list[_Node] = [self.root]
 
-    def _tags(self) -> list[str]:
-        return [n.tag for n in self.stack]
-
     def _close(self, targets: set[str] | frozenset[str], boundaries: set[str] | frozenset[str]) -> bool:
         """Pop up to and including the nearest open element in `targets`, unless a boundary comes first."""
         for i in range(len(self.stack) - 1, 0, -1):
@@ -313,8 +313,8 @@ class _TreeBuilder(HTMLParser):
         return False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if "head" in self._tags() and tag not in _HEAD_CONTENT:
-            self._close({"head"}, set())
+        if tag not in _HEAD_CONTENT and any(node.tag == "head" for node in self.stack):
+            self._close({"head"}, set())  # an unclosed <head> ends where body content starts
         if tag in _CLOSES_P:
             self._close({"p"}, {"table", "td", "th", "caption", "button"})
         if tag == "li":
@@ -342,6 +342,8 @@ class _TreeBuilder(HTMLParser):
             self.stack[-1].children.append(_Node("br", {}))
         elif tag in ("body", "html"):
             return  # text after </body> is still shown
+        elif tag == "p" and not self._close({"p"}, {"table", "td", "th", "caption", "button"}):
+            self.stack[-1].children.append(_Node("p", {}))  # a stray </p> is an empty paragraph: a line break
         elif tag == "table":
             self._close({"table"}, set())
         elif tag in ("td", "th", "tr", "caption") or tag in _TABLE_PARTS:
@@ -350,6 +352,8 @@ class _TreeBuilder(HTMLParser):
             self._close({tag}, {"table", "td", "th", "caption"})
 
     def handle_data(self, data: str) -> None:
+        if self.stack[-1].tag == "head" and data.strip():
+            self._close({"head"}, set())  # text cannot live in <head>: the body has begun
         self.stack[-1].children.append(data)
 
 
@@ -357,26 +361,19 @@ def _html_to_text(html: str) -> str:
     builder = _TreeBuilder()
     builder.feed(html)
     builder.close()
-    body = _find(builder.root, "body") or builder.root
+    body = builder.root  # not just <body>: browsers show stray text around it too; <head> is dropped anyway
     sizes: dict[int, int] = {}
     _measure(body, sizes)
     dropped = _chrome(body, sizes)
     if sizes[id(body)] - sum(sizes[n] for n in dropped) < sizes[id(body)] * 0.05:
         dropped = set()  # the chrome heuristic ate the page (content wrapped in a "header" div...): keep it all
     out = _Lines()
-    _HtmlRenderer(dropped).walk(body, out)
+    _HtmlRenderer(dropped, sizes).walk(body, out)
     return out.text()
 
 
-def _find(node: _Node, tag: str) -> _Node | None:
-    for child in node.elements():
-        if child.tag == tag:
-            return child
-        if child.tag not in _ALWAYS_DROP:
-            found = _find(child, tag)
-            if found is not None:
-                return found
-    return None
+def _contains(node: _Node, tag: str) -> bool:
+    return any(child.tag == tag or (child.tag not in _ALWAYS_DROP and _contains(child, tag)) for child in node.elements())
 
 
 def _measure(node: _Node, sizes: dict[int, int]) -> int:
@@ -500,8 +497,11 @@ def _join_cjk(parts: list[str]) -> str:
 
 
 class _HtmlRenderer:
-    def __init__(self, dropped: set[int]) -> None:
+    """Tree -> lines: block elements break lines, inline ones do not, data tables become TAB lines."""
+
+    def __init__(self, dropped: set[int], sizes: dict[int, int]) -> None:
         self.dropped = dropped
+        self.sizes = sizes
 
     def _skip(self, node: _Node) -> bool:
         return node.tag in _ALWAYS_DROP or id(node) in self.dropped
@@ -546,12 +546,12 @@ class _HtmlRenderer:
         article. What remains is a data table and becomes TAB lines."""
         if table.attrs.get("role", "").lower() in ("presentation", "none"):
             return True
-        if any(_find(child, "table") is not None or child.tag == "table" for child in table.elements()):
+        if _contains(table, "table"):
             return True
         rows = [self._cells(tr) for tr in self._rows(table)]
         if all(len(cells) <= 1 for cells in rows):
             return True
-        return any(len(_plain(cell)) > _LAYOUT_CELL_CHARS for cells in rows for cell in cells)
+        return any(self.sizes.get(id(cell), 0) > _LAYOUT_CELL_CHARS for cells in rows for cell in cells)
 
     def _rows(self, node: _Node) -> Iterator[_Node]:
         for child in node.elements():
@@ -583,17 +583,13 @@ class _HtmlRenderer:
                 self.walk(cell, lines)
                 lines.end_line()
                 text = _join_cjk([line.strip() for line in lines.lines])
-                rowspan = _span(cell.attrs.get("rowspan"), 65534)
-                row.append((text, rowspan if rowspan > 0 else len(rows) + 65534, max(1, _span(cell.attrs.get("colspan"), 1000))))
+                rowspan = _span(cell.attrs.get("rowspan"), 65534) or 65534  # rowspan=0: to the end of the table
+                colspan = max(1, _span(cell.attrs.get("colspan"), 1000))
+                row.append((text, rowspan, colspan))
             rows.append(row)
         for line in _grid_lines(rows):
             out.raw(line)
         out.blank()
-
-
-def _plain(node: _Node) -> str:
-    return "".join(c if isinstance(c, str) else _plain(c) for c in node.children if not isinstance(c, _Node)
-                   or c.tag not in _ALWAYS_DROP)
 
 
 def _span(value: str | None, cap: int) -> int:
@@ -608,14 +604,8 @@ def _grid_lines(rows: list[list[tuple[str, int, int]]]) -> list[str]:
     grid: list[list[str]] = []
     for row in rows:
         line: list[str] = []
-
-        def skip_covered() -> None:
-            while covered.get(len(line), 0) > 0:
-                covered[len(line)] -= 1
-                line.append("")
-
         for text, rowspan, colspan in row:
-            skip_covered()
+            _skip_covered(line, covered)
             start = len(line)
             line.append(text)
             line.extend([""] * (colspan - 1))
@@ -624,12 +614,19 @@ def _grid_lines(rows: list[list[tuple[str, int, int]]]) -> list[str]:
                     covered[column] = rowspan - 1
         while any(count > 0 for column, count in covered.items() if column >= len(line)):
             if covered.get(len(line), 0) > 0:
-                skip_covered()
+                _skip_covered(line, covered)
             else:
                 line.append("")
         grid.append(line)
     width = max((len(line) for line in grid), default=0)
     return ["\t".join(line + [""] * (width - len(line))) for line in grid if any(line)]
+
+
+def _skip_covered(line: list[str], covered: dict[int, int]) -> None:
+    """Emit an empty cell for each column at the end of `line` that a rowspan from above still covers."""
+    while covered.get(len(line), 0) > 0:
+        covered[len(line)] -= 1
+        line.append("")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -640,8 +637,8 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 # Subtrees of a paragraph that are not its text: properties (whose <w:tab> are tab stops), drawings and
 # text boxes (placed elsewhere on the page), deleted revisions.
 _DOCX_SKIP = frozenset(
-    f"{_W}{t}" for t in ("pPr", "rPr", "drawing", "pict", "object", "txbxContent", "del", "moveFrom", "delText",
-                         "instrText")
+    f"{_W}{t}" for t in ("pPr", "rPr", "sdtPr", "drawing", "pict", "object", "txbxContent", "del", "moveFrom",
+                         "delText", "instrText")
 ) | {f"{_MC}AlternateContent"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -656,11 +653,13 @@ def _read_docx(data: bytes, fmt: str) -> RawText:
     return RawText(text=text, format=fmt, encoding=None)
 
 
-def _open_docx(data: bytes):  # -> lxml element of <w:body>
+def _open_docx(data: bytes) -> Any:
     """Open with python-docx after checking the ZIP ourselves, so each failure gets its own message."""
     import docx  # local: only .docx files need it
 
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(_OLE_MAGIC):  # an OLE container: a password-protected .docx, or an old .doc renamed
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise DocumentError("password-protected Word file")
         raise DocumentError("old Word .doc file with a .docx name; save it as .docx first")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -671,11 +670,17 @@ def _open_docx(data: bytes):  # -> lxml element of <w:body>
         raise DocumentError("not a Word document (a ZIP archive without Word content)")
     try:
         return docx.Document(io.BytesIO(data)).element.body
-    except Exception as exc:
+    except ValueError as exc:
+        if "not a Word file" in str(exc):  # python-docx on a .docm, .dotx or other Office package
+            raise DocumentError("not a Word document (another Office file type)") from exc
+        raise DocumentError("truncated or damaged Word file") from exc
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # a damaged ZIP member
+        raise DocumentError("truncated or damaged Word file") from exc
+    except Exception as exc:  # broken XML and the like: the parser's words help whoever repairs the file
         raise DocumentError(f"truncated or damaged Word file ({_reason(exc)})") from exc
 
 
-def _docx_blocks(container, lines: list[str]) -> None:
+def _docx_blocks(container: Any, lines: list[str]) -> None:
     """Body content in document order: paragraphs and tables interleaved, content controls unwrapped."""
     for child in container.iterchildren():
         tag = child.tag
@@ -698,13 +703,13 @@ def _blank(lines: list[str]) -> None:
         lines.append("")
 
 
-def _docx_paragraph(paragraph) -> str:
+def _docx_paragraph(paragraph: Any) -> str:
     """Text of a w:p read from the XML (python-docx's Paragraph.text misses runs inside insertions, smart
     tags and fields). TABs become spaces: in this module's output a TAB only ever separates table cells.
     Auto-numbering (numPr) is not rendered: the number is not in the text and is not invented here."""
     parts: list[str] = []
 
-    def collect(element) -> None:
+    def collect(element: Any) -> None:
         for child in element.iterchildren():
             tag = child.tag
             if not isinstance(tag, str) or tag in _DOCX_SKIP:
@@ -724,14 +729,14 @@ def _docx_paragraph(paragraph) -> str:
     return "".join(parts)
 
 
-def _docx_int(element, default: int) -> int:
+def _docx_int(element: Any, default: int) -> int:
     if element is None:
         return default
     match = re.match(r"\s*(\d+)", element.get(f"{_W}val") or "")
     return int(match.group(1)) if match else default
 
 
-def _docx_children(element, tag: str) -> Iterator:
+def _docx_children(element: Any, tag: str) -> Iterator[Any]:
     """Rows of a table or cells of a row, including those wrapped in content controls."""
     for child in element.iterchildren():
         if child.tag == f"{_W}{tag}":
@@ -744,7 +749,7 @@ def _docx_children(element, tag: str) -> Iterator:
             yield from _docx_children(child, tag)
 
 
-def _docx_rows(table) -> list[list[str]]:
+def _docx_rows(table: Any) -> list[list[str]]:
     """Cells per row from the XML, not python-docx's row.cells (which repeats a merged cell): a vMerge
     continuation is an empty cell, gridSpan=N is the text plus N-1 empty cells, gridBefore/gridAfter empty
     cells; every row is padded to the grid's column count."""
@@ -767,18 +772,18 @@ def _docx_rows(table) -> list[list[str]]:
     return [row + [""] * (width - len(row)) for row in rows]
 
 
-def _docx_table(table) -> list[str]:
+def _docx_table(table: Any) -> list[str]:
     return ["\t".join(row) for row in _docx_rows(table) if any(row)]
 
 
 _CELL_SPACE = re.compile(r"[ \t\r\f\v\xa0]+")
 
 
-def _docx_cell(cell) -> str:
+def _docx_cell(cell: Any) -> str:
     """One line for a cell: its paragraphs (and any nested table, row by row) joined CJK-aware."""
     parts: list[str] = []
 
-    def collect(container) -> None:
+    def collect(container: Any) -> None:
         for child in container.iterchildren():
             if child.tag == f"{_W}p":
                 parts.extend(_docx_paragraph(child).split("\n"))

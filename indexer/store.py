@@ -37,9 +37,18 @@ def plan_files(plans_dir: Path) -> list[Path]:
     return sorted(p for p in plans_dir.iterdir() if not p.name.startswith(".") and p.name != "README.md")
 
 
+def code_fingerprint(package_dir: Path) -> str:
+    """Hash of a package's source, so a cache built by older code is never reused."""
+    h = hashlib.sha256()
+    for p in sorted(package_dir.glob("*.py")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
 def fingerprint(paths: list[Path], extra: str = "") -> str:
-    """Content hash of the given files (names and bytes), plus the parser version."""
-    h = hashlib.sha256(f"{PARSER_VERSION}|{extra}".encode())
+    """Content hash of the given files (names and bytes), plus the parser version and source."""
+    h = hashlib.sha256(f"{PARSER_VERSION}|{extra}|{code_fingerprint(Path(__file__).parent)}".encode())
     for p in paths:
         h.update(p.name.encode())
         if p.is_file():

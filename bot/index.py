@@ -1,0 +1,233 @@
+"""The search index: entries + tokenizer terms + per-field BM25 + departments + rewriter, cached on disk.
+
+Built from the knowledge store (indexer.store) and the curated data (knowledge/data); rebuilt only when
+either changes (content fingerprint). Loading the pickle is what `Engine.load` does at every start, so
+everything costly (tokenizing entries, pinyin tables) happens here, once.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from bot.bm25 import SparseBM25
+from bot.departments import DepartmentDirectory
+from bot.text import Tokenizer, knowledge_terms
+from indexer.model import Document, Entry
+from indexer.store import KnowledgeBase, load_knowledge, write_atomic
+
+log = logging.getLogger(__name__)
+
+# Bumped when what the index stores changes, so stale pickles are rebuilt.
+INDEX_VERSION = "3"
+DATA_FILES = ("departments.toml", "synonyms.txt", "glossary.toml", "featured.toml")
+
+
+@dataclass
+class DocInfo:
+    doc_id: str
+    file: str
+    title: str | None
+    region: str | None
+    year: int | None
+    doc_number: str | None
+    issuer: str | None
+    date: str | None
+
+
+@dataclass
+class Suggestion:
+    """A keyword or question offered while typing, with its pinyin for pinyin-prefix matching."""
+
+    text: str
+    pinyin: str  # "yanglaobutie"
+    initials: str  # "ylbt"
+    weight: float = 1.0
+
+
+@dataclass
+class SearchIndex:
+    entries: list[Entry]
+    documents: dict[str, DocInfo]
+    terms: list[str]
+    text: SparseBM25
+    meta: SparseBM25
+    units: SparseBM25
+    departments: DepartmentDirectory
+    regions: list[str]
+    entry_region: np.ndarray
+    entry_year: np.ndarray
+    rewriter: object | None
+    suggestions: list[Suggestion] = field(default_factory=list)
+    featured: list[dict] = field(default_factory=list)
+    fingerprint: str = ""
+    by_id: dict[str, int] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def position(self, entry_id: str) -> int | None:
+        return self.by_id.get(entry_id)
+
+
+def data_fingerprint(data_dir: Path) -> str:
+    """Curated data plus the source of the modules whose output the index stores."""
+    from indexer.store import code_fingerprint
+
+    h = hashlib.sha256(INDEX_VERSION.encode())
+    h.update(code_fingerprint(Path(__file__).parent).encode())
+    for name in DATA_FILES:
+        p = data_dir / name
+        h.update(name.encode())
+        if p.is_file():
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _read_toml(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    with path.open("rb") as f:
+        return tomllib.load(f)
+
+
+def curated_terms(data_dir: Path) -> set[str]:
+    """Chinese terms from the curated files, so the tokenizer keeps them whole."""
+    terms: set[str] = set()
+    for dept in _read_toml(data_dir / "departments.toml").get("department", []):
+        terms.add(str(dept.get("name", "")))
+        terms.update(str(a) for a in dept.get("aliases", []))
+    syn = data_dir / "synonyms.txt"
+    if syn.is_file():
+        for line in syn.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0]
+            if "=>" in line:
+                left, right = line.split("=>", 1)
+                terms.update(w for w in (left + " " + right).split() if w)
+    gloss = _read_toml(data_dir / "glossary.toml")
+    for value in _walk_strings(gloss):
+        if any("\u4e00" <= ch <= "\u9fff" for ch in value):
+            terms.add(value)
+    return {t for t in terms if 2 <= len(t) <= 12}
+
+
+def _walk_strings(obj: object):  # type: ignore[no-untyped-def]
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from _walk_strings(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _walk_strings(v)
+
+
+def _doc_info(d: Document) -> DocInfo:
+    return DocInfo(d.doc_id, d.file, d.title, d.region, d.year, d.doc_number, d.issuer, d.date)
+
+
+def build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str = "") -> SearchIndex:
+    """Tokenize every entry once (identical texts share tokens) and build the per-field BM25 indexes."""
+    started = time.perf_counter()
+    entries = kb.entries
+    regions = sorted({d.region for d in kb.documents if d.region})
+    units = {u for e in entries for u in e.responsible}
+    texts = [e.text for e in entries] + [e.section for e in entries]
+    terms = knowledge_terms(texts, units, regions) | curated_terms(data_dir)
+    tokenizer = Tokenizer(terms)
+    cache: dict[str, list[str]] = {}
+
+    def toks(s: str) -> list[str]:
+        got = cache.get(s)
+        if got is None:
+            got = cache[s] = tokenizer.tokens(s)
+        return got
+
+    text_tokens = [toks(e.text) for e in entries]
+    meta_tokens = [toks(e.section) + toks(e.heading or "") for e in entries]
+    unit_tokens = [toks(" ".join(e.responsible)) for e in entries]
+    departments = DepartmentDirectory.build(data_dir / "departments.toml", units)
+    rewriter = _build_rewriter(entries, data_dir, regions, sorted(terms | set(departments.forms)))
+    region_ix = {r: i for i, r in enumerate(regions)}
+    index = SearchIndex(
+        entries=entries,
+        documents={d.doc_id: _doc_info(d) for d in kb.documents},
+        terms=tokenizer.terms,
+        text=SparseBM25(text_tokens),
+        meta=SparseBM25(meta_tokens),
+        units=SparseBM25(unit_tokens),
+        departments=departments,
+        regions=regions,
+        entry_region=np.array([region_ix.get(e.region or "", -1) for e in entries], dtype=np.int16),
+        entry_year=np.array([e.year or 0 for e in entries], dtype=np.int16),
+        rewriter=rewriter,
+        featured=list(_read_toml(data_dir / "featured.toml").get("topic", [])),
+        fingerprint=fingerprint,
+        by_id={e.id: i for i, e in enumerate(entries)},
+    )
+    index.suggestions = _suggestions(index, rewriter)
+    log.info("index built: %d entries in %.2f s", len(entries), time.perf_counter() - started)
+    return index
+
+
+def _build_rewriter(entries: list[Entry], data_dir: Path, regions: list[str], extra: list[str]) -> object | None:
+    try:
+        from bot.rewrite import QueryRewriter
+    except ImportError:  # pragma: no cover - the module ships with the package
+        return None
+    corpus = [e.text for e in entries] + sorted({e.section for e in entries})
+    return QueryRewriter.build(corpus, data_dir, regions, extra)
+
+
+def _pinyin_of(rewriter: object | None, text: str) -> tuple[str, str]:
+    table = getattr(rewriter, "char_pinyin", None) or getattr(rewriter, "_char_pinyin", None) or {}
+    syllables = [table.get(ch, "") for ch in text]
+    syllables = [s for s in syllables if s]
+    return "".join(syllables), "".join(s[0] for s in syllables)
+
+
+def _suggestions(index: SearchIndex, rewriter: object | None) -> list[Suggestion]:
+    """Keywords and questions to offer while typing: featured questions, task titles, department names."""
+    seen: dict[str, float] = {}
+    for topic in index.featured:
+        for q in topic.get("questions", []):
+            seen[q] = max(seen.get(q, 0), 3.0)
+    for e in index.entries:
+        for part in e.section.split(" > ") + [e.heading or ""]:
+            part = part.strip()
+            part = part.split("、", 1)[-1] if part[:1] in "一二三四五六七八九十" else part
+            part = part.lstrip("（(一二三四五六七八九十）) ").strip("。")
+            if 4 <= len(part) <= 24:
+                seen[part] = max(seen.get(part, 0), 1.0)
+    for unit in {u for e in index.entries for u in e.responsible}:
+        if 3 <= len(unit) <= 16 and not index.departments.is_generic(unit):
+            seen[unit] = max(seen.get(unit, 0), 1.5)
+    out = []
+    for text, weight in seen.items():
+        py, ini = _pinyin_of(rewriter, text)
+        out.append(Suggestion(text, py, ini, weight))
+    out.sort(key=lambda s: (-s.weight, len(s.text)))
+    return out
+
+
+def load_index(plans_dir: Path, data_dir: Path, index_path: Path) -> tuple[SearchIndex, bool]:
+    """The index from `index_path` when plans and curated data are unchanged, else rebuilt and saved."""
+    knowledge_cache = index_path.with_name("knowledge.json")
+    kb, reparsed = load_knowledge(plans_dir, knowledge_cache)
+    fp = hashlib.sha256((kb.fingerprint + data_fingerprint(data_dir)).encode()).hexdigest()
+    if not reparsed and index_path.is_file():
+        try:
+            with index_path.open("rb") as f:
+                index = pickle.load(f)
+            if isinstance(index, SearchIndex) and index.fingerprint == fp:
+                return index, False
+        except Exception as exc:  # a damaged or foreign pickle: rebuild
+            log.warning("index %s unreadable (%s); rebuilding", index_path, exc)
+    index = build_index(kb, data_dir, fp)
+    index.skipped = list(kb.skipped)
+    write_atomic(index_path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    return index, True

@@ -1,0 +1,243 @@
+"""The question log and feedback store (SQLite), shared by every adapter: web API, kiosk and staff bot.
+
+Adapters call `QuestionLog.log_question` after each answer and `log_feedback` when a person rates one;
+the web admin (bot/web/admin.py) reads the reports back. No Flask here on purpose: the Telegram adapter
+(bot/staffbot/) opens the same class on the same file (settings.path("web.database")).
+
+Privacy: nothing that identifies a person is stored in clear. Session / chat ids are kept only as a
+salted HMAC whose salt is generated per database and never leaves it, so rows of one conversation can be
+grouped without being traceable to a browser or account. IP addresses are never passed in.
+
+Concurrency: one connection guarded by a lock (SQLite serialises writers anyway), WAL journal so the
+admin can read while the API writes, busy_timeout for a second process (the staff bot) on the same file.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import secrets
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS questions (
+    id INTEGER PRIMARY KEY,
+    ts TEXT NOT NULL,            -- local time, ISO 8601 with offset
+    day TEXT NOT NULL,           -- local date, for per-day counts
+    channel TEXT NOT NULL,       -- web | kiosk | telegram | ...
+    question TEXT NOT NULL,
+    intent TEXT NOT NULL,
+    answered INTEGER NOT NULL,
+    entry_id TEXT,               -- top result, if any
+    latency_ms REAL NOT NULL,
+    session TEXT,                -- salted hash of the session / chat id
+    region TEXT
+);
+CREATE INDEX IF NOT EXISTS questions_day ON questions(day);
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY,
+    ts TEXT NOT NULL,
+    day TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    helpful INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    entry_id TEXT,
+    session TEXT,
+    comment TEXT
+);
+CREATE INDEX IF NOT EXISTS feedback_day ON feedback(day);
+"""
+
+QUESTION_COLUMNS = ("id", "ts", "channel", "question", "intent", "answered", "entry_id", "latency_ms", "session", "region")
+FEEDBACK_COLUMNS = ("id", "ts", "channel", "helpful", "question", "entry_id", "session", "comment")
+
+# Cells starting with these are run as formulas by Excel / WPS ("CSV injection"); the export quotes them.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class QuestionCount:
+    """A question text with how often it was asked and when last."""
+
+    question: str
+    count: int
+    last_seen: str
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    ts: str
+    channel: str
+    helpful: bool
+    question: str
+    entry_id: str | None
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: str
+    questions: int
+    answered: int
+    declined: int
+    helpful: int
+    unhelpful: int
+
+
+def _now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class QuestionLog:
+    """Append-only log of questions and feedback with the few reports the admin page shows.
+
+    Thread-safe; open once per process and share it. `close()` when done (tests run with
+    warnings as errors, and an unclosed sqlite connection is one).
+    """
+
+    def __init__(self, path: str | Path, *, clock: Callable[[], datetime] = _now) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10.0, isolation_level=None)
+        try:
+            self._conn.execute("PRAGMA busy_timeout = 10000")
+            if str(path) != ":memory:":
+                self._conn.execute("PRAGMA journal_mode = WAL")
+            # WAL + NORMAL: a commit is durable against a process crash, fsync only at checkpoints;
+            # losing the last few log rows on power loss is acceptable for a statistics log.
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn.executescript(SCHEMA)
+            self._conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('salt', ?)", (secrets.token_hex(16),))
+            self._salt = self._conn.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()[0].encode()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> QuestionLog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _cursor(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield self._conn
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def pseudonym(self, ident: str | int | None) -> str | None:
+        """Salted hash of a session / chat id: stable within this database, meaningless outside it."""
+        if ident is None or ident == "":
+            return None
+        return hmac.new(self._salt, str(ident).encode("utf-8"), hashlib.sha256).hexdigest()[:20]
+
+    def log_question(self, question: str, *, intent: str, answered: bool, entry_id: str | None = None,
+                     latency_ms: float = 0.0, session: str | int | None = None, channel: str = "web",
+                     region: str | None = None) -> int:
+        """Record one answered (or declined) question; returns the row id."""
+        now = self._clock()
+        row = (now.isoformat(timespec="seconds"), now.date().isoformat(), channel, question, str(intent),
+               int(bool(answered)), entry_id, round(float(latency_ms), 2), self.pseudonym(session), region)
+        with self._cursor() as c:
+            cur = c.execute(
+                "INSERT INTO questions(ts, day, channel, question, intent, answered, entry_id, latency_ms, session, region)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+            return int(cur.lastrowid or 0)
+
+    def log_feedback(self, *, helpful: bool, question: str, entry_id: str | None = None,
+                     session: str | int | None = None, comment: str | None = None, channel: str = "web") -> int:
+        """Record a helpful / not-helpful vote on an answer; returns the row id."""
+        now = self._clock()
+        row = (now.isoformat(timespec="seconds"), now.date().isoformat(), channel, int(bool(helpful)), question,
+               entry_id, self.pseudonym(session), comment or None)
+        with self._cursor() as c:
+            cur = c.execute(
+                "INSERT INTO feedback(ts, day, channel, helpful, question, entry_id, session, comment)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
+            return int(cur.lastrowid or 0)
+
+    # -- reports ---------------------------------------------------------------------------------
+
+    def count(self, table: str = "questions") -> int:
+        if table not in ("questions", "feedback"):
+            raise ValueError(f"unknown table {table!r}")
+        with self._cursor() as c:
+            return int(c.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    def top_questions(self, limit: int = 20, *, since: str | None = None) -> list[QuestionCount]:
+        """Most frequent questions (exact text), optionally since a day (YYYY-MM-DD)."""
+        return self._grouped("1 = 1", limit, since)
+
+    def declined(self, limit: int = 20, *, since: str | None = None) -> list[QuestionCount]:
+        """Questions the bot could not answer, most frequent first: what the knowledge base lacks."""
+        return self._grouped("answered = 0", limit, since)
+
+    def _grouped(self, where: str, limit: int, since: str | None) -> list[QuestionCount]:
+        sql = (f"SELECT question, COUNT(*) AS n, MAX(ts) FROM questions WHERE {where} AND day >= ?"
+               " GROUP BY question ORDER BY n DESC, MAX(ts) DESC LIMIT ?")
+        with self._cursor() as c:
+            rows = c.execute(sql, (since or "", int(limit))).fetchall()
+        return [QuestionCount(q, int(n), ts) for q, n, ts in rows]
+
+    def unhelpful(self, limit: int = 50) -> list[FeedbackRow]:
+        """The latest "not helpful" votes with their comments."""
+        with self._cursor() as c:
+            rows = c.execute(
+                "SELECT ts, channel, helpful, question, entry_id, comment FROM feedback WHERE helpful = 0"
+                " ORDER BY id DESC LIMIT ?", (int(limit),)).fetchall()
+        return [FeedbackRow(ts, ch, bool(h), q, e, cm) for ts, ch, h, q, e, cm in rows]
+
+    def per_day(self, days: int = 30) -> list[DayCount]:
+        """Questions, answered, declined and votes per local day, newest first, for the last `days` days with traffic."""
+        with self._cursor() as c:
+            q = c.execute("SELECT day, COUNT(*), SUM(answered) FROM questions GROUP BY day ORDER BY day DESC LIMIT ?",
+                          (int(days),)).fetchall()
+            f = c.execute("SELECT day, SUM(helpful), SUM(1 - helpful) FROM feedback GROUP BY day ORDER BY day DESC LIMIT ?",
+                          (int(days),)).fetchall()
+        by_day: dict[str, list[int]] = {}
+        for day, n, answered in q:
+            by_day.setdefault(day, [0, 0, 0, 0])[:2] = [int(n), int(answered or 0)]
+        for day, good, bad in f:
+            by_day.setdefault(day, [0, 0, 0, 0])[2:] = [int(good or 0), int(bad or 0)]
+        out = [DayCount(day, v[0], v[1], v[0] - v[1], v[2], v[3]) for day, v in by_day.items()]
+        out.sort(key=lambda d: d.day, reverse=True)
+        return out[:days]
+
+    def export_csv(self, table: str = "questions") -> str:
+        """The whole table as CSV text with a UTF-8 BOM, so Excel opens the Chinese correctly.
+
+        Cells that Excel would run as formulas are prefixed with an apostrophe.
+        """
+        columns = {"questions": QUESTION_COLUMNS, "feedback": FEEDBACK_COLUMNS}.get(table)
+        if columns is None:
+            raise ValueError(f"unknown table {table!r}")
+        with self._cursor() as c:
+            rows = c.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY id").fetchall()
+        buf = io.StringIO()
+        buf.write("\ufeff")
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(columns)
+        for row in rows:
+            w.writerow(["'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v for v in row])
+        return buf.getvalue()

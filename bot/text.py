@@ -1,0 +1,94 @@
+"""THE tokenizer, for entries at index time and for questions at query time (one of each would drift).
+
+jieba with a user dictionary built from the knowledge base itself (department and region names, quoted
+policy terms such as “双随机、一公开”, clause titles' key phrases) plus the curated data files. Question
+words (哪个部门, 谁, 什么时候, 多久 …) are not content: they drive intent in bot/understand.py.
+jieba is imported and its dictionary loaded only when a Tokenizer is first used, never at import.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable
+
+# Words that carry no topic: function words, question words and intent cues, and politeness.
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    的 了 和 与 及 以及 等 在 是 要 对 将 把 为 由 吗 呢 啊 吧 呀 哪 那 这 这些 那些 些 有 都 也 就 还 又 并 或 或者
+    以 之 其 被 给 让 从 向 于 中 上 下 个 一 各 所 啥 怎么 怎么样 什么 哪个 哪些 哪家 哪里 哪儿 谁 如何 怎样 多久
+    多长 多长时间 什么时候 何时 几时 啥时候 部门 单位 负责 牵头 主管 管 归 请问 你好 您好 请 帮 我 我们 你 您 想 问
+    问下 一下 知道 能 能否 可以 可否 需要 应该 应当 该 会 吗 么 呢 嘛 哦 啦 得 地 着 过 里 内 后 前 时 时候 现在 今年
+    最近 具体 主要 一般 相关 有关 方面 情况 问题 事 事情 事儿 东西 活儿 这个 那个 这样 那样 怎么办 办 干 搞 做
+    到底 究竟 是不是 有没有 呀 ？ ? ， , 。 . ！ ! 、 ； ; ： : “ ” ‘ ’ （ ） ( ) 《 》 〔 〕 【 】 — - … · / 完成 时限
+    截止 截至 期限 时间 日期 截止时间 完成时间 责任 责任单位 负责单位 哪一个 哪位 什么样 要求 规定 什么样的
+    """.split()
+)
+_TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,14})[”\"」』]")
+
+log = logging.getLogger(__name__)
+
+
+class Tokenizer:
+    """jieba in search mode, with the knowledge base's own terms added so they stay whole.
+
+    The jieba instance is private to this object (a `jieba.Tokenizer`), so loading our terms never
+    changes global jieba state used by anyone else in the process.
+    """
+
+    def __init__(self, terms: Iterable[str] = ()) -> None:
+        self._terms = sorted({t.strip() for t in terms if t and 2 <= len(t.strip()) <= 20})
+        self._jieba = None
+        self._lock = threading.Lock()
+
+    @property
+    def terms(self) -> list[str]:
+        return list(self._terms)
+
+    def _load(self):  # type: ignore[no-untyped-def]
+        if self._jieba is None:
+            with self._lock:
+                if self._jieba is None:
+                    import jieba
+
+                    jieba.setLogLevel(logging.WARNING)
+                    tk = jieba.Tokenizer()
+                    tk.initialize()
+                    for t in self._terms:
+                        tk.add_word(t, freq=2000)
+                    self._jieba = tk
+        return self._jieba
+
+    def words(self, text: str) -> list[str]:
+        """Search-mode segmentation with punctuation and whitespace dropped (stopwords kept)."""
+        tk = self._load()
+        out = []
+        for w in tk.cut_for_search(text):
+            w = w.strip()
+            if w and _TOKEN_OK.search(w):
+                out.append(w.lower())
+        return out
+
+    def tokens(self, text: str) -> list[str]:
+        """Content tokens for BM25: search-mode words minus stopwords and lone function characters."""
+        return [w for w in self.words(text) if w not in STOPWORDS]
+
+
+def knowledge_terms(texts: Iterable[str], units: Iterable[str], regions: Iterable[str]) -> set[str]:
+    """Terms worth keeping whole, found in the knowledge base itself: quoted names, unit names, regions."""
+    terms: set[str] = set()
+    for text in texts:
+        for m in _QUOTED.finditer(text):
+            inner = m.group(1).strip()
+            if not re.search(r"[，。；：]", inner):
+                terms.add(inner)
+    for u in units:
+        terms.add(u)
+        if u.startswith(("区", "市", "县")) and len(u) > 3:
+            terms.add(u[1:])
+    for r in regions:
+        terms.add(r)
+        if len(r) >= 3:
+            terms.add(r[:-1])
+    return {t for t in terms if 2 <= len(t) <= 16}

@@ -1,0 +1,249 @@
+"""What the staff bot must remember across restarts, in the project's SQLite file (settings.path("web.database")).
+
+Job: per-user default region, per-chat department subscriptions, the record of reminders and digests
+already sent (so one is never sent twice, even after a restart), the queries behind paginated lists
+(so ◀ ▶ buttons keep working after a restart) and the answers that carry buttons (so a 👍/👎 can be
+logged with its question, and a suggestion button, which carries only an index, finds its question).
+
+Neighbours: bot/store.py (`QuestionLog`, the web engineer's question/feedback log) opens the same file
+with its own tables; every table here is prefixed `staffbot_` so neither side can collide with the
+other. Used by handlers.py (commands) and reminders.py (jobs). No Telegram imports: plain SQLite.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS staffbot_prefs (
+    user_id INTEGER PRIMARY KEY,
+    region TEXT,
+    updated TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS staffbot_subscriptions (
+    chat_id INTEGER NOT NULL,
+    department TEXT NOT NULL,        -- canonical name (engine.resolve_department)
+    region TEXT NOT NULL DEFAULT '', -- '' = every region
+    created TEXT NOT NULL,
+    PRIMARY KEY (chat_id, department)
+);
+CREATE TABLE IF NOT EXISTS staffbot_sent (
+    chat_id INTEGER NOT NULL,
+    kind TEXT NOT NULL,              -- reminder | digest
+    key TEXT NOT NULL,               -- entry_id@due for a reminder, ISO week for a digest
+    sent TEXT NOT NULL,
+    PRIMARY KEY (chat_id, kind, key)
+);
+CREATE TABLE IF NOT EXISTS staffbot_listings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    chat_id INTEGER NOT NULL,
+    kind TEXT NOT NULL,              -- dept | due
+    arg TEXT NOT NULL,
+    region TEXT,
+    created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS staffbot_answers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    chat_id INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    entry_id TEXT,
+    suggestions TEXT NOT NULL DEFAULT '[]', -- JSON list, behind the sg:<id>:<i> buttons
+    voted INTEGER NOT NULL DEFAULT 0,
+    created TEXT NOT NULL
+);
+"""
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A chat that wants reminders for one department (optionally of one region)."""
+
+    chat_id: int
+    department: str
+    region: str | None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The query behind a paginated /dept or /due message, so a page can be recomputed later."""
+
+    id: int
+    chat_id: int
+    kind: str
+    arg: str
+    region: str | None
+
+
+@dataclass(frozen=True)
+class LoggedAnswer:
+    """An answer message with buttons: what a vote on it refers to, and the suggestions it offered."""
+
+    id: int
+    chat_id: int
+    question: str
+    entry_id: str | None
+    voted: bool
+    suggestions: list[str] = field(default_factory=list)
+
+
+class Prefs:
+    """The staff bot's tables. Thread-safe (one connection, one lock); `close()` when done.
+
+    WAL and busy_timeout because the web process writes the same file through `QuestionLog`.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10.0, isolation_level=None)
+        try:
+            self._conn.execute("PRAGMA busy_timeout = 10000")
+            if str(path) != ":memory:":
+                self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.executescript(SCHEMA)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Prefs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield self._conn
+
+    # -- region -----------------------------------------------------------------------------------
+
+    def region(self, user_id: int) -> str | None:
+        """The user's default region, or None (every region)."""
+        with self._db() as c:
+            row = c.execute("SELECT region FROM staffbot_prefs WHERE user_id = ?", (user_id,)).fetchone()
+        return row[0] if row and row[0] else None
+
+    def set_region(self, user_id: int, region: str | None) -> None:
+        with self._db() as c:
+            c.execute(
+                "INSERT INTO staffbot_prefs(user_id, region, updated) VALUES (?, ?, ?)"
+                " ON CONFLICT(user_id) DO UPDATE SET region = excluded.region, updated = excluded.updated",
+                (user_id, region or None, _stamp()))
+
+    # -- subscriptions ----------------------------------------------------------------------------
+
+    def subscribe(self, chat_id: int, department: str, region: str | None = None) -> str:
+        """Subscribe a chat to a department in a region (None: every region).
+
+        One subscription per chat and department: subscribing again changes its region rather than adding
+        a second, overlapping one. Returns "added", "updated" or "unchanged" for the reply.
+        """
+        with self._db() as c:
+            row = c.execute("SELECT region FROM staffbot_subscriptions WHERE chat_id = ? AND department = ?",
+                            (chat_id, department)).fetchone()
+            if row is None:
+                c.execute("INSERT INTO staffbot_subscriptions(chat_id, department, region, created) VALUES (?, ?, ?, ?)",
+                          (chat_id, department, region or "", _stamp()))
+                return "added"
+            if (row[0] or None) == (region or None):
+                return "unchanged"
+            c.execute("UPDATE staffbot_subscriptions SET region = ? WHERE chat_id = ? AND department = ?",
+                      (region or "", chat_id, department))
+            return "updated"
+
+    def unsubscribe(self, chat_id: int, department: str | None = None) -> int:
+        """Remove one department's subscription of a chat, or all of them; returns how many."""
+        with self._db() as c:
+            if department is None:
+                cur = c.execute("DELETE FROM staffbot_subscriptions WHERE chat_id = ?", (chat_id,))
+            else:
+                cur = c.execute("DELETE FROM staffbot_subscriptions WHERE chat_id = ? AND department = ?",
+                                (chat_id, department))
+            return cur.rowcount
+
+    def subscriptions(self, chat_id: int | None = None) -> list[Subscription]:
+        """One chat's subscriptions, or everybody's (for the reminder job), in a stable order."""
+        sql = "SELECT chat_id, department, region FROM staffbot_subscriptions"
+        args: tuple[int, ...] = ()
+        if chat_id is not None:
+            sql += " WHERE chat_id = ?"
+            args = (chat_id,)
+        with self._db() as c:
+            rows = c.execute(sql + " ORDER BY chat_id, rowid", args).fetchall()
+        return [Subscription(int(ch), dep, reg or None) for ch, dep, reg in rows]
+
+    # -- what was sent ----------------------------------------------------------------------------
+
+    def was_sent(self, chat_id: int, kind: str, key: str) -> bool:
+        with self._db() as c:
+            row = c.execute("SELECT 1 FROM staffbot_sent WHERE chat_id = ? AND kind = ? AND key = ?",
+                            (chat_id, kind, key)).fetchone()
+        return row is not None
+
+    def mark_sent(self, chat_id: int, kind: str, keys: list[str], when: datetime) -> None:
+        """Record delivered reminders in one transaction, right after the message went out."""
+        stamp = when.isoformat(timespec="seconds")
+        with self._db() as c:
+            c.execute("BEGIN")
+            try:
+                c.executemany("INSERT OR IGNORE INTO staffbot_sent(chat_id, kind, key, sent) VALUES (?, ?, ?, ?)",
+                              [(chat_id, kind, k, stamp) for k in keys])
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+            c.execute("COMMIT")
+
+    # -- paginated lists --------------------------------------------------------------------------
+
+    def save_listing(self, chat_id: int, kind: str, arg: str, region: str | None) -> int:
+        with self._db() as c:
+            cur = c.execute("INSERT INTO staffbot_listings(chat_id, kind, arg, region, created) VALUES (?, ?, ?, ?, ?)",
+                            (chat_id, kind, arg, region, _stamp()))
+            return int(cur.lastrowid or 0)
+
+    def listing(self, listing_id: int) -> Listing | None:
+        with self._db() as c:
+            row = c.execute("SELECT id, chat_id, kind, arg, region FROM staffbot_listings WHERE id = ?",
+                            (listing_id,)).fetchone()
+        return Listing(int(row[0]), int(row[1]), row[2], row[3], row[4]) if row else None
+
+    # -- answers with feedback buttons ------------------------------------------------------------
+
+    def save_answer(self, chat_id: int, question: str, entry_id: str | None,
+                    suggestions: list[str] | None = None) -> int:
+        with self._db() as c:
+            cur = c.execute(
+                "INSERT INTO staffbot_answers(chat_id, question, entry_id, suggestions, created) VALUES (?, ?, ?, ?, ?)",
+                (chat_id, question, entry_id, json.dumps(list(suggestions or []), ensure_ascii=False), _stamp()))
+            return int(cur.lastrowid or 0)
+
+    def answer(self, answer_id: int) -> LoggedAnswer | None:
+        with self._db() as c:
+            row = c.execute("SELECT id, chat_id, question, entry_id, voted, suggestions FROM staffbot_answers"
+                            " WHERE id = ?", (answer_id,)).fetchone()
+        if not row:
+            return None
+        return LoggedAnswer(int(row[0]), int(row[1]), row[2], row[3], bool(row[4]), list(json.loads(row[5] or "[]")))
+
+    def mark_voted(self, answer_id: int) -> bool:
+        """Claim the vote on an answer; False when somebody already voted (double taps, group members)."""
+        with self._db() as c:
+            cur = c.execute("UPDATE staffbot_answers SET voted = 1 WHERE id = ? AND voted = 0", (answer_id,))
+            return cur.rowcount > 0

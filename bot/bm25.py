@@ -6,12 +6,15 @@ have it. BM25Plus uses idf = log((N + 1) / df), always positive. Its extra `delt
 every document for every query term, a per-query constant that never changes the ranking, so we leave
 it out and score only documents that contain a term (tests/bot/test_bm25.py checks the ranking
 against rank_bm25.BM25Plus on the shipped corpus).
+
+Layout: one CSR matrix (term -> doc ids ascending, precomputed per-posting weights). `_ids[term]` and
+`_weights[term]` are views into it; the pickle stores only the three flat arrays and the term list,
+so loading costs a few large array reads however many terms there are.
 Neighbours: bot/text.py makes the tokens; bot/index.py builds one of these per field.
 """
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -25,30 +28,56 @@ class SparseBM25:
             raise ValueError(f"k1 must be >= 0 and b in [0, 1]; got k1={k1}, b={b}")
         self.k1, self.b = k1, b
         self.n_docs = len(corpus)
-        lengths = np.fromiter((len(d) for d in corpus), dtype=np.float32, count=self.n_docs)
-        avgdl = float(lengths.mean()) if self.n_docs and lengths.sum() else 1.0
-        self._norm = (k1 * (1 - b + b * lengths / avgdl)).astype(np.float32)
-        postings: dict[str, tuple[list[int], list[int]]] = {}
-        for doc_id, doc in enumerate(corpus):
-            for term, tf in Counter(doc).items():
-                ids, tfs = postings.setdefault(term, ([], []))
-                ids.append(doc_id)
-                tfs.append(tf)
-        self._ids: dict[str, np.ndarray] = {}
-        self._weights: dict[str, np.ndarray] = {}
-        self.idf: dict[str, float] = {}
-        for term, (ids, tfs) in postings.items():
-            arr_ids = np.asarray(ids, dtype=np.int32)
-            arr_tf = np.asarray(tfs, dtype=np.float32)
-            idf = math.log((self.n_docs + 1) / len(ids))
-            self.idf[term] = idf
-            self._ids[term] = arr_ids
-            # Precompute the per-posting BM25 weight: idf * tf (k1 + 1) / (tf + norm)
-            self._weights[term] = (idf * arr_tf * (k1 + 1) / (arr_tf + self._norm[arr_ids])).astype(np.float32)
+        lengths = np.fromiter((len(d) for d in corpus), dtype=np.int64, count=self.n_docs)
+        total = int(lengths.sum())
+        avgdl = total / self.n_docs if total else 1.0
+        self._norm = (k1 * (1 - b + b * lengths.astype(np.float32) / np.float32(avgdl))).astype(np.float32)
+        # Every (term, doc) occurrence as one int64 key term_id * n_docs + doc_id: sorting the keys groups
+        # postings by term with doc ids ascending, and runs of equal keys are the term frequencies.
+        vocab: dict[str, int] = {}
+        term_of = np.fromiter((vocab.setdefault(t, len(vocab)) for doc in corpus for t in doc),
+                              dtype=np.int64, count=total)
+        docs = np.repeat(np.arange(self.n_docs, dtype=np.int64), lengths)
+        keys, tf = np.unique(term_of * max(self.n_docs, 1) + docs, return_counts=True)
+        post_term = keys // max(self.n_docs, 1)
+        ids = (keys - post_term * max(self.n_docs, 1)).astype(np.int32)
+        df = np.bincount(post_term, minlength=len(vocab))
+        idf = np.log((self.n_docs + 1) / np.maximum(df, 1))
+        tf32 = tf.astype(np.float32)
+        # Per-posting BM25 weight: idf * tf (k1 + 1) / (tf + norm)
+        weights = (idf[post_term].astype(np.float32) * tf32 * np.float32(k1 + 1) / (tf32 + self._norm[ids]))
+        indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(df, out=indptr[1:])
+        self._set_postings(list(vocab), indptr, ids, weights.astype(np.float32))
+
+    def _set_postings(self, terms: list[str], indptr: np.ndarray, ids: np.ndarray, weights: np.ndarray) -> None:
+        self._terms, self._indptr, self._flat_ids, self._flat_weights = terms, indptr, ids, weights
+        bounds = indptr.tolist()
+        self._ids: dict[str, np.ndarray] = {t: ids[bounds[i]:bounds[i + 1]] for i, t in enumerate(terms)}
+        self._weights: dict[str, np.ndarray] = {t: weights[bounds[i]:bounds[i + 1]] for i, t in enumerate(terms)}
+        self.idf: dict[str, float] = dict(zip(terms, (math.log((self.n_docs + 1) / max(d, 1))
+                                                      for d in np.diff(indptr).tolist()), strict=True))
+
+    def __getstate__(self) -> dict:
+        return {"k1": self.k1, "b": self.b, "n_docs": self.n_docs, "norm": self._norm, "terms": self._terms,
+                "indptr": self._indptr, "ids": self._flat_ids, "weights": self._flat_weights}
+
+    def __setstate__(self, state: dict) -> None:
+        self.k1, self.b, self.n_docs, self._norm = state["k1"], state["b"], state["n_docs"], state["norm"]
+        self._set_postings(state["terms"], state["indptr"], state["ids"], state["weights"])
 
     def df(self, term: str) -> int:
         ids = self._ids.get(term)
         return 0 if ids is None else len(ids)
+
+    def contains(self, term: str, docs: np.ndarray) -> np.ndarray:
+        """For each doc id in `docs`, whether the term occurs in it (one vectorised lookup)."""
+        ids = self._ids.get(term)
+        docs = np.asarray(docs)
+        if ids is None or not len(ids) or not len(docs):
+            return np.zeros(len(docs), dtype=bool)
+        k = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+        return ids[k] == docs
 
     def get_scores(self, query: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:
         """Scores aligned with the corpus; `weights` scale each query term (e.g. synonyms count less)."""

@@ -27,10 +27,10 @@ from bot.understand import (
     asks_amount,
     detect_intent,
     find_until,
-    topic_bigrams,
     find_year,
     is_followup,
     is_greeting,
+    topic_bigrams,
     unknown_place,
 )
 from indexer.model import Entry
@@ -190,6 +190,8 @@ class Engine:
                     scored.append((1.5 + s.weight, s))
                 elif len(q) >= 4 and q in s.pinyin:
                     scored.append((0.5 + s.weight, s))
+                elif len(q) >= 2 and q in s.initials:
+                    scored.append((0.3 + s.weight, s))
             elif s.text.startswith(q):
                 scored.append((2.0 + s.weight, s))
             elif q in s.text:
@@ -429,9 +431,14 @@ class Engine:
             return ranked
         for pos, (e, s) in enumerate(ranked[1:], 1):
             if e.id in top.linked and s >= 0.55 * top_score:
-                ranked = [ranked[pos], *ranked[:pos], *ranked[pos + 1:]]
+                ranked = [(e, top_score), *ranked[:pos], *ranked[pos + 1:]]
                 break
-        return ranked
+        # keep scores non-increasing in rank order, as the JSON contract promises "ranked best first"
+        out, ceiling = [], math.inf
+        for e, s in ranked:
+            ceiling = min(ceiling, s)
+            out.append((e, ceiling))
+        return out
 
     def _coverage(self, query: Query, pos: int) -> float:
         """How much of the question's topic the entry contains: the mean of IDF-weighted word coverage
@@ -476,7 +483,8 @@ class Engine:
         top, _ = ranked[0]
         results = [Result(e, s) for e, s in ranked[: self.top_k]]
         related = [e for e, _ in ranked[1:] if e.id not in top.linked and e.region == top.region][:2]
-        corrected = "、".join(f"{b}（{a}）" for a, b in query.corrections) if query.corrections else None
+        corrected = ("、".join(f"“{b}”（{a}）" for a, b in query.corrections)
+                     if query.corrections and query.lang != "en" else None)
         grouped = self._by_region(query, ranked) if followup_of is None else []
         if len(grouped) > 1:
             reply = compose.by_region(grouped, intent, query.lang)

@@ -184,9 +184,7 @@ def _build_rewriter(entries: list[Entry], data_dir: Path, regions: list[str], ex
 
 
 def _pinyin_of(rewriter: object | None, text: str) -> tuple[str, str]:
-    table = getattr(rewriter, "char_pinyin", None) or getattr(rewriter, "_char_pinyin", None) or {}
-    syllables = [table.get(ch, "") for ch in text]
-    syllables = [s for s in syllables if s]
+    syllables = rewriter.pinyin_of(text) if rewriter is not None else []  # type: ignore[attr-defined]
     return "".join(syllables), "".join(s[0] for s in syllables)
 
 

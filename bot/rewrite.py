@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 import zlib
 from array import array
 from bisect import bisect_left
@@ -60,15 +61,14 @@ _QUESTION_WORDS: tuple[str, ...] = (
 )
 
 # English words that happen to split into valid pinyin syllables ("open" = o+pen, "china" = chi+na):
-# always read as English. Glossary words, intent words and stop words are added at build time.
+# read as English unless the question around them is pinyin. Glossary words, intent words and stop
+# words are added to this vocabulary at build time.
 _PINYIN_LIKE_ENGLISH: frozenset[str] = frozenset(
-    """a an ai ah he me she you ye die tie lie pie due hue long song gong hang bang gang fang pang rang
-    sang tang wang yang change changes open opened women woman human humane men man pen hen den ten ban
-    can fan pan ran tan wan van sun run gun bun fun pin ping bin ding lin min pun china guide guides made
-    nine data media agenda panda pain sue hen zen yen banana bean tao dao ben ken gene genie ming wen
-    chen chi cha shun shin sin bug tan tango mango tuna china chinese hong kong ok hi he men gain rain
-    main pain lane mane cane bane wane sane pane tune dune june dune nun sang kai bai lei mei pei wei fei
-    hui dui sui gui kui rui tui""".split()
+    """a an ai age agenda ban banana bane bang ben bin bun can cane change china dean den die dine ding
+    due fan fang fun gang gene genie guide gun hang he hen hue human humane lane lean lie line long
+    made man mane me media men mine nine open pain pan panda pane pang pen pie pin pine ping ran rang
+    rue run rune sane sang she shine shun song sue sun tan tang tie tuna tune wan wane wang woman women
+    yang ye yen you zen data""".split()
 )
 
 # Function words dropped from English questions (they carry no plan vocabulary).
@@ -79,7 +79,8 @@ _EN_STOPWORDS: frozenset[str] = frozenset(
     him his she her some any please tell us need needs want know get got regarding concerning also
     if so than then too very just there's what's who's it's does're i'm let let's which one ones
     district county city town township area region government's much many more most such other
-    other's per via up down out over under again further here where why whose whom""".split()
+    other's per via up down out over under again further here where why whose whom find see check look
+    learn show give provide detail details thing things anything something task tasks""".split()
 )
 
 _EN_IRREGULAR: dict[str, str] = {
@@ -94,12 +95,18 @@ _REGION_SUFFIX_WORDS: frozenset[str] = frozenset(
     "district districts qu city shi county xian town zhen township area".split()
 )
 _REGION_SUFFIXES: tuple[str, ...] = ("自治县", "新区", "街道", "区", "市", "县", "镇", "乡")
+_REGION_MAX_WORDS = 4  # "Huai Yin Qu" is three words
 
 # Full-width forms that are Chinese punctuation and stay as they are (，！？：；（）).
 _KEEP_FULLWIDTH: frozenset[int] = frozenset(map(ord, "，！？：；（）"))
 
 # Traditional characters zhconv would map that are also ordinary simplified characters (乾坤, 矽).
 _T2S_EXCLUDE: frozenset[str] = frozenset("乾吒拚矽薹醯榘甯")
+
+# Function characters a correction never replaces (由 -> 有 would change the question, not fix a term).
+_FUNCTION_CHARS: frozenset[str] = frozenset(
+    "的了是在有由和与及或被把给对向从到为以之等也都就还要会能可吗呢吧啊哪谁什么怎几多这那我你他她它们个不没每各该其此"
+)
 
 _PROPER_TAGS: frozenset[str] = frozenset({"nr", "ns", "nt", "nz", "nrt", "nrfg"})
 _BAD_SYLLABLES: frozenset[str] = frozenset({"m", "n", "ng", "hm", "hng", "ê", "o", "yo", "lo"})
@@ -122,11 +129,11 @@ _WORD_SPLIT_RE = re.compile(r"['’\-]")
 _F_TERM = 1  # curated or quoted term, department, region, glossary/synonym target, question word
 _F_WORD = 2  # an everyday dictionary word (jieba) that occurs in the corpus
 _F_REGION = 4
+_F_COMPOUND = 8  # a 4-gram made of two dictionary words (政策评价 = 政策 + 评价)
 
 # Build-time knobs (documented in knowledge/data/README.md).
 _COMMON_WORD_MIN_FREQ = 5  # jieba frequency from which a word counts as an everyday word
-_TYPO_MIN_FREQ = 3  # corpus frequency a non-term, non-word n-gram needs to be a typo target
-_TYPO_MIN_FREQ_WORD = 2  # corpus frequency a dictionary word needs to be a typo target
+_TYPO_MIN_FREQ = 2  # corpus frequency a dictionary word (not a curated term) needs to be a typo target
 _MAX_CORPUS_CHARS = 5_000_000  # n-grams are counted over at most this much (deduplicated) text
 _MAX_NGRAM_HASHES = 1_000_000  # cap on the corpus-membership hash array (4 bytes each)
 _CANDIDATES_PER_KEY = 8
@@ -259,24 +266,27 @@ class QueryRewriter:
 
         # Vocabulary for the typo guards.
         syn_lhs = {w for lhs, _ in synonyms for w in lhs}
-        self._locked = frozenset(question_words | keep_words | syn_lhs)
-        self._vocab = frozenset(t for t in terms if _HAN_RE.fullmatch(t) and 2 <= len(t) <= 8) | self._locked
-        self._lock_max = max((len(w) for w in self._locked), default=0)
+        self._locked = frozenset(question_words | keep_words)
+        self._vocab = frozenset(
+            w for w in (terms | syn_lhs | self._locked) if _HAN_RE.fullmatch(w) and 2 <= len(w) <= 16)
         self._vocab_max = max((len(w) for w in self._vocab), default=0)
-        self._common_hashes = _hash_array(w for w in common if w not in ngram_freq)
+        self._common_hashes = _hash_array(common)
+        del self._char_py_extra  # only needed while building term variants
         self._proper_hashes = _hash_array(w for w in proper if w not in ngram_freq)
         # Synonym rules, longest source word first so 看病报销 wins over 看病.
-        pairs = [(w, rhs) for lhs, rhs in synonyms for w in lhs]
-        pairs.sort(key=lambda p: -len(p[0]))
-        self._synonyms = tuple(pairs)
+        by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for lhs, rhs in synonyms:
+            for w in lhs:
+                by_first.setdefault(w[0], []).append((w, rhs))
+        self._synonyms = {c: tuple(sorted(v, key=lambda p: -len(p[0]))) for c, v in by_first.items()}
         return self
 
     # Character tables ---------------------------------------------------------------------
 
     def _build_char_tables(self, texts: list[str]) -> None:
         """Toneless pinyin for every CJK Unified Ideograph, and a traditional -> simplified table."""
-        from pypinyin import Style, pinyin  # build-time only
         import zhconv  # build-time only
+        from pypinyin import Style, pinyin  # build-time only
 
         syllables: list[str] = [""]
         index: dict[str, int] = {"": 0}
@@ -314,8 +324,6 @@ class QueryRewriter:
                 t2s[cp] = s
         # Compatibility ideographs (U+F900-FAFF) fold to their unified form first.
         for cp in range(0xF900, 0xFB00):
-            import unicodedata
-
             n = unicodedata.normalize("NFKC", chr(cp))
             if len(n) == 1 and n != chr(cp):
                 t2s[cp] = t2s.get(ord(n), n)
@@ -355,8 +363,8 @@ class QueryRewriter:
     ) -> None:
         """Map concatenated toneless pinyin ("yanglao") to the corpus terms that sound like it.
 
-        Candidates: corpus n-grams that are dictionary words or occur at least twice, plus every known
-        term of any length. Each candidate keeps its frequency, flags and syllable lengths (to honour the
+        Candidates: corpus n-grams that are dictionary words (or two of them) or occur at least three
+        times, plus every known term of any length. Each candidate keeps its frequency, flags and syllable lengths (to honour the
         spaces a user typed and to compare syllables exactly when correcting typos).
         """
         from pypinyin import Style, lazy_pinyin  # build-time only
@@ -382,18 +390,24 @@ class QueryRewriter:
                 lens = "".join(str(len(s)) for s in combo)
                 slot = entries.setdefault(key, {})
                 old = slot.get(target)
-                if old is None or (freq, flags) > old[:2]:
-                    slot[target] = (freq, flags | (old[1] if old else 0), lens)
+                if old is None:
+                    slot[target] = (freq, flags, lens)
+                else:
+                    slot[target] = (max(freq, old[0]), flags | old[1], old[2])
 
         for gram, f in ngram_freq.items():
-            is_word = gram in common
-            if f >= 2 or is_word:
-                add(gram, f, _F_WORD if is_word else 0)
+            flags = _F_WORD if gram in common else 0
+            if len(gram) == 4 and gram[:2] in common and gram[2:] in common:
+                flags |= _F_COMPOUND
+            if f >= 3 or flags:
+                add(gram, f, flags)
         for t in terms:
             f = ngram_freq.get(t) or (joined.count(t) if len(t) > 4 else 0)
             add(t, max(f, 1), _F_TERM, variants=True)
         for q in question_words:
-            add(q, 1, _F_TERM, variants=True)
+            add(q, 1, _F_TERM)  # no reading variants: 什么 must not answer to "shiyao"
+        add("谁", 1, _F_TERM)
+        entries.setdefault("shei", {})["谁"] = (1, _F_TERM, "4")  # the spoken reading; pypinyin says shui
         for r in regions:
             f = max(ngram_freq.get(r, 0), 1)
             add(r, f, _F_TERM | _F_REGION)
@@ -403,7 +417,8 @@ class QueryRewriter:
 
         pmap: dict[str, tuple[tuple[str, int, int, str], ...]] = {}
         for key, slot in entries.items():
-            ranked = sorted(slot.items(), key=lambda kv: (-(kv[1][1] & _F_REGION), -kv[1][0], kv[0]))
+            ranked = sorted(slot.items(), key=lambda kv: (
+                -(kv[1][1] & _F_REGION), -bool(kv[1][1] & (_F_TERM | _F_WORD | _F_COMPOUND)), -kv[1][0], kv[0]))
             pmap[key] = tuple((w, f, fl, lens) for w, (f, fl, lens) in ranked[:_CANDIDATES_PER_KEY])
         self._pinyin_map = pmap
         self._max_key = max((len(k) for k in pmap), default=0)
@@ -419,8 +434,6 @@ class QueryRewriter:
                 if len(key) >= 4:
                     keys.setdefault(key, r)
         self._region_keys = keys
-        self._regions = tuple(regions)
-        self._region_max_words = 4
 
     def _build_english(self, glossary: dict[str, list[str]], intents: dict[str, str]) -> None:
         gl: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -476,7 +489,7 @@ class QueryRewriter:
         out = _join(toks, lang)
         for phrase in intents:
             if phrase not in out:
-                out += phrase
+                out += (" " if out[-1:].isascii() and out[-1:].isalnum() else "") + phrase
         final_exp: list[str] = []
         for term in self._expand(out) + expansions:
             if term and term not in out and term not in final_exp:
@@ -493,18 +506,26 @@ class QueryRewriter:
 
     # Pinyin of hanzi ---------------------------------------------------------------------------
 
-    def _readings(self, ch: str) -> tuple[str, ...]:
+    def pinyin_of(self, text: str) -> list[str]:
+        """Toneless syllables of the hanzi in `text` (others skipped): for pinyin-prefix suggestions."""
+        return [r for r in (self._reading(ch) for ch in text) if r]
+
+    def _reading(self, ch: str) -> str:
+        """The everyday toneless reading of a hanzi ("" for anything else)."""
         cp = ord(ch)
         if not _CJK_START <= cp <= _CJK_END:
-            return ()
-        first = self._syllables[self._char_py[cp - _CJK_START]]
-        if not first:
-            return ()
-        return (first, *self._char_py_extra.get(ch, ()))
+            return ""
+        return self._syllables[self._char_py[cp - _CJK_START]]
+
+    def _readings(self, ch: str) -> tuple[str, ...]:
+        """All readings (build time only: the heteronym table is not pickled)."""
+        first = self._reading(ch)
+        return (first, *self._char_py_extra.get(ch, ())) if first else ()
 
     # Regions ---------------------------------------------------------------------------------
 
-    def _read_regions(self, toks: list[_Tok], regions: list[str], corrections: list) -> list[_Tok]:
+    def _read_regions(self, toks: list[_Tok], regions: list[str],
+                      corrections: list[tuple[str, str]]) -> list[_Tok]:
         """Replace "Huaiyin", "Huai Yin District", "licheng qu" by the region name the plans use."""
         if not self._region_keys:
             return toks
@@ -518,7 +539,7 @@ class QueryRewriter:
                 words = []
                 j = i
                 # Concatenate up to a few words (separated by single spaces) and look for a region key.
-                while j < len(toks) and len(words) < self._region_max_words:
+                while j < len(toks) and len(words) < _REGION_MAX_WORDS:
                     if toks[j].kind != "word":
                         break
                     letters += _WORD_SPLIT_RE.sub("", toks[j].text).lower()
@@ -548,17 +569,28 @@ class QueryRewriter:
     # Pinyin or English -----------------------------------------------------------------------
 
     def _classify_words(self, toks: list[_Tok]) -> None:
-        """Mark each ASCII word "py" (segmentable into pinyin, not a known English word) or "en"."""
-        for t in toks:
-            if t.kind != "word":
-                continue
+        """Mark each ASCII word "py" (toneless pinyin) or "en" (English or anything else).
+
+        A word that does not split into pinyin syllables, or an all-caps acronym, is English. A word
+        that splits but is also a known English word ("he", "open", "women") follows the question:
+        English if any plainly English word is present, pinyin if other pinyin words are.
+        """
+        words = [t for t in toks if t.kind == "word"]
+        ambiguous: list[_Tok] = []
+        strong_en = has_py = False
+        for t in words:
             low = t.text.lower()
-            if (low in self._english or _stem(low) in self._english
-                    or (t.text.isupper() and len(t.text) <= 5)
-                    or not all(self._segmentable(p) for p in _WORD_SPLIT_RE.split(low))):
+            if (t.text.isupper() and len(t.text) <= 5) or not all(
+                    self._segmentable(p) for p in _WORD_SPLIT_RE.split(low)):
                 t.role = "en"
+                strong_en = True
+            elif low in self._english or _stem(low) in self._english:
+                ambiguous.append(t)
             else:
                 t.role = "py"
+                has_py = True
+        for t in ambiguous:
+            t.role = "py" if has_py and not strong_en else "en"
 
     def _segmentable(self, s: str) -> bool:
         """True when `s` splits completely into valid toneless pinyin syllables."""
@@ -572,7 +604,8 @@ class QueryRewriter:
                     ok[j] = True
         return ok[n]
 
-    def _convert_pinyin(self, toks: list[_Tok], regions: list[str], corrections: list) -> list[_Tok]:
+    def _convert_pinyin(self, toks: list[_Tok], regions: list[str],
+                        corrections: list[tuple[str, str]]) -> list[_Tok]:
         """Turn each run of pinyin words (spaces allowed between them) into hanzi."""
         out: list[_Tok] = []
         i = 0
@@ -599,9 +632,12 @@ class QueryRewriter:
         return out
 
     def _pinyin_to_hanzi(self, words: list[str], regions: list[str]) -> str | None:
-        """Dynamic programming over the letters: fewest unconverted syllables, then fewest pieces.
+        """Dynamic programming over the letters for the cheapest reading, then the most frequent.
 
-        Word boundaries (spaces, apostrophes) must fall on syllable boundaries of the chosen pieces.
+        A dictionary word or known term costs 1, any other corpus n-gram 1.4, a syllable left as typed
+        1.6: so fewer, longer, real words win. Boundaries the user typed (spaces, apostrophes) must be
+        syllable boundaries, and a piece may only span one if it starts and ends on typed boundaries
+        ("yanglao butie" -> 养老补贴 is fine, "xinjin gongwu" never reads as 新 + 进工 + 务).
         Returns None when nothing could be converted.
         """
         s = ""
@@ -612,32 +648,36 @@ class QueryRewriter:
                     forced.add(len(s))
                 s += part
         n = len(s)
-        inf = (math.inf, math.inf, 0.0)
-        best: list[tuple[float, float, float]] = [inf] * (n + 1)
+        edges = forced | {0, n}
+        inf = (math.inf, 0.0)
+        best: list[tuple[float, float]] = [inf] * (n + 1)
         back: list[tuple[int, str, bool, bool] | None] = [None] * (n + 1)
-        best[0] = (0, 0, 0.0)
+        best[0] = (0.0, 0.0)
         for i in range(n):
             if best[i] is inf:
                 continue
-            u, p, sc = best[i]
+            cost_i, score_i = best[i]
             for j in range(i + 1, min(n, i + self._max_key) + 1):
                 cands = self._pinyin_map.get(s[i:j])
                 if not cands:
+                    continue
+                spans_typed = any(i < b < j for b in forced)
+                if spans_typed and not (i in edges and j in edges):
                     continue
                 for word, freq, flags, lens in cands:
                     if not _boundaries_ok(i, j, lens, forced):
                         continue
                     if len(lens) == 1 and not flags & _F_TERM:
                         continue  # single syllables are too ambiguous unless curated (谁)
-                    bonus = math.log1p(freq) + (3.0 if flags & (_F_TERM | _F_WORD) else 0.0)
-                    cost = (u, p + 1, sc - bonus)
+                    real = bool(flags & (_F_TERM | _F_WORD | _F_COMPOUND))
+                    cost = (cost_i + (1.0 if real else 1.4), score_i - math.log1p(freq))
                     if cost < best[j]:
                         best[j] = cost
                         back[j] = (i, word, True, bool(flags & _F_REGION))
-                    break
+                    break  # candidates are ranked best first
             for j in range(i + 1, min(n, i + self._max_syllable) + 1):
                 if s[i:j] in self._valid_syllables and not any(i < b < j for b in forced):
-                    cost = (u + 1, p + 1, sc)
+                    cost = (cost_i + 1.6, score_i)
                     if cost < best[j]:
                         best[j] = cost
                         back[j] = (i, s[i:j], False, False)
@@ -709,7 +749,8 @@ class QueryRewriter:
                         break
                     if key in self._glossary:
                         zh = self._glossary[key]
-                        produced.append(_Tok("zh", zh[0], "gloss"))
+                        if not any(t.kind == "zh" and t.text == zh[0] for t in produced):
+                            produced.append(_Tok("zh", zh[0], "gloss"))
                         expansions.extend(z for z in zh[1:] if z not in expansions)
                         p += size
                         hit = True
@@ -718,8 +759,9 @@ class QueryRewriter:
                     continue
                 word = subs[p][0]
                 low = word.lower()
-                if lang == "en" and (low in _EN_STOPWORDS or stems[p] in self._stop_stems):
-                    pass  # carries no plan vocabulary
+                stop = low in _EN_STOPWORDS or stems[p] in self._stop_stems
+                if stop and (lang == "en" or (word.islower() and len(word) > 1)):
+                    pass  # carries no plan vocabulary (but "A" in a Chinese question may be a name)
                 else:
                     if produced and produced[-1].kind == "word":
                         produced.append(_Tok("space", " "))
@@ -743,6 +785,7 @@ class QueryRewriter:
         if n < 2:
             return run
         chars = list(run)
+        reads = [self._reading(c) for c in run]
         fixed = [False] * n
         spans: list[tuple[int, int, bool]] | None = None  # word occurrences, computed on demand
         locked: list[bool] | None = None
@@ -751,7 +794,7 @@ class QueryRewriter:
                 if any(fixed[i:i + size]):
                     continue
                 window = run[i:i + size]
-                target = self._homophone(window)
+                target = self._homophone(window, reads[i:i + size])
                 if target is None:
                     continue
                 if _in_hashes(self._ngram_hashes, window):
@@ -769,28 +812,32 @@ class QueryRewriter:
                 corrections.append((window, target))
         return "".join(chars)
 
-    def _homophone(self, window: str) -> str | None:
-        """The best corpus term pronounced like `window` and sharing most of its characters."""
-        readings = [self._readings(c) for c in window]
-        if not all(readings):
+    def _homophone(self, window: str, combo: list[str]) -> str | None:
+        """The best corpus term pronounced like `window` and sharing most of its characters.
+
+        `combo` holds the window's readings: the everyday reading of each character only, because
+        archaic readings (找 huá, 车 jū) would make chance homophones of ordinary text.
+        """
+        if not all(combo):
             return None
+        key = "".join(combo)
+        lens = "".join(str(len(s)) for s in combo)
         best: tuple[tuple[int, int, int], str] | None = None
         size = len(window)
-        for combo in _capped_product(readings, 16):
-            key = "".join(combo)
-            lens = "".join(str(len(s)) for s in combo)
-            for word, freq, flags, cand_lens in self._pinyin_map.get(key, ()):
-                if cand_lens != lens or len(word) != size or word == window:
-                    continue
-                same = sum(a == b for a, b in zip(word, window, strict=True))
-                if (size - same) * 2 > size:
-                    continue
-                known = bool(flags & _F_TERM)
-                if not (known or freq >= _TYPO_MIN_FREQ or (flags & _F_WORD and freq >= _TYPO_MIN_FREQ_WORD)):
-                    continue
-                rank = (same, int(known), freq)
-                if best is None or rank > best[0]:
-                    best = (rank, word)
+        for word, freq, flags, cand_lens in self._pinyin_map.get(key, ()):
+            if cand_lens != lens or len(word) != size or word == window:
+                continue
+            diff = [k for k in range(size) if word[k] != window[k]]
+            if len(diff) * 2 > size or any(window[k] in _FUNCTION_CHARS for k in diff):
+                continue
+            known = bool(flags & _F_TERM)
+            # Only real words become targets: a known term, a dictionary word, or two dictionary words
+            # (政策评价); never a chance n-gram across a word boundary (向申请, 新媒体规).
+            if not (known or (flags & (_F_WORD | _F_COMPOUND) and freq >= _TYPO_MIN_FREQ)):
+                continue
+            rank = (size - len(diff), int(known), freq)
+            if best is None or rank > best[0]:
+                best = (rank, word)
         return best[1] if best else None
 
     def _word_spans(self, run: str) -> tuple[list[tuple[int, int, bool]], list[bool]]:
@@ -805,7 +852,9 @@ class QueryRewriter:
                 if w in self._locked or _in_hashes(self._proper_hashes, w):
                     for k in range(i, j):
                         locked[k] = True
-                if self._is_vocab(w):
+                if w in self._vocab:  # curated words are protected like corpus words
+                    spans.append((i, j, True))
+                elif _in_hashes(self._common_hashes, w):
                     spans.append((i, j, j - i <= 4 and _in_hashes(self._ngram_hashes, w)))
         for i, ch in enumerate(run):  # one-character question words (谁)
             if ch in self._locked:
@@ -818,19 +867,17 @@ class QueryRewriter:
     # Synonyms ----------------------------------------------------------------------------------
 
     def _expand(self, text: str) -> list[str]:
-        """Targets of synonym rules whose source words occur in the text (longest first, no overlap)."""
-        taken = [False] * len(text)
+        """Targets of synonym rules whose source words occur in the text (longest match, left to right)."""
         found: list[str] = []
-        for word, targets in self._synonyms:
-            start = text.find(word)
-            while start >= 0:
-                end = start + len(word)
-                if not any(taken[start:end]):
-                    for k in range(start, end):
-                        taken[k] = True
+        i, n = 0, len(text)
+        while i < n:
+            for word, targets in self._synonyms.get(text[i], ()):
+                if text.startswith(word, i):
                     found.extend(targets)
+                    i += len(word)
                     break
-                start = text.find(word, start + 1)
+            else:
+                i += 1
         return found
 
 
@@ -889,8 +936,8 @@ def _join(toks: list[_Tok], lang: str) -> str:
         if pieces and prev is not None:
             ascii_left = prev.kind in ("word", "num")
             ascii_right = t.kind in ("word", "num")
-            if pending_space and (ascii_left and ascii_right or (lang == "en" and ascii_left != ascii_right)):
-                pieces.append(" ")
+            if (pending_space or lang == "en") and (ascii_left or ascii_right):
+                pieces.append(" ")  # spaces only ever separate Latin words and numbers
         pieces.append(t.text)
         prev = t
         pending_space = False
@@ -991,11 +1038,14 @@ def _load_word_list(path: Path) -> set[str]:
 def _load_jieba_words() -> tuple[dict[str, int], set[str]]:
     """Everyday words (jieba's dictionary, frequency >= threshold) and the proper nouns among them.
 
-    Read straight from jieba's dict.txt at build time; jieba's tokenizer itself is never initialised.
+    Read straight from jieba's dict.txt at build time; jieba itself is not even imported.
     """
-    import jieba  # build-time only
+    from importlib.util import find_spec
 
-    path = Path(jieba.__file__).with_name("dict.txt")
+    spec = find_spec("jieba")
+    if spec is None or not spec.origin:
+        raise RuntimeError("jieba is needed to build the query rewriter (pip install jieba)")
+    path = Path(spec.origin).with_name("dict.txt")
     common: dict[str, int] = {}
     proper: set[str] = set()
     with path.open(encoding="utf-8") as f:

@@ -1,0 +1,99 @@
+"""The web adapter: a Flask app serving the JSON API, the embeddable widget, the kiosk and the admin.
+
+`create_app(settings, engine)` builds it; one blueprint per area: api.py (/api/*, /healthz),
+pages.py (demo page `/` and `/widget.js`), kiosk.py (/kiosk), admin.py (/admin). serve.py runs it
+under waitress for `python -m bot serve`. The engine (bot/engine.py) is loaded once here and reached
+from views through `get_engine()`; the question log is bot/store.py, shared with the staff bot.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app
+
+from bot.config import Settings, load_settings
+from bot.store import QuestionLog
+from bot.web import errors, security
+from bot.web.cache import AnswerCache
+from bot.web.ratelimit import RateLimiter
+from bot.web.sessions import SessionContexts
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
+
+log = logging.getLogger("bot.web")
+
+# Largest request body read at all: a 500-character question JSON-escaped is ~3 KB, a feedback comment
+# a few more. Anything bigger is refused with 413 before the body is parsed.
+MIN_BODY_BYTES = 16 * 1024
+
+
+@dataclass
+class WebState:
+    """What the views share besides the engine: settings, the log, follow-up contexts, the limiter."""
+
+    settings: Settings
+    store: QuestionLog
+    sessions: SessionContexts
+    limiter: RateLimiter
+    answers: AnswerCache
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
+    """Build the app. Without `engine`, `Engine.load(settings)` runs once here (index load or build)."""
+    settings = settings if settings is not None else load_settings()
+    if engine is None:
+        from bot.engine import Engine
+
+        engine = Engine.load(settings)
+        warm_up = getattr(engine, "warm_up", None)
+        if callable(warm_up):  # load the tokenizer dictionary now, not on the first visitor's question
+            warm_up()
+
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=max(MIN_BODY_BYTES, int(settings["web.max_question_chars"]) * 8 + 4096),
+        SEND_FILE_MAX_AGE_DEFAULT=600,
+    )
+    # Chinese as UTF-8 rather than \uXXXX escapes (a third of the bytes), keys in to_dict() order.
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    app.extensions["engine"] = engine
+    app.extensions["zwgk"] = WebState(
+        settings=settings,
+        store=QuestionLog(settings.path("web.database")),
+        sessions=SessionContexts(),
+        limiter=RateLimiter(int(settings["web.rate_limit"])),
+        answers=AnswerCache(),
+    )
+
+    security.install(app, security.Cors(settings["web.cors_origins"]))
+    errors.install(app)
+
+    from bot.web.admin import bp as admin_bp
+    from bot.web.api import bp as api_bp
+    from bot.web.kiosk import bp as kiosk_bp
+    from bot.web.pages import bp as pages_bp
+
+    for bp in (api_bp, pages_bp, kiosk_bp, admin_bp):
+        app.register_blueprint(bp)
+    return app
+
+
+def close_app(app: Flask) -> None:
+    """Release what create_app opened (the SQLite connection); for tests and `get_once`."""
+    state = app.extensions.get("zwgk")
+    if state is not None:
+        state.store.close()
+
+
+def get_engine() -> Engine:
+    """The engine of the current app (loaded once in create_app)."""
+    return current_app.extensions["engine"]
+
+
+def get_state() -> WebState:
+    return current_app.extensions["zwgk"]

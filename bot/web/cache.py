@@ -1,0 +1,69 @@
+"""A small LRU of finished answers for POST /api/ask, so the featured questions everyone taps are cheap.
+
+Sound because the engine is a pure function of (question, region, context) over an index that is loaded
+once per process; the key adds today's date, so answers that depend on "this month" roll over at
+midnight. Holds the encoded JSON body and the follow-up context as a dict (each hit gets its own
+Context object). Used by bot/web/api.py; size 0 turns it off (bench/load_web.py --no-cache).
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.answer import Context
+
+DEFAULT_SIZE = 2048
+
+
+@dataclass(frozen=True)
+class CachedAnswer:
+    body: bytes  # the response body, exactly as sent on the first request
+    context: dict[str, Any]
+    intent: str
+    answered: bool
+    entry_id: str | None
+    region: str | None
+
+    def fresh_context(self) -> Context:
+        return Context.from_dict(self.context) or Context()
+
+
+Key = tuple[str, str, str, str]
+
+
+class AnswerCache:
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        self.size = int(size)
+        self._lock = threading.Lock()
+        self._items: OrderedDict[Key, CachedAnswer] = OrderedDict()
+
+    @staticmethod
+    def key(question: str, region: str | None, context: Context | None) -> Key:
+        ctx = json.dumps(context.to_dict(), sort_keys=True, ensure_ascii=False) if context else ""
+        return (question, region or "", ctx, date.today().isoformat())
+
+    def get(self, key: Key) -> CachedAnswer | None:
+        if self.size <= 0:
+            return None
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
+    def put(self, key: Key, value: CachedAnswer) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)

@@ -1,0 +1,89 @@
+"""bot/web/admin.py: token handling, the statistics page and the CSV export."""
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from bot.config import load_settings
+from bot.web import close_app, create_app
+
+from .conftest import ADMIN_TOKEN
+
+AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def seed(client: FlaskClient) -> None:
+    for q in ("槐荫区养老补贴信息公开归哪个部门管？", "槐荫区养老补贴信息公开归哪个部门管？", "火星上有政务公开吗？"):
+        assert client.post("/api/ask", json={"question": q}).status_code == 200
+    client.post("/api/feedback", json={"helpful": False, "question": "火星上有政务公开吗？", "comment": "<script>x</script>"})
+
+
+def test_admin_disabled_without_token(app_factory) -> None:
+    client = app_factory(admin_token="").test_client()
+    for path in ("/admin", "/admin/export.csv"):
+        resp = client.get(path, headers={"Authorization": "Bearer "})
+        assert resp.status_code == 404
+        assert "ZWGK_WEB__ADMIN_TOKEN" in resp.get_data(as_text=True)
+    assert client.get("/admin?token=").status_code == 404
+
+
+def test_admin_needs_the_right_token(client: FlaskClient) -> None:
+    resp = client.get("/admin")
+    assert resp.status_code == 401 and resp.headers["WWW-Authenticate"].startswith("Bearer")
+    assert client.get("/admin", headers={"Authorization": "Bearer wrong"}).status_code == 403
+    assert client.get("/admin?token=wrong").status_code == 403
+    assert client.get("/admin/export.csv").status_code == 401
+    resp = client.get("/admin", headers=AUTH)
+    assert resp.status_code == 200
+    assert resp.headers["Cache-Control"] == "no-store" and resp.headers["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" in resp.headers
+
+
+def test_query_token_sets_a_strict_cookie_and_drops_the_token_from_the_url(client: FlaskClient) -> None:
+    resp = client.get(f"/admin?token={ADMIN_TOKEN}")
+    assert resp.status_code == 302
+    assert resp.headers["Location"].rstrip("/").endswith("/admin") and ADMIN_TOKEN not in resp.headers["Location"]
+    cookie = resp.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/admin" in cookie
+    assert ADMIN_TOKEN not in cookie
+    assert client.get("/admin").status_code == 200  # the cookie now authenticates
+    assert client.get("/admin/export.csv").status_code == 200
+    client.set_cookie("zwgk_admin", "forged", path="/admin")
+    assert client.get("/admin").status_code == 403
+
+
+def test_token_from_the_environment(tmp_path, engine) -> None:
+    settings = load_settings(environ={"ZWGK_WEB__ADMIN_TOKEN": "from-env",
+                                      "ZWGK_WEB__DATABASE": str(tmp_path / "env.sqlite3")})
+    app = create_app(settings, engine=engine)
+    try:
+        client = app.test_client()
+        assert client.get("/admin", headers={"Authorization": "Bearer from-env"}).status_code == 200
+        assert client.get("/admin", headers=AUTH).status_code == 403
+    finally:
+        close_app(app)
+
+
+def test_admin_page_shows_the_reports(client: FlaskClient) -> None:
+    seed(client)
+    html = client.get("/admin", headers=AUTH).get_data(as_text=True)
+    assert "最常问的问题" in html and "未能回答的问题" in html and "没帮助" in html and "每日统计" in html
+    assert "槐荫区养老补贴信息公开归哪个部门管？" in html
+    assert "火星上有政务公开吗？" in html
+    assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+    assert '<strong id="total">3</strong>' in html
+
+
+def test_csv_export(client: FlaskClient) -> None:
+    seed(client)
+    resp = client.get("/admin/export.csv", headers=AUTH)
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert resp.headers["Content-Disposition"].startswith("attachment;")
+    assert resp.data.startswith(b"\xef\xbb\xbf")
+    text = resp.data.decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("id,ts,channel,question,intent,answered")
+    assert len(lines) == 4 and "槐荫区养老补贴信息公开归哪个部门管？" in text
+    fb = client.get("/admin/export.csv?table=feedback", headers=AUTH)
+    assert fb.status_code == 200 and "火星上有政务公开吗？" in fb.data.decode("utf-8-sig")
+    assert client.get("/admin/export.csv?table=users", headers=AUTH).status_code == 400

@@ -61,7 +61,7 @@ def _body_range(lines: list[str], title_index: int | None) -> tuple[int, int]:
 
 
 def _is_noise(line: str) -> bool:
-    return bool(_SIGNATURE.match(line) or _OFFICE_ONLY.match(line) or _PUBLISH_NOTE.match(line))
+    return bool(_SIGNATURE.match(fields.arabic_dates(line)) or _OFFICE_ONLY.match(line) or _PUBLISH_NOTE.match(line))
 
 
 class _Builder:
@@ -203,13 +203,16 @@ def build_document(text: str, file: str, doc_id: str | None = None) -> Document:
 
 
 def _row_entries(b: _Builder, rows: list[TaskRow]) -> list[Entry]:
+    """One entry per task row. A table without a 完成时限 column (or a row with the cell empty) still
+    gets the time requirement its own text states ("2020年底前建立…")."""
     tables = {r.table for r in rows}
     out = []
     for r in rows:
         prefix = "表" if len(tables) <= 1 else f"表{r.table + 1}"
+        deadline = r.deadline or fields.deadline_in_text(r.text)
         out.append(b.add(
             "task", f"{prefix}.{r.number}", " > ".join(r.levels), r.text,
-            responsible=list(r.units), roles=r.units_text, deadline=r.deadline,
-            due=fields.due_date(r.deadline, b.doc.year),
+            responsible=list(r.units), roles=r.units_text, deadline=deadline,
+            due=fields.due_date(deadline, b.doc.year),
         ))
     return out

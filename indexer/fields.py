@@ -23,6 +23,12 @@ _SPLIT = re.compile(r"[、，,；;/]|\s+(?=[\u4e00-\u9fff])")
 _ANNOTATION = re.compile(r"[（(]\s*(?:责任单位|牵头单位|责任部门|负责单位)\s*[：:](?P<units>[^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*)[）)]")
 _SENTENCE = re.compile(r"(?:责任单位|牵头单位|责任部门|负责单位)\s*[：:]\s*(?P<units>[^。；\n]+)")
 _SUBLABEL = re.compile(r"^[^:：]{1,20}[:：]")
+# "管委会和区发展改革委": 和/及/与 between two unit names (not inside one, as in 区教育和体育局).
+_UNIT_AND = re.compile(r"(?<=[局办室委会处厅署院所站队部])(?:和|及|与)(?=(?:区|市|县|镇|乡|各|有关|相关)[\u4e00-\u9fff])")
+
+
+# Words left over from lists such as "区政府有关部门、单位": not unit names on their own.
+_BARE_WORDS = frozenset({"单位", "部门", "有关", "相关", "其他", "等", "各单位"})
 
 
 def split_units(text: str) -> list[str]:
@@ -34,14 +40,14 @@ def split_units(text: str) -> list[str]:
     """
     text = re.sub(r"\s+", " ", text or "").strip().strip("。；;")
     units: list[str] = []
-    for raw in _SPLIT.split(text):
+    for raw in _SPLIT.split(_UNIT_AND.sub("、", text)):
         part = raw.strip().strip("。；;：:")
         if not part:
             continue
         part = _SUBLABEL.sub("", part).strip()
         part = _TRAILING_GROUP.sub("", part) or part
         part = _ROLE_SUFFIX.sub("", part).strip()
-        if len(part) < 2 or not re.search(r"[\u4e00-\u9fff]", part):
+        if len(part) < 2 or not re.search(r"[\u4e00-\u9fff]", part) or part in _BARE_WORDS:
             continue
         if part not in units:
             units.append(part)
@@ -88,7 +94,8 @@ _DATE_ANY = re.compile(
     r"(?:(?P<d>\d{1,2})\s*日|(?P<part>底|末|中旬|上旬|下旬|初|中))?"
 )
 _DEADLINE_CELL = re.compile(
-    r"^(?:\d{4}\s*年|\d{1,2}\s*月|全年|年内|年底|年末|长期|持续|常态|每年|每季度|每月|按季度|按月|按年|定期|及时|"
+    r"^(?:\d{4}\s*年|\d{4}[.．/-]\d{1,2}|\d{1,2}\s*月|全年|年内|年底|年末|长期|持续|常态|常年|每年|每半年|每季度|每月|"
+    r"按季度|按月|按年|定期|及时|本年度|年度内|当年|今年|日常|适时|按要求|按规定|第?[一二三四]季度|"
     r"本(?:文件|要点|方案|通知)印发|本(?:文件|要点|方案)发布|即时|随时|[上下]半年|第[一二三四]季度|会议结束)"
 )
 # Time expressions inside clause text that read as a deadline or a time requirement.
@@ -100,6 +107,29 @@ DEADLINE_IN_TEXT = re.compile(
     r"|\d+\s*个?工作日内"
     r"|每(?:年|季度|月|半年)(?:至少)?[^，。；]{0,12}?\d+\s*次)"
 )
+
+
+_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})(?=\s*年)")
+_CN_MONTH = re.compile(r"(?<=年)(\s*)([一二三四五六七八九十]{1,2})(?=\s*月)")
+_CN_DAY = re.compile(r"(?<=月)(\s*)([一二三四五六七八九十]{1,3})(?=\s*日)")
+
+
+def _small_cn(s: str) -> int:
+    """一 … 三十一."""
+    if "十" not in s:
+        return _CN_DIGIT[s]
+    tens, _, ones = s.partition("十")
+    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
+
+
+def arabic_dates(text: str) -> str:
+    """Dates written in Chinese numerals ("二〇二二年六月十四日") with Arabic digits ("2022年6月14日")."""
+    if not re.search(r"[〇○零一二三四五六七八九十]\s*[年月日]", text):
+        return text
+    text = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGIT[c]) for c in m.group(1)), text)
+    text = _CN_MONTH.sub(lambda m: m.group(1) + str(_small_cn(m.group(2))), text)
+    return _CN_DAY.sub(lambda m: m.group(1) + str(_small_cn(m.group(2))), text)
 
 
 @dataclass(frozen=True)
@@ -132,7 +162,7 @@ def due_date(text: str | None, year: int | None = None) -> str | None:
     """
     if not text:
         return None
-    s = re.sub(r"\s+", "", text)
+    s = arabic_dates(re.sub(r"\s+", "", text))
     if re.search(r"印发后|发布后|结束后|\d+个?工作日内|\d+日内", s):
         return None
     best: tuple[int, int, int] | None = None
@@ -154,9 +184,18 @@ def due_date(text: str | None, year: int | None = None) -> str | None:
             day = calendar.monthrange(y, mon)[1]
         cand = (y, mon, day)
         best = cand if best is None or cand > best else best
+    for m in re.finditer(r"(\d{4})[.．/-](\d{1,2})(?:[.．/-](\d{1,2}))?", s):  # "2022.12", "2022/6/30"
+        y, mon = int(m.group(1)), int(m.group(2))
+        if 1 <= mon <= 12:
+            day = min(int(m.group(3)), calendar.monthrange(y, mon)[1]) if m.group(3) else calendar.monthrange(y, mon)[1]
+            best = max(best, (y, mon, day)) if best else (y, mon, day)
     if best:
         return f"{best[0]:04d}-{best[1]:02d}-{best[2]:02d}"
-    if year and re.search(r"全年|年内|年底|年末|长期|持续|常态|每年|下半年", s):
+    quarter = re.search(r"(?<!每)第?([一二三四])季度", s)
+    if year and quarter:  # "第三季度" -> the quarter's last day
+        mon = 3 * "一二三四".index(quarter.group(1)) + 3
+        return f"{year:04d}-{mon:02d}-{calendar.monthrange(year, mon)[1]:02d}"
+    if year and re.search(r"全年|年内|年底|年末|长期|持续|常态|常年|每年|本年度|年度内|当年|今年|下半年", s):
         return f"{year:04d}-12-31"
     if year and "上半年" in s:
         return f"{year:04d}-06-30"
@@ -189,7 +228,8 @@ def doc_number(lines: list[str]) -> str | None:
 
 
 def iso_date(line: str) -> str | None:
-    m = _DATE_LINE.match(line)
+    """"2022 年 6 月 14 日", "二〇二二年六月十四日印发" -> "2022-06-14"; None unless the line is only a date."""
+    m = _DATE_LINE.match(arabic_dates(line))
     if not m:
         return None
     y, mo, d = (int(x) for x in m.groups())

@@ -1,13 +1,17 @@
 """Text repair between reading (indexer/read.py) and structure parsing (indexer/outline.py, indexer/tables.py).
 
-Keeps the source's characters: it only rejoins lines broken by extraction or hard wrapping, drops page
-numbers, running headers and markup, and removes spaces that split Chinese words. Table rows stay
-TAB-separated lines so the table parser sees their cells.
+Keeps the source's characters: it only rejoins lines broken by extraction or hard wrapping, splits a body
+flattened onto one line before its clause numbers, drops page numbers, running headers and markup, and
+removes spaces that split Chinese words. Table rows stay TAB-separated lines so the table parser sees their
+cells.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
+
+from indexer.fields import arabic_dates, is_plan_title
+from indexer.outline import match_marker
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_PUNCT = "，。、；：？！“”‘’（）《》〔〕【】—…·「」『』"
@@ -30,9 +34,16 @@ _BLOCK_START = re.compile(r"^\s*(?:附件|附表|抄送|主送|（此件|\(此�
 _DATE_ONLY = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _OFFICE_LINE = re.compile(r"(?:人民政府办公室|人民政府办公厅|人民政府)\s*(?:文件)?\s*$")
 _DOC_NUMBER_LINE = re.compile(r"^\s*[\u4e00-\u9fff]{1,12}\s*[〔［\[【(（]\s*\d{4}\s*[〕］\]】)）]\s*\d{1,4}\s*号\s*$")
-_INLINE_MARKER = re.compile(
-    r"(?<=[。；;])\s*(?=(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、](?!\d)))"
+# A clause number inside a line (a web page copied as one line): 一、 （一） 1. （1） ①, not followed by a digit
+# ("1.5") or by the words of a cross-reference ("本要点（一）项").
+_INLINE_CANDIDATE = re.compile(
+    r"(?:[一二三四五六七八九十]{1,3}\s*[、．.]|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]|\d{1,2}\s*[.．、]"
+    r"|[（(]\s*\d{1,2}\s*[）)]|[①-⑳])(?![\d项条款])"
 )
+# What may stand right before an inline clause number: the end of a sentence, a colon, a closing bracket/quote.
+_INLINE_BOUNDARY = frozenset("。；;：:！!？?）)”\"")
+# Conventional nesting of numbering styles; an inline number may only open a level below the current one.
+_STYLE_RANK = {"cn": 0, "pcn": 1, "num": 2, "pnum": 3, "circ": 4, "art": 0}
 
 
 def squash_cjk_spaces(text: str) -> str:
@@ -49,7 +60,7 @@ def _clean_line(line: str) -> str:
         line = squash_cjk_spaces(line)
         line = re.sub(r"[ ]{2,}", " ", line).strip()
     else:
-        line = line.rstrip()
+        line = line.rstrip(" \r\f\v")  # trailing TABs are empty cells: they keep the row as wide as the table
     return line
 
 
@@ -122,7 +133,9 @@ def _can_join(prev: str, cur: str, width: int | None = None, prev_raw_len: int =
         return False
     if NUMBER_START.match(cur) or _BLOCK_START.match(cur) or _BLOCK_START.match(prev):
         return False
-    if _is_heading_line(prev) or _DATE_ONLY.match(cur) or _DATE_ONLY.match(prev):
+    if _is_heading_line(prev) and not full_width:  # a full line that opens with a number is a wrapped clause
+        return False
+    if _DATE_ONLY.match(arabic_dates(cur)) or _DATE_ONLY.match(arabic_dates(prev)):
         return False
     if _OFFICE_LINE.search(prev) or _OFFICE_LINE.search(cur) and len(cur) < 30:
         return False
@@ -136,21 +149,91 @@ def _can_join(prev: str, cur: str, width: int | None = None, prev_raw_len: int =
 def _running_headers(lines: list[str]) -> set[str]:
     """Short unnumbered lines repeated on many pages (running headers/footers of a PDF)."""
     counts = Counter(s for s in lines if s and "\t" not in s and len(s) <= 30 and not NUMBER_START.match(s))
-    return {s for s, n in counts.items() if n >= 3 and not _DATE_ONLY.match(s)}
+    return {s for s, n in counts.items() if n >= 3 and not _DATE_ONLY.match(arabic_dates(s))}
 
 
-def _split_flattened(line: str) -> list[str]:
-    """Split a long flattened line (a web page copied as one line) before clause numbers that follow 。/；."""
-    if len(line) < 200 or "\t" in line:
-        return [line]
-    parts = _INLINE_MARKER.split(line)
-    return [p.strip() for p in parts if p.strip()]
+class _InlineNumbers:
+    """Splits flattened lines (a web page copied as one long line) before the clause numbers in them.
+
+    A number inside a line starts a new clause only when it continues the document's numbering (the next
+    value of a level in use, or the first item of a deeper level) and stands after a sentence end, a colon
+    or a closing bracket, or right after a short heading ("一、聚焦重点领域（一）紧扣…"). That keeps "第1.5",
+    "统一、规范" and cross-references such as "按照本要点（一）项要求" in their sentences. The numbering
+    state runs through the whole document: lines that open with a number update it too.
+    """
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, int]] = []
+        self.last: dict[str, int] = {}
+
+    def _plausible(self, style: str, value: int) -> bool:
+        for s, v in reversed(self.stack):
+            if s == style:
+                return value == v + 1
+        if self.stack and _STYLE_RANK.get(style, 9) <= _STYLE_RANK.get(self.stack[-1][0], 9):
+            return False
+        return value == 1 or value == self.last.get(style, -9) + 1
+
+    def _accept(self, style: str, value: int) -> None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == style:
+                del self.stack[i:]
+                break
+        self.stack.append((style, value))
+        self.last[style] = value
+
+    def observe(self, line: str) -> None:
+        """A line that opens with a number (its own line break says it is one) sets the numbering state."""
+        marker = match_marker(line)
+        if marker:
+            self._accept(marker[0], marker[2])
+
+    def split(self, line: str) -> list[str]:
+        """The line, or its parts when numbers inside it open new clauses."""
+        if "\t" in line:
+            return [line]
+        self.observe(line)
+        if len(line) < 200:
+            return [line]
+        cuts: list[int] = []
+        opened = 0 if match_marker(line) else -1  # where the last accepted number starts
+        for m in _INLINE_CANDIDATE.finditer(line):
+            start = m.start()
+            if start == 0:
+                continue
+            before = line[:start].rstrip()
+            if not before:
+                continue
+            prev = before[-1]
+            if m.group(0)[0].isdigit() and (prev.isdigit() or prev.isascii() and prev.isalpha() or prev in "第.．-/~～"):
+                continue
+            if m.group(0)[0] in "一二三四五六七八九十" and prev in "一二三四五六七八九十第":
+                continue
+            after_heading = False
+            if opened >= 0 and prev not in _INLINE_BOUNDARY:
+                heading = line[opened:start]
+                marker = match_marker(heading)
+                title = heading[len(heading) - len(marker[3]):] if marker else heading
+                after_heading = 2 <= len(title) <= 45 and not re.search(r"[。；;！!？?]", title)
+            if prev not in _INLINE_BOUNDARY and not after_heading:
+                continue
+            marker = match_marker(line[start:])
+            if marker is None or not self._plausible(marker[0], marker[2]):
+                continue
+            self._accept(marker[0], marker[2])
+            cuts.append(start)
+            opened = start
+        if not cuts:
+            return [line]
+        parts = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
+        return [p.strip() for p in parts if p.strip()]
 
 
 def clean_lines(text: str) -> list[str]:
     """Normalised paragraphs: one per line, table rows as TAB-separated cells, no blank lines."""
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     raw = _cells_per_line_tables(raw)
+    inline = _InlineNumbers()
     lines: list[str] = []
     for line in raw:
         if _MD_RULE.match(line) or _MD_TABLE_SEP.match(line):
@@ -166,14 +249,20 @@ def clean_lines(text: str) -> list[str]:
         if "\t" in line and not line.replace("\t", "").strip():
             lines.append("")
             continue
-        lines.extend(_split_flattened(line))
+        lines.extend(inline.split(line))
     headers = _running_headers(lines)
     width = wrap_width(lines)
     paragraphs: list[str] = []
     last_len = 0
+    kept_titles: set[str] = set()
     for line in lines:
-        if not line or line in headers:
+        if not line:
             continue
+        if line in headers:
+            # A running header that repeats the plan's title: the first one is the title itself.
+            if line in kept_titles or not is_plan_title(line):
+                continue
+            kept_titles.add(line)
         if paragraphs and _can_join(paragraphs[-1], line, width, last_len):
             paragraphs[-1] = paragraphs[-1] + line
         else:

@@ -23,7 +23,7 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
 
 def cn_to_int(s: str) -> int:
     """Chinese numerals up to 999 ("十二" -> 12, "二十一" -> 21)."""
-    if s.isdigit():
+    if s.isdecimal():  # not isdigit(): "①" is a digit to Python but int() rejects it
         return int(s)
     if len(s) == 1 and "①" <= s <= "⑳":
         return ord(s) - ord("①") + 1

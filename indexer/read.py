@@ -496,6 +496,21 @@ def _join_cjk(parts: list[str]) -> str:
     return joined
 
 
+# A cell paragraph that is a numbered heading ("(三) 积极回应群众关切") rather than text.
+_CELL_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[）)]|\d{1,3}\s*[.．、](?!\d))")
+CELL_BREAK = "\u2028"  # LINE SEPARATOR: ends a numbered heading paragraph inside a table cell
+
+
+def _cell_text(parts: list[str]) -> str:
+    """One table cell's paragraphs as one line. A numbered heading paragraph followed by text ("(三) 积极回应群众
+    关切" then "出台重大政策…") keeps its break as CELL_BREAK, so the task-table parser can tell the heading
+    (a level of the row) from the requirement text; other paragraphs are joined."""
+    parts = [part for part in parts if part]
+    if len(parts) > 1 and _CELL_HEADING.match(parts[0]) and "。" not in parts[0] and len(parts[0]) <= 40:
+        return parts[0] + CELL_BREAK + _join_cjk(parts[1:])
+    return _join_cjk(parts)
+
+
 class _HtmlRenderer:
     """Tree -> lines: block elements break lines, inline ones do not, data tables become TAB lines."""
 
@@ -582,7 +597,7 @@ class _HtmlRenderer:
                 lines = _Lines()
                 self.walk(cell, lines)
                 lines.end_line()
-                text = _join_cjk([line.strip() for line in lines.lines])
+                text = _cell_text([line.strip() for line in lines.lines])
                 rowspan = _span(cell.attrs.get("rowspan"), 65534) or 65534  # rowspan=0: to the end of the table
                 colspan = max(1, _span(cell.attrs.get("colspan"), 1000))
                 row.append((text, rowspan, colspan))
@@ -644,9 +659,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _read_docx(data: bytes, fmt: str) -> RawText:
-    body = _open_docx(data)
+    document = _open_docx(data)
+    numbering = _DocxNumbering.of(document)
     lines: list[str] = []
-    _docx_blocks(body, lines)
+    _docx_blocks(document.element.body, lines, numbering)
     text = "\n".join(lines).strip("\n")
     if not text.strip():
         raise DocumentError("Word document has no text")
@@ -669,7 +685,9 @@ def _open_docx(data: bytes) -> Any:
     if not any(name.startswith("word/") for name in names):
         raise DocumentError("not a Word document (a ZIP archive without Word content)")
     try:
-        return docx.Document(io.BytesIO(data)).element.body
+        document = docx.Document(io.BytesIO(data))
+        document.element.body  # noqa: B018 -- a document without a body fails here, inside this guard
+        return document
     except ValueError as exc:
         if "not a Word file" in str(exc):  # python-docx on a .docm, .dotx or other Office package
             raise DocumentError("not a Word document (another Office file type)") from exc
@@ -680,22 +698,22 @@ def _open_docx(data: bytes) -> Any:
         raise DocumentError(f"truncated or damaged Word file ({_reason(exc)})") from exc
 
 
-def _docx_blocks(container: Any, lines: list[str]) -> None:
+def _docx_blocks(container: Any, lines: list[str], numbering: _DocxNumbering | None = None) -> None:
     """Body content in document order: paragraphs and tables interleaved, content controls unwrapped."""
     for child in container.iterchildren():
         tag = child.tag
         if tag == f"{_W}p":
-            lines.extend(_docx_paragraph(child).split("\n"))
+            lines.extend(_docx_paragraph(child, numbering).split("\n"))
         elif tag == f"{_W}tbl":
             _blank(lines)
-            lines.extend(_docx_table(child))
+            lines.extend(_docx_table(child, numbering))
             _blank(lines)
         elif tag == f"{_W}sdt":
             content = child.find(f"{_W}sdtContent")
             if content is not None:
-                _docx_blocks(content, lines)
+                _docx_blocks(content, lines, numbering)
         elif tag == f"{_W}customXml":
-            _docx_blocks(child, lines)
+            _docx_blocks(child, lines, numbering)
 
 
 def _blank(lines: list[str]) -> None:
@@ -703,11 +721,11 @@ def _blank(lines: list[str]) -> None:
         lines.append("")
 
 
-def _docx_paragraph(paragraph: Any) -> str:
+def _docx_paragraph(paragraph: Any, numbering: _DocxNumbering | None = None) -> str:
     """Text of a w:p read from the XML (python-docx's Paragraph.text misses runs inside insertions, smart
     tags and fields). TABs become spaces: in this module's output a TAB only ever separates table cells.
-    Auto-numbering (numPr) is not rendered: the number is not in the text and is not invented here."""
-    parts: list[str] = []
+    Word's automatic list number (numPr, "一、" / "（一）" / "1.") is put in front, as Word shows it."""
+    parts: list[str] = [numbering.label(paragraph)] if numbering is not None else []
 
     def collect(element: Any) -> None:
         for child in element.iterchildren():
@@ -749,7 +767,7 @@ def _docx_children(element: Any, tag: str) -> Iterator[Any]:
             yield from _docx_children(child, tag)
 
 
-def _docx_rows(table: Any) -> list[list[str]]:
+def _docx_rows(table: Any, numbering: _DocxNumbering | None = None) -> list[list[str]]:
     """Cells per row from the XML, not python-docx's row.cells (which repeats a merged cell): a vMerge
     continuation is an empty cell, gridSpan=N is the text plus N-1 empty cells, gridBefore/gridAfter empty
     cells; every row is padded to the grid's column count."""
@@ -764,7 +782,7 @@ def _docx_rows(table: Any) -> list[list[str]]:
                 for merge in (props.find(f"{_W}vMerge"), props.find(f"{_W}hMerge")):
                     if merge is not None and merge.get(f"{_W}val") in (None, "continue"):
                         continued = True
-            row.append("" if continued else _docx_cell(tc))
+            row.append("" if continued else _docx_cell(tc, numbering))
             row.extend([""] * (span - 1))
         row.extend([""] * _docx_int(tr.find(f"{_W}trPr/{_W}gridAfter"), 0))
         rows.append(row)
@@ -772,23 +790,23 @@ def _docx_rows(table: Any) -> list[list[str]]:
     return [row + [""] * (width - len(row)) for row in rows]
 
 
-def _docx_table(table: Any) -> list[str]:
-    return ["\t".join(row) for row in _docx_rows(table) if any(row)]
+def _docx_table(table: Any, numbering: _DocxNumbering | None = None) -> list[str]:
+    return ["\t".join(row) for row in _docx_rows(table, numbering) if any(row)]
 
 
 _CELL_SPACE = re.compile(r"[ \t\r\f\v\xa0]+")
 
 
-def _docx_cell(cell: Any) -> str:
+def _docx_cell(cell: Any, numbering: _DocxNumbering | None = None) -> str:
     """One line for a cell: its paragraphs (and any nested table, row by row) joined CJK-aware."""
     parts: list[str] = []
 
     def collect(container: Any) -> None:
         for child in container.iterchildren():
             if child.tag == f"{_W}p":
-                parts.extend(_docx_paragraph(child).split("\n"))
+                parts.extend(_docx_paragraph(child, numbering).split("\n"))
             elif child.tag == f"{_W}tbl":
-                parts.extend(" ".join(c for c in row if c) for row in _docx_rows(child))
+                parts.extend(" ".join(c for c in row if c) for row in _docx_rows(child, numbering))
             elif child.tag == f"{_W}sdt":
                 content = child.find(f"{_W}sdtContent")
                 if content is not None:
@@ -797,7 +815,245 @@ def _docx_cell(cell: Any) -> str:
                 collect(child)
 
     collect(cell)
-    return _join_cjk([_CELL_SPACE.sub(" ", part).strip() for part in parts])
+    return _cell_text([_CELL_SPACE.sub(" ", part).strip() for part in parts])
+
+
+# Word list numbering (numbering.xml) ---------------------------------------------------------------------
+
+_CN_NUMERALS = "〇一二三四五六七八九"
+_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
+_TIANGAN = "甲乙丙丁戊己庚辛壬癸"
+_DIZHI = "子丑寅卯辰巳午未申酉戌亥"
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+_CJK_CLOSERS = tuple("、，。；：）】〕」』．")
+
+
+def _chinese_count(n: int, digits: str = _CN_NUMERALS, ten: str = "十", hundred: str = "百") -> str:
+    """Counting numerals as Word's chineseCounting shows them: 1 一, 10 十, 11 十一, 20 二十, 105 一百零五."""
+    if n <= 0 or n >= 1000:
+        return str(n)
+    h, rest = divmod(n, 100)
+    t, o = divmod(rest, 10)
+    out = f"{digits[h]}{hundred}" if h else ""
+    if t:
+        out += ("" if t == 1 and not h else digits[t]) + ten
+    elif h and o:
+        out += "零"
+    if o:
+        out += digits[o]
+    return out
+
+
+def _letters(n: int) -> str:
+    return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1) if n > 0 else str(n)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, symbol in _ROMAN:
+        while 0 < n and n >= value:
+            out, n = out + symbol, n - value
+    return out
+
+
+def _format_number(n: int, fmt: str) -> str:
+    """One level's value in a w:numFmt (the formats Chinese government documents use, and the common rest)."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
+               "taiwaneseCountingThousand", "koreanCounting"):
+        return _chinese_count(n)
+    if fmt == "chineseLegalSimplified":
+        return _chinese_count(n, _CN_LEGAL, "拾", "佰")
+    if fmt in ("ideographDigital", "japaneseDigitalTenThousand", "taiwaneseDigital"):
+        return "".join(_CN_NUMERALS[int(d)] for d in str(n))
+    if fmt in ("ideographTraditional", "ideographZodiac"):
+        cycle = _TIANGAN if fmt == "ideographTraditional" else _DIZHI
+        return cycle[(n - 1) % len(cycle)] if n > 0 else str(n)
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese"):
+        return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
+    if fmt == "decimalEnclosedParen":
+        return f"({n})"
+    if fmt == "decimalEnclosedFullstop":
+        return f"{n}."
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
+        return "".join(chr(0xFF10 + int(d)) for d in str(n))
+    if fmt in ("upperLetter", "lowerLetter"):
+        return _letters(n) if fmt == "upperLetter" else _letters(n).lower()
+    if fmt in ("upperRoman", "lowerRoman"):
+        return _roman(n) if fmt == "upperRoman" else _roman(n).lower()
+    if fmt == "none":
+        return ""
+    return str(n)
+
+
+def _w_val(element: Any, path: str) -> str | None:
+    found = element.find(path) if element is not None else None
+    return None if found is None else found.get(f"{_W}val")
+
+
+class _DocxNumbering:
+    """Word's automatic list numbers (w:numPr on a paragraph or its style) rendered as text.
+
+    numbering.xml defines abstract lists (w:abstractNum: per level a start value, w:numFmt, w:lvlText such as
+    "%1、" or "（%1）", w:lvlRestart) and list instances (w:num -> abstractNum, with w:lvlOverride). Counters are
+    kept per list: instances of one abstract list continue each other's numbering, as in Word, unless an
+    instance overrides a start value, which starts it afresh. Using a level restarts the levels below it.
+    Bullets are not rendered: they are not clause numbers.
+    """
+
+    def __init__(self, numbering: Any, styles: Any) -> None:
+        self.abstract: dict[str, dict[int, Any]] = {}
+        self.abstract_links: dict[str, str] = {}  # abstractNumId -> style its definition lives in (numStyleLink)
+        self.nums: dict[str, tuple[str, dict[int, int], dict[int, Any]]] = {}
+        self.style_numpr: dict[str, tuple[str | None, int | None]] = {}
+        self.style_based: dict[str, str] = {}
+        self.level_styles: dict[tuple[str, str], int] = {}  # (abstractNumId, styleId) -> ilvl
+        self.default_style: str | None = None
+        self.counters: dict[str, dict[int, int]] = {}
+        if numbering is not None:
+            self._read_numbering(numbering)
+        if styles is not None:
+            self._read_styles(styles)
+
+    @classmethod
+    def of(cls, document: Any) -> _DocxNumbering | None:
+        """The numbering of a python-docx Document, or None when it has no numbering part."""
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        part = document.part
+        try:
+            numbering = part.part_related_by(RT.NUMBERING).element
+        except KeyError:
+            return None
+        try:
+            styles = part.part_related_by(RT.STYLES).element
+        except KeyError:
+            styles = None
+        try:
+            return cls(numbering, styles)
+        except (ValueError, TypeError, AttributeError):  # a malformed numbering part costs the numbers, not the text
+            return None
+
+    def _read_numbering(self, root: Any) -> None:
+        for abstract in root.iterchildren(f"{_W}abstractNum"):
+            aid = abstract.get(f"{_W}abstractNumId") or ""
+            levels: dict[int, Any] = {}
+            for lvl in abstract.iterchildren(f"{_W}lvl"):
+                ilvl = int(lvl.get(f"{_W}ilvl") or 0)
+                levels[ilvl] = lvl
+                style = _w_val(lvl, f"{_W}pStyle")
+                if style:
+                    self.level_styles[(aid, style)] = ilvl
+            self.abstract[aid] = levels
+            link = _w_val(abstract, f"{_W}numStyleLink")
+            if link:
+                self.abstract_links[aid] = link
+        for num in root.iterchildren(f"{_W}num"):
+            nid = num.get(f"{_W}numId") or ""
+            aid = _w_val(num, f"{_W}abstractNumId") or ""
+            starts: dict[int, int] = {}
+            levels = {}
+            for override in num.iterchildren(f"{_W}lvlOverride"):
+                ilvl = int(override.get(f"{_W}ilvl") or 0)
+                start = _w_val(override, f"{_W}startOverride")
+                if start is not None and start.strip().lstrip("-").isdigit():
+                    starts[ilvl] = int(start)
+                lvl = override.find(f"{_W}lvl")
+                if lvl is not None:
+                    levels[ilvl] = lvl
+            self.nums[nid] = (aid, starts, levels)
+
+    def _read_styles(self, root: Any) -> None:
+        for style in root.iterchildren(f"{_W}style"):
+            if style.get(f"{_W}type") != "paragraph":
+                continue
+            sid = style.get(f"{_W}styleId") or ""
+            if style.get(f"{_W}default") in ("1", "true", "on"):
+                self.default_style = sid
+            based = _w_val(style, f"{_W}basedOn")
+            if based:
+                self.style_based[sid] = based
+            numpr = style.find(f"{_W}pPr/{_W}numPr")
+            if numpr is not None:
+                ilvl = _w_val(numpr, f"{_W}ilvl")
+                self.style_numpr[sid] = (_w_val(numpr, f"{_W}numId"), int(ilvl) if ilvl and ilvl.isdigit() else None)
+
+    def _style_numbering(self, style: str | None) -> tuple[str | None, int | None, str | None]:
+        """(numId, ilvl, style that carries it) inherited through w:basedOn."""
+        seen: set[str] = set()
+        while style and style not in seen:
+            seen.add(style)
+            if style in self.style_numpr:
+                num_id, ilvl = self.style_numpr[style]
+                return num_id, ilvl, style
+            style = self.style_based.get(style)
+        return None, None, None
+
+    def _levels(self, aid: str, seen: frozenset[str] = frozenset()) -> dict[int, Any]:
+        levels = self.abstract.get(aid, {})
+        link = self.abstract_links.get(aid)
+        if not levels and link and aid not in seen:  # the definition lives in the list style's own list
+            num_id, _, _ = self._style_numbering(link)
+            if num_id in self.nums:
+                return self._levels(self.nums[num_id][0], seen | {aid})
+        return levels
+
+    def label(self, paragraph: Any) -> str:
+        """The paragraph's list number as Word shows it ("一、", "（二）", "3. "), or "" when it has none."""
+        try:
+            return self._label(paragraph)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):  # malformed numbering: no number
+            return ""
+
+    def _label(self, paragraph: Any) -> str:
+        ppr = paragraph.find(f"{_W}pPr")
+        numpr = ppr.find(f"{_W}numPr") if ppr is not None else None
+        num_id = _w_val(numpr, f"{_W}numId")
+        ilvl_text = _w_val(numpr, f"{_W}ilvl")
+        ilvl = int(ilvl_text) if ilvl_text and ilvl_text.isdigit() else None
+        style = _w_val(ppr, f"{_W}pStyle") or self.default_style
+        style_num, style_ilvl, carrier = self._style_numbering(style)
+        if num_id is None:
+            num_id = style_num
+            if ilvl is None:
+                ilvl = style_ilvl
+        if not num_id or num_id not in self.nums:
+            return ""  # numId 0 switches numbering off
+        aid, starts, overrides = self.nums[num_id]
+        levels = {**self._levels(aid), **overrides}
+        if ilvl is None:
+            ilvl = self.level_styles.get((aid, carrier or ""), 0)
+        lvl = levels.get(ilvl)
+        if lvl is None or _w_val(lvl, f"{_W}numFmt") == "bullet":
+            return ""
+        counters = self.counters.setdefault(num_id if starts else aid, {})
+
+        def start_of(level: int) -> int:
+            if level in starts:
+                return starts[level]
+            text = _w_val(levels.get(level), f"{_W}start")
+            return int(text) if text and text.lstrip("-").isdigit() else 1
+
+        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else start_of(ilvl)
+        for deeper in [k for k in counters if k > ilvl]:
+            restart = _w_val(levels.get(deeper), f"{_W}lvlRestart")
+            if restart is None or (restart.isdigit() and int(restart) != 0 and ilvl < int(restart)):
+                del counters[deeper]
+        legal = lvl.find(f"{_W}isLgl") is not None and _w_val(lvl, f"{_W}isLgl") not in ("0", "false", "off")
+
+        def render(match: re.Match[str]) -> str:
+            level = int(match.group(1)) - 1
+            value = counters.get(level, start_of(level))
+            fmt = _w_val(levels.get(level), f"{_W}numFmt") or "decimal"
+            return str(value) if legal else _format_number(value, fmt)
+
+        text = re.sub(r"%([1-9])", render, _w_val(lvl, f"{_W}lvlText") or "")
+        if not text:
+            return ""
+        suffix = _w_val(lvl, f"{_W}suff") or "tab"
+        return text if suffix == "nothing" or text.endswith(_CJK_CLOSERS) else text + " "
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 from indexer.model import Document, DocumentError, Entry
 
 # Bumped whenever parsing changes what it produces, so old caches are rebuilt.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 
 

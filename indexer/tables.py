@@ -20,8 +20,10 @@ _HEADER_WORDS = {
     "text": ("具体要求", "工作要求", "主要内容", "工作内容", "具体任务", "任务内容", "具体措施", "公开内容", "要求"),
     "units": ("责任单位", "牵头单位", "配合单位", "责任部门", "牵头部门", "责任主体", "负责单位", "主责单位"),
     "deadline": ("完成时限", "完成时间", "时间节点", "时限要求", "时限", "进度安排", "时间安排"),
+    "note": ("备注",),
 }
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_CELL_BREAK = "\u2028"  # a paragraph break kept inside a cell by the Word/HTML readers (see indexer.read)
 
 
 @dataclass
@@ -38,7 +40,7 @@ class TaskRow:
 
 
 def _cell(s: str) -> str:
-    return squash_cjk_spaces(re.sub(r"\s+", " ", s)).strip()
+    return squash_cjk_spaces(re.sub(r"\s+", " ", s.replace(_CELL_BREAK, ""))).strip()
 
 
 def header_roles(cells: list[str]) -> list[str] | None:
@@ -49,10 +51,12 @@ def header_roles(cells: list[str]) -> list[str] | None:
         c = re.sub(r"\s+", "", raw)
         role = ""
         if c:
-            for name, words in _HEADER_WORDS.items():
-                if any(c == w or (len(c) <= 8 and w in c) for w in words):
-                    role = name
-                    break
+            # The best-fitting header word: an exact one, else the longest contained ("时限要求" is a
+            # deadline although it contains 要求).
+            fits = [(c == w, len(w), name) for name, words in _HEADER_WORDS.items() for w in words
+                    if c == w or (len(c) <= 8 and w in c)]
+            if fits:
+                role = max(fits, key=lambda fit: fit[:2])[2]
         roles.append(role)
         if role:
             found.add(role)
@@ -68,10 +72,11 @@ def _split_heading_cells(cell: str) -> list[str]:
 
 
 def _paragraph_cells(cell: str) -> list[str]:
-    """HTML paragraphs left inside a cell: "<p>(三) 积极回应群众关切</p> <p>出台…</p>" -> two parts."""
-    if "<" not in cell:
+    """HTML paragraphs left inside a cell: "<p>(三) 积极回应群众关切</p> <p>出台…</p>" -> two parts; the same for
+    a paragraph break the Word and HTML readers kept in a cell."""
+    if "<" not in cell and _CELL_BREAK not in cell:
         return [cell]
-    parts = re.split(r"</p>\s*<p[^>]*>|<br\s*/?>", cell, flags=re.I)
+    parts = re.split(rf"</p>\s*<p[^>]*>|<br\s*/?>|{_CELL_BREAK}", cell, flags=re.I)
     return [p for p in (_cell(_TAG.sub("", x)) for x in parts) if p]
 
 
@@ -79,6 +84,13 @@ def _paragraph_cells(cell: str) -> list[str]:
 class _Layout:
     roles: list[str]
     levels_wanted: int
+    names: list[str] = field(default_factory=list)  # the header cells as written
+    headerless: bool = False  # rows recognised by content alone
+
+    def role(self, position: int, width: int) -> str:
+        """The header's role for a cell of a row of `width` cells; "" when the row does not line up with the
+        header (a row may be shorter: an editor drops trailing empty cells)."""
+        return self.roles[position] if width <= len(self.roles) and 0 <= position < width else ""
 
 
 class TableParser:
@@ -91,6 +103,7 @@ class TableParser:
         self._units: str | None = None
         self._deadline: str | None = None
         self._table = -1
+        self._unit_columns: dict[int, str] = {}  # 牵头单位/配合单位 column -> value above
         self._chunk_start = 0
         self._auto_number = 0
         self._explicit_numbers = False
@@ -103,13 +116,17 @@ class TableParser:
         cells = [c for c in line.split("\t")]
         roles = header_roles(cells)
         if roles:
-            self._start_chunk(roles)
+            self._start_chunk(roles, names=[re.sub(r"\s+", "", c) for c in cells])
             return True
         if self._layout is None:
             # A TAB row with no header seen: a table only if it reads like a task row.
             if not self._row_like(cells):
                 return False
             self._start_chunk(["number", "task", "task", "text", "units", "deadline"], new_table=True)
+            self._layout.headerless = True
+        elif self._layout.headerless and not any(len(c.strip()) > 15 for c in cells):
+            self._layout = None  # without a header, a row with no requirement text ends the table
+            return False
         self._row(cells)
         return True
 
@@ -118,13 +135,14 @@ class TableParser:
         self._layout = None
 
     # -- internals ----------------------------------------------------------------------------
-    def _start_chunk(self, roles: list[str], new_table: bool = False) -> None:
+    def _start_chunk(self, roles: list[str], new_table: bool = False, names: list[str] | None = None) -> None:
         if self._layout is None or new_table:
             self._table += 1
             self._levels, self._units, self._deadline = [], None, None
+            self._unit_columns = {}
             self._auto_number = 0
             self._explicit_numbers = False
-        self._layout = _Layout(roles=roles, levels_wanted=max(1, roles.count("task")))
+        self._layout = _Layout(roles=roles, levels_wanted=max(1, roles.count("task")), names=names or [])
         self._chunk_start = len(self.rows)
 
     @staticmethod
@@ -150,14 +168,18 @@ class TableParser:
 
     def _row(self, raw_cells: list[str]) -> None:
         assert self._layout is not None
+        layout, width = self._layout, len(raw_cells)
         cells: list[str] = []
-        for c in raw_cells:
-            if "<" in c:
+        where: list[int] = []  # each cell's column in the raw row, for the header's roles
+        for column, c in enumerate(raw_cells):
+            if "<" in c or _CELL_BREAK in c:
                 parts = _paragraph_cells(c)
                 if len(parts) > 1 and match_marker(parts[0]) and len(parts[0]) <= 40:
                     cells.extend([parts[0], "".join(parts[1:])])
+                    where.extend([column, column])
                 else:
                     cells.append("".join(parts))
+                    where.append(column)
                 continue
             cell = _cell(c)
             if re.search(r"\s\S{2,20}[:：]", c):
@@ -165,25 +187,42 @@ class TableParser:
                 if looks_like_units(labelled):
                     cell = labelled
             cells.append(cell)
+            where.append(column)
+        # Columns the content logic below must not see: 备注, and 牵头单位/配合单位 when there are several.
+        units_text: str | None = None
+        units_inherited = True
+        unit_columns = [i for i, r in enumerate(layout.roles) if r == "units"] if width <= len(layout.roles) else []
+        several = len(unit_columns) > 1
+        if several:
+            units_text, units_inherited = self._unit_columns_text(raw_cells, unit_columns)
+        keep = [k for k, column in enumerate(where)
+                if layout.role(column, width) != "note" and not (several and column in unit_columns)]
+        cells, where = [cells[k] for k in keep], [where[k] for k in keep]
         number = ""
-        if cells and re.fullmatch(r"\d{1,4}", cells[0]):
-            number = cells.pop(0)
-            self._explicit_numbers = True
-        elif self._layout.roles and self._layout.roles[0] == "number" and cells and not cells[0]:
+        serial = re.fullmatch(r"(\d{1,4})\s*[.．、]?", cells[0]) if cells else None
+        if serial:  # "12", or "12." as Word's auto-numbered 序号 cells show it
+            number = serial.group(1)
             cells.pop(0)
-        # trailing cells: deadline, then units (by content, not by position)
+            where.pop(0)
+            self._explicit_numbers = True
+        elif layout.roles and layout.roles[0] == "number" and cells and not cells[0]:
+            cells.pop(0)
+            where.pop(0)
+        # trailing cells: deadline, then units (by content; by the header's column where content is unclear)
         while cells and not cells[-1]:
             cells.pop()
-        deadline = units_text = None
+            where.pop()
+        deadline = None
         filled = [i for i, c in enumerate(cells) if c]
         if not filled:
             return
         tail = filled[::-1]
         idx = 0
-        if idx < len(tail) and looks_like_deadline(cells[tail[idx]]) and len(filled) > 1:
+        if idx < len(tail) and len(filled) > 1 and self._is_deadline(cells[tail[idx]], where[tail[idx]], width):
             deadline = cells[tail[idx]]
             idx += 1
-        if idx < len(tail) and looks_like_units(cells[tail[idx]]) and len(filled) - idx > 1:
+        if (not several and idx < len(tail) and len(filled) - idx > 1
+                and self._is_units(cells[tail[idx]], where[tail[idx]], width)):
             units_text = cells[tail[idx]]
             idx += 1
         body_end = tail[idx] if idx < len(tail) else -1
@@ -197,7 +236,9 @@ class TableParser:
         if match_marker(text) and "。" not in text and len(text) <= 40 and units_text is None:
             heading_in_text, text = [text], ""
         self._update_levels(level_cells, heading_in_text)
-        if units_text is not None:
+        if several:
+            self._units = units_text
+        elif units_text is not None:
             self._units = units_text
             units_inherited = False
         else:
@@ -223,6 +264,40 @@ class TableParser:
         row._deadline_inherited = inherited_deadline  # type: ignore[attr-defined]
         row._units_inherited = units_inherited  # type: ignore[attr-defined]
         self.rows.append(row)
+
+    def _is_deadline(self, cell: str, column: int, width: int) -> bool:
+        """A 完成时限 cell: reads as one, or is a short phrase ("常年坚持", "按要求") in the 完成时限 column."""
+        if looks_like_deadline(cell):
+            return True
+        assert self._layout is not None
+        return (self._layout.role(column, width) == "deadline" and len(cell) <= 20 and "。" not in cell
+                and not looks_like_units(cell))
+
+    def _is_units(self, cell: str, column: int, width: int) -> bool:
+        """A 责任单位 cell: reads as unit names, or is a short sentence-free cell in the 责任单位 column."""
+        if looks_like_units(cell):
+            return True
+        assert self._layout is not None
+        return (self._layout.role(column, width) == "units" and len(cell) <= 80 and "。" not in cell
+                and not looks_like_deadline(cell))
+
+    def _unit_columns_text(self, raw_cells: list[str], columns: list[int]) -> tuple[str | None, bool]:
+        """牵头单位 + 配合单位 (several unit columns): each column inherits down the table on its own; the
+        result names each column ("牵头单位：区司法局；配合单位：区政府各部门"). Returns (text, all inherited)."""
+        assert self._layout is not None
+        parts: list[str] = []
+        inherited = True
+        for column in columns:
+            value = _cell(raw_cells[column]) if column < len(raw_cells) else ""
+            if value:
+                self._unit_columns[column] = value
+                inherited = False
+            else:
+                value = self._unit_columns.get(column, "")
+            if value:
+                name = self._layout.names[column] if column < len(self._layout.names) else ""
+                parts.append(f"{name}：{value}" if name else value)
+        return ("；".join(parts) or None), inherited
 
     def _update_levels(self, level_cells: list[str], extra: list[str]) -> None:
         """Merged task cells are empty: keep the levels above; a filled cell replaces its level and

@@ -4,7 +4,7 @@ Adapters (CLI, web API, widget, kiosk, staff bot) render these and never reach i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -21,6 +21,10 @@ class Intent(StrEnum):
     NONE = "none"  # nothing to ask (greeting, empty) or declined
 
 
+def _copied(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
 @dataclass
 class Result:
     """One ranked entry with its score (higher is better)."""
@@ -29,7 +33,11 @@ class Result:
     score: float
 
     def to_dict(self) -> dict[str, Any]:
-        d = self.entry.to_dict()
+        # Entry.to_dict() is dataclasses.asdict, whose recursive deep copy cost more than answering in
+        # `ask --json -` batches. Every Entry field is a str, int, None or list of str, so copying the
+        # lists gives the very same dict, keys in the same order.
+        e = self.entry
+        d = {f.name: _copied(getattr(e, f.name)) for f in fields(e)}
         d["score"] = round(float(self.score), 4)
         return d
 

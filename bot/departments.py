@@ -11,6 +11,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 _PREFIX = re.compile(r"^(?:各|全)?(?:区|市|县|镇|乡|街道)(?=.{2,})")
@@ -20,6 +21,7 @@ _GENERIC = {
 }
 
 
+@lru_cache(maxsize=65_536)  # called per unit per entry in department lists; names repeat
 def unit_key(name: str) -> str:
     """Comparison key: no spaces, no (单位) tails, no level prefix ("区住建局" -> "住建局")."""
     s = re.sub(r"[\s]", "", name)

@@ -10,6 +10,7 @@ import logging
 import math
 import re
 import threading
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -90,9 +91,15 @@ class Engine:
         self.min_score = min_score
         self.default_region = default_region.strip()
         self.hotline = hotline
-        self.tokenizer = Tokenizer(index.terms)
+        self.tokenizer = Tokenizer(index.terms, lexicon=index.lexicon)
         self._max_idf = math.log(index.text.n_docs + 1) if index.text.n_docs else 1.0
         self._known_terms = set(index.terms)
+        self._vocabulary = self._known_terms | set(index.text.idf)
+        self._phrase_tokens: dict[str, list[str]] = {}
+        self._bodies: dict[int, str] = {}  # _coverage's whitespace-free entry bodies, by position
+        self._region_keys: dict[str, list[int]] = {}  # first two characters -> region positions
+        for i, r in enumerate(index.regions):
+            self._region_keys.setdefault(r[:2], []).append(i)
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ construction
@@ -145,7 +152,7 @@ class Engine:
         canon = self.resolve_department(department) or department
         region = self._region_name(region)
         picked = [
-            e for e in self.index.entries
+            e for e in self._naming_unit(canon, region)
             if (not region or e.region == region)
             and any(self.index.departments.matches(u, canon) for u in e.responsible)
         ]
@@ -158,12 +165,31 @@ class Engine:
         canon = (self.resolve_department(department) or department) if department else None
         lo, hi = (since.isoformat() if since else ""), until.isoformat()
         picked = [
-            e for e in self.index.entries
+            e for e in self._due_between(lo, hi, region)
             if e.due and lo <= e.due <= hi and (not region or e.region == region)
             and (not canon or any(self.index.departments.matches(u, canon) for u in e.responsible))
         ]
         picked = self._without_restated(picked)
         return sorted(picked, key=lambda e: (e.due or "", e.region or "", self.index.by_id[e.id]))
+
+    def _naming_unit(self, canon: str, region: str | None) -> list[Entry]:
+        """Entries naming a unit that matches the department, in plan order (index map, no full scan)."""
+        idx = self.index
+        hits = [p for u, p in idx.unit_positions.items() if idx.departments.matches(u, canon)]
+        return self._at(np.unique(np.concatenate(hits)), region) if hits else []
+
+    def _due_between(self, lo: str, hi: str, region: str | None) -> list[Entry]:
+        """Entries due in [lo, hi], in plan order (bisect on the index's sorted due dates, no full scan)."""
+        idx = self.index
+        a, b = bisect_left(idx.due_keys, lo), bisect_right(idx.due_keys, hi)
+        return self._at(np.sort(idx.due_positions[a:b]), region)
+
+    def _at(self, positions: np.ndarray, region: str | None) -> list[Entry]:
+        """The entries at these positions, only the region's when it is one of the index's regions."""
+        idx = self.index
+        if region and region in idx.regions:
+            positions = positions[idx.entry_region[positions] == idx.regions.index(region)]
+        return [idx.entries[i] for i in positions.tolist()]
 
     def featured(self) -> list[Topic]:
         """Featured questions by topic, from knowledge/data/featured.toml."""
@@ -234,8 +260,8 @@ class Engine:
                 regions.append(r)
         query.regions = regions
         if not regions:
-            vocabulary = self._known_terms | set(self.index.text.idf)
-            query.unknown_region = unknown_place(text, self.index.regions, vocabulary, self.tokenizer.words(text))
+            query.unknown_region = unknown_place(text, self.index.regions, self._vocabulary,
+                                                 self.tokenizer.words(text))
         year = find_year(text)
         if year and any(d.year == year for d in self.index.documents.values()):
             query.year = year
@@ -263,24 +289,31 @@ class Engine:
         if not name:
             return None
         name = name.strip()
-        for r in self.index.regions:
+        for r in self._regions_near(name):
             if name == r or (len(name) >= 2 and (r.startswith(name) or name.endswith(r) or name == r[:-1])):
                 return r
         return None
 
     def _regions_in(self, text: str) -> list[str]:
         found = []
-        for r in self.index.regions:
+        for r in self._regions_near(text):
             if r in text or (len(r) >= 3 and r[:-1] in text):
                 found.append(r)
         return found
+
+    def _regions_near(self, text: str) -> list[str]:
+        """The regions whose first two characters occur in `text`, in index order: the only ones that can
+        match in _region_name, _regions_in and _content_terms, so those need not scan every region."""
+        keys = self._region_keys
+        hits = {i for k in range(len(text)) for key in (text[k:k + 2], text[k]) for i in keys.get(key, ())}
+        return [self.index.regions[i] for i in sorted(hits)]
 
     def _is_dept_token(self, token: str, query: Query) -> bool:
         return any(token in d or token in unit_key(d) for d in query.departments) if query.departments else False
 
     def _content_terms(self, text: str, query: Query) -> list[str]:
         strip = text
-        for r in self.index.regions:
+        for r in self._regions_near(text):
             strip = strip.replace(r, " ")
             if len(r) >= 3:
                 strip = strip.replace(r[:-1], " ")
@@ -384,7 +417,12 @@ class Engine:
     def _expansion_terms(self, query: Query) -> list[str]:
         out: list[str] = []
         for phrase in query.expansions:
-            for t in self.tokenizer.tokens(phrase):
+            toks = self._phrase_tokens.get(phrase)
+            if toks is None:
+                toks = self.tokenizer.tokens(phrase)
+                if len(self._phrase_tokens) < 10_000:  # expansions come from the curated files: few
+                    self._phrase_tokens[phrase] = toks
+            for t in toks:
                 if t not in out:
                     out.append(t)
         return out
@@ -402,10 +440,11 @@ class Engine:
             return []
         cand = np.argpartition(-scores, n - 1)[:n] if len(scores) > n else np.arange(len(scores))
         cand = [int(i) for i in cand if scores[i] > 0]
+        has = self._has_among(query, cand)
         boosted: list[tuple[int, float]] = []
         for i in cand:
             e = idx.entries[i]
-            s = float(scores[i]) * (0.4 + self._coverage(query, i))
+            s = float(scores[i]) * (0.4 + self._coverage(query, i, has))
             if query.intent == Intent.WHO:
                 s *= 1.15 if e.responsible else 0.6
                 if e.kind == "task":
@@ -440,20 +479,30 @@ class Engine:
             out.append((e, ceiling))
         return out
 
-    def _coverage(self, query: Query, pos: int) -> float:
+    def _coverage(self, query: Query, pos: int, has=None) -> float:  # type: ignore[no-untyped-def]
         """How much of the question's topic the entry contains: the mean of IDF-weighted word coverage
         and topic character-pair coverage (the latter needs compound terms to appear together)."""
-        words = self._word_coverage(query, pos)
+        words = self._word_coverage(query, pos, has)
         if not query.bigrams:
             return words
-        e = self.index.entries[pos]
-        body = re.sub(r"\s+", "", f"{e.text}{e.section}{e.heading or ''}{''.join(e.responsible)}")
+        body = self._body(pos)
         pairs = sum(1 for b in query.bigrams if b in body) / len(query.bigrams)
         return 0.5 * words + 0.5 * pairs
 
-    def _word_coverage(self, query: Query, pos: int) -> float:
+    def _body(self, pos: int) -> str:
+        """The entry's text, section, heading and units without whitespace, made once per entry (bounded)."""
+        body = self._bodies.get(pos)
+        if body is None:
+            e = self.index.entries[pos]
+            body = re.sub(r"\s+", "", f"{e.text}{e.section}{e.heading or ''}{''.join(e.responsible)}")
+            if len(self._bodies) < 20_000:
+                self._bodies[pos] = body
+        return body
+
+    def _word_coverage(self, query: Query, pos: int, has=None) -> float:  # type: ignore[no-untyped-def]
         """Share of the question's topic words (IDF-weighted) that the entry actually contains."""
         idx = self.index
+        has = has or self._has
         total = matched = 0.0
         for t in query.terms:
             idf = idx.text.idf.get(t) or idx.meta.idf.get(t) or idx.units.idf.get(t)
@@ -461,13 +510,26 @@ class Engine:
             if t in GENERIC_TERMS:
                 weight *= 0.3
             total += weight
-            if self._has(t, pos):
+            if has(t, pos):
                 matched += weight
         if query.expansions and matched < total:
-            exp = [t for t in self._expansion_terms(query) if self._has(t, pos)]
+            exp = [t for t in self._expansion_terms(query) if has(t, pos)]
             if exp:
                 matched += min(total - matched, max(idx.text.idf.get(t, 1.0) for t in exp))
         return matched / total if total else 0.0
+
+    def _has_among(self, query: Query, positions: list[int]):  # type: ignore[no-untyped-def]
+        """`_has` for one search's candidates at once: a vectorised lookup per term and field instead of
+        a binary search per (term, candidate) pair, the hot path of `_search`."""
+        cand = np.asarray(positions, dtype=np.int32)
+        found: dict[str, set[int]] = {}
+        for t in [*query.terms, *(self._expansion_terms(query) if query.expansions else [])]:
+            if t not in found:
+                hit = np.zeros(len(cand), dtype=bool)
+                for field_index in (self.index.text, self.index.meta, self.index.units):
+                    hit |= field_index.contains(t, cand)
+                found[t] = set(cand[hit].tolist())
+        return lambda t, pos: pos in found[t] if t in found else self._has(t, pos)
 
     def _has(self, term: str, pos: int) -> bool:
         for field_index in (self.index.text, self.index.meta, self.index.units):

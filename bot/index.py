@@ -2,15 +2,19 @@
 
 Built from the knowledge store (indexer.store) and the curated data (knowledge/data); rebuilt only when
 either changes (content fingerprint). Loading the pickle is what `Engine.load` does at every start, so
-everything costly (tokenizing entries, pinyin tables) happens here, once.
+everything costly (tokenizing entries, pinyin tables, jieba's dictionary packed as a `Lexicon`) happens
+here, once. Start-up costs are measured by `python -m bot bench` (bench/README.md).
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import pickle
 import time
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,14 +22,14 @@ import numpy as np
 
 from bot.bm25 import SparseBM25
 from bot.departments import DepartmentDirectory
-from bot.text import Tokenizer, knowledge_terms
+from bot.text import Lexicon, Tokenizer, knowledge_terms
 from indexer.model import Document, Entry
 from indexer.store import KnowledgeBase, load_knowledge, write_atomic
 
 log = logging.getLogger(__name__)
 
 # Bumped when what the index stores changes, so stale pickles are rebuilt.
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 DATA_FILES = ("departments.toml", "synonyms.txt", "glossary.toml", "featured.toml")
 
 
@@ -69,6 +73,12 @@ class SearchIndex:
     fingerprint: str = ""
     by_id: dict[str, int] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # unit as written in the plans -> positions of the entries naming it (department task lists)
+    unit_positions: dict[str, np.ndarray] = field(default_factory=dict)
+    # every readable due date, ascending, and the position of its entry (due-date task lists)
+    due_keys: list[str] = field(default_factory=list)
+    due_positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    lexicon: Lexicon | None = None  # the tokenizer's dictionary, packed (bot/text.py): no jieba load at start
 
     def position(self, entry_id: str) -> int | None:
         return self.by_id.get(entry_id)
@@ -132,6 +142,11 @@ def _doc_info(d: Document) -> DocInfo:
 
 def build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str = "") -> SearchIndex:
     """Tokenize every entry once (identical texts share tokens) and build the per-field BM25 indexes."""
+    with _gc_paused():
+        return _build_index(kb, data_dir, fingerprint)
+
+
+def _build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str) -> SearchIndex:
     started = time.perf_counter()
     entries = kb.entries
     regions = sorted({d.region for d in kb.documents if d.region})
@@ -169,9 +184,22 @@ def build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str = "") -> Sea
         fingerprint=fingerprint,
         by_id={e.id: i for i, e in enumerate(entries)},
     )
+    index.lexicon = tokenizer.lexicon()
+    index.unit_positions = _unit_positions(entries)
+    dated = sorted((e.due, i) for i, e in enumerate(entries) if e.due)
+    index.due_keys = [d for d, _ in dated]
+    index.due_positions = np.array([i for _, i in dated], dtype=np.int32)
     index.suggestions = _suggestions(index, rewriter)
     log.info("index built: %d entries in %.2f s", len(entries), time.perf_counter() - started)
     return index
+
+
+def _unit_positions(entries: list[Entry]) -> dict[str, np.ndarray]:
+    positions: dict[str, list[int]] = {}
+    for i, e in enumerate(entries):
+        for u in dict.fromkeys(e.responsible):
+            positions.setdefault(u, []).append(i)
+    return {u: np.array(p, dtype=np.int32) for u, p in positions.items()}
 
 
 def _build_rewriter(entries: list[Entry], data_dir: Path, regions: list[str], extra: list[str]) -> object | None:
@@ -212,6 +240,41 @@ def _suggestions(index: SearchIndex, rewriter: object | None) -> list[Suggestion
     return out
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building or unpickling an index.
+
+    Both allocate hundreds of thousands of containers (entries, their lists, token lists) that all stay
+    alive; with the collector running, every allocation burst triggers collections that walk everything
+    allocated so far, which more than doubles load time at 200 000 entries.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def read_index(path: Path) -> object:
+    """Unpickle an index file (the collector paused, see `_gc_paused`), then `_settle` it."""
+    with _gc_paused(), path.open("rb") as f:
+        index = pickle.load(f)
+    _settle()
+    return index
+
+
+def _settle() -> None:
+    """Move everything alive now, the index above all, out of the collector's sight (gc.freeze).
+
+    The index lives as long as the process and holds no reference cycles to collect; left tracked, each
+    full collection walks all of it (0.4 s at 200 000 entries, a spike on whichever question triggers
+    it). Frozen objects are still freed by reference counting when an index is replaced.
+    """
+    gc.freeze()
+
+
 def load_index(plans_dir: Path, data_dir: Path, index_path: Path) -> tuple[SearchIndex, bool]:
     """The index from `index_path` when plans and curated data are unchanged, else rebuilt and saved."""
     knowledge_cache = index_path.with_name("knowledge.json")
@@ -219,8 +282,7 @@ def load_index(plans_dir: Path, data_dir: Path, index_path: Path) -> tuple[Searc
     fp = hashlib.sha256((kb.fingerprint + data_fingerprint(data_dir)).encode()).hexdigest()
     if not reparsed and index_path.is_file():
         try:
-            with index_path.open("rb") as f:
-                index = pickle.load(f)
+            index = read_index(index_path)
             if isinstance(index, SearchIndex) and index.fingerprint == fp:
                 return index, False
         except Exception as exc:  # a damaged or foreign pickle: rebuild
@@ -228,4 +290,5 @@ def load_index(plans_dir: Path, data_dir: Path, index_path: Path) -> tuple[Searc
     index = build_index(kb, data_dir, fp)
     index.skipped = list(kb.skipped)
     write_atomic(index_path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    _settle()
     return index, True

@@ -1,0 +1,204 @@
+"""bot/bm25.py: SparseBM25 ranks exactly like rank_bm25.BM25Plus, and why BM25Plus rather than BM25Okapi.
+
+The reference comparison runs on the shipped corpus (knowledge/plans, tokenized by the index's own
+Tokenizer); the rest uses tiny hand-made corpora whose scores can be worked out on paper.
+"""
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi, BM25Plus
+
+from bot import bm25
+from bot import index as index_module
+from bot.bm25 import SparseBM25
+from bot.text import Tokenizer
+from indexer.store import build_knowledge
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Realistic questions (who / when / what / list, typos, staff shorthand, English, off-topic), tokenized
+# by the same Tokenizer as the entries.
+QUESTIONS = [
+    "养老补贴信息公开由哪个部门负责？",
+    "槐荫区养老保险、医疗保险等社会保险信息公开是哪个部门负责？",
+    "槐荫区新冠肺炎疫情防控信息发布由哪个部门负责？",
+    "历城区义务教育双减信息公开归哪个部门管？",
+    "薛城区城市更新九大行动的政策解读是谁负责？",
+    "周村区政府预决算信息公开的责任单位有哪些？",
+    "周村区低保、孤儿、残疾人救助福利信息归哪个部门公开？",
+    "历城区政务公开要点落实情况什么时候前要纳入年度报告？",
+    "栖霞市公共企事业单位信息公开平台什么时候升级改造完成？",
+    "槐荫区规章集中公开的完成时限是什么？",
+    "周村区基层政务公开标准目录什么时候编制完成？",
+    "薛城区政府开放月的线上线下集中开放活动安排在几月？",
+    "政府开放月活动要怎么开展？",
+    "重大行政决策事项目录管理有什么要求？",
+    "政府公报数据库要做哪些工作？",
+    "信息处理费按什么规定收取？",
+    "对拟公开的政府信息进行保密审查应坚持什么原则？",
+    "保障性租赁住房和共有产权住房方面要公开哪些信息？",
+    "政府网站和政务新媒体的三审三校制度是什么要求？",
+    "薛城区住建局负责哪些政务公开任务？",
+    "槐荫区卫生健康局要负责哪些活儿？",
+    "区民政局有哪些任务？",
+    "2023年12月底前要完成哪些任务？",
+    "周村区就业创业信息公开由哪些单为负责？",
+    "历城区义物教育双减的公开要求是什么？",
+    "槐荫 快易办 责任单位",
+    "栖霞 政府网站集约化 完成时限",
+    "历城 年度政务公开工作实施方案 截止时间",
+    "周村 区应急局 负责任务",
+    "“政企通”平台在政务公开里要干些啥？",
+    "减税降费政策谁负责宣传",
+    "高校毕业生、农民工、退役军人就业创业信息公开",
+    "认房不认贷、带押过户购房政策的宣传解读",
+    "双随机、一公开监管信息公开由哪个部门牵头？",
+    "依申请公开全过程监管平台",
+    "领导干部和新进公务人员政务公开培训",
+    "Who is responsible for epidemic prevention information?",
+    "个人所得税专项附加扣除标准",
+    "明天天气怎么样？",
+    "公开 公开 信息 信息公开",  # repeated and very common terms
+]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> tuple[list[list[str]], Tokenizer]:
+    """The shipped entries' text token lists and the tokenizer that made them (built once)."""
+    kb = build_knowledge(ROOT / "knowledge" / "plans")
+    with pytest.MonkeyPatch.context() as mp:  # the query rewriter plays no part in BM25: skip building it
+        mp.setattr(index_module, "_build_rewriter", lambda *args, **kwargs: None)
+        index = index_module.build_index(kb, ROOT / "knowledge" / "data")
+    tokenizer = Tokenizer(index.terms, lexicon=index.lexicon)
+    cache: dict[str, list[str]] = {}
+    token_lists = [cache.setdefault(e.text, tokenizer.tokens(e.text)) for e in index.entries]
+    return token_lists, tokenizer
+
+
+@pytest.fixture(scope="module")
+def reference(shipped) -> tuple[BM25Plus, SparseBM25]:  # type: ignore[no-untyped-def]
+    token_lists, _ = shipped
+    return BM25Plus(token_lists, k1=1.5, b=0.75), SparseBM25(token_lists, k1=1.5, b=0.75)
+
+
+def assert_same_ranking(expected: np.ndarray, got: np.ndarray, k: int = 20) -> None:
+    """Same top-k order, up to ties: the reference's scores taken in our order are its own top-k."""
+    ours = np.argsort(-got, kind="stable")[:k]
+    theirs = np.argsort(-expected, kind="stable")[:k]
+    np.testing.assert_allclose(expected[ours], expected[theirs], rtol=1e-5, atol=1e-5)
+    top = np.sort(expected)[::-1][: k + 1]
+    if len(top) < 2 or np.all(np.diff(top) < -1e-4):  # no near-ties: the very same documents in order
+        assert ours.tolist() == theirs.tolist()
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_ranks_like_bm25plus_on_shipped_corpus(shipped, reference, question: str) -> None:  # type: ignore[no-untyped-def]
+    _, tokenizer = shipped
+    plus, sparse = reference
+    query = tokenizer.tokens(question)
+    expected = plus.get_scores(query)
+    got = sparse.get_scores(query)
+    assert got.shape == expected.shape
+    # BM25Plus adds delta * idf of every query term (in the vocabulary) to every document: a constant.
+    constant = plus.delta * sum(plus.idf[t] for t in query if t in plus.idf)
+    np.testing.assert_allclose(got + constant, expected, rtol=1e-5, atol=1e-4)
+    assert_same_ranking(expected, got)
+
+
+def test_idf_and_document_frequency_match_bm25plus(reference) -> None:  # type: ignore[no-untyped-def]
+    plus, sparse = reference
+    assert set(sparse.idf) == set(plus.idf)
+    for term, idf in plus.idf.items():
+        assert sparse.idf[term] == pytest.approx(idf)
+        assert sparse.df(term) == sum(1 for d in plus.doc_freqs if term in d)
+    assert sparse.df("不在语料里的词") == 0
+
+
+def test_posting_ids_are_sorted_ascending(reference) -> None:  # type: ignore[no-untyped-def]
+    """Engine._has binary-searches them."""
+    _, sparse = reference
+    for ids in sparse._ids.values():
+        assert len(ids) and np.all(np.diff(ids) > 0)
+
+
+def test_term_weights_scale_each_term(reference, shipped) -> None:  # type: ignore[no-untyped-def]
+    _, sparse = reference
+    query = shipped[1].tokens("养老补贴信息公开")
+    weights = [0.5 if i % 2 else 1.0 for i in range(len(query))]
+    expected = sum(w * sparse.get_scores([t]) for t, w in zip(query, weights, strict=True))
+    np.testing.assert_allclose(sparse.get_scores(query, weights=weights), expected, rtol=1e-6, atol=1e-6)
+
+
+def test_pickle_round_trip_keeps_scores(reference, shipped) -> None:  # type: ignore[no-untyped-def]
+    _, sparse = reference
+    loaded = pickle.loads(pickle.dumps(sparse))
+    query = shipped[1].tokens("政务公开 养老 补贴 责任单位")
+    np.testing.assert_array_equal(loaded.get_scores(query), sparse.get_scores(query))
+    assert loaded.idf == sparse.idf
+    assert all(np.array_equal(loaded._ids[t], sparse._ids[t]) for t in sparse._ids)
+
+
+def test_contains_matches_the_postings() -> None:
+    sparse = SparseBM25([["养老", "补贴"], ["公开"], ["养老"], []])
+    np.testing.assert_array_equal(sparse.contains("养老", np.array([0, 1, 2, 3])), [True, False, True, False])
+    np.testing.assert_array_equal(sparse.contains("未知", np.array([0, 1])), [False, False])
+    assert sparse.contains("养老", np.array([], dtype=np.int32)).shape == (0,)
+
+
+def test_dense_path_for_frequent_terms_gives_identical_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = [["公开", "信息"] * (i % 3 + 1) + (["养老"] if i % 4 == 0 else []) for i in range(400)]
+    query = ["公开", "养老", "信息", "公开"]
+    sparse_only = SparseBM25(corpus).get_scores(query, weights=[1.0, 0.5, 1.0, 0.3])
+    monkeypatch.setattr(bm25, "DENSE_MIN_DOCS", 0)  # every term in over 1/8 of documents goes dense
+    dense = SparseBM25(corpus)
+    np.testing.assert_array_equal(dense.get_scores(query, weights=[1.0, 0.5, 1.0, 0.3]), sparse_only)
+    assert dense._dense  # the dense path was taken
+
+
+# ------------------------------------------------------------------------------- why BM25Plus, not Okapi
+def test_okapi_gives_a_term_in_half_the_documents_no_weight() -> None:
+    """Filtered to one region, a small corpus where 养老 is in 2 of 4 entries: Okapi's idf is
+    log((4 - 2 + 0.5) / (2 + 0.5)) = 0, so the entries about 养老 do not outrank the others."""
+    corpus = [["养老", "补贴", "公开"], ["养老", "服务"], ["就业", "公开"], ["教育", "服务"]]
+    okapi = BM25Okapi(corpus).get_scores(["养老"])
+    assert okapi[0] == okapi[2] and okapi[1] == okapi[3]  # containing the term earns nothing
+    sparse = SparseBM25(corpus).get_scores(["养老"])
+    assert set(np.argsort(-sparse)[:2].tolist()) == {0, 1}
+    assert min(sparse[0], sparse[1]) > max(sparse[2], sparse[3]) == 0
+
+
+def test_okapi_can_rank_a_document_lacking_the_term_first() -> None:
+    """When most terms are common (a region's few entries), Okapi's epsilon floor is itself negative:
+    every entry containing 养老 scores below the one entry that lacks it."""
+    corpus = [["养老", "补贴", "公开"], ["养老", "补贴", "公开"], ["养老", "补贴", "公开"], ["补贴", "公开"]]
+    okapi = BM25Okapi(corpus).get_scores(["养老"])
+    assert int(np.argmax(okapi)) == 3  # the entry without 养老 ranks first
+    sparse = SparseBM25(corpus).get_scores(["养老"])
+    assert int(np.argmin(sparse)) == 3 and sparse[3] == 0
+    assert np.all(sparse[:3] > 0)
+
+
+# ------------------------------------------------------------------------------- edge cases
+def test_empty_corpus_scores_nothing() -> None:
+    sparse = SparseBM25([])
+    assert sparse.get_scores(["养老"]).shape == (0,)
+    assert sparse.get_scores([]).shape == (0,)
+    assert sparse.idf == {} and sparse.df("养老") == 0
+
+
+def test_empty_documents_and_empty_query() -> None:
+    sparse = SparseBM25([[], ["养老"], []])
+    np.testing.assert_array_equal(sparse.get_scores([]), np.zeros(3, dtype=np.float32))
+    np.testing.assert_array_equal(sparse.get_scores(["未知"]), np.zeros(3, dtype=np.float32))
+    assert sparse.get_scores(["养老"]).argmax() == 1
+    np.testing.assert_array_equal(SparseBM25([[], []]).get_scores(["养老"]), [0.0, 0.0])
+
+
+@pytest.mark.parametrize(("k1", "b"), [(-0.1, 0.75), (1.5, -0.01), (1.5, 1.01)])
+def test_bad_parameters_raise(k1: float, b: float) -> None:
+    with pytest.raises(ValueError, match="k1 must be >= 0 and b in"):
+        SparseBM25([["养老"]], k1=k1, b=b)

@@ -51,6 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web", "admin_token", "", "Token for /admin (also ZWGK_WEB__ADMIN_TOKEN). Empty: admin disabled."),
     Setting("web", "rate_limit", 60, "Questions per minute allowed from one client (0: unlimited)."),
     Setting("web", "max_question_chars", 500, "Longest question accepted by the API."),
+    Setting("web", "trusted_proxies", 0, "Reverse proxies in front of the server (nginx: 1); their X-Forwarded-For names the client for rate limiting. 0: use the socket address."),
     Setting("web", "cors_origins", "*", "Origins allowed to call the API from another site (comma-separated, * for any)."),
     Setting("web", "site_name", "政务公开问答", "Name shown in the widget and kiosk headers."),
     Setting("web", "office_phone", "12345", "Phone number the kiosk shows for help in person."),

@@ -26,6 +26,8 @@ from bot.text import Tokenizer
 from bot.understand import (
     Query,
     asks_amount,
+    asks_procedure,
+    strip_procedure,
     detect_intent,
     find_until,
     find_year,
@@ -268,6 +270,7 @@ class Engine:
         query.departments = self.index.departments.find(text)
         query.until, query.month_only = find_until(text)
         query.asks_amount = asks_amount(question) or asks_amount(text)
+        query.asks_procedure = asks_procedure(question) or asks_procedure(text)
         query.followup = is_followup(text)
         terms = self._content_terms(text, query)
         query.terms = terms
@@ -320,6 +323,8 @@ class Engine:
         strip = re.sub(r"20\d{2}\s*年?度?", " ", strip)
         if query.until is not None:
             strip = re.sub(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:\s*\d{1,2}\s*日)?(?:底|末|份)?\s*(?:前|之前|以前)?", " ", strip)
+        if query.asks_procedure:
+            strip = strip_procedure(strip)
         strip = QUESTION_PHRASES.sub(" ", strip)
         query.bigrams = topic_bigrams(strip)
         toks = self.tokenizer.tokens(strip)
@@ -370,7 +375,21 @@ class Engine:
             reason = ("政务公开工作要点中没有规定具体金额或补贴标准。" if query.lang != "en"
                       else "The plans do not state amounts or benefit levels.")
             return self._decline(raw, query, reason, ranked)
+        if query.asks_procedure:
+            return self._decline(raw, query, self._procedure_reason(query, top_entry), ranked)
         return self._single(raw, query, ranked, query.intent)
+
+    def _procedure_reason(self, query: Query, related: Entry) -> str:
+        """Decline a how-to question, but say who publishes the related information and where."""
+        if query.lang == "en":
+            reason = "The plans say which information must be published, not how to apply or what to bring."
+            if related.responsible:
+                reason += f" Related information is published by {'、'.join(related.responsible)} ({compose.citation(related, 'en')})."
+            return reason
+        reason = "政务公开工作要点只规定哪些信息要公开，没有写具体的办理条件、材料和流程。"
+        if related.responsible:
+            reason += f"与此相关的信息公开由{'、'.join(related.responsible)}负责（{compose.citation(related)}），可向其咨询。"
+        return reason
 
     def _not_found(self, query: Query) -> str:
         if query.lang == "en":

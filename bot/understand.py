@@ -25,6 +25,12 @@ _LIST = re.compile(
     r"都要|全部任务|所有任务|(?:的|有)?(?:任务|工作)(?:有哪些|是什么)|负责任务|要完成(?:什么|哪些|啥)|需要完成|到期的"
 )
 _AMOUNT = re.compile(r"多少钱|多少元|几块钱|金额|能拿多少|能领多少|能贷多少|贷多少|补多少|发多少|报销多少|标准是多少|多少补贴|每亩|how much", re.I)
+# Asking how to get something done (办事指南): conditions, materials, steps, where to go. The plans say
+# which information must be published, never the procedure itself.
+_PROCEDURE = re.compile(
+    r"(?:怎么|怎样|如何|咋)(?:样)?(?:办理|申请|办|报名|备案|注册|激活|补办|缴纳|缴费|交费|领取|提取|查询|开通|换领|换证|预约|投诉|认定)|"
+    r"办理流程|办事流程|申请条件|申报条件|申请材料|需要(?:什么|哪些|啥)(?:材料|手续|证件|资料|条件)|(?:什么|哪些)(?:材料|手续)|"
+    r"(?:去|到|在)哪(?:里|儿)?(?:办|交|领|申请|报名)|how (?:do|can) i|where can i", re.I)
 _GREETING = re.compile(r"^(?:你好|您好|hi|hello|在吗|谢谢|thanks?)[!！。.？?\s]*$", re.I)
 _FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|and|what about)?\s*(?:它|这个|这项|该项|这条)?(?:的)?\s*"
                        r"(?:完成时限|时限|截止时间|什么时候|何时|谁负责|哪个部门|责任单位|负责单位|牵头单位|具体要求|内容|要求)"
@@ -55,6 +61,7 @@ class Query:
     until: date | None = None  # list questions: due on or before
     month_only: bool = False  # "9月底前" named no year: apply to each plan's own year
     asks_amount: bool = False
+    asks_procedure: bool = False
     followup: bool = False
     greeting: bool = False
     corrections: list[tuple[str, str]] = field(default_factory=list)
@@ -126,6 +133,15 @@ def is_followup(text: str) -> bool:
 
 def is_greeting(text: str) -> bool:
     return bool(_GREETING.match(text.strip()))
+
+
+def asks_procedure(text: str) -> bool:
+    return bool(_PROCEDURE.search(text))
+
+
+def strip_procedure(text: str) -> str:
+    """The question without its how-to wording, so the topic (低保, 居住证) is what gets searched."""
+    return _PROCEDURE.sub(" ", text)
 
 
 def asks_amount(text: str) -> bool:

@@ -70,6 +70,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         answers=AnswerCache(),
     )
 
+    proxies = int(settings["web.trusted_proxies"])
+    if proxies > 0:  # behind nginx: take the client address (for rate limiting) from X-Forwarded-For
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     security.install(app, security.Cors(settings["web.cors_origins"]))
     errors.install(app)
 

@@ -104,6 +104,9 @@ def test_list_by_date_returns_entries_due_by_then_earliest_first(shipped_engine)
         "身份证丢了去哪里补办？",
         "海淀区养老补贴信息公开谁负责？",  # a district not in the knowledge base
         "How much is the pension in Haidian?",
+        "居住证办理流程是什么？",  # how-to questions: the plans hold no procedures
+        "个体工商户怎么注册？",
+        "医保异地就医怎么备案？",
     ],
 )
 def test_declines_when_the_plans_are_silent(shipped_engine, question: str) -> None:
@@ -205,3 +208,9 @@ def test_department_tasks_and_due_tasks(shipped_engine) -> None:
     due = shipped_engine.due_tasks(date(2022, 9, 30), since=date(2022, 1, 1), region="槐荫区")
     assert due and [e.due for e in due] == sorted(e.due for e in due)
     assert shipped_engine.resolve_department("区人社局") == shipped_engine.resolve_department("区人力资源社会保障局")
+
+
+def test_how_to_question_names_who_publishes_the_related_information(shipped_engine) -> None:
+    ans = ask(shipped_engine, "槐荫区低保申请条件是什么？")
+    assert not ans.answered
+    assert "办理条件" in ans.reply and "区民政局" in ans.reply

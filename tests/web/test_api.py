@@ -385,3 +385,19 @@ def test_session_contexts_are_bounded_and_expire() -> None:
     assert store.get("s4") is not None
     store.put(None, Context())
     assert store.get(None) is None
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_is_rate_limited(app_factory) -> None:
+    client = app_factory(rate_limit=2, trusted_proxies=1).test_client()
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(2):
+        resp = client.post("/api/ask", json={"question": QUESTION}, environ_base=proxy,
+                           headers={"X-Forwarded-For": "203.0.113.5"})
+        assert resp.status_code == 200
+    limited = client.post("/api/ask", json={"question": QUESTION}, environ_base=proxy,
+                          headers={"X-Forwarded-For": "203.0.113.5"})
+    assert limited.status_code == 429
+    # Another visitor behind the same proxy keeps their own allowance.
+    other = client.post("/api/ask", json={"question": QUESTION}, environ_base=proxy,
+                        headers={"X-Forwarded-For": "203.0.113.6"})
+    assert other.status_code == 200

@@ -27,12 +27,12 @@ from bot.understand import (
     Query,
     asks_amount,
     asks_procedure,
-    strip_procedure,
     detect_intent,
     find_until,
     find_year,
     is_followup,
     is_greeting,
+    strip_procedure,
     topic_bigrams,
     unknown_place,
 )

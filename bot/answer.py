@@ -97,6 +97,7 @@ class Answer:
     lang: str = "zh"
     region: str | None = None
     context: Context = field(default_factory=Context)
+    brief: str | None = None  # reply minus what badges and the clause box already show (widget, kiosk)
 
     def to_dict(self) -> dict[str, Any]:
         """The `ask --json` / `POST /api/ask` object."""
@@ -112,5 +113,6 @@ class Answer:
             "citation": self.citation,
             "lang": self.lang,
             "region": self.region,
+            "brief": self.reply if self.brief is None else self.brief,
             "context": self.context.to_dict(),
         }

@@ -139,3 +139,17 @@ def decline(reason: str, lang: str, close_topics: list[str], hotline: str) -> st
         lines.append("您可以问问这些相关内容：" + "；".join(close_topics[:3]))
     lines.append(f"如需办事咨询，请拨打{hotline}或咨询相关部门。")
     return "\n".join(lines)
+
+
+def brief(reply: str, lang: str) -> str:
+    """The reply without its direct-answer, clause, source and related lines, for pages that show those
+    apart (badges, a citation box, question chips): what is left is the reading note, if any."""
+    lab = labels(lang)
+    heads = tuple(f"{lab[k]}：" for k in ("units", "deadline", "clause", "source"))
+    kept = []
+    for line in reply.split("\n"):
+        if line.startswith(f"{lab['related']}："):
+            break  # related clauses: the pages offer them as question chips instead
+        if not line.startswith(heads):
+            kept.append(line)
+    return "\n".join(kept).strip()

@@ -569,15 +569,18 @@ class Engine:
         grouped = self._by_region(query, ranked) if followup_of is None else []
         if len(grouped) > 1:
             reply = compose.by_region(grouped, intent, query.lang)
+            brief = reply
         else:
             reply = compose.single(top, intent, query.lang, related, corrected)
+            brief = compose.brief(reply, query.lang)
         suggestions = self._suggestions_for(top, related, intent)
         ctx = Context(question=query.raw, intent=str(intent), region=top.region, year=top.year,
                       department=query.departments[0] if query.departments else None,
                       entry_ids=[e.id for e, _ in ranked[:3]], terms=list(query.terms))
         return Answer(question=raw, intent=intent, answered=True, reply=reply, results=results,
                       suggestions=suggestions, units=list(top.responsible), deadline=top.deadline,
-                      citation=compose.citation(top, query.lang), lang=query.lang, region=top.region, context=ctx)
+                      citation=compose.citation(top, query.lang), lang=query.lang, region=top.region, context=ctx,
+                      brief=brief)
 
     def _by_region(self, query: Query, ranked: list[tuple[Entry, float]]) -> list[Entry]:
         """Best entry per region when the question named none and several plans answer about as well."""

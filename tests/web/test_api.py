@@ -33,7 +33,7 @@ def test_ask_returns_exactly_the_engine_answer(client: FlaskClient, engine) -> N
     assert "区民政局" in body["units"]
     assert body["answered"] is True and body["intent"] == "who"
     assert list(body) == ["question", "intent", "answered", "reply", "results", "suggestions", "units",
-                          "deadline", "citation", "lang", "region", "context"]
+                          "deadline", "citation", "lang", "region", "brief", "context"]
     assert "区民政局".encode() in resp.data  # UTF-8, not \\u escapes
 
 

@@ -135,7 +135,8 @@
       if (a.deadline) badges.appendChild(badge("deadline", "完成时限", a.deadline));
       box.appendChild(badges);
     }
-    box.appendChild(el("p", "reply", a.reply));
+    var shown = typeof a.brief === "string" ? a.brief : a.reply;  // badges + clause box carry the rest
+    if (shown) box.appendChild(el("p", "reply", shown));
     var top = a.results && a.results[0];
     if (top && top.text) {
       var clause = el("section", "clause");

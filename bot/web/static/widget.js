@@ -348,7 +348,8 @@
       if (m.deadline) badges.appendChild(badge("deadline", t("deadline", L), m.deadline));
       box.appendChild(badges);
     }
-    box.appendChild(el("p", { class: "reply", text: m.reply }));
+    var shown = typeof m.brief === "string" ? m.brief : m.reply;  // badges + clause box carry the rest
+    if (shown) box.appendChild(el("p", { class: "reply", text: shown }));
     if (m.clause) {
       var details = el("details", { class: "clause" }, [el("summary", { text: t("clause", L) }), el("blockquote", { text: m.clause })]);
       if (m.citation) details.appendChild(el("p", { class: "source" }, [el("span", { text: t("source", L) }), el("cite", { text: m.citation })]));
@@ -417,6 +418,7 @@
     var top = (a.results && a.results[0]) || null;
     return {
       role: "bot", question: a.question, answered: !!a.answered, reply: String(a.reply || ""),
+      brief: typeof a.brief === "string" ? a.brief : null,
       units: Array.isArray(a.units) ? a.units.map(String) : [], deadline: a.deadline ? String(a.deadline) : null,
       citation: a.citation ? String(a.citation) : null, clause: top && top.text ? String(top.text) : null,
       entryId: top && top.id ? String(top.id) : null,

@@ -99,6 +99,26 @@ def _now() -> datetime:
     return datetime.now().astimezone()
 
 
+def open_database(path: str | Path, schema: str) -> sqlite3.Connection:
+    """One autocommit connection to the project database, shared across threads behind a lock.
+
+    WAL and busy_timeout because the web server and the staff bot write the same file at once;
+    the parent folder is created; `schema` (CREATE … IF NOT EXISTS) is applied.
+    """
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10.0, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout = 10000")
+        if str(path) != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.executescript(schema)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 class QuestionLog:
     """Append-only log of questions and feedback with the few reports the admin page shows.
 
@@ -108,19 +128,13 @@ class QuestionLog:
 
     def __init__(self, path: str | Path, *, clock: Callable[[], datetime] = _now) -> None:
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10.0, isolation_level=None)
+        self._conn = open_database(path, SCHEMA)
         try:
-            self._conn.execute("PRAGMA busy_timeout = 10000")
-            if str(path) != ":memory:":
-                self._conn.execute("PRAGMA journal_mode = WAL")
             # WAL + NORMAL: a commit is durable against a process crash, fsync only at checkpoints;
             # losing the last few log rows on power loss is acceptable for a statistics log.
             self._conn.execute("PRAGMA synchronous = NORMAL")
-            self._conn.executescript(SCHEMA)
             self._conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('salt', ?)", (secrets.token_hex(16),))
             self._salt = self._conn.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()[0].encode()
         except BaseException:

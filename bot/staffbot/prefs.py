@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.store import open_database
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS staffbot_prefs (
     user_id INTEGER PRIMARY KEY,
@@ -104,18 +106,8 @@ class Prefs:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10.0, isolation_level=None)
-        try:
-            self._conn.execute("PRAGMA busy_timeout = 10000")
-            if str(path) != ":memory:":
-                self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.executescript(SCHEMA)
-        except BaseException:
-            self._conn.close()
-            raise
+        self._conn = open_database(path, SCHEMA)
 
     def close(self) -> None:
         with self._lock:

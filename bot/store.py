@@ -10,11 +10,15 @@ grouped without being traceable to a browser or account. IP addresses are never 
 
 Concurrency: one connection guarded by a lock (SQLite serialises writers anyway), WAL journal so the
 admin can read while the API writes, busy_timeout for a second process (the staff bot) on the same file.
+Questions are written behind the request by one writer thread, in batches of one transaction each:
+under load, a commit per request made every request thread queue on the connection. Reports flush
+first, and `close()` drains the queue, so nothing is lost short of a crash.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 import hmac
 import io
 import secrets
@@ -25,6 +29,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+_INSERT_QUESTION = ("INSERT INTO questions(ts, day, channel, question, intent, answered, entry_id, latency_ms, session,"
+                    " region) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -140,12 +149,57 @@ class QuestionLog:
         except BaseException:
             self._conn.close()
             raise
+        self._pending: list[tuple[object, ...]] = []
+        self._writing = False
+        self._closed = False
+        self._cond = threading.Condition()
+        self._writer = threading.Thread(target=self._write_loop, name="question-log-writer", daemon=True)
+        self._writer.start()
 
     # -- lifecycle -------------------------------------------------------------------------------
 
     def close(self) -> None:
+        """Write what is queued, stop the writer thread, close the connection."""
+        with self._cond:
+            if self._closed:
+                return
+            self._closed = True
+            self._cond.notify_all()
+        self._writer.join(timeout=30)
         with self._lock:
             self._conn.close()
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Wait until every queued question is in the database (reports call this first)."""
+        with self._cond:
+            self._cond.notify_all()
+            self._cond.wait_for(lambda: not self._pending and not self._writing, timeout)
+
+    def _write_loop(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._pending or self._closed)
+                if not self._pending:
+                    return
+                batch, self._pending = self._pending, []
+                self._writing = True
+            try:
+                self._insert(batch)
+            finally:
+                with self._cond:
+                    self._writing = False
+                    self._cond.notify_all()
+
+    def _insert(self, batch: list[tuple[object, ...]]) -> None:
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN")
+                self._conn.executemany(_INSERT_QUESTION, batch)
+                self._conn.execute("COMMIT")
+            except sqlite3.Error:
+                log.exception("could not write %d logged questions", len(batch))
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
 
     def __enter__(self) -> QuestionLog:
         return self
@@ -155,6 +209,8 @@ class QuestionLog:
 
     @contextmanager
     def _cursor(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for reading reports: queued questions are written first."""
+        self.flush()
         with self._lock:
             yield self._conn
 
@@ -168,16 +224,16 @@ class QuestionLog:
 
     def log_question(self, question: str, *, intent: str, answered: bool, entry_id: str | None = None,
                      latency_ms: float = 0.0, session: str | int | None = None, channel: str = "web",
-                     region: str | None = None) -> int:
-        """Record one answered (or declined) question; returns the row id."""
+                     region: str | None = None) -> None:
+        """Queue one answered (or declined) question for the writer thread (returns at once)."""
         now = self._clock()
         row = (now.isoformat(timespec="seconds"), now.date().isoformat(), channel, question, str(intent),
                int(bool(answered)), entry_id, round(float(latency_ms), 2), self.pseudonym(session), region)
-        with self._cursor() as c:
-            cur = c.execute(
-                "INSERT INTO questions(ts, day, channel, question, intent, answered, entry_id, latency_ms, session, region)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
-            return int(cur.lastrowid or 0)
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("the question log is closed")
+            self._pending.append(row)
+            self._cond.notify_all()
 
     def log_feedback(self, *, helpful: bool, question: str, entry_id: str | None = None,
                      session: str | int | None = None, comment: str | None = None, channel: str = "web") -> int:

@@ -23,6 +23,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     host = host or settings["web.host"]
     port = int(port if port is not None else settings["web.port"])
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "queue depth 1" on every busy moment
     print("正在加载知识库 / loading the knowledge base …", file=sys.stderr, flush=True)
     app = create_app(settings)
     try:

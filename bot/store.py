@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import logging
 import hmac
 import io
+import logging
 import secrets
 import sqlite3
 import threading

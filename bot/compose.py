@@ -6,6 +6,7 @@ with the plan's Chinese text always quoted as written.
 """
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 
 from bot.answer import Intent
@@ -18,7 +19,7 @@ _LABELS = {
         "units": "负责单位", "deadline": "完成时限", "clause": "原文", "source": "出处", "related": "相关条款",
         "row": "附件任务表第{}项", "clause_no": "第{}条", "none_units": "（条款未写明责任单位）",
         "none_deadline": "（条款未写明完成时限）", "corrected": "已按{}理解您的问题。",
-        "also": "其他地区", "more": "…另有{}项，可说明地区或部门缩小范围。",
+        "also": "其他地区", "more": "…另有{}项，可说明地区或部门缩小范围。", "key": "要点",
     },
     "en": {
         "units": "Responsible units", "deadline": "Deadline", "clause": "Clause (original Chinese)",
@@ -26,6 +27,7 @@ _LABELS = {
         "none_units": "(the plan names no responsible unit for this clause)",
         "none_deadline": "(the plan sets no deadline for this clause)", "corrected": "Read as: {}.",
         "also": "Other regions", "more": "… and {} more; name a region or department to narrow it.",
+        "key": "Key sentence",
     },
 }
 
@@ -53,19 +55,42 @@ def _units_line(entry: Entry, lang: str) -> str:
     return line
 
 
-def _deadline_line(entry: Entry, lang: str) -> str:
+def _deadline_line(entry: Entry, lang: str, deadline: str | None = None) -> str:
     lab = labels(lang)
-    return f"{lab['deadline']}：{entry.deadline or lab['none_deadline']}"
+    return f"{lab['deadline']}：{deadline or entry.deadline or lab['none_deadline']}"
 
 
-def single(entry: Entry, intent: Intent, lang: str, related: list[Entry], corrected: str | None = None) -> str:
-    """One answer: direct answer line(s), the clause, the citation, and up to two related entries."""
+def key_sentence(text: str, bigrams: list[str]) -> str | None:
+    """The sentence of a long clause that best matches the question (by shared character pairs), so a
+    "what" answer can lead with it; None when the clause is short or nothing stands out."""
+    sentences = [x for x in re.split(r"(?<=[。；！？])", text) if x.strip()]
+    if len(sentences) < 2 or not bigrams:
+        return None
+    wanted = set(bigrams)
+
+    def overlap(sentence: str) -> int:
+        return sum(1 for b in wanted if b in sentence)
+
+    best = max(sentences, key=overlap)
+    return best.strip() if overlap(best) >= max(2, len(wanted) // 3) else None
+
+
+def single(entry: Entry, intent: Intent, lang: str, related: list[Entry], corrected: str | None = None,
+           key: str | None = None, deadline: str | None = None) -> str:
+    """One answer: direct answer line(s), the clause, the citation, and up to two related entries.
+
+    For "what" questions over a long clause, `key` (the best-matching sentence) comes first; `deadline`
+    overrides the entry's own when the question's sentence states a different time requirement."""
     lab = labels(lang)
     lines: list[str] = []
     if corrected:
         lines.append(lab["corrected"].format(corrected))
+    if key and intent == Intent.WHAT:
+        lines.append(f"{lab['key']}：{key}")
     if intent == Intent.WHEN:
-        lines.append(_deadline_line(entry, lang))
+        lines.append(_deadline_line(entry, lang, deadline))
+        if key:
+            lines.append(f"{lab['key']}：{key}")
         lines.append(_units_line(entry, lang))
     else:
         lines.append(_units_line(entry, lang))

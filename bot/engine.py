@@ -36,6 +36,7 @@ from bot.understand import (
     topic_bigrams,
     unknown_place,
 )
+from indexer.fields import deadline_in_text
 from indexer.model import Entry
 
 log = logging.getLogger(__name__)
@@ -567,20 +568,31 @@ class Engine:
         corrected = ("、".join(f"“{b}”（{a}）" for a, b in query.corrections)
                      if query.corrections and query.lang != "en" else None)
         grouped = self._by_region(query, ranked) if followup_of is None else []
+        deadline: str | None = None
         if len(grouped) > 1:
             reply = compose.by_region(grouped, intent, query.lang)
             brief = reply
         else:
-            reply = compose.single(top, intent, query.lang, related, corrected)
+            key = compose.key_sentence(top.text, query.bigrams) if intent in (Intent.WHAT, Intent.WHEN) else None
+            deadline = self._deadline_for(top, key) if intent == Intent.WHEN else None
+            reply = compose.single(top, intent, query.lang, related, corrected, key, deadline)
             brief = compose.brief(reply, query.lang)
         suggestions = self._suggestions_for(top, related, intent)
         ctx = Context(question=query.raw, intent=str(intent), region=top.region, year=top.year,
                       department=query.departments[0] if query.departments else None,
                       entry_ids=[e.id for e, _ in ranked[:3]], terms=list(query.terms))
         return Answer(question=raw, intent=intent, answered=True, reply=reply, results=results,
-                      suggestions=suggestions, units=list(top.responsible), deadline=top.deadline,
+                      suggestions=suggestions, units=list(top.responsible), deadline=deadline or top.deadline,
                       citation=compose.citation(top, query.lang), lang=query.lang, region=top.region, context=ctx,
                       brief=brief)
+
+    @staticmethod
+    def _deadline_for(entry: Entry, key: str | None) -> str | None:
+        """For a body clause with no task-table row, the time requirement of the sentence the question
+        is about (a long clause can state several; the indexer keeps only its first)."""
+        if entry.kind != "clause" or entry.linked or not key:
+            return None
+        return deadline_in_text(key)
 
     def _by_region(self, query: Query, ranked: list[tuple[Entry, float]]) -> list[Entry]:
         """Best entry per region when the question named none and several plans answer about as well."""

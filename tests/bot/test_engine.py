@@ -214,3 +214,19 @@ def test_how_to_question_names_who_publishes_the_related_information(shipped_eng
     ans = ask(shipped_engine, "槐荫区低保申请条件是什么？")
     assert not ans.answered
     assert "办理条件" in ans.reply and "区民政局" in ans.reply
+
+
+def test_what_answer_over_a_long_clause_leads_with_the_matching_sentence(shipped_engine) -> None:
+    ans = ask(shipped_engine, "栖霞市各单位一年至少组织几次政务公开通识培训？")
+    assert ans.answered
+    first = ans.reply.split("\n")[0]
+    assert "通识培训不少于" in ans.reply
+    # the time requirement shown is the one of the sentence asked about, not the clause's first
+    if ans.intent == Intent.WHEN:
+        assert first.startswith("完成时限：") and "听取" not in first
+
+
+def test_grouped_answer_for_a_question_without_region_never_fails(shipped_engine) -> None:
+    for q in ("依申请公开办理有什么要求？", "政府开放活动什么时候开展？", "政策解读由哪个部门负责？"):
+        ans = ask(shipped_engine, q)
+        assert ans.answered and "抱歉，暂时无法回答" not in ans.reply, q

@@ -26,12 +26,15 @@ from bot.text import Tokenizer
 from bot.understand import (
     Query,
     asks_amount,
+    asks_duration,
     asks_procedure,
     detect_intent,
     find_until,
     find_year,
     is_followup,
     is_greeting,
+    states_duration,
+    strip_dates,
     strip_procedure,
     topic_bigrams,
     unknown_place,
@@ -261,10 +264,14 @@ class Engine:
             r = self._region_name(r) or r
             if r in self.index.regions and r not in regions:
                 regions.append(r)
-        query.regions = regions
         if not regions:
             query.unknown_region = unknown_place(text, self.index.regions, self._vocabulary,
                                                  self.tokenizer.words(text))
+        if not regions and not query.unknown_region:
+            for parent, under in self.index.parents.items():
+                if len(under) == 1 and (parent in text or parent[:-1] in text):
+                    regions.append(under[0])
+        query.regions = regions
         year = find_year(text)
         if year and any(d.year == year for d in self.index.documents.values()):
             query.year = year
@@ -272,6 +279,7 @@ class Engine:
         query.until, query.month_only = find_until(text)
         query.asks_amount = asks_amount(question) or asks_amount(text)
         query.asks_procedure = asks_procedure(question) or asks_procedure(text)
+        query.asks_duration = asks_duration(text)
         query.followup = is_followup(text)
         terms = self._content_terms(text, query)
         query.terms = terms
@@ -317,13 +325,15 @@ class Engine:
 
     def _content_terms(self, text: str, query: Query) -> list[str]:
         strip = text
+        for parent in self.index.parents:  # city names place the question; they are not its topic
+            strip = strip.replace(parent, " ").replace(parent[:-1], " ")
         for r in self._regions_near(text):
             strip = strip.replace(r, " ")
             if len(r) >= 3:
                 strip = strip.replace(r[:-1], " ")
-        strip = re.sub(r"20\d{2}\s*年?度?", " ", strip)
         if query.until is not None:
-            strip = re.sub(r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:\s*\d{1,2}\s*日)?(?:底|末|份)?\s*(?:前|之前|以前)?", " ", strip)
+            strip = strip_dates(strip)
+        strip = re.sub(r"20\d{2}\s*年?度?", " ", strip)
         if query.asks_procedure:
             strip = strip_procedure(strip)
         strip = QUESTION_PHRASES.sub(" ", strip)
@@ -378,7 +388,17 @@ class Engine:
             return self._decline(raw, query, reason, ranked)
         if query.asks_procedure:
             return self._decline(raw, query, self._procedure_reason(query, top_entry), ranked)
+        if query.asks_duration and not states_duration(f"{top_entry.text}{top_entry.deadline or ''}"):
+            reason = ("相关条款没有规定具体的期限或次数。" if query.lang != "en"
+                      else "The related clause sets no period or count.")
+            return self._decline(raw, query, reason + self._related_note(query, top_entry), ranked)
         return self._single(raw, query, ranked, query.intent)
+
+    def _related_note(self, query: Query, related: Entry) -> str:
+        """Where the nearest clause is, so a decline still points somewhere useful."""
+        if query.lang == "en":
+            return f" Nearest clause: {compose.citation(related, 'en')}."
+        return f"最接近的条款见{compose.citation(related)}。"
 
     def _procedure_reason(self, query: Query, related: Entry) -> str:
         """Decline a how-to question, but say who publishes the related information and where."""

@@ -11,6 +11,7 @@ import gc
 import hashlib
 import logging
 import pickle
+import re
 import time
 import tomllib
 from collections.abc import Iterator
@@ -73,6 +74,7 @@ class SearchIndex:
     fingerprint: str = ""
     by_id: dict[str, int] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    parents: dict[str, list[str]] = field(default_factory=dict)  # 淄博市 -> [周村区]: cities above regions
     # unit as written in the plans -> positions of the entries naming it (department task lists)
     unit_positions: dict[str, np.ndarray] = field(default_factory=dict)
     # every readable due date, ascending, and the position of its entry (due-date task lists)
@@ -136,6 +138,20 @@ def _walk_strings(obj: object):  # type: ignore[no-untyped-def]
             yield from _walk_strings(v)
 
 
+def parent_places(documents: list[Document]) -> dict[str, list[str]]:
+    """Cities named just before a plan's region in its title or issuer ("济南市历城区", "淄博市周村区…"),
+    so a question naming the city (or its pinyin) is read as that region, not as a topic word."""
+    parents: dict[str, set[str]] = {}
+    for d in documents:
+        if not d.region:
+            continue
+        for source in (d.title or "", d.issuer or ""):
+            m = re.search(rf"([\u4e00-\u9fff]{{2}}[市州盟])\s*{re.escape(d.region)}", source)
+            if m and m.group(1) != d.region:
+                parents.setdefault(m.group(1), set()).add(d.region)
+    return {p: sorted(r) for p, r in parents.items()}
+
+
 def _doc_info(d: Document) -> DocInfo:
     return DocInfo(d.doc_id, d.file, d.title, d.region, d.year, d.doc_number, d.issuer, d.date)
 
@@ -150,6 +166,7 @@ def _build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str) -> SearchI
     started = time.perf_counter()
     entries = kb.entries
     regions = sorted({d.region for d in kb.documents if d.region})
+    parents = parent_places(kb.documents)
     units = {u for e in entries for u in e.responsible}
     texts = [e.text for e in entries] + [e.section for e in entries]
     terms = knowledge_terms(texts, units, regions) | curated_terms(data_dir)
@@ -166,7 +183,7 @@ def _build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str) -> SearchI
     meta_tokens = [toks(e.section) + toks(e.heading or "") for e in entries]
     unit_tokens = [toks(" ".join(e.responsible)) for e in entries]
     departments = DepartmentDirectory.build(data_dir / "departments.toml", units)
-    rewriter = _build_rewriter(entries, data_dir, regions, sorted(terms | set(departments.forms)))
+    rewriter = _build_rewriter(entries, data_dir, regions + sorted(parents), sorted(terms | set(departments.forms)))
     region_ix = {r: i for i, r in enumerate(regions)}
     index = SearchIndex(
         entries=entries,
@@ -183,6 +200,7 @@ def _build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str) -> SearchI
         featured=list(_read_toml(data_dir / "featured.toml").get("topic", [])),
         fingerprint=fingerprint,
         by_id={e.id: i for i, e in enumerate(entries)},
+        parents=parents,
     )
     index.lexicon = tokenizer.lexicon()
     index.unit_positions = _unit_positions(entries)

@@ -31,13 +31,18 @@ _PROCEDURE = re.compile(
     r"(?:怎么|怎样|如何|咋)(?:样)?(?:办理|申请|办|报名|备案|注册|激活|补办|缴纳|缴费|交费|领取|提取|查询|开通|换领|换证|预约|投诉|认定)|"
     r"办理流程|办事流程|申请条件|申报条件|申请材料|需要(?:什么|哪些|啥)(?:材料|手续|证件|资料|条件)|(?:什么|哪些)(?:材料|手续)|"
     r"(?:去|到|在)哪(?:里|儿)?(?:办|交|领|申请|报名)|how (?:do|can) i|where can i", re.I)
+# Asking for a length of time or a count ("多少个工作日", "多久", "几天"): the answer must state one.
+_DURATION = re.compile(r"多少个?工作日|几个?工作日|多少天|几天|多长时间|多久|期限是多少|多少日|几日内|多少次|几次")
+_HAS_DURATION = re.compile(
+    r"\d+\s*(?:个)?(?:工作日|日|天|周|个月|月|年|次|小时|分钟)|[一二三四五六七八九十两]+\s*(?:个)?(?:工作日|日|天|周|个月|次|小时)|"
+    r"年底|年末|月底|年内|及时|即时|实时|每年|每季度|按季度|季度|每月|按月|半年|当日|当天")
 _GREETING = re.compile(r"^(?:你好|您好|hi|hello|在吗|谢谢|thanks?)[!！。.？?\s]*$", re.I)
 _FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|and|what about)?\s*(?:它|这个|这项|该项|这条)?(?:的)?\s*"
                        r"(?:完成时限|时限|截止时间|什么时候|何时|谁负责|哪个部门|责任单位|负责单位|牵头单位|具体要求|内容|要求)"
                        r"(?:呢|是什么|是哪个|是谁)?[?？。!！\s]*$", re.I)
 _YEAR = re.compile(r"(20\d{2})\s*(?:年|年度)?")
 _MONTH_END = re.compile(r"(?:(20\d{2})\s*年)?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:\s*(\d{1,2})\s*日)?(?:底|末|份)?\s*(?:前|之前|以前|到期|截止)")
-_YEAR_END = re.compile(r"(?:(20\d{2})\s*年)?\s*(?:年底|年末)\s*(?:前|之前)?")
+_YEAR_END = re.compile(r"(?:(20\d{2})\s*年\s*年?(?:底|末)|年底|年末)\s*(?:前|之前|以前)?")
 _PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(区|县|市|旗)(?![\u4e00-\u9fff]{0,2}(?:政府|委|局|办|部门|单位|级|域|属))")
 _NOT_PLACE = ("本", "全", "各", "城", "辖", "社", "园", "景", "小", "市", "片", "开发", "功能", "试验", "示范", "新", "老",
               "库", "专", "地", "省", "该", "我", "你", "县", "区", "湾", "山", "校")
@@ -62,6 +67,7 @@ class Query:
     month_only: bool = False  # "9月底前" named no year: apply to each plan's own year
     asks_amount: bool = False
     asks_procedure: bool = False
+    asks_duration: bool = False
     followup: bool = False
     greeting: bool = False
     corrections: list[tuple[str, str]] = field(default_factory=list)
@@ -70,6 +76,11 @@ class Query:
 
 def _month(v: str) -> int:
     return int(v) if v.isdigit() else _CN_NUM.get(v, 0)
+
+
+def strip_dates(text: str) -> str:
+    """The question without its "due by" phrase ("2020年底前", "9月底前"), so no piece of it is a topic."""
+    return _YEAR_END.sub(" ", _MONTH_END.sub(" ", text))
 
 
 def find_until(text: str, today: date | None = None) -> tuple[date | None, bool]:
@@ -133,6 +144,15 @@ def is_followup(text: str) -> bool:
 
 def is_greeting(text: str) -> bool:
     return bool(_GREETING.match(text.strip()))
+
+
+def asks_duration(text: str) -> bool:
+    return bool(_DURATION.search(text))
+
+
+def states_duration(text: str) -> bool:
+    """Whether a clause (or its deadline) states a time span, date or count that could answer 多久/几次."""
+    return bool(_HAS_DURATION.search(text))
 
 
 def asks_procedure(text: str) -> bool:

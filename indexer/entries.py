@@ -175,7 +175,7 @@ def build_document(text: str, file: str, doc_id: str | None = None) -> Document:
     doc_id = doc_id or Path(file).stem
     lines = clean_lines(text)
     title_index = _find_title(lines)
-    title = _squash(lines[title_index]) if title_index is not None else None
+    title = _squash(lines[title_index]) if title_index is not None else fields.notice_title(lines)
     doc = Document(file=file, doc_id=doc_id, title=title)
     doc.issuer = fields.issuer(lines, title_index)
     doc.doc_number = fields.doc_number(lines[: title_index if title_index is not None else 15])

@@ -62,13 +62,15 @@ def looks_like_units(cell: str) -> bool:
     parts = [p for p in (_SUBLABEL.sub("", x.strip()) for x in re.split(r"[、，,；;\s]+", cell)) if p]
     if not parts:
         return False
-    unitish = 0
-    for p in parts:
-        p = _TRAILING_GROUP.sub("", p) or p
-        p = _ROLE_SUFFIX.sub("", p)
-        if p.endswith(_UNIT_END) or p in {"有关部门", "相关部门", "各有关部门"}:
-            unitish += 1
+    unitish = sum(1 for p in parts if is_unit_name(p))
     return unitish >= max(1, (len(parts) + 1) // 2)
+
+
+def is_unit_name(part: str) -> bool:
+    """True when one list item reads as a unit name ("区财政局", "区行政审批服务局牵头", "等有关部门")."""
+    p = _TRAILING_GROUP.sub("", part) or part
+    p = _ROLE_SUFFIX.sub("", p)
+    return p.endswith(_UNIT_END) or p in {"有关部门", "相关部门", "各有关部门"}
 
 
 def inline_units(text: str) -> tuple[list[str], str | None]:
@@ -277,6 +279,17 @@ def is_plan_title(line: str) -> bool:
     if not s or len(s) > 60 or s.startswith(("关于", "附件")) or "通知" in s or "《" in s:
         return False
     return bool(_PLAN_TITLE.search(s)) and not s.endswith(("。", "，", "；"))
+
+
+def notice_title(lines: list[str]) -> str | None:
+    """The plan's title named by its covering notice ("…关于印发2024年政务公开工作要点的通知", "现将《…》印发给你们"),
+    for a plan whose own title line is missing."""
+    head = "".join(re.sub(r"\s+", "", line) for line in lines[:30])
+    for m in re.finditer(r"关于印发(.{4,60}?)的通知|《(.{4,60}?)》", head):
+        name = m.group(1) or m.group(2)
+        if is_plan_title(name):
+            return name
+    return None
 
 
 def region_of(title: str | None, issuer_name: str | None) -> str | None:

@@ -233,6 +233,9 @@ def clean_lines(text: str) -> list[str]:
     """Normalised paragraphs: one per line, table rows as TAB-separated cells, no blank lines."""
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     raw = _cells_per_line_tables(raw)
+    from indexer.flat_tables import unflatten_tables  # imports indexer.tables, which imports this module
+
+    raw = unflatten_tables(raw)
     inline = _InlineNumbers()
     lines: list[str] = []
     for line in raw:
@@ -259,8 +262,10 @@ def clean_lines(text: str) -> list[str]:
         if not line:
             continue
         if line in headers:
-            # A running header that repeats the plan's title: the first one is the title itself.
-            if line in kept_titles or not is_plan_title(line):
+            # A running header that repeats the plan's title: the first one is the title itself. The
+            # issuing office's name met three times (letterhead, notice and plan signatures): the first
+            # one is the letterhead.
+            if line in kept_titles or not (is_plan_title(line) or _OFFICE_LINE.search(line)):
                 continue
             kept_titles.add(line)
         if paragraphs and _can_join(paragraphs[-1], line, width, last_len):

@@ -230,3 +230,25 @@ def test_grouped_answer_for_a_question_without_region_never_fails(shipped_engine
     for q in ("依申请公开办理有什么要求？", "政府开放活动什么时候开展？", "政策解读由哪个部门负责？"):
         ans = ask(shipped_engine, q)
         assert ans.answered and "抱歉，暂时无法回答" not in ans.reply, q
+
+
+@pytest.mark.parametrize("question", ["周村区2020年底前要完成哪些政务公开任务？", "周村区年底前要完成哪些任务？"])
+def test_year_end_list_uses_the_whole_date_phrase(shipped_engine, question: str) -> None:
+    ans = ask(shipped_engine, question)
+    assert ans.intent == Intent.LIST and ans.answered
+    assert len(ans.results) >= 3
+    assert all(r.entry.region == "周村区" and r.entry.due <= "2020-12-31" for r in ans.results)
+
+
+def test_duration_question_is_declined_when_the_clause_states_none(shipped_engine) -> None:
+    ans = ask(shipped_engine, "政府信息公开申请的法定答复期限是多少个工作日？")
+    assert not ans.answered and "期限" in ans.reply and "《" in ans.reply  # points to the nearest clause
+    kept = ask(shipped_engine, "薛城区政务公开重点工作台账多久内报送？")
+    assert kept.answered and "30日内" in kept.reply
+
+
+def test_parent_city_places_the_question_but_is_not_its_topic(shipped_engine) -> None:
+    assert not ask(shipped_engine, "What is the minimum wage in Zibo?").answered
+    ans = ask(shipped_engine, "淄博市预决算信息公开由哪个部门负责？")
+    assert ans.answered and top(ans).region == "周村区" and "区财政局" in ans.units
+    assert not ask(shipped_engine, "淄博市高新区养老服务信息公开有什么要求？").answered

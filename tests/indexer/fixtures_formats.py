@@ -393,3 +393,43 @@ def tab_table_blocks(name: str = LICHENG) -> tuple[list[str], list[str | Table]]
         if line.strip():
             blocks.append(line.strip())
     return prose, blocks
+
+
+# --- task tables flattened into text (a web page copied as text) -----------------------------------------
+
+
+@dataclass
+class SeedTable:
+    """A seed's task table as written: the lines before and after it, its header cells and its data rows
+    (merged cells empty, HTML paragraph tags in cells dropped; repeated headers and stray lines left out)."""
+
+    before: list[str]
+    header: list[str]
+    rows: list[list[str]]
+    after: list[str]
+
+
+def seed_table(name: str) -> SeedTable:
+    if name == HUAIYIN:  # one cell per line
+        plan = split_seed(name)
+        lines = seed_text(name).split("\n")
+        first = next(i for i, line in enumerate(lines) if line.startswith("\t"))
+        return SeedTable(lines[:first], plan.header, plan.rows, [])
+    lines = seed_text(name).split("\n")
+    at = [i for i, line in enumerate(lines) if line.count("\t") >= 2]
+    header = lines[at[0]].split("\t")
+    rows = [line.split("\t") for line in (lines[i] for i in at) if not line.startswith(("序号", "编号"))]
+    rows = [[re.sub(r"</?p>", "", c).strip() for c in row] for row in rows]
+    return SeedTable(lines[:at[0]], [c.strip() for c in header if c.strip()], rows, lines[at[-1] + 1:])
+
+
+def flat_table_text(name: str, sep: str = " ", one_line: bool = True, repeat_header_every: int = 0) -> str:
+    """The seed with its task table flattened: cells (empty ones, i.e. merged cells, left out) joined by `sep`,
+    and rows joined by `sep` too (the whole table one line, header first) or one row per line."""
+    table = seed_table(name)
+    header = sep.join(table.header)
+    rows = [sep.join(c for c in row if c.strip()) for row in table.rows]
+    if repeat_header_every:
+        rows = [f"{header}{sep}{row}" if k and k % repeat_header_every == 0 else row for k, row in enumerate(rows)]
+    body = sep.join([header, *rows]) if one_line else "\n".join([header, *rows])
+    return "\n".join([*table.before, body, *table.after])

@@ -1,0 +1,535 @@
+"""Task tables flattened into text with no cell separators -> TAB rows for indexer/tables.py.
+
+A table copied from a web page often arrives as one long line ("序号 工作任务 具体要求 责任单位 完成时限 1 聚焦…
+全年 2 主动公开…"), or one line per row, with its cells joined by single spaces or by nothing. Merged cells
+are simply absent. This module finds the header words (the ones tables.py knows), splits the rows at their
+consecutive 序号 (1, 2, 3 …; a number inside the text such as "20件" or "26+1+n" never opens a row, and the
+split that reads best as rows wins when a number could), then peels each row from its end: the 完成时限, the
+责任单位 list, the requirement, and the short task headings before it. The rows are handed back as TAB rows,
+empty cells where a cell is absent, so TableParser does all inheritance (merged cells) exactly as for any
+other table.
+
+Called from indexer.normalize.clean_lines on the raw lines (before spaces between Chinese words, which here
+separate cells, are squashed).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from indexer.fields import is_unit_name, looks_like_deadline, looks_like_units, split_units
+from indexer.outline import match_marker
+from indexer.tables import _HEADER_WORDS, header_roles
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORDS = sorted({w for words in _HEADER_WORDS.values() for w in words}, key=len, reverse=True)
+_WORD = "|".join(r"[ ]?".join(map(re.escape, w)) for w in _WORDS)
+_HEADER_RUN = re.compile(rf"(?:序[ ]?号|编[ ]?号)(?:[ \n]*(?:{_WORD}))+")
+_HEADER_WORD = re.compile(_WORD)
+_HEADER_HINT = re.compile(r"序[ ]?号|编[ ]?号")
+# Where a flattened table stops although the line goes on: the 抄送 block or the "…印发" signature.
+_TABLE_END = re.compile(
+    rf"(?:抄送|主送)\s*[：:]|[{_CJK}]{{2,30}}(?:人民政府办公室|人民政府办公厅)\s*\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*印发"
+)
+_NUMBER = re.compile(r"(?<!\d)\d{1,3}(?!\d)")
+_ROW_LINE = re.compile(r"^\d{1,3}(?![\d.．、%])")
+# A number followed by one of these counts something ("20件", "3个工作日"): it is never a 序号.
+_MEASURE = frozenset("年月日号个次项件家条类名位万亿元天批期场轮届种份部台套座篇余倍级版季度")
+# Characters a 序号 cannot follow ("第5", "（1）", "No.3", "1+N").
+_NOT_BEFORE = frozenset("第.．-—－/~～+＋×*#(（[【〔<《“\"'：:")
+_NOT_AFTER = frozenset(".．、%‰:：,，)）]】〕+＋-—/~～")
+_OPENERS = frozenset("（(“《【〔\"'")
+_TERMINAL = tuple("。！？!?；;…”）)」")
+_SEPARATORS = frozenset("、，,；;")
+_LIST_TAIL = " ，,、；;：:"
+# Two unit names written one after the other ("区司法局区政府各部门") when cells are joined by nothing.
+_GLUED_UNITS = re.compile(r"(?<=[局办室委会处厅署院所站队部心）)])(?=(?:区|市|县|镇|乡|各|有关|相关)[\u4e00-\u9fff])")
+_UNIT_PREFIXES = ("区", "市", "县", "镇", "乡", "各", "有关", "相关", "街道")
+_MAX_ROW = 4000  # characters: longer "rows" are runs of several rows that lost their numbers
+
+
+def _plain(line: str) -> str:
+    line = line.replace("\u00a0", " ").replace("\u3000", " ").replace("\u200b", "").replace("\ufeff", "")
+    line = re.sub(r"</?[a-zA-Z][^>]*>", " ", line)
+    return re.sub(r"[ \r\f\v]+", " ", line.replace("**", "")).strip()
+
+
+def _header_words(run: str) -> list[str] | None:
+    """The header's words when `run` (a match of _HEADER_RUN) is a task-table header, else None."""
+    words = [re.sub(r"\s+", "", w) for w in _HEADER_WORD.findall(run)]
+    if len(words) < 3 or header_roles(words) is None:
+        return None
+    return words
+
+
+def _find_header(text: str, start: int = 0) -> re.Match[str] | None:
+    for m in _HEADER_RUN.finditer(text, start):
+        if _header_words(m.group(0)):
+            return m
+    return None
+
+
+@dataclass
+class _Row:
+    number: str
+    headings: list[str]
+    text: str
+    units: str | None
+    deadline: str | None
+    depths: list[int] = field(default_factory=list)  # each heading's level where known (-1: not known)
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    bonus: float
+
+
+@dataclass
+class _Layout:
+    """The header's columns: number, body (task levels + requirement) and the trailing units/deadline ones."""
+
+    number_word: str
+    body_words: list[str]
+    tail: list[tuple[str, str]]  # (role, header word) of units / deadline columns, in order
+    spaced: bool  # cells are separated by spaces (else joined with nothing)
+    headings: list[tuple[re.Pattern[str], int]] = field(default_factory=list)  # see heading_patterns
+    unit_columns: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.unit_columns = sum(1 for role, _ in self.tail if role == "units")
+
+    @property
+    def peel_order(self) -> list[str]:
+        """Roles to peel from a row's end: "deadline" / "units" (several unit columns peel as one)."""
+        order: list[str] = []
+        for role, _ in reversed(self.tail):
+            if not order or order[-1] != role:
+                order.append(role)
+        return order
+
+
+def _layout(words: list[str], spaced: bool) -> _Layout | None:
+    roles = header_roles(words)
+    if roles is None or roles[0] != "number":
+        return None
+    body = [w for w, r in zip(words, roles, strict=True) if r in {"task", "text"}]
+    tail = [(r, w) for w, r in zip(words, roles, strict=True) if r in {"units", "deadline"}]
+    if not body or not tail:
+        return None
+    return _Layout(number_word=words[0], body_words=body, tail=tail, spaced=spaced)
+
+
+# ---------------------------------------------------------------------------------------------- one row
+
+
+def _spans(s: str, spaced: bool) -> list[tuple[int, int]]:
+    """List items of `s`: split at 、，；(and spaces when cells are spaced), never inside brackets."""
+    out: list[tuple[int, int]] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(s):
+        if ch in "（(【[〔":
+            depth += 1
+        elif ch in "）)】]〕":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (ch in _SEPARATORS or ch.isspace() and (spaced or ch == "\n")):
+            if i > start:
+                out.append((start, i))
+            start = i + 1
+    if len(s) > start:
+        out.append((start, len(s)))
+    return out
+
+
+def _unitish(item: str) -> bool:
+    item = re.sub(r"^[^:：]{1,20}[:：]", "", item.strip())
+    if not item or len(item) > 40 or "。" in item:
+        return False
+    bare = re.sub(r"[（(][^（）()]*[）)]$", "", item)
+    return is_unit_name(item) or bool(bare) and bare != item and is_unit_name(bare)
+
+
+def _glued_unit_start(token: str, known: frozenset[str]) -> int | None:
+    """Where a unit name begins inside text it is glued to ("…解读回应区发展改革局"): a unit name met in the
+    table's other rows, else the first unit-like tail that opens with 区/市/县/各…."""
+    for i in range(1, len(token) - 1):
+        if token[i:] in known:
+            return i
+    for i in range(1, len(token) - 1):
+        tail = token[i:]
+        if tail.startswith(_UNIT_PREFIXES) and len(tail) <= 20 and _unitish(tail) and not _unitish(token[:i]):
+            return i
+    return None
+
+
+def _peel_deadline(s: str, spaced: bool) -> tuple[str, str | None]:
+    for i in range(max(1, len(s) - 40), len(s)):
+        before = s[i - 1]
+        if before.isdigit() or before in ".．/-" or s[i].isspace():
+            continue
+        if spaced and not (before.isspace() or before in "。；;"):
+            continue
+        if looks_like_deadline(s[i:]):
+            return s[:i].rstrip(_LIST_TAIL), s[i:].strip()
+    return s, None
+
+
+def _peel_units(s: str, spaced: bool, known: frozenset[str]) -> tuple[str, str | None]:
+    spans = _spans(s, spaced)
+    starts: list[int] = []
+    for a, b in reversed(spans):
+        token = s[a:b]
+        cut = max(token.rfind("。"), token.rfind("；"))
+        if cut >= 0:
+            if token[cut + 1:] and _unitish(token[cut + 1:]):
+                starts.append(a + cut + 1)
+            break
+        if _unitish(token):
+            starts.append(a)
+            continue
+        if not spaced:
+            k = _glued_unit_start(token, known)
+            if k is not None:
+                starts.append(a + k)
+        break
+    if not starts:
+        return s, None
+    if spaced:  # the cell starts after a space (or right after the requirement's 。)
+        at_cell = [p for p in starts if s[p - 1].isspace() or s[p - 1] in "。；"] if starts[-1] > 0 else []
+        start = min(at_cell) if at_cell else min(starts)
+    else:
+        start = min(starts)
+    units = s[start:].strip()
+    text = s[:start].rstrip(_LIST_TAIL)
+    items = [units[a:b] for a, b in _spans(units, spaced)]
+    if not text or not items or sum(map(_unitish, items)) * 2 < len(items) + 1 and not looks_like_units(units):
+        return s, None
+    return text, units
+
+
+def _heading_like(chunk: str) -> bool:
+    body = chunk.rstrip("。") if match_marker(chunk) else chunk
+    return (2 <= len(body) <= 45 and not re.search(r"[。；;！!？?]", body) and not body.endswith(tuple("，,、：:"))
+            and not looks_like_deadline(body))
+
+
+def _split_headings(s: str) -> tuple[list[str], str]:
+    """Spaced cells: the short task headings before the requirement ("聚焦重点领域 紧扣… 抓好…。")."""
+    cuts = [m for m in re.finditer(r"\s+", s)
+            if not (s[m.start() - 1].isascii() and s[m.start() - 1].isalnum())
+            and not (s[m.end()].isascii() and s[m.end()].isalnum())]
+    chunks: list[tuple[int, int]] = []
+    start = 0
+    for m in cuts:
+        chunks.append((start, m.start()))
+        start = m.end()
+    chunks.append((start, len(s)))
+    merged: list[tuple[int, int]] = []
+    for a, b in chunks:  # "(一)" alone is the number of the heading after it
+        if merged and (m := re.fullmatch(r"[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]?", s[merged[-1][0]:merged[-1][1]])) \
+                and m.group(0):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    headings: list[str] = []
+    for k, (a, b) in enumerate(merged[:-1]):
+        if not _heading_like(s[a:b]):
+            return headings, s[a:].strip()
+        headings.append(s[a:b].strip())
+        if k == len(merged) - 2:
+            return headings, s[merged[-1][0]:].strip()
+    return headings, s.strip()
+
+
+_MARKER = r"(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]{1,3}\s*[）)]|\d{1,2}\s*[.．、](?!\d))"
+_MARKER_AT = re.compile(_MARKER)
+_WIDE = str.maketrans({",": "，", "(": "（", ")": "）", ":": "：", ";": "；"})
+_VARIANTS = {"，": "[，,]", "（": "[（(]", "）": "[）)]", "：": "[：:]", "；": "[；;]", "“": "[“\"]", "”": "[”\"]"}
+
+
+def heading_patterns(lines: list[str]) -> list[tuple[re.Pattern[str], int]]:
+    """Patterns of the document's numbered titles ("一、聚焦重点领域，深化信息公开", "（一）紧扣…") with their depth
+    (0 for the numbering style met first), to find the task headings a table row starts with when its cells
+    are joined by nothing."""
+    titles: dict[str, int] = {}
+    styles: list[str] = []
+    for line in lines:
+        if "\t" in line:
+            continue
+        marks = list(_MARKER_AT.finditer(line))
+        for k, m in enumerate(marks):
+            stop = marks[k + 1].start() if k + 1 < len(marks) else len(line)
+            title = re.split(r"[。；;！？]", line[m.end():stop], maxsplit=1)[0]
+            title = re.sub(r"\s+", "", title).translate(_WIDE)
+            marker = match_marker(m.group(0) + "x")
+            style = marker[0] if marker else ""
+            if style not in styles:
+                styles.append(style)
+            if 4 <= len(title) <= 45:
+                titles.setdefault(title, styles.index(style))
+    out = []
+    for title in sorted(titles, key=len, reverse=True):
+        body = r"\s*".join(_VARIANTS.get(ch, re.escape(ch)) for ch in title)
+        out.append((re.compile(rf"\s*(?:{_MARKER}\s*)?{body}\s*[。.]?"), titles[title]))
+    return out
+
+
+def _glued_headings(s: str, patterns: list[tuple[re.Pattern[str], int]]) -> tuple[list[str], list[int], str]:
+    """Cells joined by nothing: the headings a row opens with, known from the document's own titles (or a
+    numbered heading ended by the next number: "一、聚焦重点领域（一）…"), their depths (-1: unknown), the rest."""
+    headings: list[str] = []
+    depths: list[int] = []
+    pos = 0
+    while len(headings) < 3:
+        rest = s[pos:]
+        found = next(((m, d) for p, d in patterns if (m := p.match(rest)) and rest[m.end():].strip()), None)
+        if found is None and (start := _MARKER_AT.match(rest)):
+            nxt = _MARKER_AT.search(rest, start.end())
+            if nxt and nxt.start() <= 45 and not re.search(r"[。；;]", rest[:nxt.start()]):
+                headings.append(rest[:nxt.start()].strip())  # the heading is everything before the next number
+                depths.append(-1)
+                pos += nxt.start()
+                continue
+        if found is None:
+            break
+        headings.append(rest[:found[0].end()].strip())
+        depths.append(found[1])
+        pos += found[0].end()
+    return headings, depths, s[pos:].strip()
+
+
+def _peel(segment: str, layout: _Layout, known: frozenset[str]) -> _Row:
+    s = segment.strip()
+    units = deadline = None
+    for role in layout.peel_order:
+        if role == "deadline" and deadline is None:
+            s, deadline = _peel_deadline(s, layout.spaced)
+        elif role == "units" and units is None:
+            s, units = _peel_units(s, layout.spaced, known)
+    depths: list[int] = []
+    if layout.spaced:
+        headings, text = _split_headings(s)
+    elif layout.headings:
+        headings, depths, text = _glued_headings(s, layout.headings)
+    else:
+        headings, text = [], s.strip()
+    return _Row("", headings, text, units, deadline, depths)
+
+
+def _score(row: _Row) -> float:
+    score = 0.0
+    if row.deadline:
+        score += 2
+    if row.units:
+        score += 2
+    if row.text.endswith(_TERMINAL):
+        score += 1
+    elif not row.units and not row.deadline:
+        score -= 4  # a row cut in the middle of its sentence
+    if not row.text:
+        score -= 6
+    elif len(row.text) < 4:
+        score -= 2
+    return score
+
+
+# ---------------------------------------------------------------------------------------------- the rows
+
+
+def _candidates(stream: str, spaced: bool) -> dict[int, list[_Candidate]]:
+    found: dict[int, list[_Candidate]] = {}
+    for m in _NUMBER.finditer(stream):
+        a, b = m.span()
+        before = stream[a - 1] if a else "\n"
+        if before in _NOT_BEFORE or before.isascii() and before.isalpha():
+            continue
+        if b >= len(stream) or stream[b] in _NOT_AFTER:
+            continue
+        j = b
+        while j < len(stream) and stream[j] in " \n":
+            j += 1
+        if j >= len(stream):
+            continue
+        nxt = stream[j]
+        if nxt in _MEASURE or (j == b and not (re.match(rf"[{_CJK}]", nxt) or nxt in _OPENERS)):
+            continue
+        if j > b and not (re.match(rf"[{_CJK}]", nxt) or nxt in _OPENERS or spaced and nxt.isdigit()):
+            continue
+        bonus = 3.0 if before == "\n" else 1.5 if before.isspace() else 0.0
+        bonus += 0.5 if j > b else 0.0
+        found.setdefault(int(m.group(0)), []).append(_Candidate(a, b, bonus))
+    return found
+
+
+def _split_rows(stream: str, layout: _Layout) -> list[tuple[str, str]] | None:
+    """(序号, cell text) of each row: the chain of consecutive numbers that reads best as table rows."""
+    cands = _candidates(stream, layout.spaced)
+    lead = len(stream) - len(stream.lstrip())
+    firsts = [(v, c) for v, cs in cands.items() for c in cs if c.start == lead]
+    if not firsts:
+        return None
+    first_value, first = firsts[0]
+    none: frozenset[str] = frozenset()
+    cache: dict[tuple[int, int], float] = {}
+
+    def seg(a: int, b: int) -> float:
+        if (a, b) not in cache:
+            cache[(a, b)] = _score(_peel(stream[a:b], layout, none))
+        return cache[(a, b)]
+
+    # layer: candidate -> (score so far, previous candidate index in the layer before)
+    layers: list[list[tuple[_Candidate, float, int]]] = [[(first, first.bonus, -1)]]
+    value = first_value
+    while value + 1 in cands:
+        layer: list[tuple[_Candidate, float, int]] = []
+        for c in cands[value + 1]:
+            best, back = None, -1
+            for k, (p, score, _) in enumerate(layers[-1]):
+                if not (p.end + 1 < c.start <= p.end + _MAX_ROW):
+                    continue
+                total = score + seg(p.end, c.start) + 1 + c.bonus
+                if best is None or total > best:
+                    best, back = total, k
+            if best is not None:
+                layer.append((c, best, back))
+        if not layer:
+            break
+        layers.append(layer)
+        value += 1
+    best_total, where = None, (0, 0)
+    for depth, layer in enumerate(layers):
+        for k, (c, score, _) in enumerate(layer):
+            if len(stream) - c.end > _MAX_ROW:
+                continue
+            total = score + seg(c.end, len(stream))
+            if best_total is None or total > best_total:
+                best_total, where = total, (depth, k)
+    if best_total is None:
+        return None
+    chain: list[_Candidate] = []
+    depth, k = where
+    while depth >= 0:
+        c, _, back = layers[depth][k]
+        chain.append(c)
+        depth, k = depth - 1, back
+    chain.reverse()
+    bounds = [c.start for c in chain[1:]] + [len(stream)]
+    return [(stream[c.start:c.end], stream[c.end:b]) for c, b in zip(chain, bounds, strict=True)]
+
+
+def _unit_cells(units: str | None, layout: _Layout) -> list[str]:
+    """The units text spread over the header's unit columns (牵头单位 / 配合单位 when cells are spaced)."""
+    if not units:
+        return [""] * layout.unit_columns
+    if not layout.spaced:
+        units = _GLUED_UNITS.sub("、", units)
+    if layout.unit_columns == 1:
+        return [units]
+    groups = units.split() if layout.spaced else [units]
+    if len(groups) < 2:
+        return [units] + [""] * (layout.unit_columns - 1)
+    head = groups[: layout.unit_columns - 1]
+    return [*head, " ".join(groups[layout.unit_columns - 1:])]
+
+
+def _level_cells(row: _Row, levels: int) -> list[str]:
+    """The row's headings in `levels` cells: the last ones when their depth is unknown (a row that names a
+    heading repeats the deepest ones), else at their depth in the document's numbering."""
+    cells = [""] * levels
+    if not levels or not row.headings:
+        return cells
+    if len(row.depths) == len(row.headings) and all(d >= 0 for d in row.depths):
+        at = [min(d, levels - 1) for d in row.depths]
+        if all(a < b for a, b in zip(at, at[1:], strict=False)):
+            for a, h in zip(at, row.headings, strict=True):
+                cells[a] = h
+            return cells
+    headings = row.headings[len(row.headings) - levels:]
+    cells[levels - len(headings):] = headings
+    return cells
+
+
+def recover_rows(words: list[str], stream: str, spaced: bool, context: list[str] | None = None) -> list[str] | None:
+    """TAB lines (header, then rows) for a flattened table: its header words and the text after them.
+    `context` is the document's other lines, whose numbered titles help find headings in unspaced rows."""
+    layout = _layout(words, spaced)
+    if layout is None:
+        return None
+    if not spaced and context:
+        layout.headings = heading_patterns(context)
+    stream = _HEADER_RUN.sub(lambda m: "\n" if _header_words(m.group(0)) else m.group(0), stream)  # repeated headers
+    parts = _split_rows(stream, layout)
+    if not parts:
+        return None
+    first = [_peel(text, layout, frozenset()) for _, text in parts]
+    known = frozenset(u for r in first if r.units for u in split_units(r.units))
+    rows = [_peel(text, layout, known) for _, text in parts]
+    for (number, _), row in zip(parts, rows, strict=True):
+        row.number = number
+    if not any(r.units or r.deadline for r in rows):
+        return None
+    levels = max(len(layout.body_words) - 1, max(len(r.headings) for r in rows))
+    header = [layout.number_word, *layout.body_words[:-1], *[""] * (levels - len(layout.body_words) + 1),
+              layout.body_words[-1], *[w for _, w in layout.tail]]
+    out = ["\t".join(header)]
+    for r in rows:
+        unit_cells = iter(_unit_cells(r.units, layout))
+        tail = [(r.deadline or "") if role == "deadline" else next(unit_cells) for role, _ in layout.tail]
+        cells = [r.number, *_level_cells(r, levels), r.text, *tail]
+        out.append("\t".join(cells))
+    return out
+
+
+def unflatten_tables(lines: list[str]) -> list[str]:
+    """The lines with every flattened task table replaced by its TAB rows (text around it kept)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if "\t" in line or not _HEADER_HINT.search(line):
+            out.append(line)
+            i += 1
+            continue
+        plain = _plain(line)
+        m = _find_header(plain)
+        if m is None:
+            out.append(line)
+            i += 1
+            continue
+        parts, j = [plain[m.end():]], i + 1
+        while j < len(lines) and "\t" not in lines[j]:  # rows on lines of their own
+            nxt = _plain(lines[j])
+            if not nxt:
+                k = j
+                while k < len(lines) and not _plain(lines[k]) and "\t" not in lines[k]:
+                    k += 1
+                if k < len(lines) and "\t" not in lines[k] and _ROW_LINE.match(_plain(lines[k])):
+                    j = k
+                    continue
+                break
+            if not (_ROW_LINE.match(nxt) or _HEADER_RUN.match(nxt)):
+                # a row wrapped onto the next line: text without a number, followed by the next row
+                ahead = [_plain(x) for x in lines[j + 1:j + 4] if "\t" not in x]
+                if not any(_ROW_LINE.match(x) for x in ahead[:1]) or _TABLE_END.match(nxt):
+                    break
+            parts.append(nxt)
+            j += 1
+        stream = "\n".join(parts)
+        end = _TABLE_END.search(stream)
+        rest = stream[end.start():].strip() if end else ""
+        stream = stream[: end.start()] if end else stream
+        words = _header_words(m.group(0))
+        assert words is not None
+        spaced = len(re.findall(r"\s+", m.group(0).strip())) >= len(words) - 1
+        table = recover_rows(words, stream, spaced, context=[*lines[:i], plain[: m.start()], *lines[j:]])
+        if table is None:
+            out.append(line)
+            i += 1
+            continue
+        prefix = plain[: m.start()].strip()
+        out.extend([prefix] if prefix else [])
+        out.extend(table)
+        out.extend([rest] if rest else [])
+        i = j
+    return out

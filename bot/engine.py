@@ -7,21 +7,19 @@ bot/compose.py reply. Heavy state (index, jieba dictionary) loads once in `Engin
 from __future__ import annotations
 
 import logging
-import math
 import re
 import threading
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
-import numpy as np
 
 from bot import compose
 from bot.answer import Answer, Context, Intent, Result
 from bot.config import Settings
 from bot.departments import unit_key
 from bot.index import SearchIndex, Suggestion, load_index
+from bot.retrieve import GENERIC_TERMS, Retriever
+from bot.tasks import TaskLists
 from bot.text import Tokenizer
 from bot.understand import (
     Query,
@@ -45,14 +43,6 @@ from indexer.model import Entry
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
-# A question word the plans never use weighs this share of the rarest plan word: enough that an
-# off-topic question ("个税专项附加扣除") is declined, not so much that chatty wording sinks a real one.
-OOV_WEIGHT = 0.6
-# Words too general to count as a topic on their own ("政务公开任务" names no topic).
-GENERIC_TERMS = frozenset(
-    "政务 公开 政务公开 信息 信息公开 政府 政府信息 任务 工作 重点 重点工作 要点 工作要点 年度 今年 本年度 全年 事项 "
-    "哪些 什么 活 活儿 管 负责 区 市 县 政策 内容".split()
-)
 
 
 # Question phrasing removed before tokenizing, so it neither matches text nor counts as a missing topic.
@@ -98,11 +88,10 @@ class Engine:
         self.default_region = default_region.strip()
         self.hotline = hotline
         self.tokenizer = Tokenizer(index.terms, lexicon=index.lexicon)
-        self._max_idf = math.log(index.text.n_docs + 1) if index.text.n_docs else 1.0
         self._known_terms = set(index.terms)
         self._vocabulary = self._known_terms | set(index.text.idf)
-        self._phrase_tokens: dict[str, list[str]] = {}
-        self._bodies: dict[int, str] = {}  # _coverage's whitespace-free entry bodies, by position
+        self.retriever = Retriever(index, self.tokenizer, self.default_region)
+        self.tasks = TaskLists(index)
         self._region_keys: dict[str, list[int]] = {}  # first two characters -> region positions
         for i, r in enumerate(index.regions):
             self._region_keys.setdefault(r[:2], []).append(i)
@@ -158,11 +147,11 @@ class Engine:
         canon = self.resolve_department(department) or department
         region = self._region_name(region)
         picked = [
-            e for e in self._naming_unit(canon, region)
+            e for e in self.tasks.naming_unit(canon, region)
             if (not region or e.region == region)
             and any(self.index.departments.matches(u, canon) for u in e.responsible)
         ]
-        return self._without_restated(picked)
+        return self.tasks.without_restated(picked)
 
     def due_tasks(self, until: date, *, since: date | None = None, region: str | None = None,
                   department: str | None = None) -> list[Entry]:
@@ -171,31 +160,12 @@ class Engine:
         canon = (self.resolve_department(department) or department) if department else None
         lo, hi = (since.isoformat() if since else ""), until.isoformat()
         picked = [
-            e for e in self._due_between(lo, hi, region)
+            e for e in self.tasks.due_between(lo, hi, region)
             if e.due and lo <= e.due <= hi and (not region or e.region == region)
             and (not canon or any(self.index.departments.matches(u, canon) for u in e.responsible))
         ]
-        picked = self._without_restated(picked)
+        picked = self.tasks.without_restated(picked)
         return sorted(picked, key=lambda e: (e.due or "", e.region or "", self.index.by_id[e.id]))
-
-    def _naming_unit(self, canon: str, region: str | None) -> list[Entry]:
-        """Entries naming a unit that matches the department, in plan order (index map, no full scan)."""
-        idx = self.index
-        hits = [p for u, p in idx.unit_positions.items() if idx.departments.matches(u, canon)]
-        return self._at(np.unique(np.concatenate(hits)), region) if hits else []
-
-    def _due_between(self, lo: str, hi: str, region: str | None) -> list[Entry]:
-        """Entries due in [lo, hi], in plan order (bisect on the index's sorted due dates, no full scan)."""
-        idx = self.index
-        a, b = bisect_left(idx.due_keys, lo), bisect_right(idx.due_keys, hi)
-        return self._at(np.sort(idx.due_positions[a:b]), region)
-
-    def _at(self, positions: np.ndarray, region: str | None) -> list[Entry]:
-        """The entries at these positions, only the region's when it is one of the index's regions."""
-        idx = self.index
-        if region and region in idx.regions:
-            positions = positions[idx.entry_region[positions] == idx.regions.index(region)]
-        return [idx.entries[i] for i in positions.tolist()]
 
     def featured(self) -> list[Topic]:
         """Featured questions by topic, from knowledge/data/featured.toml."""
@@ -375,11 +345,11 @@ class Engine:
             return self._list(raw, query)
         if not query.terms:
             return self._plain(raw, "请说得具体一些，例如：“养老补贴信息公开由哪个部门负责？”", lang=query.lang)
-        ranked = self._search(query)
+        ranked = self.retriever.search(query)
         if not ranked:
             return self._decline(raw, query, self._not_found(query), [])
         top_entry, top_score = ranked[0]
-        coverage = self._coverage(query, self.index.by_id[top_entry.id])
+        coverage = self.retriever.coverage(query, self.index.by_id[top_entry.id])
         if coverage < self.min_score:
             return self._decline(raw, query, self._not_found(query), ranked)
         if query.asks_amount and not re.search(r"\d+(?:\.\d+)?\s*(?:元|万元|亿元)", top_entry.text):
@@ -431,155 +401,6 @@ class Engine:
                       context=Context(question=query.raw, intent=str(query.intent),
                                       region=query.regions[0] if query.regions else None))
 
-    def _mask(self, query: Query) -> np.ndarray | None:
-        idx = self.index
-        mask = None
-        if query.regions:
-            wanted = [idx.regions.index(r) for r in query.regions]
-            mask = np.isin(idx.entry_region, wanted)
-        if query.year:
-            ym = idx.entry_year == query.year
-            if mask is None or (mask & ym).any():
-                mask = ym if mask is None else (mask & ym)
-        return mask
-
-    def _scores(self, query: Query) -> np.ndarray:
-        idx = self.index
-        terms = query.terms
-        scores = idx.text.get_scores(terms)
-        scores += 0.5 * idx.meta.get_scores(terms)
-        scores += 0.4 * idx.units.get_scores(terms)
-        extra = [t for t in self._expansion_terms(query) if t not in terms]
-        if extra:
-            scores += 0.5 * idx.text.get_scores(extra) + 0.25 * idx.meta.get_scores(extra)
-        return scores
-
-    def _expansion_terms(self, query: Query) -> list[str]:
-        out: list[str] = []
-        for phrase in query.expansions:
-            toks = self._phrase_tokens.get(phrase)
-            if toks is None:
-                toks = self.tokenizer.tokens(phrase)
-                if len(self._phrase_tokens) < 10_000:  # expansions come from the curated files: few
-                    self._phrase_tokens[phrase] = toks
-            for t in toks:
-                if t not in out:
-                    out.append(t)
-        return out
-
-    def _search(self, query: Query) -> list[tuple[Entry, float]]:
-        idx = self.index
-        scores = self._scores(query)
-        mask = self._mask(query)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        if self.default_region and not query.regions and self.default_region in idx.regions:
-            scores = np.where(idx.entry_region == idx.regions.index(self.default_region), scores * 1.25, scores)
-        n = min(len(scores), 60)
-        if n == 0:
-            return []
-        cand = np.argpartition(-scores, n - 1)[:n] if len(scores) > n else np.arange(len(scores))
-        cand = [int(i) for i in cand if scores[i] > 0]
-        has = self._has_among(query, cand)
-        boosted: list[tuple[int, float]] = []
-        for i in cand:
-            e = idx.entries[i]
-            s = float(scores[i]) * (0.4 + self._coverage(query, i, has))
-            if query.intent == Intent.WHO:
-                s *= 1.15 if e.responsible else 0.6
-                if e.kind == "task":
-                    s *= 1.1
-            elif query.intent == Intent.WHEN:
-                s *= 1.1 if e.deadline else 0.85
-            if query.departments and any(
-                idx.departments.matches(u, d) for u in e.responsible for d in query.departments
-            ):
-                s *= 1.3
-            boosted.append((i, s))
-        boosted.sort(key=lambda x: -x[1])
-        ranked = [(idx.entries[i], s) for i, s in boosted]
-        return self._rows_before_clauses(ranked, query.intent)
-
-    def _rows_before_clauses(self, ranked: list[tuple[Entry, float]], intent: Intent) -> list[tuple[Entry, float]]:
-        """A task row and the body clause it restates are one answer: for who/when the row (which states
-        the units and deadline of exactly this task) goes first when it matches nearly as well."""
-        if intent not in (Intent.WHO, Intent.WHEN) or len(ranked) < 2:
-            return ranked
-        top, top_score = ranked[0]
-        if top.kind != "clause" or not top.linked:
-            return ranked
-        for pos, (e, s) in enumerate(ranked[1:], 1):
-            if e.id in top.linked and s >= 0.55 * top_score:
-                ranked = [(e, top_score), *ranked[:pos], *ranked[pos + 1:]]
-                break
-        # keep scores non-increasing in rank order, as the JSON contract promises "ranked best first"
-        out, ceiling = [], math.inf
-        for e, s in ranked:
-            ceiling = min(ceiling, s)
-            out.append((e, ceiling))
-        return out
-
-    def _coverage(self, query: Query, pos: int, has=None) -> float:  # type: ignore[no-untyped-def]
-        """How much of the question's topic the entry contains: the mean of IDF-weighted word coverage
-        and topic character-pair coverage (the latter needs compound terms to appear together)."""
-        words = self._word_coverage(query, pos, has)
-        if not query.bigrams:
-            return words
-        body = self._body(pos)
-        pairs = sum(1 for b in query.bigrams if b in body) / len(query.bigrams)
-        return 0.5 * words + 0.5 * pairs
-
-    def _body(self, pos: int) -> str:
-        """The entry's text, section, heading and units without whitespace, made once per entry (bounded)."""
-        body = self._bodies.get(pos)
-        if body is None:
-            e = self.index.entries[pos]
-            body = re.sub(r"\s+", "", f"{e.text}{e.section}{e.heading or ''}{''.join(e.responsible)}")
-            if len(self._bodies) < 20_000:
-                self._bodies[pos] = body
-        return body
-
-    def _word_coverage(self, query: Query, pos: int, has=None) -> float:  # type: ignore[no-untyped-def]
-        """Share of the question's topic words (IDF-weighted) that the entry actually contains."""
-        idx = self.index
-        has = has or self._has
-        total = matched = 0.0
-        for t in query.terms:
-            idf = idx.text.idf.get(t) or idx.meta.idf.get(t) or idx.units.idf.get(t)
-            weight = idf if idf is not None else OOV_WEIGHT * self._max_idf
-            if t in GENERIC_TERMS:
-                weight *= 0.3
-            total += weight
-            if has(t, pos):
-                matched += weight
-        if query.expansions and matched < total:
-            exp = [t for t in self._expansion_terms(query) if has(t, pos)]
-            if exp:
-                matched += min(total - matched, max(idx.text.idf.get(t, 1.0) for t in exp))
-        return matched / total if total else 0.0
-
-    def _has_among(self, query: Query, positions: list[int]):  # type: ignore[no-untyped-def]
-        """`_has` for one search's candidates at once: a vectorised lookup per term and field instead of
-        a binary search per (term, candidate) pair, the hot path of `_search`."""
-        cand = np.asarray(positions, dtype=np.int32)
-        found: dict[str, set[int]] = {}
-        for t in [*query.terms, *(self._expansion_terms(query) if query.expansions else [])]:
-            if t not in found:
-                hit = np.zeros(len(cand), dtype=bool)
-                for field_index in (self.index.text, self.index.meta, self.index.units):
-                    hit |= field_index.contains(t, cand)
-                found[t] = set(cand[hit].tolist())
-        return lambda t, pos: pos in found[t] if t in found else self._has(t, pos)
-
-    def _has(self, term: str, pos: int) -> bool:
-        for field_index in (self.index.text, self.index.meta, self.index.units):
-            ids = field_index._ids.get(term)
-            if ids is not None:
-                k = int(np.searchsorted(ids, pos))
-                if k < len(ids) and ids[k] == pos:
-                    return True
-        return False
-
     def _single(self, raw: str, query: Query, ranked: list[tuple[Entry, float]], intent: Intent,
                 followup_of: Context | None = None) -> Answer:
         top, _ = ranked[0]
@@ -623,7 +444,7 @@ class Engine:
         for e, s in ranked[:12]:
             if s < 0.8 * top_score or not e.region or e.region in best:
                 continue
-            if self._coverage(query, self.index.by_id[e.id]) < max(self.min_score, 0.6):
+            if self.retriever.coverage(query, self.index.by_id[e.id]) < max(self.min_score, 0.6):
                 continue
             best[e.region] = e
         return list(best.values())
@@ -650,7 +471,7 @@ class Engine:
             header = f"{dept}负责的政务公开任务："
         topic = [t for t in query.terms if t not in GENERIC_TERMS and not self._is_dept_token(t, query)]
         if topic and picked:
-            scores = self._scores(Query(raw=raw, text=query.text, terms=topic))
+            scores = self.retriever.scores(Query(raw=raw, text=query.text, terms=topic))
             focused = [e for e in picked if scores[self.index.by_id[e.id]] > 0]
             if focused:
                 picked = focused
@@ -665,11 +486,6 @@ class Engine:
         return Answer(question=raw, intent=Intent.LIST, answered=True, reply=reply,
                       results=[Result(e, 1.0) for e in picked], suggestions=self._featured_questions(2),
                       lang=query.lang, region=region, context=ctx)
-
-    def _without_restated(self, entries: list[Entry]) -> list[Entry]:
-        """Drop body clauses whose task-table rows are already in the list (one task, one line)."""
-        ids = {e.id for e in entries}
-        return [e for e in entries if not (e.kind == "clause" and any(i in ids for i in e.linked))]
 
     def _question_for(self, entry: Entry, intent: Intent) -> str:
         topic = topic_of(entry)

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 
 from indexer.fields import is_unit_name, looks_like_deadline, looks_like_units, split_units
 from indexer.outline import match_marker
-from indexer.tables import _HEADER_WORDS, header_roles
+from indexer.tables import _HEADER_WORDS, cell_role, header_roles
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORDS = sorted({w for words in _HEADER_WORDS.values() for w in words}, key=len, reverse=True)
 _WORD = "|".join(r"[ ]?".join(map(re.escape, w)) for w in _WORDS)
-_HEADER_RUN = re.compile(rf"(?:序[ ]?号|编[ ]?号)(?:[ \n]*(?:{_WORD}))+")
+_GLUED_HEADER = re.compile(rf"(?:序[ ]?号|编[ ]?号)(?:{_WORD})+")
 _HEADER_WORD = re.compile(_WORD)
+_SPACED_WORD = re.compile(r"[ \n]+(\S{1,10})(?=\s|$)")
 _HEADER_HINT = re.compile(r"序[ ]?号|编[ ]?号")
 # Where a flattened table stops although the line goes on: the 抄送 block or the "…印发" signature.
 _TABLE_END = re.compile(
@@ -33,15 +34,15 @@ _TABLE_END = re.compile(
 )
 _NUMBER = re.compile(r"(?<!\d)\d{1,3}(?!\d)")
 _ROW_LINE = re.compile(r"^\d{1,3}(?![\d.．、%])")
-# A number followed by one of these counts something ("20件", "3个工作日"): it is never a 序号.
-_MEASURE = frozenset("年月日号个次项件家条类名位万亿元天批期场轮届种份部台套座篇余倍级版季度")
+# A number followed by one of these most likely counts something ("20件", "3个工作日"), and is no 序号.
+_MEASURE = frozenset("号个次项件家条类名位万亿元天批期场轮届种份部台套座篇余倍级版季度")
 # Characters a 序号 cannot follow ("第5", "（1）", "No.3", "1+N").
 _NOT_BEFORE = frozenset("第.．-—－/~～+＋×*#(（[【〔<《“\"'：:")
 _NOT_AFTER = frozenset(".．、%‰:：,，)）]】〕+＋-—/~～")
 _OPENERS = frozenset("（(“《【〔\"'")
 _TERMINAL = tuple("。！？!?；;…”）)」")
 _SEPARATORS = frozenset("、，,；;")
-_LIST_TAIL = " ，,、；;：:"
+_LIST_TAIL = " \n，,、；;：:"
 # Two unit names written one after the other ("区司法局区政府各部门") when cells are joined by nothing.
 _GLUED_UNITS = re.compile(r"(?<=[局办室委会处厅署院所站队部心）)])(?=(?:区|市|县|镇|乡|各|有关|相关)[\u4e00-\u9fff])")
 _UNIT_PREFIXES = ("区", "市", "县", "镇", "乡", "各", "有关", "相关", "街道")
@@ -54,19 +55,46 @@ def _plain(line: str) -> str:
     return re.sub(r"[ \r\f\v]+", " ", line.replace("**", "")).strip()
 
 
-def _header_words(run: str) -> list[str] | None:
-    """The header's words when `run` (a match of _HEADER_RUN) is a task-table header, else None."""
-    words = [re.sub(r"\s+", "", w) for w in _HEADER_WORD.findall(run)]
-    if len(words) < 3 or header_roles(words) is None:
+@dataclass
+class _Header:
+    start: int
+    end: int
+    words: list[str]
+    spaced: bool  # its words (and so the table's cells) are separated by spaces
+
+
+def _header_at(text: str, start: int) -> _Header | None:
+    """The task-table header that opens at `start` (on 序号/编号): words separated by spaces, each naming a
+    column (by containment, as for TAB headers: "主要任务"), or known words joined with nothing."""
+    first = re.match(r"序[ ]?号|编[ ]?号", text[start:])
+    if first is None:
         return None
-    return words
-
-
-def _find_header(text: str, start: int = 0) -> re.Match[str] | None:
-    for m in _HEADER_RUN.finditer(text, start):
-        if _header_words(m.group(0)):
-            return m
+    words, pos = [re.sub(r"\s+", "", first.group(0))], start + first.end()
+    while True:
+        m = _SPACED_WORD.match(text, pos)
+        if m is None or not cell_role(m.group(1)):
+            break
+        words.append(m.group(1))
+        pos = m.end()
+    if len(words) >= 3 and header_roles(words):
+        return _Header(start, pos, words, True)
+    m = _GLUED_HEADER.match(text, start)
+    if m:
+        words = [re.sub(r"\s+", "", w) for w in _HEADER_WORD.findall(m.group(0))]
+        if len(words) >= 3 and header_roles(words):
+            return _Header(start, m.end(), words, False)
     return None
+
+
+def _headers(text: str) -> list[_Header]:
+    found: list[_Header] = []
+    for m in _HEADER_HINT.finditer(text):
+        if found and m.start() < found[-1].end:
+            continue
+        header = _header_at(text, m.start())
+        if header:
+            found.append(header)
+    return found
 
 
 @dataclass
@@ -176,34 +204,36 @@ def _peel_deadline(s: str, spaced: bool) -> tuple[str, str | None]:
 
 
 def _peel_units(s: str, spaced: bool, known: frozenset[str]) -> tuple[str, str | None]:
-    spans = _spans(s, spaced)
-    starts: list[int] = []
-    for a, b in reversed(spans):
+    """(the rest, the 责任单位 list ending `s`): the longest run of unit names at the end, stopping at the 。
+    that ends the requirement (or, spaced, at the space before the cell)."""
+    items: list[tuple[int, int]] = []  # the unit names, from the last one back
+    for a, b in reversed(_spans(s, spaced)):
         token = s[a:b]
-        cut = max(token.rfind("。"), token.rfind("；"))
+        cut = token.rfind("。")
         if cut >= 0:
             if token[cut + 1:] and _unitish(token[cut + 1:]):
-                starts.append(a + cut + 1)
+                items.append((a + cut + 1, b))
             break
         if _unitish(token):
-            starts.append(a)
+            items.append((a, b))
             continue
-        if not spaced:
-            k = _glued_unit_start(token, known)
-            if k is not None:
-                starts.append(a + k)
+        if not spaced and (k := _glued_unit_start(token, known)) is not None:
+            items.append((a + k, b))
         break
-    if not starts:
+    if not items:
         return s, None
     if spaced:  # the cell starts after a space (or right after the requirement's 。)
-        at_cell = [p for p in starts if s[p - 1].isspace() or s[p - 1] in "。；"] if starts[-1] > 0 else []
-        start = min(at_cell) if at_cell else min(starts)
+        at_cell = [a for a, _ in items if a > 0 and (s[a - 1].isspace() or s[a - 1] in "。；")]
+        start = min(at_cell) if at_cell else items[-1][0]
     else:
-        start = min(starts)
+        start, end = items[-1]
+        token = s[start:end]  # the first name may still carry the end of an unpunctuated requirement
+        if token not in known and (re.search(r"[\dA-Za-z]", token) or len(token) > 20):
+            start += _glued_unit_start(token, known) or 0
     units = s[start:].strip()
     text = s[:start].rstrip(_LIST_TAIL)
-    items = [units[a:b] for a, b in _spans(units, spaced)]
-    if not text or not items or sum(map(_unitish, items)) * 2 < len(items) + 1 and not looks_like_units(units):
+    names = [units[a:b] for a, b in _spans(units, spaced)]
+    if not text or not names or sum(map(_unitish, names)) * 2 < len(names) + 1 and not looks_like_units(units):
         return s, None
     return text, units
 
@@ -216,6 +246,7 @@ def _heading_like(chunk: str) -> bool:
 
 def _split_headings(s: str) -> tuple[list[str], str]:
     """Spaced cells: the short task headings before the requirement ("聚焦重点领域 紧扣… 抓好…。")."""
+    s = s.strip()
     cuts = [m for m in re.finditer(r"\s+", s)
             if not (s[m.start() - 1].isascii() and s[m.start() - 1].isalnum())
             and not (s[m.end()].isascii() and s[m.end()].isalnum())]
@@ -352,12 +383,12 @@ def _candidates(stream: str, spaced: bool) -> dict[int, list[_Candidate]]:
         if j >= len(stream):
             continue
         nxt = stream[j]
-        if nxt in _MEASURE or (j == b and not (re.match(rf"[{_CJK}]", nxt) or nxt in _OPENERS)):
-            continue
-        if j > b and not (re.match(rf"[{_CJK}]", nxt) or nxt in _OPENERS or spaced and nxt.isdigit()):
+        if nxt in "年月日" or not (re.match(rf"[{_CJK}]", nxt) or nxt in _OPENERS or j > b and spaced and nxt.isdigit()):
             continue
         bonus = 3.0 if before == "\n" else 1.5 if before.isspace() else 0.0
         bonus += 0.5 if j > b else 0.0
+        if nxt in _MEASURE:  # most likely counts something; a row may still start so ("项目…")
+            bonus -= 4
         found.setdefault(int(m.group(0)), []).append(_Candidate(a, b, bonus))
     return found
 
@@ -458,7 +489,8 @@ def recover_rows(words: list[str], stream: str, spaced: bool, context: list[str]
         return None
     if not spaced and context:
         layout.headings = heading_patterns(context)
-    stream = _HEADER_RUN.sub(lambda m: "\n" if _header_words(m.group(0)) else m.group(0), stream)  # repeated headers
+    for header in reversed(_headers(stream)):  # a header repeated on every page of the table
+        stream = f"{stream[:header.start]}\n{stream[header.end:]}"
     parts = _split_rows(stream, layout)
     if not parts:
         return None
@@ -481,53 +513,95 @@ def recover_rows(words: list[str], stream: str, spaced: bool, context: list[str]
     return out
 
 
+def _row_lines(lines: list[str], j: int) -> tuple[list[str], int]:
+    """Rows on lines of their own after a header line (each opening with its 序号; a line without one only
+    when the next line opens a row: the row was wrapped). Returns the lines and the index after them."""
+    parts: list[str] = []
+    while j < len(lines) and "\t" not in lines[j]:
+        nxt = _plain(lines[j])
+        if not nxt:
+            k = j
+            while k < len(lines) and not _plain(lines[k]) and "\t" not in lines[k]:
+                k += 1
+            if k < len(lines) and "\t" not in lines[k] and _ROW_LINE.match(_plain(lines[k])):
+                j = k
+                continue
+            break
+        if not (_ROW_LINE.match(nxt) or _header_at(nxt, 0)):
+            ahead = [_plain(x) for x in lines[j + 1:j + 2] if "\t" not in x]
+            if not (ahead and _ROW_LINE.match(ahead[0])) or _TABLE_END.match(nxt):
+                break
+        parts.append(nxt)
+        j += 1
+    return parts, j
+
+
+def _cell_lines(lines: list[str], j: int, width: int) -> tuple[list[str], int]:
+    """A table written one cell per line with no TABs ("1" / "聚焦重点领域…" / … / "全年" / "2" / …): its lines up
+    to where more lines follow a row than it has cells."""
+    parts: list[str] = []
+    since = 0
+    while j < len(lines) and "\t" not in lines[j]:
+        nxt = _plain(lines[j])
+        if nxt:
+            if re.fullmatch(r"\d{1,3}", nxt):
+                since = 0
+            elif since > width + 1 or _TABLE_END.match(nxt):
+                break
+            else:
+                since += 1
+            parts.append(nxt)
+        j += 1
+    while parts and not re.fullmatch(r"\d{1,3}", parts[-1]) and j > 0 and not _plain(lines[j - 1]):
+        j -= 1  # blank lines after the table stay outside it
+    return parts, j
+
+
+def _header_on_lines(lines: list[str], i: int) -> tuple[_Header, int] | None:
+    """A header written one word per line ("序号" / "工作任务" / …), and the index after it."""
+    words = [_plain(lines[i])]
+    j = i + 1
+    while j < len(lines) and "\t" not in lines[j] and len(_plain(lines[j])) <= 10 and cell_role(_plain(lines[j])):
+        words.append(_plain(lines[j]))
+        j += 1
+    if len(words) >= 3 and header_roles(words):
+        return _Header(0, 0, [re.sub(r"\s+", "", w) for w in words], True), j
+    return None
+
+
 def unflatten_tables(lines: list[str]) -> list[str]:
     """The lines with every flattened task table replaced by its TAB rows (text around it kept)."""
     out: list[str] = []
     i = 0
     while i < len(lines):
         line = lines[i]
-        if "\t" in line or not _HEADER_HINT.search(line):
+        header, plain, by_lines = None, "", None
+        if "\t" not in line and _HEADER_HINT.search(line):
+            plain = _plain(line)
+            header = next(iter(_headers(plain)), None)
+            by_lines = _header_on_lines(lines, i) if header is None and _HEADER_HINT.fullmatch(plain) else None
+        if header is None and not by_lines:
             out.append(line)
             i += 1
             continue
-        plain = _plain(line)
-        m = _find_header(plain)
-        if m is None:
-            out.append(line)
-            i += 1
-            continue
-        parts, j = [plain[m.end():]], i + 1
-        while j < len(lines) and "\t" not in lines[j]:  # rows on lines of their own
-            nxt = _plain(lines[j])
-            if not nxt:
-                k = j
-                while k < len(lines) and not _plain(lines[k]) and "\t" not in lines[k]:
-                    k += 1
-                if k < len(lines) and "\t" not in lines[k] and _ROW_LINE.match(_plain(lines[k])):
-                    j = k
-                    continue
-                break
-            if not (_ROW_LINE.match(nxt) or _HEADER_RUN.match(nxt)):
-                # a row wrapped onto the next line: text without a number, followed by the next row
-                ahead = [_plain(x) for x in lines[j + 1:j + 4] if "\t" not in x]
-                if not any(_ROW_LINE.match(x) for x in ahead[:1]) or _TABLE_END.match(nxt):
-                    break
-            parts.append(nxt)
-            j += 1
+        if header is not None:
+            parts, j = _row_lines(lines, i + 1)
+            parts.insert(0, plain[header.end:])
+            prefix = plain[: header.start].strip()
+        else:
+            assert by_lines is not None
+            header, k = by_lines
+            parts, j = _cell_lines(lines, k, len(header.words))
+            prefix = ""
         stream = "\n".join(parts)
         end = _TABLE_END.search(stream)
         rest = stream[end.start():].strip() if end else ""
         stream = stream[: end.start()] if end else stream
-        words = _header_words(m.group(0))
-        assert words is not None
-        spaced = len(re.findall(r"\s+", m.group(0).strip())) >= len(words) - 1
-        table = recover_rows(words, stream, spaced, context=[*lines[:i], plain[: m.start()], *lines[j:]])
+        table = recover_rows(header.words, stream, header.spaced, context=[*lines[:i], prefix, *lines[j:]])
         if table is None:
             out.append(line)
             i += 1
             continue
-        prefix = plain[: m.start()].strip()
         out.extend([prefix] if prefix else [])
         out.extend(table)
         out.extend([rest] if rest else [])

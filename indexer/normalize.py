@@ -149,7 +149,12 @@ def _can_join(prev: str, cur: str, width: int | None = None, prev_raw_len: int =
 def _running_headers(lines: list[str]) -> set[str]:
     """Short unnumbered lines repeated on many pages (running headers/footers of a PDF)."""
     counts = Counter(s for s in lines if s and "\t" not in s and len(s) <= 30 and not NUMBER_START.match(s))
-    return {s for s, n in counts.items() if n >= 3 and not _DATE_ONLY.match(arabic_dates(s))}
+    # The issuing office signs above a date (the notice's and the plan's signatures): its name is met three
+    # times with the letterhead, and is no running header.
+    nonblank = [s for s in lines if s]
+    signed = {s for s, after in zip(nonblank, nonblank[1:], strict=False)
+              if _OFFICE_LINE.search(s) and _DATE_ONLY.match(arabic_dates(after))}
+    return {s for s, n in counts.items() if n >= 3 and not _DATE_ONLY.match(arabic_dates(s)) and s not in signed}
 
 
 class _InlineNumbers:
@@ -262,10 +267,8 @@ def clean_lines(text: str) -> list[str]:
         if not line:
             continue
         if line in headers:
-            # A running header that repeats the plan's title: the first one is the title itself. The
-            # issuing office's name met three times (letterhead, notice and plan signatures): the first
-            # one is the letterhead.
-            if line in kept_titles or not (is_plan_title(line) or _OFFICE_LINE.search(line)):
+            # A running header that repeats the plan's title: the first one is the title itself.
+            if line in kept_titles or not is_plan_title(line):
                 continue
             kept_titles.add(line)
         if paragraphs and _can_join(paragraphs[-1], line, width, last_len):

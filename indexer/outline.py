@@ -107,6 +107,20 @@ def _plausible_next(stack: list[Clause], style: str, value: int, last_seen: dict
     return value in (1, 2) or value == last_seen.get(style, -9) + 1
 
 
+# Lines that go on enumerating inside a clause ("一是…；二是…", "第一，…", "首先…"), not paragraphs of their own.
+_ENUMERATION = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}[条项]|(?:第|其)[一二三四五六七八九十]{1,3}[，,、：:]"
+    r"|首先|其次|再次|最后[，,])")
+
+
+def _continues(node: Clause, line: str) -> bool:
+    """An unnumbered line that belongs to the clause above: an enumeration item, or what its colon announces."""
+    if node.loose:
+        return False
+    last = (node.paragraphs[-1] if node.paragraphs else node.text).rstrip()
+    return bool(_ENUMERATION.match(line)) or last.endswith(("：", ":"))
+
+
 def parse_outline(lines: list[str]) -> Outline:
     """Body paragraphs -> clause tree; paragraphs before the first number are the preamble."""
     outline = Outline()
@@ -116,12 +130,14 @@ def parse_outline(lines: list[str]) -> Outline:
         marker = match_marker(line)
         if marker and not _plausible_next(stack, marker[0], marker[2], last_seen):
             marker = None
+        if marker and marker[0] == "art" and stack and all(n.style != "art" for n in stack):
+            marker = None  # "第一条…" listed inside a clause of a plan numbered 一、/（一）: part of that clause
         if marker is None:
             if not stack:
                 outline.preamble.append(line)
                 continue
             top = stack[-1]
-            if top.is_bare_heading and not top.children:
+            if top.is_bare_heading and not top.children or _continues(top, line):
                 top.paragraphs.append(line)
             else:
                 top.loose.append(line)

@@ -43,23 +43,23 @@ def _cell(s: str) -> str:
     return squash_cjk_spaces(re.sub(r"\s+", " ", s.replace(_CELL_BREAK, ""))).strip()
 
 
+def cell_role(raw: str) -> str:
+    """A header cell's role (number / task / text / units / deadline / note), "" when it names none.
+
+    The best-fitting header word: an exact one, else the longest contained ("时限要求" is a deadline
+    although it contains 要求)."""
+    c = re.sub(r"\s+", "", raw)
+    if not c:
+        return ""
+    fits = [(c == w, len(w), name) for name, words in _HEADER_WORDS.items() for w in words
+            if c == w or (len(c) <= 8 and w in c)]
+    return max(fits, key=lambda fit: fit[:2])[2] if fits else ""
+
+
 def header_roles(cells: list[str]) -> list[str] | None:
     """Column roles when the row is a header row (it names at least a task/text column and units or deadline)."""
-    roles: list[str] = []
-    found: set[str] = set()
-    for raw in cells:
-        c = re.sub(r"\s+", "", raw)
-        role = ""
-        if c:
-            # The best-fitting header word: an exact one, else the longest contained ("时限要求" is a
-            # deadline although it contains 要求).
-            fits = [(c == w, len(w), name) for name, words in _HEADER_WORDS.items() for w in words
-                    if c == w or (len(c) <= 8 and w in c)]
-            if fits:
-                role = max(fits, key=lambda fit: fit[:2])[2]
-        roles.append(role)
-        if role:
-            found.add(role)
+    roles = [cell_role(raw) for raw in cells]
+    found = {role for role in roles if role}
     if ("units" in found or "deadline" in found) and ("task" in found or "text" in found):
         return roles
     return None

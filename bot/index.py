@@ -91,7 +91,9 @@ def data_fingerprint(data_dir: Path) -> str:
     from indexer.store import code_fingerprint
 
     h = hashlib.sha256(INDEX_VERSION.encode())
-    h.update(code_fingerprint(Path(__file__).parent).encode())
+    here = Path(__file__).parent
+    for package in (here, here / "rewrite"):  # code_fingerprint reads one folder, not subpackages
+        h.update(code_fingerprint(package).encode())
     for name in DATA_FILES:
         p = data_dir / name
         h.update(name.encode())

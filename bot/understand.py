@@ -1,6 +1,6 @@
 """Question understanding: question -> `Query` (intent, regions, year, departments, date window, terms).
 
-Runs after bot/rewrite.py has put the question into plan vocabulary (typos, pinyin, English, synonyms)
+Runs after bot/rewrite/ has put the question into plan vocabulary (typos, pinyin, English, synonyms)
 and before retrieval in bot/engine.py. Question words decide the intent; they are not search terms.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Query rewriting (bot/rewrite.py): typos by pronunciation, pinyin, traditional/full-width, English,
+"""Query rewriting (bot/rewrite/): typos by pronunciation, pinyin, traditional/full-width, English,
 regions, synonyms, the curated data files, and the pickled object's start-up contract."""
 from __future__ import annotations
 

@@ -1,0 +1,198 @@
+"""Typos by pronunciation: hanzi windows absent from the corpus -> a homophone plan term (养劳 -> 养老).
+
+Neighbours: built by bot/rewrite/rewriter.py from corpus n-grams and vocabulary (bot/rewrite/vocabulary.py)
+and jieba's dictionary (bot/rewrite/data.py); homophones come from the pinyin map in bot/rewrite/hanzi.py.
+"""
+from __future__ import annotations
+
+import zlib
+from array import array
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable
+
+from bot.rewrite.hanzi import F_COMPOUND, F_TERM, F_WORD, PinyinMap
+from bot.rewrite.pinyin import Readings
+from bot.rewrite.tokens import HAN_RE
+
+# Function characters a correction never replaces (由 -> 有 would change the question, not fix a term).
+_FUNCTION_CHARS: frozenset[str] = frozenset(
+    "的了是在有由和与及或被把给对向从到为以之等也都就还要会能可吗呢吧啊哪谁什么怎几多这那我你他她它们个不没每各该其此"
+)
+
+# Build-time knobs (documented in knowledge/data/README.md).
+_TYPO_MIN_FREQ = 2  # corpus frequency a dictionary word (not a curated term) needs to be a typo target
+_MAX_NGRAM_HASHES = 1_000_000  # cap on the corpus-membership hash array (4 bytes each)
+
+
+class TypoCorrector:
+    """Corrects pronunciation typos inside hanzi runs, guarded against bending off-topic questions.
+
+    Corpus n-grams, everyday words and proper nouns are kept as sorted CRC32 arrays (4 bytes each) rather
+    than sets of strings, so the pickle stays small; a collision only ever makes a correction *less* likely.
+    """
+
+    def __init__(
+        self,
+        pinyin: PinyinMap,
+        readings: Readings,
+        ngram_hashes: array,
+        common_hashes: array,
+        proper_hashes: array,
+        vocab: frozenset[str],
+        locked: frozenset[str],
+    ) -> None:
+        self.pinyin = pinyin
+        self.readings = readings
+        self.ngram_hashes = ngram_hashes  # "does this 2-4-gram occur in the corpus"
+        self.common_hashes = common_hashes  # "is this an everyday (jieba) word"
+        self.proper_hashes = proper_hashes  # jieba proper nouns absent from the corpus (淮阴, 海淀)
+        self.vocab = vocab  # known terms and synonym sources: protected like corpus words
+        self.vocab_max = max((len(w) for w in vocab), default=0)
+        self.locked = locked  # question words and keep_words.txt: never touched
+
+    @classmethod
+    def build(
+        cls,
+        pinyin: PinyinMap,
+        readings: Readings,
+        ngram_freq: Counter[str],
+        common: dict[str, int],
+        proper: set[str],
+        vocab_words: Iterable[str],
+        locked: frozenset[str],
+    ) -> TypoCorrector:
+        keep = (ngram_freq if len(ngram_freq) <= _MAX_NGRAM_HASHES
+                else dict(ngram_freq.most_common(_MAX_NGRAM_HASHES)))
+        vocab = frozenset(w for w in vocab_words if HAN_RE.fullmatch(w) and 2 <= len(w) <= 16)
+        return cls(
+            pinyin,
+            readings,
+            ngram_hashes=_hash_array(keep),
+            common_hashes=_hash_array(common),
+            proper_hashes=_hash_array(w for w in proper if w not in ngram_freq),
+            vocab=vocab,
+            locked=locked,
+        )
+
+    def correct(self, run: str, corrections: list[tuple[str, str]]) -> str:
+        """Replace 2-4 hanzi windows absent from the corpus by a homophone corpus term.
+
+        Guards against bending off-topic questions into plan vocabulary: the window must not occur in
+        the corpus, must not be an everyday word or cut through one (公积金 never becomes 公基金),
+        must not touch a question word, allow-listed word or proper noun, and may differ from its
+        target in at most half of its characters; the target must be a known term or frequent.
+        """
+        n = len(run)
+        if n < 2:
+            return run
+        chars = list(run)
+        reads = [self.readings.reading(c) for c in run]
+        fixed = [False] * n
+        spans: list[tuple[int, int, bool]] | None = None  # word occurrences, computed on demand
+        locked: list[bool] | None = None
+        for size in (4, 3, 2):
+            for i in range(n - size + 1):
+                if any(fixed[i:i + size]):
+                    continue
+                window = run[i:i + size]
+                target = self._homophone(window, reads[i:i + size])
+                if target is None:
+                    continue
+                if _in_hashes(self.ngram_hashes, window):
+                    continue
+                if locked is None:
+                    spans, locked = self._word_spans(run)
+                if any(locked[i:i + size]):
+                    continue
+                assert spans is not None
+                if self._is_vocab(window) or _cuts(spans, i, i + size):
+                    continue
+                chars[i:i + size] = list(target)
+                for k in range(i, i + size):
+                    fixed[k] = True
+                corrections.append((window, target))
+        return "".join(chars)
+
+    def _homophone(self, window: str, combo: list[str]) -> str | None:
+        """The best corpus term pronounced like `window` and sharing most of its characters.
+
+        `combo` holds the window's readings: the everyday reading of each character only, because
+        archaic readings (找 huá, 车 jū) would make chance homophones of ordinary text.
+        """
+        if not all(combo):
+            return None
+        key = "".join(combo)
+        lens = "".join(str(len(s)) for s in combo)
+        best: tuple[tuple[int, int, int], str] | None = None
+        size = len(window)
+        for word, freq, flags, cand_lens in self.pinyin.candidates(key):
+            if cand_lens != lens or len(word) != size or word == window:
+                continue
+            diff = [k for k in range(size) if word[k] != window[k]]
+            if len(diff) * 2 > size or any(window[k] in _FUNCTION_CHARS for k in diff):
+                continue
+            known = bool(flags & F_TERM)
+            # Only real words become targets: a known term, a dictionary word, or two dictionary words
+            # (政策评价); never a chance n-gram across a word boundary (向申请, 新媒体规).
+            if not (known or (flags & (F_WORD | F_COMPOUND) and freq >= _TYPO_MIN_FREQ)):
+                continue
+            rank = (size - len(diff), int(known), freq)
+            if best is None or rank > best[0]:
+                best = (rank, word)
+        return best[1] if best else None
+
+    def _word_spans(self, run: str) -> tuple[list[tuple[int, int, bool]], list[bool]]:
+        """Occurrences of everyday/known words in the run, and positions no correction may touch."""
+        n = len(run)
+        spans: list[tuple[int, int, bool]] = []
+        locked = [False] * n
+        longest = max(self.vocab_max, 5)
+        for i in range(n):
+            for j in range(i + 2, min(n, i + longest) + 1):
+                w = run[i:j]
+                if w in self.locked or _in_hashes(self.proper_hashes, w):
+                    for k in range(i, j):
+                        locked[k] = True
+                if w in self.vocab:  # curated words are protected like corpus words
+                    spans.append((i, j, True))
+                elif _in_hashes(self.common_hashes, w):
+                    spans.append((i, j, j - i <= 4 and _in_hashes(self.ngram_hashes, w)))
+        for i, ch in enumerate(run):  # one-character question words (谁)
+            if ch in self.locked:
+                locked[i] = True
+        return spans, locked
+
+    def _is_vocab(self, w: str) -> bool:
+        return w in self.vocab or _in_hashes(self.common_hashes, w)
+
+
+def _cuts(spans: list[tuple[int, int, bool]], i: int, j: int) -> bool:
+    """True when replacing [i, j) would split a word the user wrote correctly.
+
+    Blocked: the window lies inside a longer everyday word (积金 in 公积金), or it overlaps a corpus word
+    without containing it (疗保 in 医疗保显 would break 医疗). Chance words across the boundary
+    (报信 in 低报信息) do not block: only words that are in the corpus or contain the window count.
+    """
+    for a, b, in_corpus in spans:
+        if a <= i and j <= b and (a, b) != (i, j):
+            return True
+        if in_corpus and a < j and i < b and not (i <= a and b <= j):
+            return True
+    return False
+
+
+def _crc(s: str) -> int:
+    """Stable 32-bit hash (Python's str hash is salted per process, so it cannot be pickled)."""
+    return zlib.crc32(s.encode("utf-8"))
+
+
+def _hash_array(words: Iterable[str]) -> array:
+    return array("I", sorted({_crc(w) for w in words}))
+
+
+def _in_hashes(hashes: array, s: str) -> bool:
+    """Membership in a sorted CRC32 array; a collision only ever makes us *more* conservative."""
+    h = _crc(s)
+    i = bisect_left(hashes, h)
+    return i < len(hashes) and hashes[i] == h

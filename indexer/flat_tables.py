@@ -1,13 +1,15 @@
 """Task tables flattened into text with no cell separators -> TAB rows for indexer/tables.py.
 
 A table copied from a web page often arrives as one long line ("序号 工作任务 具体要求 责任单位 完成时限 1 聚焦…
-全年 2 主动公开…"), or one line per row, with its cells joined by single spaces or by nothing. Merged cells
-are simply absent. This module finds the header words (the ones tables.py knows), splits the rows at their
-consecutive 序号 (1, 2, 3 …; a number inside the text such as "20件" or "26+1+n" never opens a row, and the
-split that reads best as rows wins when a number could), then peels each row from its end: the 完成时限, the
-责任单位 list, the requirement, and the short task headings before it. The rows are handed back as TAB rows,
-empty cells where a cell is absent, so TableParser does all inheritance (merged cells) exactly as for any
-other table.
+全年 2 主动公开…"), one line per row, or one cell per line, with its cells joined by single spaces or by
+nothing. Merged cells are simply absent. This module finds the header words (the ones tables.py knows),
+splits the rows at their consecutive 序号 (1, 2, 3 …; a number inside the text such as "20件" or "26+1+n"
+never opens a row: of all chains of consecutive numbers, the one whose pieces read best as rows wins), then
+peels each row from its end: the 完成时限, the 责任单位 list (牵头/配合 columns when spaced), the requirement,
+and the short task headings before it (cells joined by nothing: the headings the body's own titles name).
+A numbered section row without a 序号 ("二、加强平台建设") becomes a heading row. The rows are handed back as
+TAB rows, empty cells where a cell is absent, so TableParser does all inheritance (merged cells) exactly as
+for any other table.
 
 Called from indexer.normalize.clean_lines on the raw lines (before spaces between Chinese words, which here
 separate cells, are squashed).
@@ -18,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.fields import is_unit_name, looks_like_deadline, looks_like_units, split_units
+from indexer.normalize import _PAGE_NUMBER
 from indexer.outline import match_marker
 from indexer.tables import _HEADER_WORDS, cell_role, header_roles
 
@@ -47,6 +50,7 @@ _LIST_TAIL = " \n，,、；;：:"
 _GLUED_UNITS = re.compile(r"(?<=[局办室委会处厅署院所站队部心）)])(?=(?:区|市|县|镇|乡|各|有关|相关)[\u4e00-\u9fff])")
 _UNIT_PREFIXES = ("区", "市", "县", "镇", "乡", "各", "有关", "相关", "街道")
 _MAX_ROW = 4000  # characters: longer "rows" are runs of several rows that lost their numbers
+_BEAM = 6  # best chains kept per row number
 
 
 def _plain(line: str) -> str:
@@ -191,6 +195,19 @@ def _glued_unit_start(token: str, known: frozenset[str]) -> int | None:
     return None
 
 
+# Words of a requirement, never of a 完成时限 cell: a "deadline" holding one runs into the next row's text.
+_NOT_DEADLINE = re.compile(r"做好|加强|深化|开展|建立|健全|发布|任务|信息|政策|[局室办委]")
+
+
+def _deadline_ok(cell: str, spaced: bool) -> bool:
+    """A whole 完成时限 cell: reads as one, and every number in it is part of a date or a count of days."""
+    if not looks_like_deadline(cell) or re.search(r"\d(?![\d年月日号个.．/\-]|\s*(?:个|日|天|周))", cell):
+        return False
+    if spaced:  # one cell: words after a space are a cell of their own unless they read as a time too
+        return all(looks_like_deadline(chunk) for chunk in re.split(r"\s+(?=\D)", cell))
+    return len(cell) <= 24 and not _NOT_DEADLINE.search(cell)
+
+
 def _peel_deadline(s: str, spaced: bool) -> tuple[str, str | None]:
     for i in range(max(1, len(s) - 40), len(s)):
         before = s[i - 1]
@@ -198,16 +215,29 @@ def _peel_deadline(s: str, spaced: bool) -> tuple[str, str | None]:
             continue
         if spaced and not (before.isspace() or before in "。；;"):
             continue
-        if looks_like_deadline(s[i:]):
+        if _deadline_ok(s[i:].strip(), spaced):
             return s[:i].rstrip(_LIST_TAIL), s[i:].strip()
     return s, None
+
+
+def _positional_deadline(s: str, known: frozenset[str]) -> tuple[str, str | None]:
+    """Spaced cells: a short last cell that is no deadline by its words ("按上级要求") still is one when the
+    cell before it is the units list (as TableParser reads a short cell in the 完成时限 column)."""
+    m = re.search(r"\s(\S{1,20})$", s)
+    if m is None or re.search(r"[。；;]", m.group(1)) or _unitish(m.group(1)):
+        return s, None
+    rest = s[: m.start()].rstrip()
+    if _peel_units(rest, True, known)[1] is None:
+        return s, None
+    return rest, m.group(1)
 
 
 def _peel_units(s: str, spaced: bool, known: frozenset[str]) -> tuple[str, str | None]:
     """(the rest, the 责任单位 list ending `s`): the longest run of unit names at the end, stopping at the 。
     that ends the requirement (or, spaced, at the space before the cell)."""
     items: list[tuple[int, int]] = []  # the unit names, from the last one back
-    for a, b in reversed(_spans(s, spaced)):
+    base = max(s.rfind("。"), len(s) - 400, 0)  # a units list never holds a 。 nor runs longer
+    for a, b in reversed([(base + a, base + b) for a, b in _spans(s[base:], spaced)]):
         token = s[a:b]
         cut = token.rfind("。")
         if cut >= 0:
@@ -225,6 +255,11 @@ def _peel_units(s: str, spaced: bool, known: frozenset[str]) -> tuple[str, str |
     if spaced:  # the cell starts after a space (or right after the requirement's 。)
         at_cell = [a for a, _ in items if a > 0 and (s[a - 1].isspace() or s[a - 1] in "。；")]
         start = min(at_cell) if at_cell else items[-1][0]
+        if not at_cell:  # a first name that reads as none ("各镇（街道）、县直各部门"): back to the space
+            ws = max(s.rfind(" ", 0, start), s.rfind("\n", 0, start))
+            head = s[ws + 1:start]
+            if ws > 0 and not re.search(r"[。；;]", head) and all(len(x) <= 15 for x in re.split(r"[、，,]", head)):
+                start = ws + 1
     else:
         start, end = items[-1]
         token = s[start:end]  # the first name may still carry the end of an unpunctuated requirement
@@ -336,6 +371,8 @@ def _peel(segment: str, layout: _Layout, known: frozenset[str]) -> _Row:
     for role in layout.peel_order:
         if role == "deadline" and deadline is None:
             s, deadline = _peel_deadline(s, layout.spaced)
+            if deadline is None and layout.spaced and "units" in layout.peel_order:
+                s, deadline = _positional_deadline(s, known)
         elif role == "units" and units is None:
             s, units = _peel_units(s, layout.spaced, known)
     depths: list[int] = []
@@ -346,6 +383,26 @@ def _peel(segment: str, layout: _Layout, known: frozenset[str]) -> _Row:
     else:
         headings, text = [], s.strip()
     return _Row("", headings, text, units, deadline, depths)
+
+
+_SECTION_MARK = re.compile(r"[一二三四五六七八九十]{1,3}\s*、|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]")
+
+
+def _section_tail(segment: str, layout: _Layout) -> tuple[str, str | None]:
+    """A numbered section row spanning the table ("… 全年 二、加强平台建设 5 …") ends the row before it: (the
+    row, the section heading), the heading when what precedes it ends like a row (a deadline, units, a 。)."""
+    s = segment.rstrip()
+    for m in _SECTION_MARK.finditer(s, max(0, len(s) - 46)):
+        before, tail = s[: m.start()], s[m.start():].strip()
+        if not before.strip() or len(tail) > 45 or re.search(r"[。；;！？]", tail):
+            continue
+        if (before[-1] in "一二三四五六七八九十第" or layout.spaced and not before[-1].isspace()
+                or not _heading_like(tail)):
+            continue
+        row = _peel(before, layout, frozenset())
+        if row.text and (row.deadline or row.units or before.rstrip().endswith("。")):
+            return before, tail
+    return segment, None
 
 
 def _score(row: _Row) -> float:
@@ -398,6 +455,10 @@ def _split_rows(stream: str, layout: _Layout) -> list[tuple[str, str]] | None:
     cands = _candidates(stream, layout.spaced)
     lead = len(stream) - len(stream.lstrip())
     firsts = [(v, c) for v, cs in cands.items() for c in cs if c.start == lead]
+    if not firsts:  # a section row before the first numbered row ("一、聚焦重点领域 1 …")
+        firsts = sorted(((v, c) for v, cs in cands.items() for c in cs
+                         if c.start <= 60 and _SECTION_MARK.match(stream, lead) and _heading_like(stream[:c.start].strip())),
+                        key=lambda vc: vc[1].start)[:1]
     if not firsts:
         return None
     first_value, first = firsts[0]
@@ -405,8 +466,8 @@ def _split_rows(stream: str, layout: _Layout) -> list[tuple[str, str]] | None:
     cache: dict[tuple[int, int], float] = {}
 
     def seg(a: int, b: int) -> float:
-        if (a, b) not in cache:
-            cache[(a, b)] = _score(_peel(stream[a:b], layout, none))
+        if (a, b) not in cache:  # a very long "row" most likely runs over rows whose numbers were passed by
+            cache[(a, b)] = _score(_peel(_section_tail(stream[a:b], layout)[0], layout, none)) - max(0, b - a - 600) / 600
         return cache[(a, b)]
 
     # layer: candidate -> (score so far, previous candidate index in the layer before)
@@ -426,16 +487,19 @@ def _split_rows(stream: str, layout: _Layout) -> list[tuple[str, str]] | None:
                 layer.append((c, best, back))
         if not layer:
             break
+        if len(layer) > _BEAM:
+            keep = sorted(range(len(layer)), key=lambda k: -layer[k][1])[:_BEAM]
+            layer = [layer[k] for k in sorted(keep)]
         layers.append(layer)
         value += 1
     best_total, where = None, (0, 0)
-    for depth, layer in enumerate(layers):
-        for k, (c, score, _) in enumerate(layer):
-            if len(stream) - c.end > _MAX_ROW:
-                continue
-            total = score + seg(c.end, len(stream))
-            if best_total is None or total > best_total:
-                best_total, where = total, (depth, k)
+    ends = [(d, k) for d, layer in enumerate(layers) for k, (c, _, _) in enumerate(layer)
+            if len(stream) - c.end <= _MAX_ROW] or [(len(layers) - 1, k) for k in range(len(layers[-1]))]
+    for depth, k in ends:
+        c, score, _ = layers[depth][k]
+        total = score + seg(c.end, len(stream))
+        if best_total is None or total > best_total:
+            best_total, where = total, (depth, k)
     if best_total is None:
         return None
     chain: list[_Candidate] = []
@@ -446,7 +510,10 @@ def _split_rows(stream: str, layout: _Layout) -> list[tuple[str, str]] | None:
         depth, k = depth - 1, back
     chain.reverse()
     bounds = [c.start for c in chain[1:]] + [len(stream)]
-    return [(stream[c.start:c.end], stream[c.end:b]) for c, b in zip(chain, bounds, strict=True)]
+    parts = [(stream[c.start:c.end], stream[c.end:b]) for c, b in zip(chain, bounds, strict=True)]
+    if chain[0].start > lead:
+        parts.insert(0, ("", stream[:chain[0].start]))
+    return parts
 
 
 def _unit_cells(units: str | None, layout: _Layout) -> list[str]:
@@ -494,45 +561,79 @@ def recover_rows(words: list[str], stream: str, spaced: bool, context: list[str]
     parts = _split_rows(stream, layout)
     if not parts:
         return None
-    first = [_peel(text, layout, frozenset()) for _, text in parts]
+    number, last = parts[-1]
+    last, after = _after_table(last, layout)
+    parts[-1] = (number, last)
+    cells: list[tuple[str, str, str | None]] = []  # (序号, row text, section row after it)
+    for number, text in parts:
+        if not number:  # a section row before the first row
+            cells.append(("", "", text.strip()))
+            continue
+        text, section = _section_tail(text, layout)
+        cells.append((number, text, section))
+    first = [_peel(text, layout, frozenset()) for number, text, _ in cells if number]
     known = frozenset(u for r in first if r.units for u in split_units(r.units))
-    rows = [_peel(text, layout, known) for _, text in parts]
-    for (number, _), row in zip(parts, rows, strict=True):
-        row.number = number
-    if not any(r.units or r.deadline for r in rows):
+    rows = [_peel(text, layout, known) if number else None for number, text, _ in cells]
+    if not any(r and (r.units or r.deadline) for r in rows):
         return None
-    levels = max(len(layout.body_words) - 1, max(len(r.headings) for r in rows))
+    levels = max(len(layout.body_words) - 1, max(len(r.headings) for r in rows if r))
     header = [layout.number_word, *layout.body_words[:-1], *[""] * (levels - len(layout.body_words) + 1),
               layout.body_words[-1], *[w for _, w in layout.tail]]
     out = ["\t".join(header)]
-    for r in rows:
-        unit_cells = iter(_unit_cells(r.units, layout))
-        tail = [(r.deadline or "") if role == "deadline" else next(unit_cells) for role, _ in layout.tail]
-        cells = [r.number, *_level_cells(r, levels), r.text, *tail]
-        out.append("\t".join(cells))
-    return out
+    for (number, _, section), r in zip(cells, rows, strict=True):
+        if r:
+            unit_cells = iter(_unit_cells(r.units, layout))
+            tail = [(r.deadline or "") if role == "deadline" else next(unit_cells) for role, _ in layout.tail]
+            out.append("\t".join([number, *_level_cells(r, levels), r.text, *tail]))
+        if section:
+            out.append(f"{section}\t")  # a section row: its heading alone, as a TAB table has it
+    return out + ([after] if after else [])
+
+
+def _after_table(segment: str, layout: _Layout) -> tuple[str, str]:
+    """The last row and the text after the table on the same line (spaced cells): when the whole segment does
+    not end like a row, it ends at the first space after which it would (a deadline or units before it)."""
+    if not layout.spaced:
+        return segment, ""
+    row = _peel(segment, layout, frozenset())
+    if row.units or row.deadline:
+        return segment, ""
+    for m in re.finditer(r"\s+", segment.strip()):
+        if m.start() > 1500:
+            break
+        head = _peel(segment.strip()[: m.start()], layout, frozenset())
+        if head.text and head.deadline and head.units:
+            return segment.strip()[: m.start()], segment.strip()[m.end():]
+    return segment, ""
 
 
 def _row_lines(lines: list[str], j: int) -> tuple[list[str], int]:
-    """Rows on lines of their own after a header line (each opening with its 序号; a line without one only
-    when the next line opens a row: the row was wrapped). Returns the lines and the index after them."""
+    """Rows on lines of their own after a header line, each opening with its 序号. Lines without one belong to
+    the table when a row follows them: a section row ("二、加强平台建设") stays a line of its own, other lines
+    continue the row above (a row hard-wrapped by a PDF or a fixed-width export). Returns the lines and the
+    index after them."""
     parts: list[str] = []
     while j < len(lines) and "\t" not in lines[j]:
         nxt = _plain(lines[j])
-        if not nxt:
-            k = j
-            while k < len(lines) and not _plain(lines[k]) and "\t" not in lines[k]:
-                k += 1
-            if k < len(lines) and "\t" not in lines[k] and _ROW_LINE.match(_plain(lines[k])):
-                j = k
-                continue
-            break
-        if not (_ROW_LINE.match(nxt) or _header_at(nxt, 0)):
-            ahead = [_plain(x) for x in lines[j + 1:j + 2] if "\t" not in x]
-            if not (ahead and _ROW_LINE.match(ahead[0])) or _TABLE_END.match(nxt):
+        if _ROW_LINE.match(nxt) or _header_at(nxt, 0):
+            parts.append(nxt)
+            j += 1
+            continue
+        k = j  # the next line that opens a row, past blank and wrapped lines
+        while k < min(len(lines), j + 30) and "\t" not in lines[k] and not _ROW_LINE.match(_plain(lines[k])):
+            if _TABLE_END.match(_plain(lines[k])):
                 break
-        parts.append(nxt)
-        j += 1
+            k += 1
+        if not (k < len(lines) and "\t" not in lines[k] and _ROW_LINE.match(_plain(lines[k]))):
+            break
+        for line in (_plain(x) for x in lines[j:k]):
+            if not line or _PAGE_NUMBER.match(line):
+                continue
+            if parts and not (_SECTION_MARK.match(line) and _heading_like(line)):
+                parts[-1] += line
+            else:
+                parts.append(line)
+        j = k
     return parts, j
 
 

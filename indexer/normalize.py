@@ -3,7 +3,7 @@
 Keeps the source's characters: it only rejoins lines broken by extraction or hard wrapping, splits a body
 flattened onto one line before its clause numbers, drops page numbers, running headers and markup, and
 removes spaces that split Chinese words. Table rows stay TAB-separated lines so the table parser sees their
-cells.
+cells; a task table flattened into text without TABs is turned back into such rows first (indexer/flat_tables.py).
 """
 from __future__ import annotations
 
@@ -234,6 +234,20 @@ class _InlineNumbers:
         return [p.strip() for p in parts if p.strip()]
 
 
+_TITLE_START = re.compile(
+    r"^(.{2,40}?(?:政务公开|政府信息公开).{0,12}?(?:工作要点|实施方案|工作方案|工作计划|任务分解|工作安排))"
+    r"\s*(?=为|根据|按照|依据|[一二三四五六七八九十]、|[（(]一[）)])"
+)
+
+
+def _split_title(line: str) -> list[str]:
+    """A whole page copied as one line opens with the plan's title: it goes on its own line."""
+    m = _TITLE_START.match(line) if len(line) >= 200 and "\t" not in line else None
+    if m and is_plan_title(m.group(1)):
+        return [m.group(1), line[m.end():]]
+    return [line]
+
+
 def clean_lines(text: str) -> list[str]:
     """Normalised paragraphs: one per line, table rows as TAB-separated cells, no blank lines."""
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -257,7 +271,8 @@ def clean_lines(text: str) -> list[str]:
         if "\t" in line and not line.replace("\t", "").strip():
             lines.append("")
             continue
-        lines.extend(inline.split(line))
+        for part in _split_title(line):
+            lines.extend(inline.split(part))
     headers = _running_headers(lines)
     width = wrap_width(lines)
     paragraphs: list[str] = []

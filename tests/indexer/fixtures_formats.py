@@ -423,12 +423,31 @@ def seed_table(name: str) -> SeedTable:
     return SeedTable(lines[:at[0]], [c.strip() for c in header if c.strip()], rows, lines[at[-1] + 1:])
 
 
-def flat_table_text(name: str, sep: str = " ", one_line: bool = True, repeat_header_every: int = 0) -> str:
+def section_rows(rows: list[list[str]]) -> list[list[str]]:
+    """The rows with each change of their "一、…" heading moved to a row of its own, without a 序号 (a section
+    row spanning the table); the heading is left out of the rows that follow it."""
+    out: list[list[str]] = []
+    current = ""
+    for row in rows:
+        cell = row[1]
+        if re.match(r"[一二三四五六七八九十]+、", cell):
+            heading, _, rest = cell.partition(" (")
+            if heading != current:
+                out.append([heading])
+                current = heading
+            row = [row[0], f"({rest}" if rest else "", *row[2:]]
+        out.append(row)
+    return out
+
+
+def flat_table_text(name: str, sep: str = " ", one_line: bool = True, repeat_header_every: int = 0,
+                    sections: bool = False) -> str:
     """The seed with its task table flattened: cells (empty ones, i.e. merged cells, left out) joined by `sep`,
-    and rows joined by `sep` too (the whole table one line, header first) or one row per line."""
+    and rows joined by `sep` too (the whole table one line, header first) or one row per line. With
+    `sections`, "一、…" headings become section rows of their own (see section_rows)."""
     table = seed_table(name)
     header = sep.join(table.header)
-    rows = [sep.join(c for c in row if c.strip()) for row in table.rows]
+    rows = [sep.join(c for c in row if c.strip()) for row in (section_rows(table.rows) if sections else table.rows)]
     if repeat_header_every:
         rows = [f"{header}{sep}{row}" if k and k % repeat_header_every == 0 else row for k, row in enumerate(rows)]
     body = sep.join([header, *rows]) if one_line else "\n".join([header, *rows])

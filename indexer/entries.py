@@ -117,6 +117,16 @@ def _bigrams(s: str) -> set[str]:
     return {s[i:i + 2] for i in range(len(s) - 1)}
 
 
+_LINK_MIN = 0.6  # share of a row's character pairs found in a clause for the two to be one task
+_LINK_UNDER_TITLE = 0.3  # the same when the row is filed under that clause's own title
+
+
+def _title_key(title: str) -> str:
+    """A clause or task title without numbering, punctuation or spaces, for matching the two."""
+    t = re.sub(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])\s*", "", title.strip())
+    return re.sub(r"[\s，。、；：,.;:“”\"]", "", t)
+
+
 def _link(rows: list[Entry], clauses: list[Entry]) -> None:
     """Link each table row to the body clause it restates (most of its wording appears there).
 
@@ -124,6 +134,7 @@ def _link(rows: list[Entry], clauses: list[Entry]) -> None:
     a row without them (a table with no such column) gets the clause's.
     """
     grams = [(_bigrams(c.text), c) for c in clauses]
+    titles = {_title_key(c.heading or c.text.split("。", 1)[0]): c for c in clauses}
     for row in rows:
         rg = _bigrams(row.text)
         if len(rg) < 4:
@@ -133,7 +144,16 @@ def _link(rows: list[Entry], clauses: list[Entry]) -> None:
             cov = len(rg & cg) / len(rg)
             if cov > best_cov:
                 best, best_cov = clause, cov
-        if best is None or best_cov < 0.6:
+        # The table's own task heading naming a clause title ("紧扣高质量发展加强信息公开") is strong
+        # evidence: a row filed under it restates that clause even when the table rewords the sentence.
+        under = titles.get(_title_key(row.section.split(" > ")[-1])) if row.section else None
+        if under is not None and under is not best:
+            cov = len(rg & _bigrams(under.text)) / len(rg)
+            if cov >= _LINK_UNDER_TITLE and (best is None or best_cov < _LINK_MIN or cov >= best_cov - 0.1):
+                best, best_cov = under, max(cov, _LINK_MIN)
+        elif under is not None and best is under:
+            best_cov = max(best_cov, _LINK_MIN) if best_cov >= _LINK_UNDER_TITLE else best_cov
+        if best is None or best_cov < _LINK_MIN:
             continue
         row.linked.append(best.id)
         best.linked.append(row.id)

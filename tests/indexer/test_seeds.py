@@ -353,3 +353,12 @@ def test_units_and_due_dates_are_well_formed(name: str) -> None:
         if e.due is not None:
             assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", e.due)
             assert e.deadline
+
+
+def test_row_filed_under_a_clause_title_is_linked_even_when_reworded() -> None:
+    # 槐荫 row 3 (减税降费) rewords the body's sentence but sits under the task heading
+    # "紧扣高质量发展加强信息公开", the title of clause 一.(一): one task, so the clause carries its unit.
+    r3 = row(HUAIYIN, 3)
+    assert any(i.endswith("#一.(一)") for i in r3.linked)
+    clause = next(e for e in doc(HUAIYIN).entries if e.id.endswith("#一.(一)"))
+    assert "区财政局" in clause.responsible

@@ -115,14 +115,27 @@ def stats(plans: Path) -> None:
         kb = build_knowledge(plans)
     except DocumentError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{'document':44} {'entries':>7} {'clauses':>7} {'rows':>5} {'units':>6} {'dated':>6}")
+    click.echo(f"{_pad('document', 44)} {'entries':>7} {'clauses':>7} {'rows':>5} {'units':>6} {'dated':>6}")
     for d in kb.documents:
         rows = [e for e in d.entries if e.kind == "task"]
         clauses = [e for e in d.entries if e.kind == "clause"]
-        click.echo(f"{Path(d.file).name[:44]:44} {len(d.entries):>7} {len(clauses):>7} {len(rows):>5} "
+        click.echo(f"{_pad(Path(d.file).name, 44)} {len(d.entries):>7} {len(clauses):>7} {len(rows):>5} "
                    f"{sum(1 for e in rows if e.responsible):>6} {sum(1 for e in rows if e.deadline):>6}")
     for name, reason in kb.skipped:
         click.echo(f"skipped {name}: {reason}")
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align in a terminal column: CJK characters take two cells."""
+    import unicodedata
+
+    out, used = "", 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width:
+            break
+        out, used = out + ch, used + w
+    return out + " " * (width - used)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Text repair between reading (indexer/read.py) and structure parsing (indexer/outline.py, indexer/tables.py).
+"""Text repair between reading (indexer/read/) and structure parsing (indexer/outline.py, indexer/tables.py).
 
 Keeps the source's characters: it only rejoins lines broken by extraction or hard wrapping, splits a body
 flattened onto one line before its clause numbers, drops page numbers, running headers and markup, and

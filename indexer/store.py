@@ -37,18 +37,24 @@ def plan_files(plans_dir: Path) -> list[Path]:
     return sorted(p for p in plans_dir.iterdir() if not p.name.startswith(".") and p.name != "README.md")
 
 
-def code_fingerprint(package_dir: Path) -> str:
-    """Hash of a package's source, so a cache built by older code is never reused."""
+def code_fingerprint(package_dir: Path, *, recursive: bool = False) -> str:
+    """Hash of a package's source, so a cache built by older code is never reused.
+
+    One folder by default (bot/index.py hashes its packages one by one); `recursive` takes in subpackages
+    too, as the knowledge store needs for indexer/read/. Files are named by their path inside the package,
+    so read/html.py and a top-level html.py could never be confused.
+    """
     h = hashlib.sha256()
-    for p in sorted(package_dir.glob("*.py")):
-        h.update(p.name.encode())
+    for p in sorted(package_dir.rglob("*.py") if recursive else package_dir.glob("*.py")):
+        h.update(p.relative_to(package_dir).as_posix().encode())
         h.update(p.read_bytes())
     return h.hexdigest()
 
 
 def fingerprint(paths: list[Path], extra: str = "") -> str:
     """Content hash of the given files (names and bytes), plus the parser version and source."""
-    h = hashlib.sha256(f"{PARSER_VERSION}|{extra}|{code_fingerprint(Path(__file__).parent)}".encode())
+    source = code_fingerprint(Path(__file__).parent, recursive=True)  # indexer/ and its subpackages
+    h = hashlib.sha256(f"{PARSER_VERSION}|{extra}|{source}".encode())
     for p in paths:
         h.update(p.name.encode())
         if p.is_file():

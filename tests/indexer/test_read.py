@@ -1,4 +1,4 @@
-"""indexer/read.py: every supported format becomes the same plain text; every bad file a one-line DocumentError."""
+"""indexer/read/: every supported format becomes the same plain text; every bad file a one-line DocumentError."""
 from __future__ import annotations
 
 import codecs

@@ -1,8 +1,9 @@
 """THE answer engine: every adapter (CLI, JSON API, widget, kiosk, staff bot) calls `Engine.answer`.
 
 question -> bot/rewrite/ (plan vocabulary) -> bot/understand.py (intent, region, department, dates)
--> BM25 over the index (bot/index.py, bot/bm25.py) -> intent-aware re-ranking -> honest decline or
-bot/compose.py reply. Heavy state (index, jieba dictionary) loads once in `Engine.load`/`warm_up`.
+-> bot/retrieve.py (BM25 over the index, intent re-ranking, coverage) or bot/tasks.py (list questions)
+-> honest decline or bot/compose.py reply. Heavy state (index, jieba dictionary) loads once in
+`Engine.load`/`warm_up`.
 """
 from __future__ import annotations
 

@@ -255,7 +255,9 @@ class Engine:
         terms = self._content_terms(text, query)
         query.terms = terms
         topic_terms = [t for t in terms if t not in GENERIC_TERMS and not self._is_dept_token(t, query)]
-        query.intent = detect_intent(text, bool(query.departments), query.until is not None, len(topic_terms))
+        query.intent = detect_intent(text, bool(query.departments), query.until is not None, len(topic_terms),
+                                     has_region=bool(query.regions))
+        query.vague = not any(len(t) >= 2 and t not in GENERIC_TERMS for t in terms)
         return query
 
     # -- internals -------------------------------------------------------------------------
@@ -344,7 +346,7 @@ class Engine:
             return self._decline(raw, query, reason, [])
         if query.intent == Intent.LIST:
             return self._list(raw, query)
-        if not query.terms:
+        if not query.terms or query.vague:
             return self._plain(raw, "请说得具体一些，例如：“养老补贴信息公开由哪个部门负责？”", lang=query.lang)
         ranked = self.retriever.search(query)
         if not ranked:
@@ -464,12 +466,17 @@ class Engine:
                                          department=query.departments[0] if query.departments else None)
             what = f"{query.until.month}月底前" if query.month_only else query.until.isoformat()
             header = f"完成时限在{what}的任务："
-        else:
+        elif query.departments:
             dept = query.departments[0]
             picked = self.department_tasks(dept, region=region)
             if query.year:
                 picked = [e for e in picked if e.year == query.year]
             header = f"{dept}负责的政务公开任务："
+        else:  # a region's whole plan: its task rows (or clauses, for a plan without a table)
+            picked = self.tasks.without_restated([e for e in self.index.entries if e.region == region
+                                                  and (not query.year or e.year == query.year)
+                                                  and not e.number.startswith("前言")])
+            header = f"{region}政务公开工作要点的任务（共{len(picked)}项）："
         topic = [t for t in query.terms if t not in GENERIC_TERMS and not self._is_dept_token(t, query)]
         if topic and picked:
             scores = self.retriever.scores(Query(raw=raw, text=query.text, terms=topic))

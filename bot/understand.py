@@ -70,6 +70,7 @@ class Query:
     asks_duration: bool = False
     followup: bool = False
     greeting: bool = False
+    vague: bool = False  # only general words ("区", "任务"): ask for a topic rather than guess
     corrections: list[tuple[str, str]] = field(default_factory=list)
     bigrams: list[str] = field(default_factory=list)  # character pairs of the question's topic words
 
@@ -101,11 +102,14 @@ def find_until(text: str, today: date | None = None) -> tuple[date | None, bool]
     return None, False
 
 
-def detect_intent(text: str, has_department: bool, has_until: bool, topic_terms: int) -> Intent:
+def detect_intent(text: str, has_department: bool, has_until: bool, topic_terms: int,
+                  has_region: bool = False) -> Intent:
     """who / when / what / list from the question's wording (not its topic)."""
     listy = bool(_LIST.search(text))
     if has_department and (listy or topic_terms == 0) and not _WHEN.search(text):
         return Intent.LIST
+    if has_region and listy and topic_terms == 0 and not _WHO.search(text) and not _WHEN.search(text):
+        return Intent.LIST  # "槐荫区有哪些任务": the whole plan's task list
     if has_until and (listy or re.search(r"哪些|什么|啥", text)) and topic_terms <= 1:
         return Intent.LIST
     if _WHO.search(text):

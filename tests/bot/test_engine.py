@@ -252,3 +252,15 @@ def test_parent_city_places_the_question_but_is_not_its_topic(shipped_engine) ->
     ans = ask(shipped_engine, "淄博市预决算信息公开由哪个部门负责？")
     assert ans.answered and top(ans).region == "周村区" and "区财政局" in ans.units
     assert not ask(shipped_engine, "淄博市高新区养老服务信息公开有什么要求？").answered
+
+
+@pytest.mark.parametrize("question", ["区", "9月", "任务", "部门"])
+def test_question_of_only_general_words_asks_for_a_topic(shipped_engine, question: str) -> None:
+    ans = ask(shipped_engine, question)
+    assert not ans.answered and not ans.results and "具体" in ans.reply
+
+
+def test_region_task_list(shipped_engine) -> None:
+    ans = ask(shipped_engine, "薛城区2024年有哪些政务公开任务？")
+    assert ans.intent == Intent.LIST and ans.answered
+    assert len(ans.results) >= 20 and all(r.entry.region == "薛城区" for r in ans.results)

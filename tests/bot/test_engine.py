@@ -32,6 +32,8 @@ def top(answer):  # type: ignore[no-untyped-def]
         ("周村区政府预决算信息公开由谁负责？", "周村区", "区财政局"),
         ("薛城区义务教育信息公开是哪个单位负责", "薛城区", "区教体局"),
         ("历城区减税降费政策宣传谁负责", "历城区", "区税务局"),
+        ("薛城 人社局 就业 责任", "薛城区", "区人社局"),  # terse staff style
+        ("周村 双公示 牵头", "周村区", "区发展改革局"),
     ],
 )
 def test_who_questions_name_the_responsible_unit(shipped_engine, question: str, region: str, unit: str) -> None:

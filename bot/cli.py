@@ -142,9 +142,22 @@ def telegram(config: str | None) -> None:
 @click.pass_obj
 def bench(config: str | None, entries: int, queries: int, skip_scaled: bool) -> None:
     """Benchmark build/load time, CLI start-up, question latency and memory, against plain rank-bm25."""
-    from bot.bench import run_bench
-
+    run_bench = _bench_runner()
     run_bench(_settings(config), scaled_entries=0 if skip_scaled else entries, n_queries=queries)
+
+
+def _bench_runner():  # type: ignore[no-untyped-def]
+    """`run_bench` from the project's bench/ folder: the benchmark is not part of the installed package."""
+    from bot.config import PROJECT_ROOT
+
+    if not (PROJECT_ROOT / "bench" / "__init__.py").is_file():
+        raise click.ClickException(f"the benchmark is not installed: {PROJECT_ROOT / 'bench'} is missing "
+                                   "(it ships in the source checkout, not in the package)")
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT))
+    from bench import run_bench
+
+    return run_bench
 
 
 @cli.command("config")

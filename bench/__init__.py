@@ -1,0 +1,7 @@
+"""The benchmark (`python -m bot bench`), kept out of the runtime package `bot`.
+
+bench/run.py runs it; bench/README.md says what each figure means.
+"""
+from bench.run import run_bench
+
+__all__ = ["run_bench"]

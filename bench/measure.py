@@ -1,0 +1,197 @@
+"""Measuring tools: latency of the question mix, peak RSS of a fresh child, timers, child processes.
+
+Neighbours: bench/run.py calls these; bench/mix.py holds the questions.
+"""
+from __future__ import annotations
+
+import gc
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from bench.mix import QUESTIONS, RANK_BM25_SCALED_QUERIES, SUBPROCESS_TIMEOUT  # noqa: F401
+
+
+def engine_over(index: Any, settings: Any) -> Any:
+    """An Engine over an index already in memory, with the settings Engine.load would pass."""
+    from bot.engine import Engine
+
+    return Engine(index, top_k=int(settings["search.top_k"]), list_limit=int(settings["search.list_limit"]),
+                  min_score=float(settings["search.min_score"]),
+                  default_region=str(settings["search.default_region"]), hotline=str(settings["search.hotline"]))
+
+
+def latency(engine: Any, n_queries: int) -> dict:
+    """Whole-question latency (Engine.answer) over the question mix repeated to n_queries."""
+    engine.warm_up()
+    for q in QUESTIONS:  # first use of each character / term warms lazy tables, as a server's first minute does
+        engine.answer(q)
+    times: list[tuple[float, str]] = []
+    for q in repeat(QUESTIONS, n_queries):
+        t0 = time.perf_counter()
+        engine.answer(q)
+        times.append((time.perf_counter() - t0, q))
+    ms = sorted(t * 1000 for t, _ in times)
+    slowest = max(times)
+    return {"p50_ms": percentile(ms, 50), "p99_ms": percentile(ms, 99), "mean_ms": statistics.fmean(ms),
+            "max_ms": ms[-1], "slowest_question": slowest[1]}
+
+
+def text_token_lists(index: Any) -> list[list[str]]:
+    """The token lists build_index gave the text field (identical texts tokenized once, as it does)."""
+    from bot.text import Tokenizer
+
+    tokenizer = Tokenizer(index.terms, lexicon=index.lexicon)
+    cache: dict[str, list[str]] = {}
+    out = []
+    for e in index.entries:
+        got = cache.get(e.text)
+        if got is None:
+            got = cache[e.text] = tokenizer.tokens(e.text)
+        out.append(got)
+    return out
+
+
+def versus_rank_bm25(engine: Any, token_lists: list[list[str]], n_queries: int, p50_ms: float) -> dict:
+    """Plain rank_bm25.BM25Okapi on the same token lists and query terms, against SparseBM25.get_scores."""
+    from rank_bm25 import BM25Okapi
+
+    from bot.bm25 import SparseBM25
+
+    queries = [t for t in (engine.understand(q).terms for q in QUESTIONS) if t][:n_queries]
+    t0 = time.perf_counter()
+    okapi = BM25Okapi(token_lists)
+    build_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ours = SparseBM25(token_lists)
+    ours_build_s = time.perf_counter() - t0
+    okapi_ms = [time_ms(partial(okapi.get_scores, q)) for q in queries]
+    ours_ms = [time_ms(partial(ours.get_scores, q), repeat=5) for q in queries]
+    okapi = None  # about 0.5 GB at 200 000 entries
+    gc.collect()
+    okapi_mean, ours_mean = statistics.fmean(okapi_ms), statistics.fmean(ours_ms)
+    return {"queries": len(queries), "build_s": build_s, "ours_build_s": ours_build_s,
+            "get_scores_ms": okapi_mean, "ours_get_scores_ms": ours_mean,
+            "vs_scorer": okapi_mean / ours_mean if ours_mean else math.inf,
+            "vs_question_p50": okapi_mean / p50_ms if p50_ms else math.inf}
+
+
+def child_rss(mode: str, index_path: Path, settings: Any) -> dict:
+    """Peak RSS of a fresh process that loads the engine and answers every question once."""
+    code = "import sys; from bench.measure import child_main; child_main(sys.argv[1:])"
+    out = run([sys.executable, "-c", code, mode, str(index_path)], child_env(settings, index_path),
+               stdin=json.dumps(list(QUESTIONS), ensure_ascii=False))
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def child_main(argv: list[str]) -> None:
+    """In the child: load (Engine.load, or the pickle at argv[1]), answer stdin's questions, print RSS."""
+    mode, path = argv[0], Path(argv[1])
+    questions = json.loads(sys.stdin.read())
+    from bot.config import load_settings
+    from bot.engine import Engine
+
+    settings = load_settings()
+    t0 = time.perf_counter()
+    engine = Engine.load(settings) if mode == "settings" else engine_over(unpickle(path), settings)
+    load_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for q in questions:
+        engine.answer(q)
+    answer_s = time.perf_counter() - t0
+    print(json.dumps({"rss_mb": peak_rss_kb() / 1024, "ru_maxrss_mb": _ru_maxrss_kb() / 1024,
+                      "load_s": load_s, "first_answers_s": answer_s}))
+
+
+def _ru_maxrss_kb() -> int:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return 0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def peak_rss_kb() -> int:
+    """This process's own peak RSS. Linux's ru_maxrss also counts the parent's RSS at fork/exec (the
+    memory map the child starts from), so after the benchmark has built a large index it reports the
+    parent's size; VmHWM of /proc/self/status is the child's own high-water mark."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return _ru_maxrss_kb()
+
+
+def child_env(settings: Any, index_path: Path) -> dict[str, str]:
+    """The environment that makes a child's load_settings() equal `settings`, with the temporary index."""
+    from bot.config import PROJECT_ROOT, SETTINGS
+
+    env = dict(os.environ)
+    for s in SETTINGS:
+        if s.table == "search":
+            env[s.env_name] = str(settings[s.name])
+        elif s.table == "knowledge":
+            env[s.env_name] = str(index_path if s.key == "index_path" else settings.path(s.name))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def run(cmd: list[str], env: dict[str, str], stdin: str | None = None) -> str:
+    from bot.config import PROJECT_ROOT
+
+    proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, encoding="utf-8", env=env,
+                          cwd=PROJECT_ROOT, timeout=SUBPROCESS_TIMEOUT, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:4])} failed ({proc.returncode}): {proc.stderr.strip()[-800:]}")
+    return proc.stdout
+
+
+def unpickle(path: Path) -> Any:
+    """What Engine.load does with a valid cache (bot.index.read_index)."""
+    from bot.index import read_index
+
+    return read_index(path)
+
+
+def time_ms(fn: Callable[[], object], repeat: int = 1) -> float:
+    best = math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best * 1000
+
+
+def median_time(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def percentile(sorted_values: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile of an ascending sequence."""
+    if not sorted_values:
+        return math.nan
+    k = max(math.ceil(p / 100 * len(sorted_values)) - 1, 0)
+    return sorted_values[min(k, len(sorted_values) - 1)]
+
+
+def repeat(items: Sequence[str], n: int) -> list[str]:
+    return [items[i % len(items)] for i in range(n)]
+
+
+def progress(msg: str) -> None:
+    print(f"· {msg}", file=sys.stderr, flush=True)

@@ -1,0 +1,172 @@
+"""`python -m bot bench`: build / load time, CLI start-up, question latency and memory, against rank-bm25.
+
+Two corpora: the shipped knowledge/ plans, and a scaled copy (bench/scaled.py). Every index, cache and
+child process works in a temporary directory that is removed at the end: the project's var/ is never
+touched. bench/README.md says what each figure means and how to read it.
+"""
+from __future__ import annotations
+
+import gc
+import json
+import os
+import pickle
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.measure import (
+    child_env,
+    child_rss,
+    engine_over,
+    latency,
+    median_time,
+    progress,
+    repeat,
+    run,
+    text_token_lists,
+    unpickle,
+    versus_rank_bm25,
+)
+from bench.mix import BATCH_RUNS, CLI_QUESTION, CLI_RUNS, QUESTIONS, RANK_BM25_SCALED_QUERIES
+from bench.report import table, verdicts
+from bench.scaled import scaled_knowledge
+
+
+def run_bench(settings: Any, scaled_entries: int = 200_000, n_queries: int = 300,
+              out: Callable[[str], None] = print) -> dict:
+    """Run the benchmark, print a table through `out` and return every figure (seconds, ms, MB)."""
+    if n_queries < 1:
+        raise ValueError(f"n_queries must be >= 1; got {n_queries}")
+    report: dict[str, Any] = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+                    "bytecode_cache": not os.environ.get("PYTHONDONTWRITEBYTECODE")},
+        "n_queries": n_queries,
+    }
+    with tempfile.TemporaryDirectory(prefix="zwgk-bench-") as tmp:
+        report["shipped"] = _bench_shipped(settings, Path(tmp) / "shipped", n_queries)
+        if scaled_entries > 0:
+            report["scaled"] = _bench_scaled(settings, Path(tmp) / "scaled", scaled_entries, n_queries)
+    report["targets"] = verdicts(report)
+    for line in table(report):
+        out(line)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------- shipped
+def _bench_shipped(settings: Any, tmp: Path, n_queries: int) -> dict:
+    from bot.engine import Engine
+    from bot.index import build_index, load_index
+    from indexer.store import build_knowledge
+
+    tmp.mkdir(parents=True)
+    plans, data = settings.path("knowledge.plans_dir"), settings.path("knowledge.data_dir")
+    index_path = tmp / "index.pickle"
+    r: dict[str, Any] = {}
+
+    progress("shipped corpus: parse + build")
+    t0 = time.perf_counter()
+    kb = build_knowledge(plans)
+    r["parse_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    built = build_index(kb, data)
+    r["build_index_s"] = time.perf_counter() - t0
+    r["build_s"] = r["parse_s"] + r["build_index_s"]
+    r["entries"] = len(built.entries)
+    r["regions"] = len(built.regions)
+    token_lists = text_token_lists(built)
+    del built
+
+    index, rebuilt = load_index(plans, data, index_path)  # writes the cache the CLI runs below use
+    r["index_mb"] = index_path.stat().st_size / 1e6
+    r["load_s"] = median_time(lambda: unpickle(index_path), 5)
+    r["load_index_cached_s"] = median_time(lambda: load_index(plans, data, index_path), 5)
+
+    progress("shipped corpus: CLI start-up and batch")
+    env = child_env(settings, index_path)
+    run([sys.executable, "-m", "bot", "ask", "--json", CLI_QUESTION], env)  # cache warm, jieba cache warm
+    r["cli_startup_s"] = median_time(lambda: run([sys.executable, "-m", "bot", "ask", "--json", CLI_QUESTION],
+                                                   env), CLI_RUNS)
+    r["import_cli_s"] = median_time(lambda: run([sys.executable, "-c", "import bot.cli"], env), CLI_RUNS)
+    batch = repeat(QUESTIONS, n_queries)
+    ask_stdin = [sys.executable, "-m", "bot", "ask", "--json", "-"]
+    one_s, all_s, output = [], [], ""
+    for _ in range(BATCH_RUNS):  # interleaved, so both see the same machine load
+        t0 = time.perf_counter()
+        run(ask_stdin, env, stdin=CLI_QUESTION + "\n")
+        one_s.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        output = run(ask_stdin, env, stdin="\n".join(batch) + "\n")
+        all_s.append(time.perf_counter() - t0)
+    r["batch_one_s"], r["batch_s"] = statistics.median(one_s), statistics.median(all_s)
+    got = [json.loads(line) for line in output.splitlines() if line.strip()]
+    if len(got) != len(batch):
+        raise RuntimeError(f"ask --json - answered {len(got)} of {len(batch)} questions")
+    r["batch_answered"] = sum(1 for a in got if a.get("answered"))
+    r["batch_total_ms_per_question"] = 1000 * r["batch_s"] / len(batch)
+    # Inside the batch: what each further question adds to a batch of one (start-up and first answer).
+    r["batch_ms_per_question"] = 1000 * max(r["batch_s"] - r["batch_one_s"], 0.0) / max(len(batch) - 1, 1)
+
+    progress("shipped corpus: question latency")
+    engine = Engine.load(settings.replace(knowledge__index_path=str(index_path)))
+    r.update(latency(engine, n_queries))
+    r["rss"] = child_rss("settings", index_path, settings)
+    r["rss_mb"] = r["rss"]["rss_mb"]
+    r["rank_bm25"] = versus_rank_bm25(engine, token_lists, len(QUESTIONS), r["p50_ms"])
+    return r
+
+
+# ---------------------------------------------------------------------------------------------- scaled
+
+def _bench_scaled(settings: Any, tmp: Path, n_entries: int, n_queries: int) -> dict:
+    from bot.index import build_index
+    from indexer.store import load_knowledge
+
+    tmp.mkdir(parents=True)
+    data = settings.path("knowledge.data_dir")
+    kb, _ = load_knowledge(settings.path("knowledge.plans_dir"), tmp / "knowledge.json")
+    r: dict[str, Any] = {}
+    progress(f"scaled corpus: copying to {n_entries:,} entries")
+    t0 = time.perf_counter()
+    big = scaled_knowledge(kb, n_entries)
+    r["copy_s"] = time.perf_counter() - t0
+    progress("scaled corpus: build_index")
+    gc.collect()
+    t0 = time.perf_counter()
+    index = build_index(big, data, "bench")
+    r["build_s"] = time.perf_counter() - t0
+    r["entries"] = len(index.entries)
+    r["regions"] = len(index.regions)
+    del big
+    index_path = tmp / "index.pickle"
+    t0 = time.perf_counter()
+    with index_path.open("wb") as f:
+        pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
+    r["save_s"] = time.perf_counter() - t0
+    r["index_mb"] = index_path.stat().st_size / 1e6
+    del index
+    gc.collect()
+
+    progress("scaled corpus: index load")
+    times = []
+    index = None
+    for _ in range(2):
+        index = None
+        gc.collect()
+        t0 = time.perf_counter()
+        index = unpickle(index_path)
+        times.append(time.perf_counter() - t0)
+    r["load_s"] = min(times)
+
+    progress("scaled corpus: question latency")
+    engine = engine_over(index, settings)
+    r.update(latency(engine, n_queries))
+    r["rss"] = child_rss("pickle", index_path, settings)
+    r["rss_mb"] = r["rss"]["rss_mb"]
+    progress("scaled corpus: rank-bm25 (slow by design)")
+    r["rank_bm25"] = versus_rank_bm25(engine, text_token_lists(index), RANK_BM25_SCALED_QUERIES, r["p50_ms"])
+    return r

@@ -93,7 +93,7 @@ def child_rss(mode: str, index_path: Path, settings: Any) -> dict:
 
 
 def child_main(argv: list[str]) -> None:
-    """In the child: load (Engine.load, or the pickle at argv[1]), answer stdin's questions, print RSS."""
+    """In the child: load (Engine.load, or the index directory at argv[1]), answer stdin's questions, print RSS."""
     mode, path = argv[0], Path(argv[1])
     questions = json.loads(sys.stdin.read())
     from bot.config import load_settings
@@ -101,7 +101,7 @@ def child_main(argv: list[str]) -> None:
 
     settings = load_settings()
     t0 = time.perf_counter()
-    engine = Engine.load(settings) if mode == "settings" else engine_over(unpickle(path), settings)
+    engine = Engine.load(settings) if mode == "settings" else engine_over(open_index_dir(path), settings)
     load_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     for q in questions:
@@ -156,11 +156,15 @@ def run(cmd: list[str], env: dict[str, str], stdin: str | None = None) -> str:
     return proc.stdout
 
 
-def unpickle(path: Path) -> Any:
-    """What Engine.load does with a valid cache (bot.index.read_index)."""
-    from bot.index import read_index
+def open_index_dir(path: Path) -> Any:
+    """What Engine.load does with a valid index: open the published version, memory-mapped."""
+    from bot.index import open_current
 
-    return read_index(path)
+    return open_current(path)
+
+
+def dir_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
 def time_ms(fn: Callable[[], object], repeat: int = 1) -> float:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import pickle
 import platform
 import statistics
 import sys
@@ -22,14 +21,15 @@ from typing import Any
 from bench.measure import (
     child_env,
     child_rss,
+    dir_mb,
     engine_over,
     latency,
     median_time,
+    open_index_dir,
     progress,
     repeat,
     run,
     text_token_lists,
-    unpickle,
     versus_rank_bm25,
 )
 from bench.mix import BATCH_RUNS, CLI_QUESTION, CLI_RUNS, QUESTIONS, RANK_BM25_SCALED_QUERIES
@@ -65,7 +65,7 @@ def _bench_shipped(settings: Any, tmp: Path, n_queries: int) -> dict:
 
     tmp.mkdir(parents=True)
     plans, data = settings.path("knowledge.plans_dir"), settings.path("knowledge.data_dir")
-    index_path = tmp / "index.pickle"
+    index_path = tmp / "index"
     r: dict[str, Any] = {}
 
     progress("shipped corpus: parse + build")
@@ -82,8 +82,8 @@ def _bench_shipped(settings: Any, tmp: Path, n_queries: int) -> dict:
     del built
 
     index, rebuilt = load_index(plans, data, index_path)  # writes the cache the CLI runs below use
-    r["index_mb"] = index_path.stat().st_size / 1e6
-    r["load_s"] = median_time(lambda: unpickle(index_path), 5)
+    r["index_mb"] = dir_mb(index_path)
+    r["load_s"] = median_time(lambda: open_index_dir(index_path), 5)
     r["load_index_cached_s"] = median_time(lambda: load_index(plans, data, index_path), 5)
 
     progress("shipped corpus: CLI start-up and batch")
@@ -124,6 +124,7 @@ def _bench_shipped(settings: Any, tmp: Path, n_queries: int) -> dict:
 
 def _bench_scaled(settings: Any, tmp: Path, n_entries: int, n_queries: int) -> dict:
     from bot.index import build_index
+    from bot.index_files import publish_index, write_index
     from indexer.store import load_knowledge
 
     tmp.mkdir(parents=True)
@@ -142,12 +143,11 @@ def _bench_scaled(settings: Any, tmp: Path, n_entries: int, n_queries: int) -> d
     r["entries"] = len(index.entries)
     r["regions"] = len(index.regions)
     del big
-    index_path = tmp / "index.pickle"
+    index_path = tmp / "index"
     t0 = time.perf_counter()
-    with index_path.open("wb") as f:
-        pickle.dump(index, f, protocol=pickle.HIGHEST_PROTOCOL)
+    publish_index(index_path, write_index(index_path, index))
     r["save_s"] = time.perf_counter() - t0
-    r["index_mb"] = index_path.stat().st_size / 1e6
+    r["index_mb"] = dir_mb(index_path)
     del index
     gc.collect()
 
@@ -158,14 +158,14 @@ def _bench_scaled(settings: Any, tmp: Path, n_entries: int, n_queries: int) -> d
         index = None
         gc.collect()
         t0 = time.perf_counter()
-        index = unpickle(index_path)
+        index = open_index_dir(index_path)
         times.append(time.perf_counter() - t0)
     r["load_s"] = min(times)
 
     progress("scaled corpus: question latency")
     engine = engine_over(index, settings)
     r.update(latency(engine, n_queries))
-    r["rss"] = child_rss("pickle", index_path, settings)
+    r["rss"] = child_rss("index", index_path, settings)
     r["rss_mb"] = r["rss"]["rss_mb"]
     progress("scaled corpus: rank-bm25 (slow by design)")
     r["rank_bm25"] = versus_rank_bm25(engine, text_token_lists(index), RANK_BM25_SCALED_QUERIES, r["p50_ms"])

@@ -14,7 +14,7 @@ def scaled_knowledge(kb: Any, n_entries: int) -> Any:
 
     Copy k of 槐荫区 2022 is 槐荫{k}区 of 2022 + k % 4: a region the engine can tell apart (its name still
     ends in 区, as the region matching expects), ids made unique, `linked` ids pointing inside the copy.
-    Strings are fresh objects, so the pickle is as large as a corpus of distinct entries would be.
+    Strings are fresh objects, so the index is as large as a corpus of distinct entries would be.
     """
     from indexer.store import KnowledgeBase
 

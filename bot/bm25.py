@@ -8,14 +8,17 @@ it out and score only documents that contain a term (tests/bot/test_bm25.py chec
 against rank_bm25.BM25Plus on the shipped corpus).
 
 Layout: one CSR matrix (term -> doc ids ascending, precomputed per-posting weights). `_ids[term]` and
-`_weights[term]` are views into it; the pickle stores only the three flat arrays and the term list,
-so loading costs a few large array reads however many terms there are.
-Neighbours: bot/text.py makes the tokens; bot/index.py builds one of these per field.
+`_weights[term]` are views into it, made on lookup; `save` writes the flat arrays as .npy files and the
+term list as JSON, `open` maps them back read-only (no pickle), so loading costs a term dict however
+many postings there are, and every process mapping the same files shares their pages.
+Neighbours: bot/text.py makes the tokens; bot/index.py builds one of these per field; bot/index_files.py
+saves and opens them.
 """
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -60,19 +63,34 @@ class SparseBM25:
     def _set_postings(self, terms: list[str], indptr: np.ndarray, ids: np.ndarray, weights: np.ndarray) -> None:
         self._terms, self._indptr, self._flat_ids, self._flat_weights = terms, indptr, ids, weights
         self._dense: dict[str, np.ndarray] = {}
-        bounds = indptr.tolist()
-        self._ids: dict[str, np.ndarray] = {t: ids[bounds[i]:bounds[i + 1]] for i, t in enumerate(terms)}
-        self._weights: dict[str, np.ndarray] = {t: weights[bounds[i]:bounds[i + 1]] for i, t in enumerate(terms)}
-        self.idf: dict[str, float] = dict(zip(terms, (math.log((self.n_docs + 1) / max(d, 1))
-                                                      for d in np.diff(indptr).tolist()), strict=True))
+        term_ix = {t: i for i, t in enumerate(terms)}
+        self._ids: Mapping[str, np.ndarray] = _Postings(term_ix, indptr, ids)
+        self._weights: Mapping[str, np.ndarray] = _Postings(term_ix, indptr, weights)
+        self.idf: Mapping[str, float] = _Idf(term_ix, indptr, self.n_docs)
 
-    def __getstate__(self) -> dict:
-        return {"k1": self.k1, "b": self.b, "n_docs": self.n_docs, "norm": self._norm, "terms": self._terms,
-                "indptr": self._indptr, "ids": self._flat_ids, "weights": self._flat_weights}
+    def save(self, folder: Path, name: str) -> None:
+        """Write this index as `name.*.npy` arrays and `name.json` (parameters and terms) into `folder`."""
+        for part, arr in (("norm", self._norm), ("indptr", self._indptr), ("ids", self._flat_ids),
+                          ("weights", self._flat_weights)):
+            np.save(folder / f"{name}.{part}.npy", np.ascontiguousarray(arr), allow_pickle=False)
+        meta = {"k1": self.k1, "b": self.b, "n_docs": self.n_docs, "terms": self._terms}
+        (folder / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
-    def __setstate__(self, state: dict) -> None:
-        self.k1, self.b, self.n_docs, self._norm = state["k1"], state["b"], state["n_docs"], state["norm"]
-        self._set_postings(state["terms"], state["indptr"], state["ids"], state["weights"])
+    @classmethod
+    def open(cls, folder: Path, name: str) -> SparseBM25:
+        """The index `save` wrote, its arrays memory-mapped read-only; ValueError when they disagree."""
+        meta = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        arrays = {part: np.load(folder / f"{name}.{part}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
+                  for part in ("norm", "indptr", "ids", "weights")}
+        terms, n_docs = meta["terms"], int(meta["n_docs"])
+        if (not isinstance(terms, list) or len(arrays["indptr"]) != len(terms) + 1 or len(arrays["norm"]) != n_docs
+                or len(arrays["ids"]) != len(arrays["weights"])
+                or (len(terms) and int(arrays["indptr"][-1]) != len(arrays["ids"]))):
+            raise ValueError(f"{name}: BM25 arrays disagree with each other")
+        self = cls.__new__(cls)
+        self.k1, self.b, self.n_docs, self._norm = float(meta["k1"]), float(meta["b"]), n_docs, arrays["norm"]
+        self._set_postings(terms, arrays["indptr"], arrays["ids"], arrays["weights"])
+        return self
 
     def df(self, term: str) -> int:
         ids = self._ids.get(term)
@@ -110,3 +128,51 @@ class SparseBM25:
             dense[ids] = self._weights[term]
             self._dense[term] = dense  # a racing thread builds an identical vector: harmless
         return dense
+
+
+class _Postings(Mapping[str, np.ndarray]):
+    """term -> its slice of a flat postings array (doc ids or weights), made on lookup."""
+
+    def __init__(self, term_ix: dict[str, int], indptr: np.ndarray, flat: np.ndarray) -> None:
+        self._term_ix, self._indptr, self._flat = term_ix, indptr, flat
+
+    def __getitem__(self, term: str) -> np.ndarray:
+        i = self._term_ix[term]
+        return self._flat[int(self._indptr[i]):int(self._indptr[i + 1])]
+
+    def get(self, term: str, default: np.ndarray | None = None) -> np.ndarray | None:  # type: ignore[override]
+        i = self._term_ix.get(term)
+        return default if i is None else self._flat[int(self._indptr[i]):int(self._indptr[i + 1])]
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._term_ix
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._term_ix)
+
+    def __len__(self) -> int:
+        return len(self._term_ix)
+
+
+class _Idf(Mapping[str, float]):
+    """term -> idf = log((N + 1) / df), one float64 per term computed at once from the postings' bounds."""
+
+    def __init__(self, term_ix: dict[str, int], indptr: np.ndarray, n_docs: int) -> None:
+        self._term_ix = term_ix
+        df = np.maximum(np.diff(np.asarray(indptr, dtype=np.int64)), 1).astype(np.float64)
+        self._idf = np.log(np.float64(n_docs + 1) / df) if len(df) else np.zeros(0)
+
+    def __getitem__(self, term: str) -> float:
+        return self._idf.item(self._term_ix[term])
+
+    def get(self, term: str, default: float | None = None) -> float | None:  # type: ignore[override]
+        return self[term] if term in self._term_ix else default
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._term_ix
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._term_ix)
+
+    def __len__(self) -> int:
+        return len(self._term_ix)

@@ -37,7 +37,7 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("knowledge", "plans_dir", "knowledge/plans", "Folder of plan documents (txt, md, html, docx, pdf)."),
     Setting("knowledge", "data_dir", "knowledge/data", "Folder of curated data: departments, synonyms, glossary, featured questions."),
-    Setting("knowledge", "index_path", "var/index.pickle", "Built index on disk; rebuilt only when plans or curated data change."),
+    Setting("knowledge", "index_path", "var/index", "Index directory: data-only, memory-mapped versions and a `current` pointer; rebuilt only when plans or curated data change."),
     Setting("search", "top_k", 5, "Results returned for who / when / what questions."),
     Setting("search", "list_limit", 50, "Most entries returned for a list question."),
     Setting("search", "min_score", 0.42, "Least relative match (0-1) of question terms an answer must cover before the bot answers rather than declines."),

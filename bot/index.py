@@ -1,20 +1,21 @@
 """The search index: entries + tokenizer terms + per-field BM25 + departments + rewriter, cached on disk.
 
 Built from the knowledge store (indexer.store) and the curated data (knowledge/data); rebuilt only when
-either changes (content fingerprint). Loading the pickle is what `Engine.load` does at every start, so
-everything costly (tokenizing entries, pinyin tables, jieba's dictionary packed as a `Lexicon`) happens
-here, once. Start-up costs are measured by `python -m bot bench` (bench/README.md).
+either changes (content fingerprint). Everything costly (tokenizing entries, pinyin tables, jieba's
+dictionary packed as a `Lexicon`) happens here, once; the result is written as a data-only, memory-mapped
+index version directory (bot/index_files.py: numpy arrays and JSON, never pickle), which is what
+`Engine.load` opens at every start, in milliseconds whatever its size. Start-up costs are measured by
+`python -m bot bench` (bench/README.md).
 """
 from __future__ import annotations
 
 import gc
 import hashlib
 import logging
-import pickle
 import re
 import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,14 +24,15 @@ import numpy as np
 
 from bot.bm25 import SparseBM25
 from bot.departments import DepartmentDirectory
+from bot.index_files import IndexFormatError, current_index_dir, open_index, publish_index, write_index
 from bot.text import Lexicon, Tokenizer, knowledge_terms
 from indexer.model import Document, Entry
-from indexer.store import KnowledgeBase, load_knowledge, write_atomic
+from indexer.store import KnowledgeBase, load_knowledge
 
 log = logging.getLogger(__name__)
 
-# Bumped when what the index stores changes, so stale pickles are rebuilt.
-INDEX_VERSION = "4"
+# Bumped when what the index stores changes, so stale indexes are rebuilt.
+INDEX_VERSION = "5"
 DATA_FILES = ("departments.toml", "synonyms.txt", "glossary.toml", "featured.toml")
 
 
@@ -58,7 +60,10 @@ class Suggestion:
 
 @dataclass
 class SearchIndex:
-    entries: list[Entry]
+    """Everything a question needs. Loaded from disk, `entries` is a lazy sequence of Entry (bot/columns.py),
+    `by_id` and `unit_positions` are array-backed mappings, and the numpy arrays are read-only maps."""
+
+    entries: Sequence[Entry]
     documents: dict[str, DocInfo]
     terms: list[str]
     text: SparseBM25
@@ -72,13 +77,13 @@ class SearchIndex:
     suggestions: list[Suggestion] = field(default_factory=list)
     featured: list[dict] = field(default_factory=list)
     fingerprint: str = ""
-    by_id: dict[str, int] = field(default_factory=dict)
+    by_id: Mapping[str, int] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     parents: dict[str, list[str]] = field(default_factory=dict)  # 淄博市 -> [周村区]: cities above regions
     # unit as written in the plans -> positions of the entries naming it (department task lists)
-    unit_positions: dict[str, np.ndarray] = field(default_factory=dict)
+    unit_positions: Mapping[str, np.ndarray] = field(default_factory=dict)
     # every readable due date, ascending, and the position of its entry (due-date task lists)
-    due_keys: list[str] = field(default_factory=list)
+    due_keys: Sequence[str] = field(default_factory=list)
     due_positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     lexicon: Lexicon | None = None  # the tokenizer's dictionary, packed (bot/text.py): no jieba load at start
 
@@ -277,38 +282,61 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_index(path: Path) -> object:
-    """Unpickle an index file (the collector paused, see `_gc_paused`), then `_settle` it."""
-    with _gc_paused(), path.open("rb") as f:
-        index = pickle.load(f)
-    _settle()
-    return index
-
-
 def _settle() -> None:
     """Move everything alive now, the index above all, out of the collector's sight (gc.freeze).
 
     The index lives as long as the process and holds no reference cycles to collect; left tracked, each
-    full collection walks all of it (0.4 s at 200 000 entries, a spike on whichever question triggers
-    it). Frozen objects are still freed by reference counting when an index is replaced.
+    full collection walks all of it (a spike on whichever question triggers it). Frozen objects are
+    still freed by reference counting when an index is replaced.
     """
     gc.freeze()
 
 
+def index_fingerprint(plans_dir: Path, data_dir: Path) -> str:
+    """What a valid index must have been built from: the plan files, the curated data and the code."""
+    from indexer.store import fingerprint, plan_files
+
+    return hashlib.sha256((fingerprint(plan_files(plans_dir)) + data_fingerprint(data_dir)).encode()).hexdigest()
+
+
+def open_current(index_dir: Path) -> SearchIndex | None:
+    """The published index version of `index_dir`, memory-mapped; None when there is none.
+
+    Raises IndexFormatError when the published version is damaged or foreign.
+    """
+    folder = current_index_dir(index_dir)
+    if folder is None:
+        return None
+    with _gc_paused():
+        index = open_index(folder, SearchIndex)
+    _settle()
+    return index
+
+
 def load_index(plans_dir: Path, data_dir: Path, index_path: Path) -> tuple[SearchIndex, bool]:
-    """The index from `index_path` when plans and curated data are unchanged, else rebuilt and saved."""
-    knowledge_cache = index_path.with_name("knowledge.json")
-    kb, reparsed = load_knowledge(plans_dir, knowledge_cache)
-    fp = hashlib.sha256((kb.fingerprint + data_fingerprint(data_dir)).encode()).hexdigest()
-    if not reparsed and index_path.is_file():
+    """The published index in `index_path` (a directory) when plans and curated data are unchanged, else
+    one built, written beside the old version, published and opened. Returns (index, rebuilt).
+
+    Nothing found there is ever executed: a damaged or foreign directory (or an old pickle file) costs
+    one warning line and a rebuild.
+    """
+    index_path = Path(index_path)
+    fp = index_fingerprint(plans_dir, data_dir)
+    if index_path.is_dir():
         try:
-            index = read_index(index_path)
-            if isinstance(index, SearchIndex) and index.fingerprint == fp:
+            index = open_current(index_path)
+            if index is not None and index.fingerprint == fp:
                 return index, False
-        except Exception as exc:  # a damaged or foreign pickle: rebuild
+        except IndexFormatError as exc:
             log.warning("index %s unreadable (%s); rebuilding", index_path, exc)
-    index = build_index(kb, data_dir, fp)
-    index.skipped = list(kb.skipped)
-    write_atomic(index_path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+    kb, _ = load_knowledge(plans_dir, index_path.parent / "knowledge.json")
+    built = build_index(kb, data_dir, fp)
+    built.skipped = list(kb.skipped)
+    del kb
+    version = write_index(index_path, built)
+    del built
+    publish_index(index_path, version)
+    with _gc_paused():
+        index = open_index(version, SearchIndex)
     _settle()
     return index, True

@@ -14,7 +14,7 @@ from bot.config import Settings, load_settings
 def shipped_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     var = tmp_path_factory.mktemp("var")
     return load_settings(environ={}).replace(
-        knowledge__index_path=str(var / "index.pickle"), web__database=str(var / "zwgk.sqlite3")
+        knowledge__index_path=str(var / "index"), web__database=str(var / "zwgk.sqlite3")
     )
 
 

@@ -5,7 +5,6 @@ rewriter is not built here (it is not what these tests are about, and it is the 
 """
 from __future__ import annotations
 
-import pickle
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,7 +40,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SearchInde
     shutil.copytree(ROOT / "knowledge", root / "knowledge")
     with pytest.MonkeyPatch.context() as mp:
         _no_rewriter(mp)
-        site = Site(root / "knowledge" / "plans", root / "knowledge" / "data", root / "var" / "index.pickle")
+        site = Site(root / "knowledge" / "plans", root / "knowledge" / "data", root / "var" / "index")
         index, rebuilt = site.load()
     return root, index, rebuilt
 
@@ -51,13 +50,13 @@ def site(template, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Site:  # 
     _no_rewriter(monkeypatch)
     shutil.copytree(template[0], tmp_path / "site")
     root = tmp_path / "site"
-    return Site(root / "knowledge" / "plans", root / "knowledge" / "data", root / "var" / "index.pickle")
+    return Site(root / "knowledge" / "plans", root / "knowledge" / "data", root / "var" / "index")
 
 
 def test_builds_once_then_loads_from_cache(template, site: Site) -> None:  # type: ignore[no-untyped-def]
     _, built, rebuilt = template
     assert rebuilt is True
-    assert site.index_path.is_file() and site.index_path.with_name("knowledge.json").is_file()
+    assert site.index_path.is_dir() and site.index_path.with_name("knowledge.json").is_file()
     index, rebuilt = site.load()
     assert rebuilt is False
     assert index.fingerprint == built.fingerprint
@@ -94,17 +93,22 @@ def test_rebuilds_when_curated_data_changes(template, site: Site) -> None:  # ty
 
 
 @pytest.mark.parametrize("damage", [
-    b"",  # empty file
-    b"not a pickle at all",
-    b"\x80\x05\x95",  # truncated pickle
-    pickle.dumps({"entries": []}),  # a pickle, but not an index
+    "manifest.json",  # the manifest gone
+    "entry.text.offsets.npy",  # a column gone
+    "bm25.text.ids.npy",  # postings gone
+    "objects.json",
 ])
-def test_survives_a_damaged_index_file(template, site: Site, damage: bytes) -> None:  # type: ignore[no-untyped-def]
-    site.index_path.write_bytes(damage)
-    index, rebuilt = site.load()
+def test_survives_a_damaged_index_version(template, site: Site, damage: str,  # type: ignore[no-untyped-def]
+                                          caplog: pytest.LogCaptureFixture) -> None:
+    from bot.index_files import current_index_dir
+
+    (current_index_dir(site.index_path) / damage).write_bytes(b"\x80\x05\x95 not what it should be")
+    with caplog.at_level("WARNING"):
+        index, rebuilt = site.load()
     assert rebuilt is True
+    assert [r.levelname for r in caplog.records if r.name.startswith("bot")] == ["WARNING"]  # one line
     assert isinstance(index, SearchIndex) and len(index.entries) == len(template[1].entries)
-    assert site.load()[1] is False  # and the damaged file was replaced
+    assert site.load()[1] is False  # and the damaged version was replaced
 
 
 def test_skipped_files_are_reported(site: Site) -> None:

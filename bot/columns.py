@@ -1,0 +1,331 @@
+"""Entries stored column by column in memory-mapped numpy arrays, read back as `Entry` objects on access.
+
+Why: a million entries as Python objects take seconds to load and about 3 KB each in every worker.
+Stored as columns (each string column one UTF-8 blob plus byte offsets; repeated values such as the
+document, region or title as codes into a small table), they open in milliseconds, their pages are
+shared by every process that maps them, and an `Entry` is made only when one is asked for.
+Neighbours: bot/index_files.py writes and opens these inside an index version directory; bot/index.py
+puts `EntryColumns` in `SearchIndex.entries`, `IdPositions` in `by_id`, `CsrMap` in `unit_positions`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, overload
+
+import numpy as np
+
+from indexer.model import Entry
+
+LIST_SEP = "\x1f"  # joins list[str] cells; a value holding it is stored as JSON instead (prefix "\x1e")
+JSON_MARK = "\x1e"
+
+
+def open_array(path: Path) -> np.ndarray:
+    """A memory-mapped, read-only array; never unpickles (allow_pickle=False)."""
+    arr = np.load(path, mmap_mode="r", allow_pickle=False)
+    if arr.dtype.hasobject:
+        raise ValueError(f"{path.name}: object arrays are not index data")
+    return arr.view(np.ndarray)  # a plain view of the map: slicing a np.memmap costs more per call
+
+
+def save_array(path: Path, arr: np.ndarray) -> None:
+    np.save(path, np.ascontiguousarray(arr), allow_pickle=False)
+
+
+# ------------------------------------------------------------------------------------------ strings
+class StringColumn(Sequence[str | None]):
+    """Strings as one UTF-8 blob + n+1 byte offsets (+ a null mask when some are None)."""
+
+    def __init__(self, blob: np.ndarray, offsets: np.ndarray, nulls: np.ndarray | None = None) -> None:
+        self._blob, self._offsets, self._nulls = blob, offsets, nulls
+        self._n = len(offsets) - 1
+        self._bytes = memoryview(blob) if blob.ndim == 1 and len(blob) else memoryview(b"")
+
+    @staticmethod
+    def write(folder: Path, name: str, values: Sequence[str | None]) -> None:
+        encoded = [(v or "").encode("utf-8") for v in values]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
+        save_array(folder / f"{name}.blob.npy", np.frombuffer(b"".join(encoded), dtype=np.uint8))
+        save_array(folder / f"{name}.offsets.npy", offsets)
+        nulls = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+        if nulls.any():
+            save_array(folder / f"{name}.nulls.npy", nulls)
+
+    @classmethod
+    def open(cls, folder: Path, name: str) -> StringColumn:
+        nulls_path = folder / f"{name}.nulls.npy"
+        offsets = open_array(folder / f"{name}.offsets.npy")
+        blob = open_array(folder / f"{name}.blob.npy")
+        nulls = open_array(nulls_path) if nulls_path.is_file() else None
+        if len(offsets) < 1 or (nulls is not None and len(nulls) != len(offsets) - 1):
+            raise ValueError(f"{name}: column arrays disagree")
+        return cls(blob, offsets, nulls)
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, i: int) -> str | None: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[str | None]: ...
+
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._n))]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        if self._nulls is not None and self._nulls.item(i):
+            return None
+        a, b = self._offsets[i:i + 2].tolist()
+        return str(self._bytes[a:b], "utf-8")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and len(other) == len(self) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class CodedColumn(Sequence[Any]):
+    """Values repeated across entries (document, region, title, year): int32 codes into a JSON table."""
+
+    def __init__(self, codes: np.ndarray, table: list[Any]) -> None:
+        self._codes, self._table = codes, table
+
+    @staticmethod
+    def write(folder: Path, name: str, values: Sequence[Any]) -> None:
+        table: dict[str, int] = {}
+        codes = np.fromiter((table.setdefault(json.dumps(v, ensure_ascii=False), len(table)) for v in values),
+                            dtype=np.int32, count=len(values))
+        save_array(folder / f"{name}.codes.npy", codes)
+        (folder / f"{name}.table.json").write_text("[" + ",".join(table) + "]", encoding="utf-8")
+
+    @classmethod
+    def open(cls, folder: Path, name: str) -> CodedColumn:
+        codes = open_array(folder / f"{name}.codes.npy")
+        table = json.loads((folder / f"{name}.table.json").read_text(encoding="utf-8"))
+        if not isinstance(table, list) or (len(codes) and not 0 <= int(codes.max(initial=0)) < len(table)):
+            raise ValueError(f"{name}: codes outside their table")
+        return cls(codes, table)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self._table[c] for c in self._codes[i].tolist()]
+        value = self._table[self._codes.item(i)]
+        return list(value) if isinstance(value, list) else value
+
+
+def _encode_list(values: list[str]) -> str:
+    """Values joined by LIST_SEP; JSON (marked) when a value is empty or holds a separator or the mark."""
+    if any(not v or LIST_SEP in v or JSON_MARK in v for v in values):
+        return JSON_MARK + json.dumps(values, ensure_ascii=False)
+    return LIST_SEP.join(values)
+
+
+def _decode_list(cell: str | None) -> list[str]:
+    if not cell:
+        return []
+    if cell.startswith(JSON_MARK):
+        return list(json.loads(cell[1:]))
+    return cell.split(LIST_SEP)
+
+
+# ------------------------------------------------------------------------------------------ entries
+# How each Entry field is stored: "coded" (few distinct values), "list" (list[str]), "str" (anything else
+# that is a string or None), "json" (other types, e.g. a field added later with a richer type).
+CODED_SHARE = 4  # a string field with at most n / CODED_SHARE distinct values is stored coded
+
+
+def _field_kind(f: dataclasses.Field, values: list[Any]) -> str:
+    if all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in values):
+        return "list"
+    if not all(v is None or isinstance(v, str) for v in values):
+        return "coded" if len(set(map(repr, values))) * CODED_SHARE <= max(len(values), 1) else "json"
+    return "coded" if len(set(values)) * CODED_SHARE <= max(len(values), 1) else "str"
+
+
+def write_entries(folder: Path, entries: Sequence[Entry]) -> dict[str, str]:
+    """Write every Entry field as a column; returns {field: kind} for the manifest."""
+    kinds: dict[str, str] = {}
+    for f in dataclasses.fields(Entry):
+        values = [getattr(e, f.name) for e in entries]
+        kind = kinds[f.name] = _field_kind(f, values)
+        if kind == "coded":
+            CodedColumn.write(folder, f"entry.{f.name}", values)
+        elif kind == "list":
+            StringColumn.write(folder, f"entry.{f.name}", [_encode_list(v) for v in values])
+        elif kind == "json":
+            StringColumn.write(folder, f"entry.{f.name}", [json.dumps(v, ensure_ascii=False) for v in values])
+        else:
+            StringColumn.write(folder, f"entry.{f.name}", values)
+    return kinds
+
+
+class EntryColumns(Sequence[Entry]):
+    """`SearchIndex.entries`: indexable, iterable, len()-able sequence of `Entry`.
+
+    An Entry is made on first access and kept in a bounded cache (CACHE_SIZE): the entries questions
+    keep returning to are made once, and a scan over every entry never holds them all.
+    """
+
+    CACHE_SIZE = 50_000
+
+    def __init__(self, columns: dict[str, tuple[str, Sequence[Any]]], n: int) -> None:
+        self._columns, self._n = columns, n
+        names = {f.name for f in dataclasses.fields(Entry)}
+        self._order = [(name, kind, col) for name, (kind, col) in columns.items() if name in names]
+        self._cache: dict[int, Entry] = {}
+
+    @classmethod
+    def open(cls, folder: Path, kinds: dict[str, str], n: int) -> EntryColumns:
+        missing = [f.name for f in dataclasses.fields(Entry) if f.name not in kinds and f.default is dataclasses.MISSING
+                   and f.default_factory is dataclasses.MISSING]
+        if missing:
+            raise ValueError(f"index entries lack the fields {missing}")
+        columns: dict[str, tuple[str, Sequence[Any]]] = {}
+        for name, kind in kinds.items():
+            col = CodedColumn.open(folder, f"entry.{name}") if kind == "coded" else StringColumn.open(folder, f"entry.{name}")
+            if len(col) != n:
+                raise ValueError(f"entry column {name} holds {len(col)} values, not {n}")
+            columns[name] = (kind, col)
+        return cls(columns, n)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def column(self, name: str) -> Sequence[Any]:
+        """One field of every entry, without making Entry objects (e.g. all ids)."""
+        return self._columns[name][1]
+
+    def _make(self, i: int) -> Entry:
+        got = self._cache.get(i)
+        if got is not None:
+            return got
+        values: dict[str, Any] = {}
+        for name, kind, col in self._order:
+            cell = col[i]
+            if kind == "list":
+                cell = _decode_list(cell)
+            elif kind == "json":
+                cell = json.loads(cell)
+            values[name] = cell
+        entry = Entry(**values)
+        if len(self._cache) >= self.CACHE_SIZE:
+            self._cache.clear()  # racing threads may clear twice or miss an insert: harmless
+        self._cache[i] = entry
+        return entry
+
+    @overload
+    def __getitem__(self, i: int) -> Entry: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Entry]: ...
+
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return [self._make(k) for k in range(*i.indices(self._n))]
+        i = int(i)
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        return self._make(i)
+
+    def __iter__(self) -> Iterator[Entry]:
+        for i in range(self._n):
+            yield self._make(i)
+
+
+# ------------------------------------------------------------------------------------------ lookups
+class IdPositions(Mapping[str, int]):
+    """`SearchIndex.by_id`: entry id -> position, by binary search over the ids in sorted order."""
+
+    def __init__(self, ids: Sequence[str], order: np.ndarray) -> None:
+        self._ids, self._order = ids, order
+
+    @staticmethod
+    def write(folder: Path, ids: Sequence[str]) -> None:
+        save_array(folder / "entry.id_order.npy", np.argsort(np.array(ids, dtype=str), kind="stable").astype(np.int32))
+
+    @classmethod
+    def open(cls, folder: Path, ids: Sequence[str]) -> IdPositions:
+        order = open_array(folder / "entry.id_order.npy")
+        if len(order) != len(ids):
+            raise ValueError("entry.id_order disagrees with the entries")
+        return cls(ids, order)
+
+    def _sorted_id(self, k: int) -> str:
+        return self._ids[int(self._order[k])]
+
+    def __getitem__(self, entry_id: str) -> int:
+        if isinstance(entry_id, str):
+            keys = _Lazy(self._sorted_id, len(self._order))
+            k = bisect_left(keys, entry_id)
+            if k < len(self._order) and keys[k] == entry_id:
+                return int(self._order[k])
+        raise KeyError(entry_id)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+
+class _Lazy(Sequence[str]):
+    def __init__(self, get: Any, n: int) -> None:
+        self._get, self._n = get, n
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, k: Any) -> Any:
+        return self._get(k)
+
+
+class CsrMap(Mapping[str, np.ndarray]):
+    """key -> int32 array, all arrays in one flat array (`unit_positions`, per-region/department postings)."""
+
+    def __init__(self, keys: list[str], indptr: np.ndarray, flat: np.ndarray) -> None:
+        self._keys, self._indptr, self._flat = keys, indptr, flat
+        self._ix = {k: i for i, k in enumerate(keys)}
+
+    @staticmethod
+    def write(folder: Path, name: str, mapping: Mapping[str, np.ndarray]) -> None:
+        keys = list(mapping)
+        lengths = np.fromiter((len(mapping[k]) for k in keys), dtype=np.int64, count=len(keys))
+        indptr = np.zeros(len(keys) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        flat = np.concatenate([np.asarray(mapping[k], dtype=np.int32) for k in keys]) if keys else np.zeros(0, np.int32)
+        save_array(folder / f"{name}.indptr.npy", indptr)
+        save_array(folder / f"{name}.flat.npy", flat.astype(np.int32))
+        (folder / f"{name}.keys.json").write_text(json.dumps(keys, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def open(cls, folder: Path, name: str) -> CsrMap:
+        keys = json.loads((folder / f"{name}.keys.json").read_text(encoding="utf-8"))
+        indptr, flat = open_array(folder / f"{name}.indptr.npy"), open_array(folder / f"{name}.flat.npy")
+        if not isinstance(keys, list) or len(indptr) != len(keys) + 1 or (len(keys) and indptr[-1] != len(flat)):
+            raise ValueError(f"{name}: postings arrays disagree")
+        return cls(keys, indptr, flat)
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        i = self._ix[key]
+        return self._flat[int(self._indptr[i]):int(self._indptr[i + 1])]
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._ix

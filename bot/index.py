@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.bm25 import SparseBM25
-from bot.departments import DepartmentDirectory
+from bot.departments import DepartmentDirectory, unit_key
 from bot.index_files import IndexFormatError, current_index_dir, open_index, publish_index, write_index
 from bot.text import Lexicon, Tokenizer, knowledge_terms
 from indexer.model import Document, Entry
@@ -86,6 +86,13 @@ class SearchIndex:
     due_keys: Sequence[str] = field(default_factory=list)
     due_positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     lexicon: Lexicon | None = None  # the tokenizer's dictionary, packed (bot/text.py): no jieba load at start
+    # Postings for list questions without a scan (bot/postings.py): region name -> its entries' positions;
+    # unit_key of a department (canonical or as written) -> positions of the entries naming it; and
+    # (clause, task row it restates) position pairs, for dropping restated clauses from a list.
+    region_positions: Mapping[str, np.ndarray] = field(default_factory=dict)
+    department_positions: Mapping[str, np.ndarray] = field(default_factory=dict)
+    linked_from: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    linked_to: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
 
     def position(self, entry_id: str) -> int | None:
         return self.by_id.get(entry_id)
@@ -211,6 +218,9 @@ def _build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str) -> SearchI
     )
     index.lexicon = tokenizer.lexicon()
     index.unit_positions = _unit_positions(entries)
+    index.region_positions = _region_positions(index.entry_region, regions)
+    index.department_positions = _department_positions(index.unit_positions, departments)
+    index.linked_from, index.linked_to = _restated_pairs(entries, index.by_id)
     dated = sorted((e.due, i) for i, e in enumerate(entries) if e.due)
     index.due_keys = [d for d, _ in dated]
     index.due_positions = np.array([i for _, i in dated], dtype=np.int32)
@@ -225,6 +235,30 @@ def _unit_positions(entries: list[Entry]) -> dict[str, np.ndarray]:
         for u in dict.fromkeys(e.responsible):
             positions.setdefault(u, []).append(i)
     return {u: np.array(p, dtype=np.int32) for u, p in positions.items()}
+
+
+def _region_positions(entry_region: np.ndarray, regions: list[str]) -> dict[str, np.ndarray]:
+    order = np.argsort(entry_region, kind="stable").astype(np.int32)
+    bounds = np.searchsorted(entry_region[order], np.arange(len(regions) + 1))
+    return {r: order[bounds[i]:bounds[i + 1]] for i, r in enumerate(regions)}
+
+
+def _department_positions(unit_positions: Mapping[str, np.ndarray],
+                          departments: DepartmentDirectory) -> dict[str, np.ndarray]:
+    """unit_key -> positions, under both the unit as written and its canonical department: exactly the
+    entries for which `departments.matches(unit, department)` holds for one of their units."""
+    grouped: dict[str, list[np.ndarray]] = {}
+    for unit, positions in unit_positions.items():
+        canon = departments.canonical.get(unit_key(unit), unit)
+        for key in {unit_key(canon), unit_key(unit)}:
+            grouped.setdefault(key, []).append(positions)
+    return {k: np.unique(np.concatenate(v)).astype(np.int32) for k, v in grouped.items()}
+
+
+def _restated_pairs(entries: list[Entry], by_id: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    pairs = [(i, by_id[t]) for i, e in enumerate(entries) if e.kind == "clause" for t in e.linked if t in by_id]
+    arr = np.array(pairs, dtype=np.int32).reshape(-1, 2)
+    return arr[:, 0].copy(), arr[:, 1].copy()
 
 
 def _build_rewriter(entries: list[Entry], data_dir: Path, regions: list[str], extra: list[str]) -> object | None:

@@ -44,6 +44,7 @@ KEEP_VERSIONS = 3  # the current version and two before it (rollback; readers st
 # UTC build time to the microsecond (names sort in build order), fingerprint prefix, random suffix
 _VERSION_NAME = re.compile(r"^[0-9]{8}T[0-9]{6}\.[0-9]{6}-[0-9a-f]{12}-[0-9a-f]{6}$")
 _FIELDS = ("text", "meta", "units")
+_ARRAYS = ("entry_region", "entry_year", "due_positions", "linked_from", "linked_to")
 # Small parts stored as data forms in objects.json (bot/dataform.py)
 _OBJECTS = ("documents", "terms", "regions", "featured", "skipped", "parents", "suggestions", "departments",
             "rewriter")
@@ -127,9 +128,8 @@ def _write_parts(folder: Path, index: Any) -> None:
     IdPositions.write(folder, ids)
     for name in _FIELDS:
         getattr(index, name).save(folder, f"bm25.{name}")
-    save_array(folder / "entry_region.npy", np.asarray(index.entry_region))
-    save_array(folder / "entry_year.npy", np.asarray(index.entry_year))
-    save_array(folder / "due_positions.npy", np.asarray(index.due_positions, dtype=np.int32))
+    for name in _ARRAYS:
+        save_array(folder / f"{name}.npy", np.asarray(getattr(index, name)))
     StringColumn.write(folder, "due_keys", list(index.due_keys))
     for name, mapping in _postings_of(index).items():
         CsrMap.write(folder, name, mapping)
@@ -197,9 +197,7 @@ def _read_parts(folder: Path, manifest: dict) -> dict[str, Any]:
     parts.update(
         entries=entries,
         by_id=IdPositions.open(folder, entries.column("id")),
-        entry_region=open_array(folder / "entry_region.npy"),
-        entry_year=open_array(folder / "entry_year.npy"),
-        due_positions=open_array(folder / "due_positions.npy"),
+        **{name: open_array(folder / f"{name}.npy") for name in _ARRAYS},
         due_keys=StringColumn.open(folder, "due_keys"),
         lexicon=_read_lexicon(folder),
         **{name: SparseBM25.open(folder, f"bm25.{name}") for name in _FIELDS},

@@ -68,6 +68,10 @@ def test_round_trip_keeps_every_entry_and_map(built: SearchIndex, loaded) -> Non
     assert index.by_id.get("no-such-id") is None and "no-such-id" not in index.by_id
     assert {u: p.tolist() for u, p in index.unit_positions.items()} == \
         {u: p.tolist() for u, p in built.unit_positions.items()}
+    for name in ("region_positions", "department_positions"):
+        assert {k: p.tolist() for k, p in getattr(index, name).items()} == \
+            {k: p.tolist() for k, p in getattr(built, name).items()}
+    assert index.linked_from.tolist() == built.linked_from.tolist() and len(index.linked_to) == len(built.linked_to)
     assert list(index.due_keys) == list(built.due_keys) and index.due_keys == built.due_keys
     assert index.due_positions.tolist() == built.due_positions.tolist()
     assert np.array_equal(index.entry_region, built.entry_region) and np.array_equal(index.entry_year, built.entry_year)

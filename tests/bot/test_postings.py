@@ -1,0 +1,67 @@
+"""bot/postings.py and bot/regions.py give exactly what the scans they replace give, on the shipped index."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bot.postings import ListPostings
+from bot.regions import RegionMatcher, covered_regions_text
+from bot.tasks import TaskLists
+
+
+@pytest.fixture(scope="module")
+def index(shipped_engine):  # type: ignore[no-untyped-def]
+    return shipped_engine.index
+
+
+def test_department_postings_match_the_scan(index) -> None:  # type: ignore[no-untyped-def]
+    postings = ListPostings(index)
+    units = sorted(index.unit_positions)
+    names = units + [index.departments.canonical[k] for k in sorted(index.departments.canonical)][:40]
+    regions = [None, *index.regions]
+    for name in names:
+        canon = index.departments.resolve(name) or name
+        for region in regions:
+            scan = [i for i, e in enumerate(index.entries)
+                    if (not region or e.region == region) and any(index.departments.matches(u, canon) for u in e.responsible)]
+            assert postings.department(name, region).tolist() == scan, (name, region)
+
+
+def test_region_due_and_restated_postings_match_the_scan(index) -> None:  # type: ignore[no-untyped-def]
+    postings = ListPostings(index)
+    entries = list(index.entries)
+    for region in index.regions:
+        assert postings.region(region).tolist() == [i for i, e in enumerate(entries) if e.region == region]
+        year = next(e.year for e in entries if e.region == region)
+        assert postings.region(region, year).tolist() == \
+            [i for i, e in enumerate(entries) if e.region == region and e.year == year]
+    for lo, hi, region in (("", "2023-12-31", None), ("2022-01-01", "2022-06-30", None),
+                           ("", "2099-12-31", index.regions[0]), ("2030-01-01", "2030-12-31", None)):
+        positions = postings.due_between(lo, hi, region)
+        assert positions.tolist() == [i for i, e in enumerate(entries)
+                                      if e.due and lo <= e.due <= hi and (not region or e.region == region)]
+        kept = postings.without_restated(positions)
+        assert postings.entries(kept) == TaskLists.without_restated(postings.entries(positions))
+        assert postings.entries(kept, 3) == postings.entries(kept)[:3]
+
+
+def test_region_matcher_matches_the_scan(index) -> None:  # type: ignore[no-untyped-def]
+    regions = [*index.regions, "淄川区", "川区", "张店区", "高新技术产业开发区"]
+    matcher = RegionMatcher(regions)
+    rng = random.Random(7)
+    texts = ["槐荫区养老补贴", "历城 双减", "周村区和薛城区", "", "区", "淄川区的张店区", "高新区"]
+    alphabet = "".join(regions) + "的是区县市"
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(300)]
+    for text in texts:
+        assert matcher.find(text) == [r for r in regions if r in text or (len(r) >= 3 and r[:-1] in text)], text
+        for a in range(0, len(text), 3):
+            name = text[a:a + 4]
+            assert matcher.overlaps(name) == any(name in r or r in name for r in regions), name
+
+
+def test_covered_regions_text_is_bounded() -> None:
+    many = [f"县{i}" for i in range(2800)]
+    assert len(covered_regions_text(many)) < 60 and "2,800" in covered_regions_text(many)
+    assert covered_regions_text(["槐荫区", "历城区"]) == "槐荫区、历城区"
+    assert covered_regions_text(many, lang="en").endswith("and 2,795 more")

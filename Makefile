@@ -37,5 +37,6 @@ test: install system-deps  ## lint and run every test (unit, web, browser, staff
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
-bench: install   ## speed and memory benchmark (shipped corpus and 200 000 entries)
+bench: install   ## speed and memory benchmark (installs the bench extras: bm25s)
+	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) -m bot bench

@@ -2,6 +2,6 @@
 
 bench/run.py runs it; bench/README.md says what each figure means.
 """
-from bench.run import run_bench
+from bench.run import BenchOptions, run_bench
 
-__all__ = ["run_bench"]
+__all__ = ["BenchOptions", "run_bench"]

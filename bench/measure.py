@@ -4,7 +4,6 @@ Neighbours: bench/run.py calls these; bench/mix.py holds the questions.
 """
 from __future__ import annotations
 
-import gc
 import json
 import math
 import os
@@ -13,11 +12,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench.mix import QUESTIONS, RANK_BM25_SCALED_QUERIES, SUBPROCESS_TIMEOUT  # noqa: F401
+from bench.mix import MIX, QUESTIONS, SUBPROCESS_TIMEOUT
 
 
 def engine_over(index: Any, settings: Any) -> Any:
@@ -29,63 +27,40 @@ def engine_over(index: Any, settings: Any) -> Any:
                   default_region=str(settings["search.default_region"]), hotline=str(settings["search.hotline"]))
 
 
-def latency(engine: Any, n_queries: int) -> dict:
-    """Whole-question latency (Engine.answer) over the question mix repeated to n_queries."""
+def latency(engine: Any, n_queries: int, mix: Sequence[tuple[str, str]] = MIX) -> dict:
+    """Whole-question latency (Engine.answer) over the mix repeated to n_queries: overall and per kind."""
     engine.warm_up()
-    for q in QUESTIONS:  # first use of each character / term warms lazy tables, as a server's first minute does
+    for _, q in mix:  # first use of each character / term warms lazy tables, as a server's first minute does
         engine.answer(q)
-    times: list[tuple[float, str]] = []
-    for q in repeat(QUESTIONS, n_queries):
+    times: list[tuple[float, str, str]] = []
+    for kind, q in repeat(list(mix), max(n_queries, len(mix))):
         t0 = time.perf_counter()
         engine.answer(q)
-        times.append((time.perf_counter() - t0, q))
-    ms = sorted(t * 1000 for t, _ in times)
+        times.append((time.perf_counter() - t0, kind, q))
+    ms = sorted(t * 1000 for t, _, _ in times)
+    by_kind: dict[str, list[float]] = {}
+    for t, kind, _ in times:
+        by_kind.setdefault(kind, []).append(t * 1000)
+    kinds = {k: {"n": len(v), "p50_ms": percentile(sorted(v), 50), "p99_ms": percentile(sorted(v), 99)}
+             for k, v in sorted(by_kind.items())}
     slowest = max(times)
     return {"p50_ms": percentile(ms, 50), "p99_ms": percentile(ms, 99), "mean_ms": statistics.fmean(ms),
-            "max_ms": ms[-1], "slowest_question": slowest[1]}
+            "max_ms": ms[-1], "slowest_question": slowest[2], "kinds": kinds,
+            "worst_kind_p99_ms": max(v["p99_ms"] for v in kinds.values())}
 
 
-def text_token_lists(index: Any) -> list[list[str]]:
+def text_token_lists(index: Any, limit: int | None = None) -> list[list[str]]:
     """The token lists build_index gave the text field (identical texts tokenized once, as it does)."""
     from bot.text import Tokenizer
+    from bot.tokenize_many import tokenize_all
 
-    tokenizer = Tokenizer(index.terms, lexicon=index.lexicon)
-    cache: dict[str, list[str]] = {}
-    out = []
-    for e in index.entries:
-        got = cache.get(e.text)
-        if got is None:
-            got = cache[e.text] = tokenizer.tokens(e.text)
-        out.append(got)
-    return out
-
-
-def versus_rank_bm25(engine: Any, token_lists: list[list[str]], n_queries: int, p50_ms: float) -> dict:
-    """Plain rank_bm25.BM25Okapi on the same token lists and query terms, against SparseBM25.get_scores."""
-    from rank_bm25 import BM25Okapi
-
-    from bot.bm25 import SparseBM25
-
-    queries = [t for t in (engine.understand(q).terms for q in QUESTIONS) if t][:n_queries]
-    t0 = time.perf_counter()
-    okapi = BM25Okapi(token_lists)
-    build_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    ours = SparseBM25(token_lists)
-    ours_build_s = time.perf_counter() - t0
-    okapi_ms = [time_ms(partial(okapi.get_scores, q)) for q in queries]
-    ours_ms = [time_ms(partial(ours.get_scores, q), repeat=5) for q in queries]
-    okapi = None  # about 0.5 GB at 200 000 entries
-    gc.collect()
-    okapi_mean, ours_mean = statistics.fmean(okapi_ms), statistics.fmean(ours_ms)
-    return {"queries": len(queries), "build_s": build_s, "ours_build_s": ours_build_s,
-            "get_scores_ms": okapi_mean, "ours_get_scores_ms": ours_mean,
-            "vs_scorer": okapi_mean / ours_mean if ours_mean else math.inf,
-            "vs_question_p50": okapi_mean / p50_ms if p50_ms else math.inf}
+    texts = [e.text for e in index.entries[:limit]] if limit else [e.text for e in index.entries]
+    tokens = tokenize_all(Tokenizer(index.terms, lexicon=index.lexicon), texts)
+    return [tokens[t] for t in texts]
 
 
 def child_rss(mode: str, index_path: Path, settings: Any) -> dict:
-    """Peak RSS of a fresh process that loads the engine and answers every question once."""
+    """Load time, peak RSS and PSS of a fresh process that loads the engine and answers every question once."""
     code = "import sys; from bench.measure import child_main; child_main(sys.argv[1:])"
     out = run([sys.executable, "-c", code, mode, str(index_path)], child_env(settings, index_path),
                stdin=json.dumps(list(QUESTIONS), ensure_ascii=False))
@@ -108,6 +83,7 @@ def child_main(argv: list[str]) -> None:
         engine.answer(q)
     answer_s = time.perf_counter() - t0
     print(json.dumps({"rss_mb": peak_rss_kb() / 1024, "ru_maxrss_mb": _ru_maxrss_kb() / 1024,
+                      "now": memory_of(os.getpid()),
                       "load_s": load_s, "first_answers_s": answer_s}))
 
 
@@ -130,6 +106,19 @@ def peak_rss_kb() -> int:
     except OSError:
         pass
     return _ru_maxrss_kb()
+
+
+def memory_of(pid: int) -> dict[str, float]:
+    """RSS and PSS of a process now, in MB (/proc/<pid>/smaps_rollup; PSS shares shared pages out)."""
+    out: dict[str, float] = {}
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in ("Rss", "Pss", "Shared_Clean", "Private_Dirty"):
+                out[key.lower() + "_mb"] = int(rest.split()[0]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return out
 
 
 def child_env(settings: Any, index_path: Path) -> dict[str, str]:

@@ -6,7 +6,6 @@ touched. bench/README.md says what each figure means and how to read it.
 """
 from __future__ import annotations
 
-import gc
 import json
 import os
 import platform
@@ -15,14 +14,17 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.at_scale import bench_scaled
+from bench.compare import versus_libraries
+from bench.http import bench_http
 from bench.measure import (
     child_env,
     child_rss,
     dir_mb,
-    engine_over,
     latency,
     median_time,
     open_index_dir,
@@ -30,27 +32,41 @@ from bench.measure import (
     repeat,
     run,
     text_token_lists,
-    versus_rank_bm25,
 )
-from bench.mix import BATCH_RUNS, CLI_QUESTION, CLI_RUNS, QUESTIONS, RANK_BM25_SCALED_QUERIES
+from bench.mix import BATCH_RUNS, CLI_QUESTION, CLI_RUNS, QUESTIONS
 from bench.report import table, verdicts
-from bench.scaled import scaled_knowledge
 
 
-def run_bench(settings: Any, scaled_entries: int = 200_000, n_queries: int = 300,
-              out: Callable[[str], None] = print) -> dict:
+@dataclass
+class BenchOptions:
+    """What to run: corpus size, questions timed, and the HTTP load (0 workers: none)."""
+
+    scaled_entries: int = 200_000
+    n_queries: int = 300
+    workers: int = 2
+    eval_dir: Path | None = None
+    http_seconds: float = 10.0
+    connections: int = 16
+
+
+def run_bench(settings: Any, options: BenchOptions | None = None, out: Callable[[str], None] = print) -> dict:
     """Run the benchmark, print a table through `out` and return every figure (seconds, ms, MB)."""
-    if n_queries < 1:
-        raise ValueError(f"n_queries must be >= 1; got {n_queries}")
+    opts = options or BenchOptions()
+    if opts.n_queries < 1:
+        raise ValueError(f"n_queries must be >= 1; got {opts.n_queries}")
     report: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
-                    "bytecode_cache": not os.environ.get("PYTHONDONTWRITEBYTECODE")},
-        "n_queries": n_queries,
+                    "bytecode_cache": not os.environ.get("PYTHONDONTWRITEBYTECODE"), "load": os.getloadavg()},
+        "n_queries": opts.n_queries,
     }
     with tempfile.TemporaryDirectory(prefix="zwgk-bench-") as tmp:
-        report["shipped"] = _bench_shipped(settings, Path(tmp) / "shipped", n_queries)
-        if scaled_entries > 0:
-            report["scaled"] = _bench_scaled(settings, Path(tmp) / "scaled", scaled_entries, n_queries)
+        report["shipped"] = _bench_shipped(settings, Path(tmp) / "shipped", opts.n_queries)
+        if opts.workers > 0:
+            report["http"] = bench_http(settings, Path(tmp) / "shipped" / "index", opts.workers, opts.eval_dir,
+                                        opts.http_seconds, opts.connections)
+        if opts.scaled_entries > 0:
+            report["scaled"] = bench_scaled(settings, Path(tmp) / "scaled", opts.scaled_entries, opts.n_queries)
+    report["machine"]["load_after"] = os.getloadavg()
     report["targets"] = verdicts(report)
     for line in table(report):
         out(line)
@@ -116,57 +132,6 @@ def _bench_shipped(settings: Any, tmp: Path, n_queries: int) -> dict:
     r.update(latency(engine, n_queries))
     r["rss"] = child_rss("settings", index_path, settings)
     r["rss_mb"] = r["rss"]["rss_mb"]
-    r["rank_bm25"] = versus_rank_bm25(engine, token_lists, len(QUESTIONS), r["p50_ms"])
-    return r
-
-
-# ---------------------------------------------------------------------------------------------- scaled
-
-def _bench_scaled(settings: Any, tmp: Path, n_entries: int, n_queries: int) -> dict:
-    from bot.index import build_index
-    from bot.index_files import publish_index, write_index
-    from indexer.store import load_knowledge
-
-    tmp.mkdir(parents=True)
-    data = settings.path("knowledge.data_dir")
-    kb, _ = load_knowledge(settings.path("knowledge.plans_dir"), tmp / "knowledge.json")
-    r: dict[str, Any] = {}
-    progress(f"scaled corpus: copying to {n_entries:,} entries")
-    t0 = time.perf_counter()
-    big = scaled_knowledge(kb, n_entries)
-    r["copy_s"] = time.perf_counter() - t0
-    progress("scaled corpus: build_index")
-    gc.collect()
-    t0 = time.perf_counter()
-    index = build_index(big, data, "bench")
-    r["build_s"] = time.perf_counter() - t0
-    r["entries"] = len(index.entries)
-    r["regions"] = len(index.regions)
-    del big
-    index_path = tmp / "index"
-    t0 = time.perf_counter()
-    publish_index(index_path, write_index(index_path, index))
-    r["save_s"] = time.perf_counter() - t0
-    r["index_mb"] = dir_mb(index_path)
-    del index
-    gc.collect()
-
-    progress("scaled corpus: index load")
-    times = []
-    index = None
-    for _ in range(2):
-        index = None
-        gc.collect()
-        t0 = time.perf_counter()
-        index = open_index_dir(index_path)
-        times.append(time.perf_counter() - t0)
-    r["load_s"] = min(times)
-
-    progress("scaled corpus: question latency")
-    engine = engine_over(index, settings)
-    r.update(latency(engine, n_queries))
-    r["rss"] = child_rss("index", index_path, settings)
-    r["rss_mb"] = r["rss"]["rss_mb"]
-    progress("scaled corpus: rank-bm25 (slow by design)")
-    r["rank_bm25"] = versus_rank_bm25(engine, text_token_lists(index), RANK_BM25_SCALED_QUERIES, r["p50_ms"])
+    r["rss_now"] = r["rss"].get("now", {})
+    r["libraries"] = versus_libraries(engine, token_lists, list(QUESTIONS), r["p50_ms"], len(QUESTIONS))
     return r

@@ -34,6 +34,7 @@ def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
     ask "问题"          answer one question (no question: interactive prompt)
     ask --json -        one question per stdin line -> one JSON object per line
     serve               web chat widget, kiosk, JSON API and admin (waitress)
+    serve --workers N   the same in N processes on one port (gunicorn)
     telegram            staff bot for Telegram (TELEGRAM_BOT_TOKEN)
     bench               speed and memory benchmark
     config              every effective setting and where it came from
@@ -107,9 +108,11 @@ def _interactive(engine, region: str | None, as_json: bool) -> None:  # type: ig
 @click.option("--port", default=None, type=int, help="Port to listen on (default: web.port).")
 @click.option("--get", "get_path", default=None, metavar="PATH",
               help="Print the response to one GET request (e.g. /healthz) without starting a server.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Worker processes; 2 or more: gunicorn workers on one port (Linux), index shared.")
 @click.pass_obj
-def serve(config: str | None, host: str | None, port: int | None, get_path: str | None) -> None:
-    """Serve the web chat widget, kiosk, JSON API and admin under waitress."""
+def serve(config: str | None, host: str | None, port: int | None, get_path: str | None, workers: int) -> None:
+    """Serve the web chat widget, kiosk, JSON API and admin (waitress; gunicorn with --workers N)."""
     from bot.web.serve import get_once
     from bot.web.serve import serve as run_server
 
@@ -119,6 +122,14 @@ def serve(config: str | None, host: str | None, port: int | None, get_path: str 
         click.echo(body)
         if status >= 400:
             sys.exit(1)
+        return
+    if workers >= 2:
+        from bot.web.workers import WorkersError, serve_workers
+
+        try:
+            serve_workers(settings, host=host, port=port, workers=workers)
+        except WorkersError as exc:
+            raise click.ClickException(str(exc)) from None
         return
     run_server(settings, host=host, port=port)
 
@@ -139,15 +150,30 @@ def telegram(config: str | None) -> None:
 @click.option("--entries", default=200_000, show_default=True, help="Size of the scaled corpus.")
 @click.option("--queries", default=300, show_default=True, help="Questions timed per corpus.")
 @click.option("--skip-scaled", is_flag=True, help="Only benchmark the shipped corpus.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=0),
+              help="Uncached HTTP load against 1 and this many worker processes (0: no HTTP load).")
+@click.option("--eval-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of *.jsonl evaluation files whose questions the HTTP load sends "
+                   "(default: ../shared/eval beside the project, when present).")
+@click.option("--seconds", default=10.0, show_default=True, help="Length of each HTTP load run.")
+@click.option("--connections", default=16, show_default=True, help="Concurrent HTTP connections.")
 @click.pass_obj
-def bench(config: str | None, entries: int, queries: int, skip_scaled: bool) -> None:
-    """Benchmark build/load time, CLI start-up, question latency and memory, against plain rank-bm25."""
-    run_bench = _bench_runner()
-    run_bench(_settings(config), scaled_entries=0 if skip_scaled else entries, n_queries=queries)
+def bench(config: str | None, entries: int, queries: int, skip_scaled: bool, workers: int,
+          eval_dir: Path | None, seconds: float, connections: int) -> None:
+    """Benchmark build/load, start-up, latency per question kind, memory, BM25 libraries and HTTP load."""
+    from bot.config import PROJECT_ROOT
+
+    bench_module = _bench_module()
+    if eval_dir is None and (PROJECT_ROOT.parent / "shared" / "eval").is_dir():
+        eval_dir = PROJECT_ROOT.parent / "shared" / "eval"
+    options = bench_module.BenchOptions(scaled_entries=0 if skip_scaled else entries, n_queries=queries,
+                                        workers=workers, eval_dir=eval_dir, http_seconds=seconds,
+                                        connections=connections)
+    bench_module.run_bench(_settings(config), options)
 
 
-def _bench_runner():  # type: ignore[no-untyped-def]
-    """`run_bench` from the project's bench/ folder: the benchmark is not part of the installed package."""
+def _bench_module():  # type: ignore[no-untyped-def]
+    """The project's bench/ package: the benchmark is not part of the installed package."""
     from bot.config import PROJECT_ROOT
 
     if not (PROJECT_ROOT / "bench" / "__init__.py").is_file():
@@ -155,9 +181,9 @@ def _bench_runner():  # type: ignore[no-untyped-def]
                                    "(it ships in the source checkout, not in the package)")
     if str(PROJECT_ROOT) not in sys.path:
         sys.path.insert(0, str(PROJECT_ROOT))
-    from bench import run_bench
+    import bench
 
-    return run_bench
+    return bench
 
 
 @cli.command("config")

@@ -1,11 +1,14 @@
 """Plain objects to JSON and back, without pickle: the data form of the index's small parts.
 
 The query rewriter (bot/rewrite/), the department directory, the suggestions and document records are
-graphs of plain classes holding dicts, tuples, frozensets, bytes and arrays. `to_data` turns such a
-graph into JSON-ready values with type tags; `from_data` rebuilds it. Reading runs no code from the
-file: a tagged object may only be an instance of a class defined in one of the `ALLOWED_MODULES` of
-this project (imported by name, created with `object.__new__`, its attributes set from the data; no
-constructor, `__setstate__` or `__reduce__` is ever called), and anything else is a `DataFormError`.
+graphs of plain classes holding dicts, tuples, frozensets, bytes and arrays. `dumps` turns such a graph
+into JSON with type tags (`{"$t": [...]}` a tuple, `{"$o": "module:Class", "v": {...}}` an object,
+`{"$r": n}` the n-th object again, so objects shared inside the graph stay shared); `loads` rebuilds it
+while the JSON parser runs (an object hook), so reading costs little more than `json.loads`.
+Reading runs no code from the file: a tagged object may only be an instance of a class defined in one
+of the `ALLOWED_MODULES` of this project (imported by name, created with `object.__new__`, its
+attributes set from the data; no constructor, `__setstate__` or `__reduce__` is ever called), and
+anything else is a `DataFormError`.
 Neighbours: bot/index_files.py writes and reads the index directory with this; the large parts
 (entries, postings) are numpy arrays there, not data forms.
 """
@@ -14,49 +17,68 @@ from __future__ import annotations
 import array
 import base64
 import importlib
+import json
 from typing import Any
 
 import numpy as np
 
 # The only modules whose classes a data form may name. Our own code, imported by module name only.
 ALLOWED_MODULES: tuple[str, ...] = ("bot.rewrite.", "bot.departments", "bot.text", "bot.index", "bot.index_files")
+_PLAIN = (type(None), bool, int, float, str)
 
 
 class DataFormError(ValueError):
     """The data does not describe an object this project can rebuild (damaged or foreign file)."""
 
 
+def dumps(obj: Any) -> str:
+    """The JSON data form of `obj`."""
+    return json.dumps(_Encoder().encode(obj), ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str | bytes) -> Any:
+    """The object graph `dumps` wrote; DataFormError on anything it did not write."""
+    try:
+        return json.loads(text, object_hook=_Hook())
+    except DataFormError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        raise DataFormError(f"not a data form: {exc}") from None
+
+
 def to_data(obj: Any) -> Any:
-    """JSON-ready values with type tags (`{"$t": [...]}` a tuple, `{"$o": "module:Class", "v": {...}}` an
-    object, `{"$r": n}` the n-th object again: objects shared inside the graph stay shared)."""
+    """JSON-ready values (what `dumps` serialises)."""
     return _Encoder().encode(obj)
 
 
 def from_data(data: Any) -> Any:
-    """The object graph `to_data` described; raises DataFormError on anything it did not write."""
-    return _Decoder().decode(data)
+    """`loads` of already parsed JSON values."""
+    return loads(json.dumps(data, ensure_ascii=False))
 
 
 class _Encoder:
+    """Objects get their reference number after their attributes are encoded (post-order), the order
+    in which the parser completes them when reading."""
+
     def __init__(self) -> None:
         self.memo: dict[int, int] = {}
         self.keep: list[Any] = []  # keeps ids valid while encoding
+        self.open: set[int] = set()
 
     def encode(self, obj: Any) -> Any:  # noqa: C901 - one flat dispatch over the supported types
-        to_data = self.encode
-        if obj is None or isinstance(obj, bool | int | float | str):
+        enc = self.encode
+        if isinstance(obj, _PLAIN):
             return obj
         if isinstance(obj, list):
-            return [to_data(v) for v in obj]
+            return [enc(v) for v in obj]
         if isinstance(obj, tuple):
-            return {"$t": [to_data(v) for v in obj]}
+            return {"$t": [enc(v) for v in obj]}
         if isinstance(obj, frozenset | set):
-            tag = "$f" if isinstance(obj, frozenset) else "$s"
-            return {tag: [to_data(v) for v in _sorted(obj)]}
+            return {"$f" if isinstance(obj, frozenset) else "$s": [enc(v) for v in _sorted(obj)]}
         if isinstance(obj, dict):
-            if all(isinstance(k, str) for k in obj):
-                return {"$m": {k: to_data(v) for k, v in obj.items()}}
-            return {"$d": [[to_data(k), to_data(v)] for k, v in obj.items()]}
+            if all(isinstance(k, str) and not k.startswith("$") for k in obj):
+                return {"$m": {k: enc(v) for k, v in obj.items()}}
+            return {"$d": [[enc(k), enc(v)] for k, v in obj.items()]}
         if isinstance(obj, bytes | bytearray):
             return {"$b": base64.b64encode(bytes(obj)).decode("ascii")}
         if isinstance(obj, array.array):
@@ -64,11 +86,11 @@ class _Encoder:
         if isinstance(obj, np.ndarray):
             if obj.dtype.hasobject:
                 raise DataFormError("object arrays have no data form")
-            return {"$n": [obj.dtype.str, list(obj.shape), base64.b64encode(np.ascontiguousarray(obj).tobytes()).decode()]}
+            raw = base64.b64encode(np.ascontiguousarray(obj).tobytes()).decode("ascii")
+            return {"$n": [obj.dtype.str, list(obj.shape), raw]}
         if isinstance(obj, np.generic):
             return obj.item()
         return self.encode_object(obj)
-
 
     def encode_object(self, obj: Any) -> Any:
         seen = self.memo.get(id(obj))
@@ -76,11 +98,16 @@ class _Encoder:
             return {"$r": seen}
         cls = type(obj)
         name = f"{cls.__module__}:{cls.__qualname__}"
-        if not _allowed(cls.__module__) or not hasattr(obj, "__dict__"):
+        if not _allowed(cls.__module__) or not hasattr(obj, "__dict__") or "." in cls.__qualname__:
             raise DataFormError(f"{name} has no data form (allowed: classes of {', '.join(ALLOWED_MODULES)})")
+        if id(obj) in self.open:
+            raise DataFormError(f"{name} contains itself: cycles have no data form")
+        self.open.add(id(obj))
+        attrs = {k: self.encode(v) for k, v in vars(obj).items()}
+        self.open.discard(id(obj))
         self.memo[id(obj)] = len(self.keep)
         self.keep.append(obj)
-        return {"$o": name, "v": {k: self.encode(v) for k, v in vars(obj).items()}}
+        return {"$o": name, "v": attrs}
 
 
 def _sorted(items: Any) -> list:
@@ -90,38 +117,36 @@ def _sorted(items: Any) -> list:
         return sorted(items, key=repr)
 
 
-class _Decoder:
+class _Hook:
+    """json object_hook: each tagged dict becomes its value as the parser completes it (bottom-up)."""
+
     def __init__(self) -> None:
         self.objects: list[Any] = []
 
-    def decode(self, data: Any) -> Any:  # noqa: C901 - the mirror of _Encoder.encode
-        from_data = self.decode
-        if data is None or isinstance(data, bool | int | float | str):
-            return data
-        if isinstance(data, list):
-            return [from_data(v) for v in data]
-        if not isinstance(data, dict) or not data:
-            raise DataFormError(f"unexpected value of type {type(data).__name__}")
-        if "$r" in data:
-            ref = data["$r"]
-            if not isinstance(ref, int) or not 0 <= ref < len(self.objects):
-                raise DataFormError(f"reference to unknown object {ref!r}")
-            return self.objects[ref]
-        if "$o" in data:
-            return self.decode_object(data)
-        if len(data) != 1:
-            raise DataFormError(f"unexpected tags {sorted(data)[:3]}")
-        tag, value = next(iter(data.items()))
-        if tag == "$t":
-            return tuple(from_data(v) for v in value)
-        if tag == "$f":
-            return frozenset(from_data(v) for v in value)
-        if tag == "$s":
-            return {from_data(v) for v in value}
+    def __call__(self, d: dict) -> Any:  # noqa: C901 - the mirror of _Encoder.encode
+        if len(d) != 1:
+            # a plain dict ("$m" payload, an object's attributes, the outer table) or an object
+            return self._object(d) if "$o" in d else d
+        items = d.get("$t")  # by far the most frequent tag: first, and without unpacking
+        if items is not None:
+            return tuple(items)
+        (tag, value), = d.items()
+        if not tag.startswith("$"):
+            return d
         if tag == "$m":
-            return {k: from_data(v) for k, v in value.items()}
+            if not isinstance(value, dict):
+                raise DataFormError("$m needs a JSON object")
+            return value
+        if tag == "$f":
+            return frozenset(value)
+        if tag == "$s":
+            return set(value)
         if tag == "$d":
-            return {from_data(k): from_data(v) for k, v in value}
+            return {k: v for k, v in value}
+        if tag == "$r":
+            if type(value) is not int or not 0 <= value < len(self.objects):
+                raise DataFormError(f"reference to unknown object {value!r}")
+            return self.objects[value]
         if tag == "$b":
             return base64.b64decode(value)
         if tag == "$a":
@@ -133,10 +158,9 @@ class _Decoder:
             return np.frombuffer(base64.b64decode(value[2]), dtype=dtype).reshape(value[1]).copy()
         raise DataFormError(f"unknown tag {tag!r}")
 
-
-    def decode_object(self, data: dict) -> Any:
-        name, attrs = data.get("$o"), data.get("v")
-        if not isinstance(name, str) or ":" not in name or not isinstance(attrs, dict):
+    def _object(self, d: dict) -> Any:
+        name, attrs = d.get("$o"), d.get("v")
+        if len(d) != 2 or not isinstance(name, str) or ":" not in name or not isinstance(attrs, dict):
             raise DataFormError("a tagged object needs a class name and its attributes")
         module_name, qualname = name.split(":", 1)
         if not _allowed(module_name) or "." in qualname:
@@ -149,8 +173,8 @@ class _Decoder:
         if not isinstance(cls, type) or cls.__module__ != module_name:
             raise DataFormError(f"{name} is not a class this project stores")
         obj = object.__new__(cls)
+        obj.__dict__.update(attrs)
         self.objects.append(obj)
-        obj.__dict__.update({str(k): self.decode(v) for k, v in attrs.items()})
         return obj
 
 

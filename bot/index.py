@@ -26,6 +26,7 @@ from bot.bm25 import SparseBM25
 from bot.departments import DepartmentDirectory, unit_key
 from bot.index_files import IndexFormatError, current_index_dir, open_index, publish_index, write_index
 from bot.text import Lexicon, Tokenizer, knowledge_terms
+from bot.tokenize_many import tokenize_all
 from indexer.model import Document, Entry
 from indexer.store import KnowledgeBase, load_knowledge
 
@@ -185,13 +186,8 @@ def _build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str) -> SearchI
     texts = [e.text for e in entries] + [e.section for e in entries]
     terms = knowledge_terms(texts, units, regions) | curated_terms(data_dir)
     tokenizer = Tokenizer(terms)
-    cache: dict[str, list[str]] = {}
-
-    def toks(s: str) -> list[str]:
-        got = cache.get(s)
-        if got is None:
-            got = cache[s] = tokenizer.tokens(s)
-        return got
+    cache = tokenize_all(tokenizer, _strings_to_tokenize(entries))
+    toks = cache.__getitem__
 
     text_tokens = [toks(e.text) for e in entries]
     meta_tokens = [toks(e.section) + toks(e.heading or "") for e in entries]
@@ -227,6 +223,14 @@ def _build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str) -> SearchI
     index.suggestions = _suggestions(index, rewriter)
     log.info("index built: %d entries in %.2f s", len(entries), time.perf_counter() - started)
     return index
+
+
+def _strings_to_tokenize(entries: list[Entry]) -> Iterator[str]:
+    for e in entries:
+        yield e.text
+        yield e.section
+        yield e.heading or ""
+        yield " ".join(e.responsible)
 
 
 def _unit_positions(entries: list[Entry]) -> dict[str, np.ndarray]:

@@ -32,7 +32,7 @@ import numpy as np
 
 from bot.bm25 import SparseBM25
 from bot.columns import CsrMap, EntryColumns, IdPositions, StringColumn, open_array, save_array, write_entries
-from bot.dataform import from_data, to_data
+from bot.dataform import dumps, loads
 from bot.text import Lexicon
 
 log = logging.getLogger(__name__)
@@ -133,8 +133,8 @@ def _write_parts(folder: Path, index: Any) -> None:
     StringColumn.write(folder, "due_keys", list(index.due_keys))
     for name, mapping in _postings_of(index).items():
         CsrMap.write(folder, name, mapping)
-    objects = {name: to_data(getattr(index, name)) for name in _OBJECTS}
-    (folder / "objects.json").write_text(json.dumps(objects, ensure_ascii=False), encoding="utf-8")
+    objects = dumps({name: getattr(index, name) for name in _OBJECTS})
+    (folder / "objects.json").write_text(objects, encoding="utf-8")
     _write_lexicon(folder, index.lexicon)
     manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "fingerprint": index.fingerprint,
                 "entries": len(index.entries), "entry_fields": kinds, "postings": sorted(_postings_of(index)),
@@ -192,8 +192,8 @@ def open_index(folder: Path, build: Any) -> Any:
 def _read_parts(folder: Path, manifest: dict) -> dict[str, Any]:
     n = int(manifest["entries"])
     entries = EntryColumns.open(folder, dict(manifest["entry_fields"]), n)
-    objects = json.loads((folder / "objects.json").read_text(encoding="utf-8"))
-    parts: dict[str, Any] = {name: from_data(objects[name]) for name in _OBJECTS}
+    objects = loads((folder / "objects.json").read_bytes())
+    parts: dict[str, Any] = {name: objects[name] for name in _OBJECTS}
     parts.update(
         entries=entries,
         by_id=IdPositions.open(folder, entries.column("id")),

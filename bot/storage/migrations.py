@@ -42,8 +42,11 @@ class Migration:
 
 
 def current_version(db: Database, component: str) -> int:
-    db.run(VERSION_TABLE)
-    rows = db.run("SELECT MAX(version) FROM schema_version WHERE component = ?", (component,))
+    """The recorded version of `component` (0: none yet); creates schema_version if missing."""
+    with db.transaction() as tx:
+        _lock(db, tx, "schema_version")  # concurrent CREATE TABLE IF NOT EXISTS races on PostgreSQL
+        tx.execute(VERSION_TABLE)
+        rows = tx.execute("SELECT MAX(version) FROM schema_version WHERE component = ?", (component,))
     return int(rows[0][0] or 0) if rows else 0
 
 

@@ -19,8 +19,8 @@ from bot.store import QuestionLog
 from bot.web import errors, security
 from bot.web.answer_ids import AnswerIds
 from bot.web.cache import AnswerCache
-from bot.web.ratelimit import RateLimiter
-from bot.web.sessions import SessionContexts
+from bot.web.ratelimit import Limiter, make_limiter
+from bot.web.sessions import SessionStore, make_sessions
 
 if TYPE_CHECKING:
     from bot.engine import Engine
@@ -38,8 +38,8 @@ class WebState:
 
     settings: Settings
     store: QuestionLog
-    sessions: SessionContexts
-    limiter: RateLimiter
+    sessions: SessionStore
+    limiter: Limiter
     answers: AnswerCache
     answer_ids: AnswerIds
 
@@ -69,8 +69,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.extensions["zwgk"] = WebState(
         settings=settings,
         store=store,
-        sessions=SessionContexts(),
-        limiter=RateLimiter(int(settings["web.rate_limit"])),
+        sessions=make_sessions(store),
+        limiter=make_limiter(store, int(settings["web.rate_limit"])),
         answers=AnswerCache(),
         answer_ids=AnswerIds(store.secret("answer_key").encode()),
     )

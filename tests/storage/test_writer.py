@@ -1,4 +1,6 @@
-"""bot/storage/writer.py through bot/store.py: the question log writer that cannot die (SQLite)."""
+"""bot/storage/writer.py through bot/store.py: the question log writer that cannot die.
+
+Tests taking `database_target` run on SQLite and on a real PostgreSQL (tests/storage/conftest.py)."""
 from __future__ import annotations
 
 import multiprocessing
@@ -14,33 +16,33 @@ from bot.storage.sqlite import SQLiteDatabase
 from bot.store import QuestionLog
 
 
-def test_lone_surrogates_are_replaced_and_the_log_keeps_going(tmp_path: Path) -> None:
-    with QuestionLog(tmp_path / "log.sqlite3") as log:
-        log.log_question("你好\ud800", intent="who", answered=True, region="\udfff区", session="\ud800", entry_id="e\ud800")
+def test_lone_surrogates_are_replaced_and_the_log_keeps_going(database_target: str | Path) -> None:
+    with QuestionLog(database_target) as log:
+        log.log_question("你好\ud800", intent="who", answered=True, region="\udfff区", session="\ud800", entry_id="e\x00\ud800")
         log.log_feedback(helpful=False, question="q\udc00", comment="c\ud800", entry_id="x\ud800")
         for i in range(60):
             log.log_question(f"问题{i}", intent="who", answered=True)
         assert log.count() == 61 and log.count("feedback") == 1
         rows = log.db.run("SELECT question, region, entry_id FROM questions ORDER BY id LIMIT 1")
-        assert rows == [("你好\ufffd", "\ufffd区", "e\ufffd")]
+        assert rows == [("你好\ufffd", "\ufffd区", "e\ufffd\ufffd")]
         assert log.unhelpful()[0].comment == "c\ufffd"
         assert log.health()["status"] == "ok" and log.health()["dropped"] == 0
 
 
-def test_one_bad_row_never_loses_the_others(tmp_path: Path) -> None:
+def test_one_bad_row_never_loses_the_others(database_target: str | Path) -> None:
     """A row the database refuses is dropped alone (and counted); the rest of its batch is written."""
-    with QuestionLog(tmp_path / "log.sqlite3") as log:
+    with QuestionLog(database_target) as log:
         log.flush()
         with log.db.transaction():  # hold the lock so the next rows land in one batch
             for i in range(5):
                 log.log_question(f"q{i}", intent="who", answered=True)
-            log.log_question("bad", intent="who", answered=True, region=["not", "bindable"])  # type: ignore[arg-type]
+            log.log_question("bad", intent="who", answered=True, region=object())  # type: ignore[arg-type]
             for i in range(5, 10):
                 log.log_question(f"q{i}", intent="who", answered=True)
         assert log.flush(10)
         assert log.count() == 10
         health = log.health()
-        assert health["dropped"] == 1 and health["status"] == "ok" and "bind" in (health["last_error"] or "").lower()
+        assert health["dropped"] == 1 and health["status"] == "ok" and health["last_error"]
         log.log_question("after", intent="who", answered=True)
         assert log.count() == 11
 
@@ -66,8 +68,8 @@ def test_lock_held_longer_than_busy_timeout_is_retried_not_dropped(tmp_path: Pat
         log.db.close()
 
 
-def test_feedback_waits_for_its_row_and_returns_its_id(tmp_path: Path) -> None:
-    with QuestionLog(tmp_path / "log.sqlite3") as log:
+def test_feedback_waits_for_its_row_and_returns_its_id(database_target: str | Path) -> None:
+    with QuestionLog(database_target) as log:
         first = log.log_feedback(helpful=True, question="q", answer_id="a1")
         again = log.log_feedback(helpful=False, question="q", answer_id="a1", comment="changed my mind")
         other = log.log_feedback(helpful=False, question="q", answer_id="a2")
@@ -89,20 +91,19 @@ def test_close_drains_the_queue(tmp_path: Path) -> None:
         assert again.count() == 400
 
 
-def _child_logs(path: str, log: QuestionLog) -> None:
+def _child_logs(log: QuestionLog) -> None:
     for i in range(5):
         log.log_question(f"child {i}", intent="who", answered=True, channel="child")
     log.close()
 
 
 @pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork()")
-def test_a_log_opened_before_fork_writes_in_the_child(tmp_path: Path) -> None:
+def test_a_log_opened_before_fork_writes_in_the_child(database_target: str | Path) -> None:
     """gunicorn --preload: the log is created in the master; each worker must start its own writer."""
-    path = tmp_path / "log.sqlite3"
-    with QuestionLog(path) as log:
+    with QuestionLog(database_target) as log:
         log.log_question("parent", intent="who", answered=True)
         assert log.flush()
-        child = multiprocessing.get_context("fork").Process(target=_child_logs, args=(str(path), log))
+        child = multiprocessing.get_context("fork").Process(target=_child_logs, args=(log,))
         child.start()
         child.join(30)
         assert child.exitcode == 0

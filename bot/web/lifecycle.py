@@ -38,7 +38,11 @@ class JsonErrorTask(ErrorTask):
 
     def execute(self) -> None:
         e = self.request.error
-        body = json.dumps({"error": f"{e.reason.lower()}: {e.body}"}, ensure_ascii=False).encode("utf-8")
+        if e.code == 413:  # the app's wording for the same error
+            message = f"request body too large (at most {self.channel.server.adj.max_request_body_size} bytes)"
+        else:
+            message = f"{e.reason.lower()}: {e.body}"
+        body = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
         self.status = f"{e.code} {e.reason}"
         self.response_headers.append(("Content-Type", "application/json"))
         self.set_close_on_finish()

@@ -28,11 +28,13 @@ READY = re.compile(r"open http://127\.0\.0\.1:(\d+)/")
 class Server:
     """`python -m bot serve --port 0`; `start()` waits for the "is running" line and reads the port."""
 
-    def __init__(self, database: Path | str, index_path: Path, *, env: dict[str, str] | None = None,
+    def __init__(self, database: Path | str, index_path: Path | None, *, env: dict[str, str] | None = None,
                  ignore_sigint: bool = False, config: Path | None = None) -> None:
         self.database = database
-        self.env = {**os.environ, "ZWGK_WEB__DATABASE": str(database), "ZWGK_KNOWLEDGE__INDEX_PATH": str(index_path),
-                    "ZWGK_WEB__RATE_LIMIT": "0", "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.env = {**os.environ, "ZWGK_WEB__DATABASE": str(database), "ZWGK_WEB__RATE_LIMIT": "0",
+                    "PYTHONUNBUFFERED": "1", **(env or {})}
+        if index_path is not None:  # None: the configured default (knowledge.index_path)
+            self.env["ZWGK_KNOWLEDGE__INDEX_PATH"] = str(index_path)
         if config is not None:
             self.env["ZWGK_CONFIG"] = str(config)
         self.ignore_sigint = ignore_sigint

@@ -34,7 +34,8 @@ def _config(tmp_path: Path) -> Path:
 
 @pytest.mark.xfail(reason="data-only index: scale branch", strict=False)
 def test_a_planted_index_file_does_not_run_code(start_server, tmp_path: Path, index_path: Path) -> None:
-    """Whoever can write var/ plants the index and everything beside it (the parsed-plans cache too)."""
+    """Whoever can write var/ plants the index and everything beside it (the parsed-plans cache too):
+    at var/index.pickle (where release 0.1 kept it) and at a configured knowledge.index_path."""
     marker = tmp_path / "PWNED"
     payload = pickle.dumps(_Plant(marker))
     planted = [tmp_path / "var" / "index.pickle", tmp_path / "planted" / "index.pickle"]
@@ -42,7 +43,7 @@ def test_a_planted_index_file_does_not_run_code(start_server, tmp_path: Path, in
         shutil.copytree(index_path.parent, path.parent, dirs_exist_ok=True)
         path.write_bytes(payload)
     config = _config(tmp_path)
-    default = start_server(tmp_path / "a.sqlite3", config=config, index=tmp_path / "var" / "index.pickle")
+    default = start_server(tmp_path / "a.sqlite3", config=config, index=None)  # index_path's default, in tmp_path
     configured = start_server(tmp_path / "b.sqlite3", config=config, index=planted[1])
     for server in (default, configured):
         status, reply = server.ask("槐荫区养老补贴信息公开归哪个部门管？")

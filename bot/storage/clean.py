@@ -25,21 +25,22 @@ def clean_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(clean(v) for v in row)
 
 
-def find_surrogate(data: Any, path: str = "") -> str | None:
-    """The dotted path of the first str (value or key) holding a lone surrogate in decoded JSON, else None."""
-    if isinstance(data, str):
-        return path or "body" if _SURROGATE.search(data) else None
-    if isinstance(data, dict):
-        for key, value in data.items():
-            here = f"{path}.{key}" if path else str(key)
-            if isinstance(key, str) and _SURROGATE.search(key):
-                return clean(here)
-            found = find_surrogate(value, here)
-            if found:
-                return found
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            found = find_surrogate(value, f"{path}[{i}]")
-            if found:
-                return found
+def find_surrogate(data: Any) -> str | None:
+    """The dotted path of the first str (value or key) holding a lone surrogate in decoded JSON, else None.
+
+    Iterative, so JSON nested as deep as the decoder allows cannot exhaust the stack here."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return clean(path) or "body"
+        elif isinstance(value, dict):
+            for key, item in reversed(list(value.items())):
+                here = f"{path}.{key}" if path else str(key)
+                if isinstance(key, str) and _SURROGATE.search(key):
+                    return clean(here)
+                stack.append((item, here))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{i}]") for i, item in reversed(list(enumerate(value))))
     return None

@@ -42,7 +42,10 @@ def _json_object() -> dict[str, Any]:
     limit = request.max_content_length
     if limit is not None and request.content_length is not None and request.content_length > limit:
         raise ApiError(413, f"request body too large ({request.content_length} bytes; at most {limit})")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        raise ApiError(400, "request body is not valid JSON (nested too deeply)") from None
     if data is None:
         raise ApiError(400, "request body is not valid JSON")
     if not isinstance(data, dict):
@@ -89,6 +92,12 @@ def _session(data: dict[str, Any]) -> str | None:
     return value
 
 
+def _channel(data: dict[str, Any]) -> str:
+    """"kiosk" when the kiosk says so; anything else (missing, unknown, not a string) counts as "web"."""
+    value = data.get("channel")
+    return value if isinstance(value, str) and value in CHANNELS else "web"
+
+
 def _client_key() -> str:
     # The socket peer as seen by waitress (set web.threads / a trusted proxy there if behind one).
     return request.remote_addr or "unknown"
@@ -109,7 +118,7 @@ def ask() -> Response:
     question = _question(data)
     region = _optional_str(data, "region", MAX_REGION_CHARS)
     session = _session(data)
-    channel = data.get("channel") if data.get("channel") in CHANNELS else "web"
+    channel = _channel(data)
 
     state = get_state()
     context = state.sessions.get(session)
@@ -213,7 +222,7 @@ def feedback() -> tuple[Response, int]:
     entry_id = _optional_str(data, "entry_id", MAX_ENTRY_ID_CHARS)
     comment = _optional_str(data, "comment", MAX_COMMENT_CHARS)
     session = _session(data)
-    channel = data.get("channel") if data.get("channel") in CHANNELS else "web"
+    channel = _channel(data)
     answer_id = _answer_id(data, entry_id)
     row = get_state().store.log_feedback(helpful=helpful, question=question, entry_id=entry_id,
                                          session=session, comment=comment, channel=channel, answer_id=answer_id)

@@ -436,3 +436,21 @@ def test_behind_a_trusted_proxy_the_forwarded_client_is_rate_limited(app_factory
     other = client.post("/api/ask", json={"question": QUESTION}, environ_base=proxy,
                         headers={"X-Forwarded-For": "203.0.113.6"})
     assert other.status_code == 200
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("[" * 5000 + "]" * 5000, "not valid JSON"),
+    ('{"question":' + "[" * 3000 + "]" * 3000 + "}", "not valid JSON"),
+    ('{"question": "a", "x": ' + '{"a":' * 900 + '"\\ud800"' + "}" * 900 + "}", "surrogate"),
+])
+def test_deep_or_odd_json_is_a_400(client: FlaskClient, body: str, message: str) -> None:
+    resp = client.post("/api/ask", data=body, content_type="application/json")
+    assert resp.status_code == 400 and message in resp.get_json()["error"]
+
+
+def test_an_odd_channel_counts_as_web(app: Flask, client: FlaskClient) -> None:
+    assert client.post("/api/ask", json={"question": QUESTION, "channel": ["kiosk"]}).status_code == 200
+    assert client.post("/api/ask", json={"question": QUESTION, "channel": {"a": 1}}).status_code == 200
+    store = store_of(app)
+    store.flush()
+    assert store.db.run("SELECT DISTINCT channel FROM questions") == [("web",)]

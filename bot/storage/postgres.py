@@ -64,16 +64,23 @@ class PostgresDatabase(Database):
         import psycopg
         from psycopg_pool import ConnectionPool, PoolTimeout
 
+        try:  # one direct connection first: fails fast, with the server's reason (the pool would retry)
+            psycopg.connect(self.target, connect_timeout=int(CONNECT_TIMEOUT_SECONDS)).close()
+        except psycopg.Error as exc:
+            raise StoreError(self._unreachable(exc)) from None
         pool = ConnectionPool(self.target, min_size=self._sizes[0], max_size=self._sizes[1], open=False,
                               kwargs={"autocommit": True}, timeout=CONNECT_TIMEOUT_SECONDS, name="zwgk")
         try:
             pool.open(wait=True, timeout=CONNECT_TIMEOUT_SECONDS)
         except (PoolTimeout, psycopg.Error) as exc:
             pool.close()
-            raise StoreError(f"cannot connect to PostgreSQL at {redact(self.target)} ({type(exc).__name__}): "
-                             "check web.database (ZWGK_WEB__DATABASE), that the server runs and accepts "
-                             "this user and database") from None
+            raise StoreError(self._unreachable(exc)) from None
         self._pool = pool
+
+    def _unreachable(self, exc: BaseException) -> str:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        return (f"cannot connect to PostgreSQL at {redact(self.target)} ({reason[:200]}): check web.database "
+                "(ZWGK_WEB__DATABASE), that the server runs and accepts this user and database")
 
     def _connection(self) -> Any:
         self._check_fork()

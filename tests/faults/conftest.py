@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.storage.postgres_server import postgres_server  # noqa: F401 - the session fixture
+
 from .server import PROJECT, Server
 
 
@@ -29,11 +31,11 @@ def index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def start_server(tmp_path: Path, index_path: Path) -> Iterator[Callable[..., Server]]:
     started: list[Server] = []
 
-    def start(database: Path | str | None = None, **kwargs: object) -> Server:
+    def start(database: Path | str | None = None, *, timeout: float = 90.0, **kwargs: object) -> Server:
         server = Server(database or tmp_path / "var" / "zwgk.sqlite3", kwargs.pop("index", index_path),  # type: ignore[arg-type]
                         **kwargs)  # type: ignore[arg-type]
         started.append(server)
-        return server.start()
+        return server.start(timeout)
 
     yield start
     for server in started:

@@ -58,3 +58,26 @@ def test_kill_9_under_load_loses_at_most_the_bound(start_server) -> None:
     assert again.ask("依申请公开要多久答复？")[0] == 200
     again.signal(signal.SIGTERM)
     assert again.wait() == 0 and rows(db) == written + 1
+
+
+def test_sigterm_under_load_drains_into_postgresql(start_server, postgres_server) -> None:
+    """The same drain with the shared store: every answered question is a row in PostgreSQL."""
+    import psycopg
+
+    url = postgres_server.new_database()
+    server = start_server(url)
+    load = Load(server).start()
+    load.wait_for(150)
+    server.signal(signal.SIGTERM)
+    assert server.wait(60) == 0, server.log
+    load.stop()
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM questions").fetchone()[0] == load.answered
+
+
+def test_unreachable_postgresql_is_one_line(start_server, postgres_server) -> None:
+    with pytest.raises(AssertionError) as failed:
+        start_server(f"postgresql://nobody:secret@127.0.0.1:{postgres_server.port}/missing", timeout=60)
+    lines = [line for line in str(failed.value).splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and "ZWGK_WEB__DATABASE" in lines[0] and "secret" not in str(failed.value)
+    assert "Traceback" not in str(failed.value)

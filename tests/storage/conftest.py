@@ -2,24 +2,11 @@
 absent) and `database_target`, parametrized over both backends so every store test runs twice."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .postgres_server import BIN_GLOB, PostgresServer, postgres_bin
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    bindir = postgres_bin()
-    if bindir is None:
-        pytest.skip(f"PostgreSQL server binaries not found ({BIN_GLOB}/initdb): `make system-deps` installs them")
-    server = PostgresServer(bindir).start()
-    try:
-        yield server
-    finally:
-        server.stop()
+from .postgres_server import postgres_server  # noqa: F401 - the session fixture
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

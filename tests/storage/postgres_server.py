@@ -2,8 +2,9 @@
 
 initdb and pg_ctl refuse to run as root, so as root they run as the `postgres` user (runuser) in a
 folder it owns. `PostgresServer.start()` returns the server; `new_database()` gives a fresh, empty
-database URL per test; `stop()` removes everything. Used by tests/storage/conftest.py (the
-`postgres_server` fixture); other test packages may import it too (multi-worker tests).
+database URL per test; `stop()` removes everything. The session fixture `postgres_server` is imported
+by tests/storage/conftest.py and tests/faults/conftest.py; other test packages may import it too
+(`from tests.storage.postgres_server import postgres_server`).
 """
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ import socket
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 BIN_GLOB = "/usr/lib/postgresql/*/bin"
 
@@ -75,3 +79,16 @@ class PostgresServer:
             pass
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A private PostgreSQL for the test session; skipped only if Debian's binaries are absent."""
+    bindir = postgres_bin()
+    if bindir is None:
+        pytest.skip(f"PostgreSQL server binaries not found ({BIN_GLOB}/initdb): `make system-deps` installs them")
+    server = PostgresServer(bindir).start()
+    try:
+        yield server
+    finally:
+        server.stop()

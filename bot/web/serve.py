@@ -19,9 +19,11 @@ if TYPE_CHECKING:
 
     from bot.web.lifecycle import StopSignals
 
-# Waitress refuses bodies above this itself (answered as JSON, bot/web/lifecycle.py) without reading
-# them; the app's own JSON 413 (MAX_CONTENT_LENGTH, bot/web/__init__.py) starts far lower.
-MAX_REQUEST_BODY = 1024 * 1024
+# The app refuses bodies over its MAX_CONTENT_LENGTH (16 KB, bot/web/__init__.py) with its JSON 413.
+# Waitress reads a body before the app runs, so its own limit sits far above: a client sending a few MB
+# gets the app's answer after its body was read (no reset mid-upload). Bigger bodies waitress refuses
+# on their headers, also as JSON (bot/web/lifecycle.py).
+MAX_REQUEST_BODY = 16 * 1024 * 1024
 
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:

@@ -18,8 +18,10 @@ import re
 from dataclasses import replace
 from typing import Any
 
-_FIRST = "东西南北中安平宁阳城山江河湖清新永长兴华德福龙凤金明光泰丰和昌定武文乐临高白青云双石峰源泉溪川汉"
-_SECOND = "平阳安宁城山江河州水泉源丰台定远兴化林川原陵沙乡溪营田海湖谷口桥关岭坪昌德宁武乐康"
+_FIRST = "东西南北中安平宁阳城山江河湖清新永长兴华德福龙凤金明光泰丰和昌定武文乐临高白青云双石峰源泉溪川汉" \
+         "建延望万会宜嘉荣庆寿广洪盘兰桃柳松枣梅莱沂"
+_SECOND = "平阳安宁城山江河州水泉源丰台定远兴化林川原陵沙乡溪营田海湖谷口桥关岭坪昌德宁武乐康" \
+          "丘浦津阴亭门泽潭岩坝峪滨塘"
 _LEVELS = ("县",) * 6 + ("区",) * 3 + ("市",)
 MAX_REGIONS = 2_800
 COUNTIES_PER_CITY = 12
@@ -61,7 +63,7 @@ def scaled_knowledge(kb: Any, n_entries: int, seed: int = SEED) -> Any:
     n_docs = max(1, (n_entries - len(kb.entries)) // per_doc + 1)
     n_regions = max(5, min(MAX_REGIONS, n_docs // 3))
     counties = county_names(n_regions, rng, {d.region for d in sources if d.region})
-    cities = county_names(max(1, n_regions // COUNTIES_PER_CITY), random.Random(seed + 1), set(counties))
+    cities = county_names(max(1, n_regions // COUNTIES_PER_CITY), random.Random(seed + 1), set())
     docs: list[Any] = []
     total = 0
     for d in kb.documents:

@@ -39,4 +39,6 @@ test: install system-deps  ## lint and run every test (unit, web, browser, staff
 
 bench: install   ## speed and memory benchmark (installs the bench extras: bm25s)
 	$(PY) -m pip install --quiet -e '.[test,bench]'
+	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
 	$(PY) -m bot bench

@@ -351,6 +351,22 @@ def open_current(index_dir: Path) -> SearchIndex | None:
     return index
 
 
+def build_and_publish(plans_dir: Path, data_dir: Path, index_path: Path, fingerprint: str | None = None) -> Path:
+    """Build a new index version from the plans and curated data, write it beside the others in
+    `index_path` and publish it (bot/index_files.py); returns its directory. What the admin's "publish"
+    calls; running servers open it at their next (re)start or SIGHUP."""
+    index_path = Path(index_path)
+    fp = fingerprint or index_fingerprint(plans_dir, data_dir)
+    kb, _ = load_knowledge(plans_dir, index_path.parent / "knowledge.json")
+    built = build_index(kb, data_dir, fp)
+    built.skipped = list(kb.skipped)
+    del kb
+    version = write_index(index_path, built)
+    del built
+    publish_index(index_path, version)
+    return version
+
+
 def load_index(plans_dir: Path, data_dir: Path, index_path: Path) -> tuple[SearchIndex, bool]:
     """The published index in `index_path` (a directory) when plans and curated data are unchanged, else
     one built, written beside the old version, published and opened. Returns (index, rebuilt).
@@ -367,13 +383,7 @@ def load_index(plans_dir: Path, data_dir: Path, index_path: Path) -> tuple[Searc
                 return index, False
         except IndexFormatError as exc:
             log.warning("index %s unreadable (%s); rebuilding", index_path, exc)
-    kb, _ = load_knowledge(plans_dir, index_path.parent / "knowledge.json")
-    built = build_index(kb, data_dir, fp)
-    built.skipped = list(kb.skipped)
-    del kb
-    version = write_index(index_path, built)
-    del built
-    publish_index(index_path, version)
+    version = build_and_publish(plans_dir, data_dir, index_path, fp)
     with _gc_paused():
         index = open_index(version, SearchIndex)
     _settle()

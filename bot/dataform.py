@@ -65,31 +65,14 @@ class _Encoder:
         self.keep: list[Any] = []  # keeps ids valid while encoding
         self.open: set[int] = set()
 
-    def encode(self, obj: Any) -> Any:  # noqa: C901 - one flat dispatch over the supported types
-        enc = self.encode
+    def encode(self, obj: Any) -> Any:
         if isinstance(obj, _PLAIN):
             return obj
         if isinstance(obj, list):
-            return [enc(v) for v in obj]
-        if isinstance(obj, tuple):
-            return {"$t": [enc(v) for v in obj]}
-        if isinstance(obj, frozenset | set):
-            return {"$f" if isinstance(obj, frozenset) else "$s": [enc(v) for v in _sorted(obj)]}
-        if isinstance(obj, dict):
-            if all(isinstance(k, str) and not k.startswith("$") for k in obj):
-                return {"$m": {k: enc(v) for k, v in obj.items()}}
-            return {"$d": [[enc(k), enc(v)] for k, v in obj.items()]}
-        if isinstance(obj, bytes | bytearray):
-            return {"$b": base64.b64encode(bytes(obj)).decode("ascii")}
-        if isinstance(obj, array.array):
-            return {"$a": [obj.typecode, base64.b64encode(obj.tobytes()).decode("ascii")]}
-        if isinstance(obj, np.ndarray):
-            if obj.dtype.hasobject:
-                raise DataFormError("object arrays have no data form")
-            raw = base64.b64encode(np.ascontiguousarray(obj).tobytes()).decode("ascii")
-            return {"$n": [obj.dtype.str, list(obj.shape), raw]}
-        if isinstance(obj, np.generic):
-            return obj.item()
+            return [self.encode(v) for v in obj]
+        for kind, encoder in _ENCODERS:
+            if isinstance(obj, kind):
+                return encoder(self, obj)
         return self.encode_object(obj)
 
     def encode_object(self, obj: Any) -> Any:
@@ -110,6 +93,35 @@ class _Encoder:
         return {"$o": name, "v": attrs}
 
 
+def _encode_dict(enc: _Encoder, obj: dict) -> Any:
+    if all(isinstance(k, str) and not k.startswith("$") for k in obj):
+        return {"$m": {k: enc.encode(v) for k, v in obj.items()}}
+    return {"$d": [[enc.encode(k), enc.encode(v)] for k, v in obj.items()]}
+
+
+def _encode_array(enc: _Encoder, obj: np.ndarray) -> Any:
+    if obj.dtype.hasobject:
+        raise DataFormError("object arrays have no data form")
+    return {"$n": [obj.dtype.str, list(obj.shape), _b64(np.ascontiguousarray(obj).tobytes())]}
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+# (type, encoder) in the order tried; objects of this project's classes are handled after these
+_ENCODERS: tuple[tuple[type | tuple[type, ...], Any], ...] = (
+    (tuple, lambda enc, obj: {"$t": [enc.encode(v) for v in obj]}),
+    (frozenset, lambda enc, obj: {"$f": [enc.encode(v) for v in _sorted(obj)]}),
+    (set, lambda enc, obj: {"$s": [enc.encode(v) for v in _sorted(obj)]}),
+    (dict, _encode_dict),
+    ((bytes, bytearray), lambda enc, obj: {"$b": _b64(bytes(obj))}),
+    (array.array, lambda enc, obj: {"$a": [obj.typecode, _b64(obj.tobytes())]}),
+    (np.ndarray, _encode_array),
+    (np.generic, lambda enc, obj: obj.item()),
+)
+
+
 def _sorted(items: Any) -> list:
     try:
         return sorted(items)
@@ -123,7 +135,7 @@ class _Hook:
     def __init__(self) -> None:
         self.objects: list[Any] = []
 
-    def __call__(self, d: dict) -> Any:  # noqa: C901 - the mirror of _Encoder.encode
+    def __call__(self, d: dict) -> Any:
         if len(d) != 1:
             # a plain dict ("$m" payload, an object's attributes, the outer table) or an object
             return self._object(d) if "$o" in d else d
@@ -133,30 +145,14 @@ class _Hook:
         (tag, value), = d.items()
         if not tag.startswith("$"):
             return d
-        if tag == "$m":
-            if not isinstance(value, dict):
-                raise DataFormError("$m needs a JSON object")
-            return value
-        if tag == "$f":
-            return frozenset(value)
-        if tag == "$s":
-            return set(value)
-        if tag == "$d":
-            return {k: v for k, v in value}
         if tag == "$r":
             if type(value) is not int or not 0 <= value < len(self.objects):
                 raise DataFormError(f"reference to unknown object {value!r}")
             return self.objects[value]
-        if tag == "$b":
-            return base64.b64decode(value)
-        if tag == "$a":
-            return array.array(value[0], base64.b64decode(value[1]))
-        if tag == "$n":
-            dtype = np.dtype(value[0])
-            if dtype.hasobject:
-                raise DataFormError("object arrays have no data form")
-            return np.frombuffer(base64.b64decode(value[2]), dtype=dtype).reshape(value[1]).copy()
-        raise DataFormError(f"unknown tag {tag!r}")
+        decoder = _DECODERS.get(tag)
+        if decoder is None:
+            raise DataFormError(f"unknown tag {tag!r}")
+        return decoder(value)
 
     def _object(self, d: dict) -> Any:
         name, attrs = d.get("$o"), d.get("v")
@@ -176,6 +172,30 @@ class _Hook:
         obj.__dict__.update(attrs)
         self.objects.append(obj)
         return obj
+
+
+def _decode_mapping(value: Any) -> dict:
+    if not isinstance(value, dict):
+        raise DataFormError("$m needs a JSON object")
+    return value
+
+
+def _decode_array(value: list) -> np.ndarray:
+    dtype = np.dtype(value[0])
+    if dtype.hasobject:
+        raise DataFormError("object arrays have no data form")
+    return np.frombuffer(base64.b64decode(value[2]), dtype=dtype).reshape(value[1]).copy()
+
+
+_DECODERS = {
+    "$m": _decode_mapping,
+    "$f": frozenset,
+    "$s": set,
+    "$d": lambda pairs: {k: v for k, v in pairs},
+    "$b": base64.b64decode,
+    "$a": lambda value: array.array(value[0], base64.b64decode(value[1])),
+    "$n": _decode_array,
+}
 
 
 def _allowed(module_name: str) -> bool:

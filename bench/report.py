@@ -75,6 +75,7 @@ def table(report: dict) -> list[str]:
         row("regions", "regions", "n"),
         "index",
         row("build (scaled: build_index incl. tokenising)", "build_s", "s"),
+        row("  CPU time of that build, all processes", "build_cpu_s", "s"),
         row("write + publish the index directory", "save_s", "s"),
         row("index directory size", "index_mb", "MB"),
         row("load in a fresh process (open, memory-mapped)", "load_s", "s", nested="rss"),

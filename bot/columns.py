@@ -10,8 +10,8 @@ puts `EntryColumns` in `SearchIndex.entries`, `IdPositions` in `by_id`, `CsrMap`
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
-from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, overload
@@ -246,31 +246,35 @@ class EntryColumns(Sequence[Entry]):
 
 # ------------------------------------------------------------------------------------------ lookups
 class IdPositions(Mapping[str, int]):
-    """`SearchIndex.by_id`: entry id -> position, by binary search over the ids in sorted order."""
+    """`SearchIndex.by_id`: entry id -> position, through a sorted array of 64-bit id hashes (one
+    binary search in numpy, then the id itself compared), without a dict of a million ids in memory."""
 
-    def __init__(self, ids: Sequence[str], order: np.ndarray) -> None:
-        self._ids, self._order = ids, order
+    def __init__(self, ids: Sequence[str], hashes: np.ndarray, order: np.ndarray) -> None:
+        self._ids, self._hashes, self._order = ids, hashes, order
 
     @staticmethod
     def write(folder: Path, ids: Sequence[str]) -> None:
-        save_array(folder / "entry.id_order.npy", np.argsort(np.array(ids, dtype=str), kind="stable").astype(np.int32))
+        hashes = np.fromiter((id_hash(i) for i in ids), dtype=np.uint64, count=len(ids))
+        order = np.argsort(hashes, kind="stable")
+        save_array(folder / "entry.id_hashes.npy", hashes[order])
+        save_array(folder / "entry.id_order.npy", order.astype(np.int32))
 
     @classmethod
     def open(cls, folder: Path, ids: Sequence[str]) -> IdPositions:
-        order = open_array(folder / "entry.id_order.npy")
-        if len(order) != len(ids):
+        hashes, order = open_array(folder / "entry.id_hashes.npy"), open_array(folder / "entry.id_order.npy")
+        if len(order) != len(ids) or len(hashes) != len(ids):
             raise ValueError("entry.id_order disagrees with the entries")
-        return cls(ids, order)
-
-    def _sorted_id(self, k: int) -> str:
-        return self._ids[int(self._order[k])]
+        return cls(ids, hashes, order)
 
     def __getitem__(self, entry_id: str) -> int:
         if isinstance(entry_id, str):
-            keys = _Lazy(self._sorted_id, len(self._order))
-            k = bisect_left(keys, entry_id)
-            if k < len(self._order) and keys[k] == entry_id:
-                return int(self._order[k])
+            h = np.uint64(id_hash(entry_id))
+            k = int(np.searchsorted(self._hashes, h))
+            while k < len(self._hashes) and self._hashes[k] == h:
+                pos = int(self._order[k])
+                if self._ids[pos] == entry_id:
+                    return pos
+                k += 1
         raise KeyError(entry_id)
 
     def __len__(self) -> int:
@@ -280,15 +284,9 @@ class IdPositions(Mapping[str, int]):
         return iter(self._ids)
 
 
-class _Lazy(Sequence[str]):
-    def __init__(self, get: Any, n: int) -> None:
-        self._get, self._n = get, n
-
-    def __len__(self) -> int:
-        return self._n
-
-    def __getitem__(self, k: Any) -> Any:
-        return self._get(k)
+def id_hash(entry_id: str) -> int:
+    """A stable 64-bit hash (Python's own str hash changes with every process)."""
+    return int.from_bytes(hashlib.blake2b(entry_id.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
 
 
 class CsrMap(Mapping[str, np.ndarray]):

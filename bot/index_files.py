@@ -38,7 +38,7 @@ from bot.text import Lexicon
 log = logging.getLogger(__name__)
 
 FORMAT = "zwgk-index"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "current"
 KEEP_VERSIONS = 3  # the current version and two before it (rollback; readers still mapping them)
 # UTC build time to the microsecond (names sort in build order), fingerprint prefix, random suffix

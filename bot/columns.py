@@ -269,8 +269,8 @@ class IdPositions(Mapping[str, int]):
     def __getitem__(self, entry_id: str) -> int:
         if isinstance(entry_id, str):
             h = np.uint64(id_hash(entry_id))
-            k = int(np.searchsorted(self._hashes, h))
-            while k < len(self._hashes) and self._hashes[k] == h:
+            k = int(self._hashes.searchsorted(h))  # the method: a third of np.searchsorted's call cost
+            while k < len(self._hashes) and self._hashes.item(k) == h:
                 pos = int(self._order[k])
                 if self._ids[pos] == entry_id:
                     return pos

@@ -70,16 +70,20 @@ def serve_workers(settings: Settings, host: str | None = None, port: int | None 
     port = int(port if port is not None else settings["web.port"])
     print("正在加载知识库 / loading the knowledge base …", file=sys.stderr, flush=True)
     entries = prepare_index(settings)
-    print(f"{settings['web.site_name']} is running with {workers} worker processes on http://{host}:{port}/ "
-          f"({entries:,} entries). SIGTERM or Ctrl+C stops.", flush=True)
-
     options = gunicorn_options(settings, host, port, workers)
+
+    def when_ready(server: Any) -> None:  # in the master, once listening: the real port (also for --port 0)
+        bound = server.LISTENERS[0].sock.getsockname()[1] if server.LISTENERS else port
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else (f"[{host}]" if ":" in host else host)
+        print(f"{settings['web.site_name']} is running with {workers} worker processes ({entries:,} entries) — "
+              f"open http://{shown}:{bound}/\n  SIGTERM or Ctrl+C stops, SIGHUP restarts the workers.", flush=True)
 
     class _App(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             for key, value in options.items():
                 self.cfg.set(key, value)
             self.cfg.set("post_worker_init", _post_worker_init)
+            self.cfg.set("when_ready", when_ready)
             self.cfg.set("worker_exit", _worker_exit)
 
         def load(self):  # type: ignore[no-untyped-def]

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.tuning import DEFAULT as DEFAULT_TUNING
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -40,7 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("knowledge", "index_path", "var/index.pickle", "Built index on disk; rebuilt only when plans or curated data change."),
     Setting("search", "top_k", 5, "Results returned for who / when / what questions."),
     Setting("search", "list_limit", 50, "Most entries returned for a list question."),
-    Setting("search", "min_score", 0.42, "Least relative match (0-1) of question terms an answer must cover before the bot answers rather than declines."),
+    Setting("search", "min_score", DEFAULT_TUNING.min_score, "Least relative match (0-1) of question terms an answer must cover before the bot answers rather than declines."),
+    Setting("search", "default_region_boost", DEFAULT_TUNING.default_region_boost, "Score multiplier for the default region's clauses when a question names no region (1: no preference)."),
     Setting("search", "default_region", "", "Region this deployment serves (e.g. 槐荫区); questions naming no region prefer it. Empty: none."),
     Setting("search", "hotline", "12345政务服务便民热线", "Where the bot sends people when the plans are silent."),
     Setting("web", "host", "127.0.0.1", "Address `bot serve` listens on."),

@@ -66,8 +66,9 @@ class Engine(EngineContract):
                    tuning=Tuning.from_settings(settings))
 
     def warm_up(self) -> None:
-        """Load the jieba dictionary now rather than on the first question (servers call this)."""
+        """Load the jieba dictionary and the everyday-word table now rather than on the first question."""
         self.tokenizer.tokens("政务公开")
+        self.retriever.everyday.warm_up()
 
     # ------------------------------------------------------------------ answering
     def answer(self, question: str, *, region: str | None = None, context: Context | None = None) -> Answer:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.answer import Intent
+from bot.everyday import Everyday
 from bot.index import SearchIndex
 from bot.text import Tokenizer
 from bot.tuning import Tuning
@@ -74,6 +75,7 @@ class Retriever:
         self._max_idf = math.log(index.text.n_docs + 1) if index.text.n_docs else 1.0
         self._phrase_tokens: dict[str, list[str]] = {}
         self._bodies: dict[int, str] = {}  # coverage's whitespace-free entry bodies, by position
+        self.everyday = Everyday(tuning)
 
     def _mask(self, query: Query) -> np.ndarray | None:
         """Entries of the named regions and year (a year no plan of those regions has is ignored)."""
@@ -135,10 +137,12 @@ class Retriever:
         cand = np.argpartition(-scores, n - 1)[:n] if len(scores) > n else np.arange(len(scores))
         cand = [int(i) for i in cand if scores[i] > 0]
         has = self._has_among(query, cand)
+        leaders = sorted(cand, key=lambda i: -scores[i])[: tn.story_evidence]
+        content = self._content(query, leaders, has)
         boosted: list[Candidate] = []
         for i in cand:
             e = idx.entries[i]
-            coverage, matched = self._coverage(query, i, has)
+            coverage, matched = self._coverage(query, content, i, has)
             s = self._boost(query, e, float(scores[i]) * (tn.coverage_floor + coverage))
             boosted.append(Candidate(e, i, s, coverage, matched))
         boosted.sort(key=lambda c: -c.score)
@@ -181,17 +185,37 @@ class Retriever:
 
     def coverage(self, query: Query, pos: int) -> float:
         """How much of the question's topic the entry at `pos` contains (see `_coverage`)."""
-        return self._coverage(query, pos, self._has)[0]
+        return self._coverage(query, self._content(query, [pos], self._has), pos, self._has)[0]
 
-    def _coverage(self, query: Query, pos: int, has: Has) -> tuple[float, tuple[str, ...]]:
-        """The mean of IDF-weighted word coverage and topic character-pair coverage (the latter needs
-        compound terms to appear together), and the question terms the entry contains."""
-        words, matched = self._word_coverage(query, pos, has)
-        if not query.bigrams:
+    def _coverage(self, query: Query, content: tuple[tuple[str, ...], tuple[str, ...]], pos: int,
+                  has: Has) -> tuple[float, tuple[str, ...]]:
+        """The mean of IDF-weighted word coverage over the question's content terms and topic
+        character-pair coverage (the latter needs compound terms to appear together), and the question
+        terms the entry contains."""
+        terms, bigrams = content
+        words, matched = self._word_coverage(query, terms, pos, has)
+        if not bigrams:
             return words, matched
         body = self._body(pos)
-        pairs = sum(1 for b in query.bigrams if b in body) / len(query.bigrams)
+        pairs = sum(1 for b in bigrams if b in body) / len(bigrams)
         return 0.5 * words + 0.5 * pairs, matched
+
+    def _content(self, query: Query, leaders: list[int], has: Has) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The question's terms and character pairs, minus the sender's story: in a message of several
+        segments, a segment that asks nothing and shares no specific word with any of the best BM25
+        matches (`leaders`) is about the sender, not the plans. Decided once per question, so every
+        candidate is measured against the same content."""
+        if not query.segments:
+            return query.terms, query.bigrams
+        kept_terms: set[str] = set()
+        kept_pairs: list[str] = []
+        for seg in query.segments:
+            if seg.asks or any(t not in GENERIC_TERMS and has(t, p) for t in seg.terms for p in leaders):
+                kept_terms.update(seg.terms)
+                kept_pairs += seg.bigrams
+        terms = tuple(t for t in query.terms if t in kept_terms)
+        pairs = tuple(b for b in query.bigrams if b in kept_pairs)
+        return terms, (pairs or query.bigrams)
 
     def _body(self, pos: int) -> str:
         """The entry's text, section, heading and units without whitespace, made once per entry (bounded)."""
@@ -203,14 +227,16 @@ class Retriever:
                 self._bodies[pos] = body
         return body
 
-    def _word_coverage(self, query: Query, pos: int, has: Has) -> tuple[float, tuple[str, ...]]:
-        """Share of the question's topic words (IDF-weighted) that the entry actually contains."""
+    def _word_coverage(self, query: Query, terms: tuple[str, ...], pos: int,
+                       has: Has) -> tuple[float, tuple[str, ...]]:
+        """Share of the question's topic words (IDF-weighted) that the entry actually contains. A word
+        the plans never use weighs like a rare plan word, less the more everyday it is (bot/everyday.py)."""
         idx, tn = self.index, self.tuning
         total = matched = 0.0
         found: list[str] = []
-        for t in query.terms:
+        for t in terms:
             idf = idx.text.idf.get(t) or idx.meta.idf.get(t) or idx.units.idf.get(t)
-            weight = idf if idf is not None else tn.oov_weight * self._max_idf
+            weight = idf if idf is not None else tn.oov_weight * self._max_idf * self.everyday.salience(t)
             if t in GENERIC_TERMS:
                 weight *= tn.generic_weight
             total += weight

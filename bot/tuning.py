@@ -38,6 +38,15 @@ class Tuning:
     oov_weight: float = 0.6
     # Generic words ("政务公开", "任务") count this share of their IDF in coverage.
     generic_weight: float = 0.3
+    # A word the plans never use weighs less the more everyday it is in general Chinese (bot/everyday.py):
+    # full weight at a general-language IDF of `everyday_idf_high` or more, `everyday_floor` at
+    # `everyday_idf_low` or less (看, 打算, 平时 are chatter; 个税, 供暖费 are topics the plans lack).
+    everyday_idf_low: float = 4.0
+    everyday_idf_high: float = 9.0
+    everyday_floor: float = 0.1
+    # A segment of a chatty message that asks nothing counts as its topic only when one of this many best
+    # BM25 matches shares a specific word with it; otherwise it is the sender's story.
+    story_evidence: int = 5
     # Entries re-ranked per question (BM25 top N).
     candidates: int = 60
     # Score multiplier for the deployment's own region when the question names none.

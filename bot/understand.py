@@ -25,6 +25,16 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class Segment:
+    """One segment of a message (split at punctuation): its content terms and topic character pairs,
+    and whether it asks something. A chatty message's greeting and personal story are segments too."""
+
+    terms: tuple[str, ...]
+    bigrams: tuple[str, ...]
+    asks: bool
+
+
+@dataclass(frozen=True)
 class Query:
     """What the pipeline needs to know about one question (immutable: stages pass it along)."""
 
@@ -49,6 +59,7 @@ class Query:
     vague: bool = False  # only general words ("区", "任务"): ask for a topic rather than guess
     corrections: tuple[tuple[str, str], ...] = ()
     bigrams: tuple[str, ...] = ()  # character pairs of the question's topic words
+    segments: tuple[Segment, ...] = ()  # only when the message has two or more segments
 
     @property
     def region(self) -> str | None:
@@ -90,7 +101,7 @@ class QuestionReader:
         asks_procedure = asks_procedure_in(question) or asks_procedure_in(text)
         regions, unknown = self._regions(text, region, rw.regions)
         year = find_year(text)
-        terms, bigrams = self._content_terms(text, until is not None, asks_procedure)
+        terms, bigrams, segments = self._content_terms(text, until is not None, asks_procedure)
         topic = tuple(t for t in terms if t not in vocab.GENERIC_TERMS and not _is_dept_token(t, departments))
         return Query(
             raw=question, text=text, lang=rw.lang,
@@ -104,7 +115,7 @@ class QuestionReader:
             asks_procedure=asks_procedure, asks_duration=asks_duration_in(text),
             followup=is_followup(text), greeting=is_greeting(question),
             vague=not any(len(t) >= 2 and t not in vocab.GENERIC_TERMS for t in terms),
-            corrections=tuple(rw.corrections), bigrams=bigrams,
+            corrections=tuple(rw.corrections), bigrams=bigrams, segments=segments,
         )
 
     def region_name(self, name: str | None) -> str | None:
@@ -155,9 +166,10 @@ class QuestionReader:
         hits = {i for k in range(len(text)) for key in (text[k:k + 2], text[k]) for i in keys.get(key, ())}
         return [self.index.regions[i] for i in sorted(hits)]
 
-    def _content_terms(self, text: str, has_until: bool, procedure: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The question's search terms and topic character pairs: places, dates, years, how-to wording
-        and question phrasing removed."""
+    def _content_terms(self, text: str, has_until: bool,
+                       procedure: bool) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Segment, ...]]:
+        """The question's search terms and topic character pairs (places, dates, years, how-to wording
+        and question phrasing removed), and the same per segment when the message has several."""
         strip = text
         for parent in self.index.parents:  # city names place the question; they are not its topic
             strip = strip.replace(parent, " ").replace(parent[:-1], " ")
@@ -170,9 +182,16 @@ class QuestionReader:
         strip = vocab.YEAR_PHRASE.sub(" ", strip)
         if procedure:
             strip = strip_procedure(strip)
+        segments = tuple(self._segment(part) for part in vocab.SEGMENT_SPLIT.split(strip) if part.strip())
         strip = vocab.QUESTION_PHRASES.sub(" ", strip)
         bigrams = tuple(topic_bigrams(strip))
-        return tuple(dict.fromkeys(self.tokenizer.tokens(strip))), bigrams
+        return (tuple(dict.fromkeys(self.tokenizer.tokens(strip))), bigrams,
+                segments if len(segments) >= 2 else ())
+
+    def _segment(self, part: str) -> Segment:
+        content = vocab.QUESTION_PHRASES.sub(" ", part)
+        return Segment(tuple(dict.fromkeys(self.tokenizer.tokens(content))), tuple(topic_bigrams(content)),
+                       bool(vocab.ASKING.search(part)))
 
 
 def _is_dept_token(token: str, departments: tuple[str, ...]) -> bool:

@@ -134,6 +134,14 @@ STATES_DURATION = re.compile(
     rf"\d+\s*(?:个)?(?:工作日|日|天|周|个月|月|年|次|小时|分钟)|[{CN_NUMERAL_CHARS}两]+\s*(?:个)?(?:工作日|日|天|周|个月|次|小时)|"
     r"年底|年末|月底|年内|及时|即时|实时|每年|每季度|按季度|季度|每月|按月|半年|当日|当天")
 
+# --- chatty messages ---------------------------------------------------------------------------------
+# Where a message splits into segments (a greeting, a personal story, the question itself).
+SEGMENT_SPLIT = re.compile(r"[，。？！；,.?!;\n]+")
+# A segment that asks something (as opposed to telling the bot about oneself).
+ASKING = re.compile(
+    WHO_CUES.pattern + "|" + WHEN_CUES.pattern + "|" + LIST_CUES.pattern
+    + r"|什么|哪|吗|呢|怎么|怎样|如何|多少|是否|有没有|能不能|会不会|几|啥|[?？]")
+
 # --- conversation --------------------------------------------------------------------------------------
 # A message that is only a greeting or thanks.
 GREETING = re.compile(r"^(?:你好|您好|hi|hello|在吗|谢谢|thanks?)[!！。.？?\s]*$", re.I)

@@ -57,9 +57,11 @@ class Context:
     department: str | None = None
     entry_ids: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
+    topic: str = ""  # the question without its places: re-asked when a follow-up names another region
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "topic": self.topic,
             "question": self.question,
             "intent": self.intent,
             "region": self.region,
@@ -74,7 +76,10 @@ class Context:
         if not data:
             return None
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
-        return cls(**known)
+        try:
+            return cls(**known)
+        except TypeError:  # a context stored by another version: start afresh rather than fail
+            return None
 
 
 @dataclass

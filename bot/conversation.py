@@ -1,30 +1,101 @@
-"""Conversation state as data: what one turn hands the next (`bot.answer.Context`).
+"""Conversation state as data: how a turn reads in the light of the previous one, and what it hands on.
 
-The coordinator (bot/engine.py) resolves the previous context's entry for follow-ups before deciding
-and calls `next_context` after deciding; adapters (web session, CLI prompt, staff bot chat) only store
-the context's dict and pass it back. Neighbours: bot/decide.py (the Decision), bot/understand.py (Query).
+`plan_turn(query, context)` applies explicit rules to the turn as read on its own:
+
+* a turn with no topic of its own ("那完成时限呢？", "除了它，还有哪些单位一起负责？", "And by when?")
+  asks about the current clause again, with its own intent (or the previous one);
+* a turn naming another region and no topic of its own ("那历城区呢？", "换成槐荫区") re-asks the
+  previous topic there, keeping the intent;
+* a turn continuing with a new topic and no region ("那医保呢？") keeps the region and the intent;
+* anything else is a fresh question and replaces the context.
+
+`next_context` says what the turn hands on: an answer its clause, region, topic and intent; a decline
+its topic and region (so "那槐荫区呢？" still works); a request for a topic the previous context.
+Adapters (web session, CLI prompt, staff bot chat) only store `Context.to_dict()` and pass it back.
+Neighbours: bot/understand.py (Query), bot/decide.py (Decision), bot/engine.py (runs the plan).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot import vocabulary as vocab
 from bot.answer import Context, Intent
 from bot.decide import Decision, Kind
-from bot.understand import Query
+from bot.understand import Query, own_topic
 
 
-def next_context(query: Query | None, decision: Decision) -> Context:
-    """The context a follow-up of this turn may reuse: its topic, region, year and entries."""
+class Move(StrEnum):
+    FRESH = "fresh"
+    ENTRY = "entry"  # ask about the current clause again
+    REGION = "region"  # the previous topic, in another region
+    TOPIC = "topic"  # a new topic, in the previous region
+
+
+@dataclass(frozen=True)
+class TurnPlan:
+    """How to read a turn: re-read `text` in `region` (when set) and answer with `intent` (when set)."""
+
+    move: Move
+    text: str | None = None
+    region: str | None = None
+    intent: Intent | None = None
+    entry_id: str | None = None
+
+
+def plan_turn(query: Query, context: Context | None) -> TurnPlan:
+    """Which conversation rule applies to this turn (see the module docstring)."""
+    if context is None or query.greeting or query.unknown_region or _no_context(context):
+        return TurnPlan(Move.FRESH)
+    mine = own_topic(query)
+    intent = _intent(query, context)
+    new_region = query.region if query.region and query.region != context.region else None
+    if not mine and not query.departments and query.until is None:
+        if new_region and context.topic:
+            return TurnPlan(Move.REGION, text=context.topic, region=new_region, intent=intent)
+        if context.entry_ids and not new_region:
+            return TurnPlan(Move.ENTRY, intent=intent, entry_id=context.entry_ids[0])
+    continues = bool(vocab.CONTINUATION.search(query.raw)) or not query.intent_stated
+    if mine and not query.regions and context.region and continues and query.intent != Intent.LIST:
+        return TurnPlan(Move.TOPIC, text=query.text, region=context.region, intent=intent)
+    return TurnPlan(Move.FRESH)
+
+
+def _no_context(context: Context) -> bool:
+    return not (context.entry_ids or context.topic or context.region)
+
+
+def _intent(query: Query, context: Context) -> Intent | None:
+    """The turn's own intent when its wording states one, else the previous turn's."""
+    if query.intent_stated:
+        return None
+    try:
+        previous = Intent(context.intent)
+    except ValueError:
+        return None
+    return previous if previous in (Intent.WHO, Intent.WHEN, Intent.WHAT) else None
+
+
+def next_context(query: Query | None, decision: Decision, previous: Context | None = None) -> Context:
+    """The context a follow-up of this turn may reuse."""
     if query is None:
         return Context()
     if decision.kind in (Kind.ANSWER, Kind.FOLLOWUP, Kind.BY_REGION):
         top = decision.candidates[0].entry
+        topic = query.topic_text if decision.kind != Kind.FOLLOWUP or not previous else previous.topic
         return Context(question=query.raw, intent=str(decision.intent), region=top.region, year=top.year,
                        department=query.department, entry_ids=[c.entry.id for c in decision.candidates[:3]],
-                       terms=list(query.terms))
+                       terms=list(query.terms), topic=topic)
     if decision.kind == Kind.LIST:
         assert decision.tasks is not None
         return Context(question=query.raw, intent=str(Intent.LIST), region=decision.tasks.region, year=query.year,
                        department=query.department, entry_ids=[e.id for e in decision.tasks.entries[:3]],
                        terms=list(query.terms))
     if decision.kind == Kind.DECLINE:
-        return Context(question=query.raw, intent=str(query.intent), region=query.region)
+        region = query.region or (previous.region if previous and not query.unknown_region else None)
+        topic = query.topic_text if query.topic else (previous.topic if previous else "")
+        return Context(question=query.raw, intent=str(query.intent), region=region, terms=list(query.terms),
+                       topic=topic)
+    if decision.kind == Kind.ASK_TOPIC and previous is not None:
+        return previous
     return Context()

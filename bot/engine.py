@@ -12,13 +12,14 @@ Implements `bot.answer.EngineContract`.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date
 
 from bot import decide
 from bot.answer import Answer, Context, EngineContract, Intent, Topic
 from bot.compose import Composer
 from bot.config import Settings
-from bot.conversation import next_context
+from bot.conversation import Move, next_context, plan_turn
 from bot.decide import Decision, Kind
 from bot.index import SearchIndex, load_index
 from bot.retrieve import Retriever
@@ -49,8 +50,11 @@ class Engine(EngineContract):
         self.reader = QuestionReader(index, self.tokenizer)
         self.retriever = Retriever(index, self.tokenizer, self.tuning, self.default_region)
         self.tasks = TaskLists(index, self.retriever, list_limit)
-        self.composer = Composer(hotline=hotline, regions=tuple(index.regions), featured=tuple(self.featured()),
-                                 top_k=top_k, max_question_chars=MAX_QUESTION_CHARS)
+        holdings = tuple(sorted({(d.region, d.year) for d in index.documents.values() if d.region},
+                                key=lambda ry: (ry[0], ry[1] or 0)))
+        self.composer = Composer(hotline=hotline, holdings=holdings, featured=tuple(self.featured()),
+                                 top_k=top_k, max_question_chars=MAX_QUESTION_CHARS,
+                                 list_shown=self.tuning.list_shown)
 
     @classmethod
     def load(cls, settings: Settings) -> Engine:
@@ -82,25 +86,33 @@ class Engine(EngineContract):
             decision = Decision(Kind.TOO_LONG)
         else:
             try:
-                query = self.reader.read(q, region=region)
-                decision = self._decide(query, context)
+                query, followup = self._read(q, region, context)
+                decision = self._decide(query, followup)
             except Exception:  # never let one odd question take an adapter down
                 log.exception("engine failed on question %r", q[:200])
                 query, decision = None, Decision(Kind.FAILED)
-        return self.composer.render(raw, query, decision, next_context(query, decision))
+        return self.composer.render(raw, query, decision, next_context(query, decision, context))
 
-    def _decide(self, query: Query, context: Context | None) -> Decision:
-        early = decide.before_search(query, context, self._followup_entry(context))
+    def _read(self, question: str, region: str | None, context: Context | None) -> tuple[Query, Entry | None]:
+        """Read the turn, then in the light of the conversation (bot/conversation.py): re-read the
+        previous topic in a new region, a new topic in the previous region, or point at the current clause."""
+        query = self.reader.read(question, region=region)
+        plan = plan_turn(query, context)
+        if plan.move in (Move.REGION, Move.TOPIC) and plan.text:
+            query = replace(self.reader.read(plan.text, region=plan.region), raw=question)
+        if plan.intent is not None:
+            query = replace(query, intent=plan.intent)
+        followup = self.entry(plan.entry_id) if plan.move == Move.ENTRY and plan.entry_id else None
+        return query, followup
+
+    def _decide(self, query: Query, followup: Entry | None, offset: int = 0) -> Decision:
+        early = decide.before_search(query, followup)
         if early is not None:
             return early
         if query.intent == Intent.LIST:
-            return decide.listing(query, self.tasks.gather(query))
+            return decide.listing(query, self.tasks.gather(query, offset))
         grouping = not self.default_region
         return decide.after_search(query, self.retriever.search(query), self.tuning, grouping)
-
-    def _followup_entry(self, context: Context | None) -> Entry | None:
-        """The previous answer's clause, which a follow-up turn asks about."""
-        return self.entry(context.entry_ids[0]) if context and context.entry_ids else None
 
     def understand(self, question: str, region: str | None = None) -> Query:
         """The read stage alone (tests and tools inspect how a question was read)."""

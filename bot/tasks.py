@@ -16,6 +16,7 @@ import numpy as np
 from bot.index import SearchIndex
 from bot.retrieve import Retriever
 from bot.understand import Query
+from bot.vocabulary import COMPLETION_DATE
 from indexer.model import Entry
 
 
@@ -30,6 +31,9 @@ class TaskList:
     until: date | None = None
     month_only: bool = False
     plan_total: int = 0  # "region" lists: the plan's task count before narrowing to a topic
+    total: int = 0  # entries on the whole list (this page is `entries`, starting at `offset`)
+    offset: int = 0
+    undated: int = 0  # due lists: rows left out because their deadline names no date (全年, 长期…)
 
 
 class TaskLists:
@@ -64,12 +68,13 @@ class TaskLists:
         return sorted(picked, key=lambda e: (e.due or "", e.region or "", self.index.by_id[e.id]))
 
     # -- list questions ---------------------------------------------------------------------
-    def gather(self, query: Query) -> TaskList:
+    def gather(self, query: Query, offset: int = 0) -> TaskList:
         """The task list a list question asks for, narrowed to its topic words when some entries match
-        them, and capped at the list limit."""
+        them; one page of at most the list limit, from `offset`."""
         region = query.region
+        undated = 0
         if query.until is not None:
-            kind, picked = "due", self._due_for(query)
+            kind, picked, undated = "due", *self._due_for(query)
         elif query.departments:
             kind, picked = "department", self.department_tasks(query.departments[0], region=region)
             if query.year:
@@ -85,20 +90,29 @@ class TaskLists:
             focused = [e for e in picked if scores[self.index.by_id[e.id]] > 0]
             if focused:
                 picked = focused
-        return TaskList(kind, tuple(picked[: self.list_limit]), region=region, department=query.department,
-                        until=query.until, month_only=query.month_only, plan_total=total)
+        offset = max(0, min(offset, len(picked) - 1)) if picked else 0
+        return TaskList(kind, tuple(picked[offset:offset + self.list_limit]), region=region,
+                        department=query.department, until=query.until, month_only=query.month_only,
+                        plan_total=total, total=len(picked), offset=offset, undated=undated)
 
-    def _due_for(self, query: Query) -> list[Entry]:
-        """Due by the question's date in each plan year it may mean ("9月底前" names no year)."""
+    def _due_for(self, query: Query) -> tuple[list[Entry], int]:
+        """Due by the question's date in each plan year it may mean ("9月底前" names no year): a plan's
+        rows against that plan's own year, and only rows whose deadline names a completion date (全年,
+        长期, 常态化 name none: never due). Also how many rows were left out for naming none."""
         assert query.until is not None
         picked: list[Entry] = []
+        undated = 0
         years = {query.year} if query.year else {d.year for d in self.index.documents.values() if d.year}
         for y in sorted(y for y in years if y):
-            until = query.until.replace(year=y) if query.month_only else query.until
+            until = _same_day(query.until, y) if query.month_only else query.until
             if until.year != y and not query.month_only:
                 continue
-            picked += self.due_tasks(until, since=date(y, 1, 1), region=query.region, department=query.department)
-        return picked
+            rows = [e for e in self.due_tasks(until, since=date(y, 1, 1), region=query.region,
+                                              department=query.department) if e.year in (y, None)]
+            dated = [e for e in rows if COMPLETION_DATE.search(e.deadline or "")]
+            undated += len(rows) - len(dated)
+            picked += dated
+        return picked, undated
 
     # -- index maps ---------------------------------------------------------------------------
     def naming_unit(self, canon: str, region: str | None) -> list[Entry]:
@@ -125,3 +139,11 @@ class TaskLists:
         """Drop body clauses whose task-table rows are already in the list (one task, one line)."""
         ids = {e.id for e in entries}
         return [e for e in entries if not (e.kind == "clause" and any(i in ids for i in e.linked))]
+
+
+def _same_day(d: date, year: int) -> date:
+    """The same month and day in another year (29 February becomes the 28th)."""
+    try:
+        return d.replace(year=year)
+    except ValueError:
+        return d.replace(year=year, day=28)

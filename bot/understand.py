@@ -42,18 +42,23 @@ class Query:
     text: str
     lang: str = "zh"
     intent: Intent = Intent.WHAT
+    intent_stated: bool = False  # the wording asked who / when / what / a list (not the default)
     regions: tuple[str, ...] = ()
     unknown_region: str | None = None
-    year: int | None = None
+    year: int | None = None  # a plan year held for the question's regions (named, or 今年/去年 resolved)
+    year_not_held: int | None = None  # a year the question names that no plan of its regions has
+    year_relative: bool = False  # the year came from 今年/去年: the reply says which plan it read
     departments: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
     topic: tuple[str, ...] = ()  # terms minus generic words and the named departments' words
+    topic_text: str = ""  # the question without its places and years: re-read when a follow-up switches region
     expansions: tuple[str, ...] = ()
     until: date | None = None  # list questions: due on or before
     month_only: bool = False  # "9月底前" named no year: apply to each plan's own year
     asks_amount: bool = False
     asks_procedure: bool = False
     asks_duration: bool = False
+    asks_frequency: bool = False  # "多久更新一次", "几次": a frequency answers too
     followup: bool = False
     greeting: bool = False
     vague: bool = False  # only general words ("区", "任务"): ask for a topic rather than guess
@@ -88,7 +93,11 @@ class QuestionReader:
         self.index = index
         self.tokenizer = tokenizer
         self._vocabulary = set(index.terms) | set(index.text.idf)
-        self._years = {d.year for d in index.documents.values() if d.year}
+        self._region_years: dict[str, list[int]] = {}
+        for d in index.documents.values():
+            if d.region and d.year:
+                self._region_years.setdefault(d.region, []).append(d.year)
+        self._years = sorted({d.year for d in index.documents.values() if d.year})
         self._region_keys: dict[str, list[int]] = {}  # first two characters -> region positions
         for i, r in enumerate(index.regions):
             self._region_keys.setdefault(r[:2], []).append(i)
@@ -99,20 +108,22 @@ class QuestionReader:
         departments = tuple(self.index.departments.find(text))
         until, month_only = find_until(text)
         asks_procedure = asks_procedure_in(question) or asks_procedure_in(text)
-        regions, unknown = self._regions(text, region, rw.regions)
-        year = find_year(text)
-        terms, bigrams, segments = self._content_terms(text, until is not None, asks_procedure)
+        regions, unknown = self._regions(question, text, region, rw.regions)
+        year, not_held, relative = self._year(text, regions)
+        topic_text = self._without_places(text)
+        terms, bigrams, segments = self._content_terms(topic_text, until is not None, asks_procedure)
         topic = tuple(t for t in terms if t not in vocab.GENERIC_TERMS and not _is_dept_token(t, departments))
         return Query(
             raw=question, text=text, lang=rw.lang,
             intent=detect_intent(text, bool(departments), until is not None, len(topic), has_region=bool(regions)),
-            regions=regions, unknown_region=unknown,
-            year=year if year in self._years else None,
+            intent_stated=states_intent(text), topic_text=topic_text.strip(),
+            regions=regions, unknown_region=unknown, year=year, year_not_held=not_held, year_relative=relative,
             departments=departments, terms=terms, topic=topic,
             expansions=tuple(dict.fromkeys(rw.expansions)),
             until=until, month_only=month_only,
             asks_amount=asks_amount_in(question) or asks_amount_in(text),
             asks_procedure=asks_procedure, asks_duration=asks_duration_in(text),
+            asks_frequency=bool(vocab.ASKS_FREQUENCY.search(text)),
             followup=is_followup(text), greeting=is_greeting(question),
             vague=not any(len(t) >= 2 and t not in vocab.GENERIC_TERMS for t in terms),
             corrections=tuple(rw.corrections), bigrams=bigrams, segments=segments,
@@ -138,9 +149,30 @@ class QuestionReader:
                 log.exception("rewriter failed on %r", question[:200])
         return _Identity(text=question)
 
-    def _regions(self, text: str, named: str | None, rewritten: list[str]) -> tuple[tuple[str, ...], str | None]:
-        """Regions the question names (or the caller passed), else an unknown place it names, else
-        the one region under a parent city it names."""
+    def years_of(self, regions: tuple[str, ...]) -> list[int]:
+        """Plan years held for these regions (all regions when none), ascending."""
+        if not regions:
+            return list(self._years)
+        return sorted({y for r in regions for y in self._region_years.get(r, [])})
+
+    def _year(self, text: str, regions: tuple[str, ...]) -> tuple[int | None, int | None, bool]:
+        """(year held, year named but not held, from 今年/去年): relative years are read against the
+        plans held — 今年 is the newest plan of the question's regions, 去年 the one before it if held."""
+        held = self.years_of(regions)
+        named = find_year(text)
+        if named is not None:
+            return (named, None, False) if named in held else (None, named, False)
+        if held and vocab.THIS_YEAR.search(text):
+            return held[-1], None, True
+        if held and vocab.LAST_YEAR.search(text):
+            return (held[-2] if len(held) >= 2 else held[-1]), None, True
+        return None, None, False
+
+    def _regions(self, question: str, text: str, named: str | None,
+                 rewritten: list[str]) -> tuple[tuple[str, ...], str | None]:
+        """Regions the question names (or the caller passed), else an unknown place it names (in
+        Chinese, pinyin or English; a district of a held city counts), else the one region under a
+        parent city it names."""
         regions = [r for r in (self.region_name(named),) if r]
         for r in list(rewritten) + self._regions_in(text):
             r = self.region_name(r) or r
@@ -148,13 +180,27 @@ class QuestionReader:
                 regions.append(r)
         if regions:
             return tuple(regions), None
-        unknown = unknown_place(text, self.index.regions, self._vocabulary, self.tokenizer.words(text))
+        known = [*self.index.regions, *self.index.parents]
+        words = self.tokenizer.words(text)
+        unknown = (self._district_of_city(text, words) or unknown_place(text, known, self._vocabulary, words)
+                   or latin_place(question, text))
         if unknown:
             return (), unknown
         for parent, under in self.index.parents.items():
             if len(under) == 1 and (parent in text or parent[:-1] in text):
                 regions.append(under[0])
         return tuple(regions), None
+
+    def _district_of_city(self, text: str, words: list[str]) -> str | None:
+        """A district named right after its city that is not held ("枣庄市市中区", "济南市章丘区")."""
+        for m in re.finditer(r"[市州](?=([\u4e00-\u9fff]{1,3}?[区县]))", text):
+            district = m.group(1)
+            for size in (2, 3):
+                city = text[max(0, m.start() - size):m.end()]
+                if len(city) == size + 1 and city in words and not city.startswith(vocab.NOT_PLACE_STARTS):
+                    if len(district) >= 2 and self.region_name(district) is None and district not in self._vocabulary:
+                        return city + district
+        return None
 
     def _regions_in(self, text: str) -> list[str]:
         return [r for r in self._regions_near(text) if r in text or (len(r) >= 3 and r[:-1] in text)]
@@ -171,12 +217,6 @@ class QuestionReader:
         """The question's search terms and topic character pairs (places, dates, years, how-to wording
         and question phrasing removed), and the same per segment when the message has several."""
         strip = text
-        for parent in self.index.parents:  # city names place the question; they are not its topic
-            strip = strip.replace(parent, " ").replace(parent[:-1], " ")
-        for r in self._regions_near(text):
-            strip = strip.replace(r, " ")
-            if len(r) >= 3:
-                strip = strip.replace(r[:-1], " ")
         if has_until:
             strip = strip_dates(strip)
         strip = vocab.YEAR_PHRASE.sub(" ", strip)
@@ -187,6 +227,17 @@ class QuestionReader:
         bigrams = tuple(topic_bigrams(strip))
         return (tuple(dict.fromkeys(self.tokenizer.tokens(strip))), bigrams,
                 segments if len(segments) >= 2 else ())
+
+    def _without_places(self, text: str) -> str:
+        """The question without region and parent-city names: they place it, they are not its topic."""
+        strip = text
+        for parent in self.index.parents:
+            strip = strip.replace(parent, " ").replace(parent[:-1], " ")
+        for r in self._regions_near(text):
+            strip = strip.replace(r, " ")
+            if len(r) >= 3:
+                strip = strip.replace(r[:-1], " ")
+        return strip
 
     def _segment(self, part: str) -> Segment:
         content = vocab.QUESTION_PHRASES.sub(" ", part)
@@ -200,7 +251,9 @@ def _is_dept_token(token: str, departments: tuple[str, ...]) -> bool:
 
 def strip_dates(text: str) -> str:
     """The question without its "due by" phrase ("2020年底前", "9月底前"), so no piece of it is a topic."""
-    return vocab.YEAR_END.sub(" ", vocab.MONTH_END.sub(" ", text))
+    for pattern in (vocab.MONTH_END, vocab.QUARTER, vocab.HALF_YEAR, vocab.YEAR_END):
+        text = pattern.sub(" ", text)
+    return text
 
 
 def find_until(text: str, today: date | None = None) -> tuple[date | None, bool]:
@@ -214,6 +267,15 @@ def find_until(text: str, today: date | None = None) -> tuple[date | None, bool]
             day = int(m.group(3)) if m.group(3) else calendar.monthrange(year, month)[1]
             day = min(max(day, 1), calendar.monthrange(year, month)[1])
             return date(year, month, day), m.group(1) is None
+    m = vocab.HALF_YEAR.search(text)
+    if m and vocab.YEAR_END_LIST_CUES.search(text):
+        year = int(m.group(1)) if m.group(1) else year_default
+        return date(year, 6, 30), m.group(1) is None
+    m = vocab.QUARTER.search(text)
+    if m:
+        year = int(m.group(1)) if m.group(1) else year_default
+        month = 3 * (vocab.cn_number(m.group(2)) or int(m.group(2)))
+        return date(year, month, calendar.monthrange(year, month)[1]), m.group(1) is None
     m = vocab.YEAR_END.search(text)
     if m and vocab.YEAR_END_LIST_CUES.search(text):
         year = int(m.group(1)) if m.group(1) else year_default
@@ -230,8 +292,8 @@ def detect_intent(text: str, has_department: bool, has_until: bool, topic_terms:
         return Intent.LIST
     if has_region and listy and topic_terms == 0 and not who and not when:
         return Intent.LIST  # "槐荫区有哪些任务": the whole plan's task list
-    if has_until and (listy or vocab.WHICH_CUES.search(text)) and topic_terms <= 1:
-        return Intent.LIST
+    if has_until and (topic_terms == 0 or ((listy or vocab.WHICH_CUES.search(text)) and topic_terms <= 1)):
+        return Intent.LIST  # "9月底前要完成什么", staff shorthand "历城 6月底前 到期"
     if who:
         return Intent.WHO
     if when:
@@ -241,24 +303,57 @@ def detect_intent(text: str, has_department: bool, has_until: bool, topic_terms:
     return Intent.WHAT
 
 
+def states_intent(text: str) -> bool:
+    """Whether the wording itself asks who, when, what or for a list (a bare "那医保呢？" does not)."""
+    return any(p.search(text) for p in (vocab.WHO_CUES, vocab.WHEN_CUES, vocab.LIST_CUES, vocab.WHAT_CUES))
+
+
+def own_topic(query: Query) -> tuple[str, ...]:
+    """The turn's own topic words: its topic minus the words follow-ups point back with."""
+    return tuple(t for t in query.topic if t not in vocab.FOLLOWUP_FILLERS)
+
+
 def unknown_place(text: str, known: list[str], known_terms: set[str], words: list[str]) -> str | None:
     """A 区/县/市 name in the question that is not one of the knowledge base's regions (e.g. 海淀区).
 
-    Only a name the segmenter keeps as one word counts (jieba knows real place names), and never one
-    the plans themselves use ("无证明城市" is a topic, not a place).
+    Every stem of two to four characters before the suffix is tried, shortest first ("我是章丘区" names
+    章丘区). Only a name the segmenter keeps as one word counts (jieba knows real place names), and never
+    one the plans themselves use ("无证明城市" is a topic, not a place).
     """
-    for m in vocab.PLACE.finditer(text):
-        name = m.group(1) + m.group(2)
-        stem = m.group(1)
-        if stem.startswith(vocab.NOT_PLACE_STARTS) or any(name in k or k in name for k in known):
+    for m in re.finditer(r"(?=([区县市旗]))", text):
+        end = m.start()
+        for size in (2, 3, 4):
+            if end - size < 0:
+                break
+            stem = text[end - size:end]
+            name = stem + m.group(1)
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", stem) or not _placelike(stem, name, text, end):
+                continue
+            if any(name in k or k in name for k in known) or name in known_terms or stem in known_terms:
+                break
+            if name in words or stem in words:
+                return name
+    return None
+
+
+def _placelike(stem: str, name: str, text: str, end: int) -> bool:
+    """Not an office ("区政府", "市委") and not a common word that ends like a place ("本区", "开发区")."""
+    if vocab.PLACE_NOT_OFFICE.match(text, end + 1) is None:
+        return False
+    return not (stem.startswith(vocab.NOT_PLACE_STARTS) or stem.endswith(vocab.NOT_PLACE_ENDS))
+
+
+def latin_place(question: str, rewritten: str) -> str | None:
+    """A place named in pinyin or English with its kind ("Haidian district", "zhangdian qu") — called
+    only when no held region was recognised, so the name is one the knowledge base does not hold. A
+    word the rewriter read as pinyin of plan words ("yi jian shi" -> 一件事) is no place."""
+    left = rewritten.lower()
+    for m in vocab.PLACE_LATIN.finditer(question):
+        word = m.group(1)
+        if word.lower() not in left:
             continue
-        if stem.endswith(vocab.NOT_PLACE_ENDS):
-            continue
-        if name in known_terms or stem in known_terms:
-            continue
-        if name not in words and stem not in words:
-            continue
-        return name
+        if word.lower() not in vocab.EN_STOPWORDS and word.lower() not in vocab.EN_NOT_PLACES:
+            return f"{word[:1].upper()}{word[1:]} {m.group(2).lower()}"
     return None
 
 
@@ -274,9 +369,13 @@ def asks_duration_in(text: str) -> bool:
     return bool(vocab.DURATION_CUES.search(text))
 
 
-def states_duration(text: str) -> bool:
-    """Whether a clause (or its deadline) states a time span, date or count that could answer 多久/几次."""
-    return bool(vocab.STATES_DURATION.search(text))
+def stated_period(text: str, frequency: bool) -> str | None:
+    """The period a clause sentence states ("10个工作日内"), or for a how-often question also its
+    frequency ("每季度", "每年至少1次"); None when it states neither (a completion date is no period)."""
+    m = vocab.STATES_PERIOD.search(text)
+    if m is None and frequency:
+        m = vocab.STATES_FREQUENCY.search(text)
+    return m.group(0) if m else None
 
 
 def asks_procedure_in(text: str) -> bool:

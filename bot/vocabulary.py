@@ -109,6 +109,8 @@ LIST_CUES = re.compile(
     r"哪些(?:任务|工作|事|事情|事项|活)|(?:有|负责|承担|管|干|做)(?:哪些|什么|啥)|任务清单|任务(?:有哪些|列表)?$|"
     r"都要|全部任务|所有任务|(?:的|有)?(?:任务|工作)(?:有哪些|是什么)|负责任务|要完成(?:什么|哪些|啥)|需要完成|到期的"
 )
+# Asking what a clause says or requires: with WHO/WHEN/LIST cues, a turn that states what it asks.
+WHAT_CUES = re.compile(r"什么|哪些|如何|怎么|怎样|要求|内容|是否|有没有|吗|啥")
 # Words asking "which / what" that make a due-by date question a list ("9月底前要完成什么").
 WHICH_CUES = re.compile(r"哪些|什么|啥")
 # Words that make "年底" a due-by list rather than a topic ("年底前有哪些任务").
@@ -129,10 +131,14 @@ PROCEDURE_CUES = re.compile(
     r"(?:去|到|在)哪(?:里|儿)?(?:办|交|领|申请|报名)|how (?:do|can) i|where can i", re.I)
 # Asking for a length of time or a count ("多少个工作日", "多久", "几天"): the answer must state one.
 DURATION_CUES = re.compile(r"多少个?工作日|几个?工作日|多少天|几天|多长时间|多久|期限是多少|多少日|几日内|多少次|几次")
-# A time span, date, frequency or count stated in a clause, which can answer a 多久/几次 question.
-STATES_DURATION = re.compile(
-    rf"\d+\s*(?:个)?(?:工作日|日|天|周|个月|月|年|次|小时|分钟)|[{CN_NUMERAL_CHARS}两]+\s*(?:个)?(?:工作日|日|天|周|个月|次|小时)|"
-    r"年底|年末|月底|年内|及时|即时|实时|每年|每季度|按季度|季度|每月|按月|半年|当日|当天")
+# Asking how often ("多久更新一次", "几次", "频次"): a frequency answers it as well as a period.
+ASKS_FREQUENCY = re.compile(r"多久[^？?，。]{0,8}一次|多长时间[^？?，。]{0,8}一次|隔多久|几次|多少次|频次|频率")
+# A period stated in a clause ("10个工作日内", "30日内", "三个月", "当日"): what 多久/几天 asks for.
+STATES_PERIOD = re.compile(
+    rf"(?:\d+|[{CN_NUMERAL_CHARS}两]+)\s*个?(?:工作日|日|天|周|星期|个月|小时|分钟)(?:内|以内)?|当日|当天")
+# A frequency or count stated in a clause ("每季度", "每年至少1次", "按月"): what 多久一次/几次 asks for.
+STATES_FREQUENCY = re.compile(
+    rf"每(?:个)?(?:年|季度|半年|月|周|日|天)|按(?:年|季度|月|周)|(?:\d+|[{CN_NUMERAL_CHARS}两])\s*次")
 
 # --- chatty messages ---------------------------------------------------------------------------------
 # Where a message splits into segments (a greeting, a personal story, the question itself).
@@ -150,19 +156,45 @@ FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|and|what about)?\s*(?:它|�
                       r"(?:完成时限|时限|截止时间|什么时候|何时|谁负责|哪个部门|责任单位|负责单位|牵头单位|具体要求|内容|要求)"
                       r"(?:呢|是什么|是哪个|是谁)?[?？。!！\s]*$", re.I)
 
+# A turn that continues the conversation ("那医保呢？", "换成历城区", "What about Licheng?").
+CONTINUATION = re.compile(r"^\s*(?:那|那么|还有|另外|换成|换到|换个|再问|再看|同样|and\b|what about|how about)|呢[?？。!！\s]*$", re.I)
+# Words a follow-up uses to point back or to fill, never its own topic ("除了它，还有哪些单位一起负责？").
+FOLLOWUP_FILLERS: frozenset[str] = frozenset(
+    """它 它们 这 这个 这项 这件 这事 这件事 这条 该项 此项 此 那 那个 那边 这边 那里 这里 除了 还有 另外 其他 其它
+    别的 一起 一同 同时 参与 配合 协助 办完 做完 完成 落实 搞定 类似 同样 相关 工作 事 事项 情况 方面 这块 那块
+    这方面 具体 详细 哪天 日期 截止 时候 单位 部门 区里 市里 县里 那儿 exactly else other also that it this""".split())
+
 # --- places, years and dates ---------------------------------------------------------------------------
 # A four-digit year ("2022年", "2022年度").
 YEAR = re.compile(r"(20\d{2})\s*(?:年|年度)?")
 # A year with its 年/年度 as written, cut out before tokenizing (the year filters, it is no topic).
 YEAR_PHRASE = re.compile(r"20\d{2}\s*年?度?")
+# A year named relative to now ("今年的要点", "去年"): read against the plans held, never the calendar.
+THIS_YEAR = re.compile(r"今年|本年度|今年度|this year|current year", re.I)
+LAST_YEAR = re.compile(r"去年|上一年|上年度|last year|previous year", re.I)
 # "Due by the end of a month" ("9月底前", "2024年6月30日前", "十二月底到期").
 MONTH_END = re.compile(
     rf"(?:(20\d{{2}})\s*年)?\s*(\d{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,3}})\s*月(?:\s*(\d{{1,2}})\s*日)?(?:底|末|份)?\s*"
     r"(?:前|之前|以前|到期|截止)")
+# "Due by mid-year" / "by the end of a quarter" ("2022年上半年", "第三季度"): group 1 the year if named.
+HALF_YEAR = re.compile(r"(?:(20\d{2})\s*年\s*)?(?:上半年|年中)")
+QUARTER = re.compile(rf"(?:(20\d{{2}})\s*年\s*)?第?([一二三四1-4])季度(?:末|底)?\s*(?:前|之前|以前)")
+# Deadlines that name no completion date: such a task is never "due by" a date.
+NO_COMPLETION_DATE = re.compile(r"全年|长期|持续|常态化|常年|每年|每季度|每半年|按季度|按月|每月|适时|及时|动态")
+# Deadlines that do name one ("2022年9月底前", "年底前", "8月31日前", "上半年").
+COMPLETION_DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|[一二三四五六七八九十]{1,3}月|年底|年末|上半年|下半年|季度末|第[一二三四]季度")
 # "Due by the end of the year" ("2020年底前", "年底", "年末").
 YEAR_END = re.compile(r"(?:(20\d{2})\s*年\s*年?(?:底|末)|年底|年末)\s*(?:前|之前|以前)?")
 # A place name ending 区/县/市/旗 that is not an office ("海淀区", not "区政府"/"市委").
 PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(区|县|市|旗)(?![\u4e00-\u9fff]{0,2}(?:政府|委|局|办|部门|单位|级|域|属))")
+# A place named in pinyin or English with its kind ("Haidian district", "zhangdian qu", "Laishan County").
+PLACE_LATIN = re.compile(r"\b([A-Za-z]{3,})\s*(?:-\s*)?(district|county|city|qu|xian|shi)\b", re.I)
+# English words that can stand before "district"/"city" without naming a place ("each district").
+EN_NOT_PLACES: frozenset[str] = frozenset(
+    "each every whole entire same another all both neighbouring neighboring nearby local home your my our "
+    "which what whose".split())
+# What may follow a place name: not the first character of an office ("区政府", "市委", "县局", "区级").
+PLACE_NOT_OFFICE = re.compile(r"(?![\u4e00-\u9fff]{0,2}(?:政府|委|局|办|部门|单位|级|域|属))")
 # Stems that make a PLACE match a common word, not a place ("本区", "城区", "开发区", "示范区").
 NOT_PLACE_STARTS: tuple[str, ...] = (
     "本", "全", "各", "城", "辖", "社", "园", "景", "小", "市", "片", "开发", "功能", "试验", "示范", "新", "老",

@@ -93,9 +93,10 @@ def next_context(query: Query | None, decision: Decision, previous: Context | No
                        terms=list(query.terms))
     if decision.kind == Kind.DECLINE:
         region = query.region or (previous.region if previous and not query.unknown_region else None)
-        topic = query.topic_text if query.topic else (previous.topic if previous else "")
+        topic = query.topic_text if own_topic(query) or not previous else previous.topic
+        same_place = previous is not None and region == previous.region
         return Context(question=query.raw, intent=str(query.intent), region=region, terms=list(query.terms),
-                       topic=topic)
+                       topic=topic, entry_ids=list(previous.entry_ids) if same_place and previous else [])
     if decision.kind == Kind.ASK_TOPIC and previous is not None:
         return previous
     return Context()

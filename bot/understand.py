@@ -309,8 +309,9 @@ def states_intent(text: str) -> bool:
 
 
 def own_topic(query: Query) -> tuple[str, ...]:
-    """The turn's own topic words: its topic minus the words follow-ups point back with."""
-    return tuple(t for t in query.topic if t not in vocab.FOLLOWUP_FILLERS)
+    """The turn's own topic words: its topic words of two or more characters, minus the words
+    follow-ups point back with ("这项", "除了", "一起")."""
+    return tuple(t for t in query.topic if len(t) >= 2 and t not in vocab.FOLLOWUP_FILLERS)
 
 
 def unknown_place(text: str, known: list[str], known_terms: set[str], words: list[str]) -> str | None:

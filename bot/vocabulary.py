@@ -162,7 +162,8 @@ CONTINUATION = re.compile(r"^\s*(?:那|那么|还有|另外|换成|换到|换个
 FOLLOWUP_FILLERS: frozenset[str] = frozenset(
     """它 它们 这 这个 这项 这件 这事 这件事 这条 该项 此项 此 那 那个 那边 这边 那里 这里 除了 还有 另外 其他 其它
     别的 一起 一同 同时 参与 配合 协助 办完 做完 完成 落实 搞定 类似 同样 相关 工作 事 事项 情况 方面 这块 那块
-    这方面 具体 详细 哪天 日期 截止 时候 单位 部门 区里 市里 县里 那儿 exactly else other also that it this""".split())
+    这方面 具体 详细 哪天 日期 截止 时候 单位 部门 区里 市里 县里 那儿 那么 换成 换到 换个 再问 再看 看看 问问
+    exactly else other also that it this""".split())
 
 # --- places, years and dates ---------------------------------------------------------------------------
 # A four-digit year ("2022年", "2022年度").

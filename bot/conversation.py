@@ -41,6 +41,7 @@ class TurnPlan:
     region: str | None = None
     intent: Intent | None = None
     entry_id: str | None = None
+    soft: bool = False  # TOPIC without a continuation word: fall back to every region if this one is silent
 
 
 def plan_turn(query: Query, context: Context | None) -> TurnPlan:
@@ -50,15 +51,23 @@ def plan_turn(query: Query, context: Context | None) -> TurnPlan:
     mine = own_topic(query)
     intent = _intent(query, context)
     new_region = query.region if query.region and query.region != context.region else None
-    if not mine and not query.departments and query.until is None:
-        if new_region and context.topic:
-            return TurnPlan(Move.REGION, text=context.topic, region=new_region, intent=intent)
+    new_year = query.year if query.year and query.year != context.year else None
+    names_units = bool(query.departments) and not vocab.ALSO_CUES.search(query.raw)
+    if not mine and not names_units and query.until is None:
+        if (new_region or new_year) and context.topic:
+            text = f"{new_year}年{context.topic}" if new_year else context.topic
+            return TurnPlan(Move.REGION, text=text, region=new_region or context.region, intent=intent)
         if context.entry_ids and not new_region:
-            return TurnPlan(Move.ENTRY, intent=intent, entry_id=context.entry_ids[0])
-    continues = bool(vocab.CONTINUATION.search(query.raw)) or not query.intent_stated
-    if mine and not query.regions and context.region and continues and query.intent != Intent.LIST:
-        return TurnPlan(Move.TOPIC, text=query.text, region=context.region, intent=intent)
+            return TurnPlan(Move.ENTRY, intent=intent or _who_if_also(query), entry_id=context.entry_ids[0])
+    if mine and not query.regions and context.region and query.intent != Intent.LIST:
+        continues = bool(vocab.CONTINUATION.search(query.raw)) or not query.intent_stated
+        return TurnPlan(Move.TOPIC, text=query.text, region=context.region, intent=intent, soft=not continues)
     return TurnPlan(Move.FRESH)
+
+
+def _who_if_also(query: Query) -> Intent | None:
+    """"除了发改局还有谁？" names a unit to ask for the others: a who-question about the same clause."""
+    return Intent.WHO if query.departments and vocab.ALSO_CUES.search(query.raw) else None
 
 
 def _no_context(context: Context) -> bool:

@@ -49,6 +49,10 @@ class Reason(StrEnum):
     NO_TASKS = "no_tasks"  # a list question with nothing on the list
 
 
+# Declines that mean "this plan is silent on it" (another region's plan may not be).
+SILENT = frozenset({Reason.NO_MATCH, Reason.LOW_COVERAGE})
+
+
 @dataclass(frozen=True)
 class Decision:
     """What to reply, with the evidence the reply cites."""

@@ -86,24 +86,28 @@ class Engine(EngineContract):
             decision = Decision(Kind.TOO_LONG)
         else:
             try:
-                query, followup = self._read(q, region, context)
+                query, followup, fallback = self._read(q, region, context)
                 decision = self._decide(query, followup)
+                if fallback is not None and decision.kind == Kind.DECLINE and decision.reason in decide.SILENT:
+                    query, decision = fallback, self._decide(fallback, None)
             except Exception:  # never let one odd question take an adapter down
                 log.exception("engine failed on question %r", q[:200])
                 query, decision = None, Decision(Kind.FAILED)
         return self.composer.render(raw, query, decision, next_context(query, decision, context))
 
-    def _read(self, question: str, region: str | None, context: Context | None) -> tuple[Query, Entry | None]:
+    def _read(self, question: str, region: str | None,
+              context: Context | None) -> tuple[Query, Entry | None, Query | None]:
         """Read the turn, then in the light of the conversation (bot/conversation.py): re-read the
-        previous topic in a new region, a new topic in the previous region, or point at the current clause."""
-        query = self.reader.read(question, region=region)
+        previous topic in a new region, a new topic in the previous region, or point at the current
+        clause. Also the turn as read on its own, when the plan is only a preference (`soft`)."""
+        query = alone = self.reader.read(question, region=region)
         plan = plan_turn(query, context)
         if plan.move in (Move.REGION, Move.TOPIC) and plan.text:
             query = replace(self.reader.read(plan.text, region=plan.region), raw=question)
         if plan.intent is not None:
             query = replace(query, intent=plan.intent)
         followup = self.entry(plan.entry_id) if plan.move == Move.ENTRY and plan.entry_id else None
-        return query, followup
+        return query, followup, (alone if plan.soft else None)
 
     def _decide(self, query: Query, followup: Entry | None, offset: int = 0) -> Decision:
         early = decide.before_search(query, followup)

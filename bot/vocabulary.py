@@ -156,6 +156,8 @@ FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|and|what about)?\s*(?:它|�
                       r"(?:完成时限|时限|截止时间|什么时候|何时|谁负责|哪个部门|责任单位|负责单位|牵头单位|具体要求|内容|要求)"
                       r"(?:呢|是什么|是哪个|是谁)?[?？。!！\s]*$", re.I)
 
+# A follow-up asking for more of the same clause ("除了发改局还有谁？", "还有哪些单位？").
+ALSO_CUES = re.compile(r"除了|还有|另外|其他|其它|别的|else|other")
 # A turn that continues the conversation ("那医保呢？", "换成历城区", "What about Licheng?").
 CONTINUATION = re.compile(r"^\s*(?:那|那么|还有|另外|换成|换到|换个|再问|再看|同样|and\b|what about|how about)|呢[?？。!！\s]*$", re.I)
 # Words a follow-up uses to point back or to fill, never its own topic ("除了它，还有哪些单位一起负责？").
@@ -163,7 +165,7 @@ FOLLOWUP_FILLERS: frozenset[str] = frozenset(
     """它 它们 这 这个 这项 这件 这事 这件事 这条 该项 此项 此 那 那个 那边 这边 那里 这里 除了 还有 另外 其他 其它
     别的 一起 一同 同时 参与 配合 协助 办完 做完 完成 落实 搞定 类似 同样 相关 工作 事 事项 情况 方面 这块 那块
     这方面 具体 详细 哪天 日期 截止 时候 单位 部门 区里 市里 县里 那儿 那么 换成 换到 换个 再问 再看 看看 问问
-    exactly else other also that it this""".split())
+    exactly else other also that it this ok okay yes right so well then now""".split())
 
 # --- places, years and dates ---------------------------------------------------------------------------
 # A four-digit year ("2022年", "2022年度").
@@ -186,8 +188,6 @@ NO_COMPLETION_DATE = re.compile(r"全年|长期|持续|常态化|常年|每年|�
 COMPLETION_DATE = re.compile(r"\d{4}\s*年|\d{1,2}\s*月|[一二三四五六七八九十]{1,3}月|年底|年末|上半年|下半年|季度末|第[一二三四]季度")
 # "Due by the end of the year" ("2020年底前", "年底", "年末").
 YEAR_END = re.compile(r"(?:(20\d{2})\s*年\s*年?(?:底|末)|年底|年末)\s*(?:前|之前|以前)?")
-# A place name ending 区/县/市/旗 that is not an office ("海淀区", not "区政府"/"市委").
-PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(区|县|市|旗)(?![\u4e00-\u9fff]{0,2}(?:政府|委|局|办|部门|单位|级|域|属))")
 # A place named in pinyin or English with its kind ("Haidian district", "zhangdian qu", "Laishan County").
 PLACE_LATIN = re.compile(r"\b([A-Za-z]{3,})\s*(?:-\s*)?(district|county|city|qu|xian|shi)\b", re.I)
 # English words that can stand before "district"/"city" without naming a place ("each district").
@@ -195,7 +195,7 @@ EN_NOT_PLACES: frozenset[str] = frozenset(
     "each every whole entire same another all both neighbouring neighboring nearby local home your my our "
     "which what whose".split())
 # What may follow a place name: not the first character of an office ("区政府", "市委", "县局", "区级").
-PLACE_NOT_OFFICE = re.compile(r"(?![\u4e00-\u9fff]{0,2}(?:政府|委|局|办|部门|单位|级|域|属))")
+PLACE_NOT_OFFICE = re.compile(r"(?!(?:人民)?政府|委|局|办|部门|单位|级|域|属)")
 # Stems that make a PLACE match a common word, not a place ("本区", "城区", "开发区", "示范区").
 NOT_PLACE_STARTS: tuple[str, ...] = (
     "本", "全", "各", "城", "辖", "社", "园", "景", "小", "市", "片", "开发", "功能", "试验", "示范", "新", "老",

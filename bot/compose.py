@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from bot.answer import Answer, Context, Intent, Result, Topic
 from bot.decide import Decision, Kind, Reason
 from bot.understand import Query
-from bot.vocabulary import LAST_YEAR, LEADING_CLAUSE_NUMBER, THIS_YEAR
+from bot.vocabulary import LAST_YEAR, LEADING_CLAUSE_NUMBER, STATES_PERIOD, THIS_YEAR
 from bot.wording import MONTHS, deadline_en, labels, words
 from indexer.fields import deadline_in_text
 from indexer.model import Entry
@@ -79,11 +79,13 @@ def single(entry: Entry, intent: Intent, lang: str, related: list[Entry], correc
     if corrected:
         lines.append(lab["corrected"].format(corrected))
     if period:
-        lines.append(f"{lab['period']}：{show_deadline(period, lang)}")
+        label = lab["period"] if STATES_PERIOD.search(period) else lab["frequency"]
+        lines.append(f"{label}：{show_deadline(period, lang)}")
     if key and intent == Intent.WHAT:
         lines.append(f"{lab['key']}：{_trim(key, LEAD_CHARS)}")
     if intent == Intent.WHEN:
-        lines.append(_deadline_line(entry, lang, deadline))
+        if not period or (deadline or entry.deadline or "") not in ("", period):
+            lines.append(_deadline_line(entry, lang, None if deadline == period else deadline))
         if key:
             lines.append(f"{lab['key']}：{_trim(key, LEAD_CHARS)}")
         lines.append(_units_line(entry, lang))

@@ -11,7 +11,7 @@ from bot.decide import Kind, Reason
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
-        "units": "负责单位", "deadline": "完成时限", "period": "期限", "clause": "原文", "excerpt": "原文（节选）",
+        "units": "负责单位", "deadline": "完成时限", "period": "期限", "frequency": "频次", "clause": "原文", "excerpt": "原文（节选）",
         "source": "出处", "related": "相关条款",
         "row": "附件任务表第{}项", "none_units": "（条款未写明责任单位）",
         "none_deadline": "（条款未写明完成时限）", "corrected": "已按{}理解您的问题。",
@@ -25,7 +25,7 @@ LABELS: dict[str, dict[str, str]] = {
         "list_undated": "另有{n}项的完成时限为全年、长期或常态化等，没有具体完成日期，未列入。",
     },
     "en": {
-        "units": "Responsible units", "deadline": "Deadline", "period": "Period", "clause": "Clause (original Chinese)",
+        "units": "Responsible units", "deadline": "Deadline", "period": "Period", "frequency": "Frequency", "clause": "Clause (original Chinese)",
         "excerpt": "Clause (original Chinese, excerpt)", "source": "Source", "related": "Related clauses",
         "row": "task table item {}", "none_units": "(the plan names no responsible unit for this clause)",
         "none_deadline": "(the plan sets no deadline for this clause)", "corrected": "Read as: {}.",

@@ -113,10 +113,11 @@ class QuestionReader:
         topic_text = self._without_places(text)
         terms, bigrams, segments = self._content_terms(topic_text, until is not None, asks_procedure)
         topic = tuple(t for t in terms if t not in vocab.GENERIC_TERMS and not _is_dept_token(t, departments))
+        asked = question_sentence(text)
         return Query(
             raw=question, text=text, lang=rw.lang,
-            intent=detect_intent(text, bool(departments), until is not None, len(topic), has_region=bool(regions)),
-            intent_stated=states_intent(text), topic_text=topic_text.strip(),
+            intent=detect_intent(asked, bool(departments), until is not None, len(topic), has_region=bool(regions)),
+            intent_stated=states_intent(asked), topic_text=topic_text.strip(),
             regions=regions, unknown_region=unknown, year=year, year_not_held=not_held, year_relative=relative,
             departments=departments, terms=terms, topic=topic,
             expansions=tuple(dict.fromkeys(rw.expansions)),
@@ -222,7 +223,8 @@ class QuestionReader:
         strip = vocab.YEAR_PHRASE.sub(" ", strip)
         if procedure:
             strip = strip_procedure(strip)
-        segments = tuple(self._segment(part) for part in vocab.SEGMENT_SPLIT.split(strip) if part.strip())
+        parts = [part for part in vocab.SEGMENT_SPLIT.split(strip) if part.strip()]
+        segments = tuple(self._segment(part, last=i == len(parts) - 1) for i, part in enumerate(parts))
         strip = vocab.QUESTION_PHRASES.sub(" ", strip)
         bigrams = tuple(topic_bigrams(strip))
         return (tuple(dict.fromkeys(self.tokenizer.tokens(strip))), bigrams,
@@ -239,10 +241,10 @@ class QuestionReader:
                 strip = strip.replace(r[:-1], " ")
         return strip
 
-    def _segment(self, part: str) -> Segment:
+    def _segment(self, part: str, last: bool) -> Segment:
         content = vocab.QUESTION_PHRASES.sub(" ", part)
         return Segment(tuple(dict.fromkeys(self.tokenizer.tokens(content))), tuple(topic_bigrams(content)),
-                       bool(vocab.ASKING.search(part)))
+                       last or bool(vocab.ASKING.search(part)))
 
 
 def _is_dept_token(token: str, departments: tuple[str, ...]) -> bool:
@@ -301,6 +303,18 @@ def detect_intent(text: str, has_department: bool, has_until: bool, topic_terms:
     if has_department and listy:
         return Intent.LIST
     return Intent.WHAT
+
+
+def question_sentence(text: str) -> str:
+    """The sentence of a message that carries its question: the last one that asks (a chatty message
+    tells a story first, and its story may contain words like "哪个部门" that are not the question)."""
+    sentences = [s for s in vocab.SENTENCE_SPLIT.split(text) if s.strip()]
+    if len(sentences) < 2:
+        return text
+    for sentence in reversed(sentences):
+        if vocab.ASKING.search(sentence) or vocab.WHAT_CUES.search(sentence):
+            return sentence
+    return text
 
 
 def states_intent(text: str) -> bool:

@@ -142,11 +142,13 @@ STATES_FREQUENCY = re.compile(
 
 # --- chatty messages ---------------------------------------------------------------------------------
 # Where a message splits into segments (a greeting, a personal story, the question itself).
-SEGMENT_SPLIT = re.compile(r"[，。？！；,.?!;\n]+")
-# A segment that asks something (as opposed to telling the bot about oneself).
+SEGMENT_SPLIT = re.compile(r"(?<=[，。？！；,.?!;\n])")
+# A segment that asks something (as opposed to telling the bot about oneself): it ends with a question
+# mark or particle, or uses a who / when / list cue. "什么都出不来" tells; "有什么要求？" asks.
 ASKING = re.compile(
-    WHO_CUES.pattern + "|" + WHEN_CUES.pattern + "|" + LIST_CUES.pattern
-    + r"|什么|哪|吗|呢|怎么|怎样|如何|多少|是否|有没有|能不能|会不会|几|啥|[?？]")
+    WHO_CUES.pattern + "|" + WHEN_CUES.pattern + "|" + LIST_CUES.pattern + r"|(?:吗|呢|么|呀|[?？])\s*$")
+# Where a message splits into sentences (its question is usually the last one that asks).
+SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?])")
 
 # --- conversation --------------------------------------------------------------------------------------
 # A message that is only a greeting or thanks.

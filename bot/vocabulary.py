@@ -170,8 +170,8 @@ FOLLOWUP_FILLERS: frozenset[str] = frozenset(
     exactly else other also that it this ok okay yes right so well then now""".split())
 
 # --- places, years and dates ---------------------------------------------------------------------------
-# A four-digit year ("2022年", "2022年度").
-YEAR = re.compile(r"(20\d{2})\s*(?:年|年度)?")
+# A four-digit year ("2022年", "2022年度"), not the year inside a document number ("国办发〔2019〕54号").
+YEAR = re.compile(r"(?<![〔［\[【(（\d])(20\d{2})(?![〕］\]】)）\d])\s*(?:年|年度)?")
 # A year with its 年/年度 as written, cut out before tokenizing (the year filters, it is no topic).
 YEAR_PHRASE = re.compile(r"20\d{2}\s*年?度?")
 # A year named relative to now ("今年的要点", "去年"): read against the plans held, never the calendar.

@@ -12,14 +12,16 @@ same SQLite file (settings.path("web.database")).
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib.util
 import logging
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
-from telegram.error import TelegramError
+from telegram import Bot, BotCommand, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
+from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.engine import Engine
@@ -104,6 +106,32 @@ def build_application(settings: Settings, engine: Engine, *, prefs: Prefs | None
     return application
 
 
+async def _get_me(bot: Bot) -> None:
+    async with bot:  # initialize (getMe) and shut the client down again
+        pass
+
+
+def check_reachable(settings: Settings, token: str) -> None:
+    """One getMe before anything else, so an unreachable or refusing Bot API is one line, not a traceback.
+
+    Telegram is blocked in some networks (mainland China): the operator needs to be told which setting
+    gives the bot a way out, not PTB's retry-loop traceback.
+    """
+    api_base = str(settings["telegram.api_base"] or "").strip() or DEFAULT_API_BASE
+    proxy = str(settings["telegram.proxy"] or "").strip() or None
+    bot = Bot(token, base_url=api_base, request=HTTPXRequest(proxy=proxy, connect_timeout=10.0))
+    try:
+        asyncio.run(_get_me(bot))
+    except InvalidToken:
+        raise StaffBotError(f"the Bot API at {api_base} refused TELEGRAM_BOT_TOKEN; check the token from @BotFather") from None
+    except NetworkError as exc:  # TimedOut and connection failures; BadRequest too (a wrong base URL)
+        reason = " ".join(str(exc).split())[:200]
+        raise StaffBotError(
+            f"cannot reach the Telegram Bot API at {api_base} ({reason}); where Telegram is blocked set "
+            "TELEGRAM_PROXY (e.g. http://proxy.local:3128) or TELEGRAM_API_BASE (a Bot API server you can reach), "
+            "or use the WeCom app (python -m bot wecom)") from None
+
+
 def _webhook_secret(token: str) -> str:
     """A stable secret_token derived from the bot token, so only Telegram's calls are accepted."""
     return hashlib.sha256(f"zwgk-webhook:{token}".encode()).hexdigest()[:48]
@@ -122,6 +150,7 @@ def run(settings: Settings) -> None:
         if importlib.util.find_spec("tornado") is None:
             raise StaffBotError("webhook mode needs python-telegram-bot[webhooks] (tornado); "
                                 "install it or leave telegram.webhook_url empty for long polling")
+    check_reachable(settings, token)  # before the index loads: fail fast, in one line
     engine = Engine.load(settings)
     engine.warm_up()  # load the word-segmentation dictionary now, not on the first staff member's question
     application = build_application(settings, engine)

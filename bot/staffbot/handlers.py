@@ -41,6 +41,7 @@ from telegram.ext import (
 )
 
 from bot.answer import Intent
+from bot.staff.clean import clean_text
 
 from . import render
 from .dates import FAR_FUTURE, DueRange, parse_due
@@ -107,8 +108,20 @@ def addressed_to_me(update: Update) -> bool:
     return mentions_me(message)
 
 
+MAX_ARG_CHARS = 60  # longest command argument read (department, region, date); longer ones are refused unread
+
+
 def _args(context: ContextTypes.DEFAULT_TYPE) -> str:
-    return " ".join(context.args or []).strip()
+    return clean_text(" ".join(context.args or [])).strip()
+
+
+async def _bounded_args(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The command's argument, or None after telling the user it is too long (never echoed back)."""
+    arg = _args(context)
+    if len(arg) > MAX_ARG_CHARS:
+        await reply_text(update, context, f"内容太长了（最多 {MAX_ARG_CHARS} 字），请只写部门、地区或日期。")
+        return None
+    return arg
 
 
 def _region_of(state: StaffBotState, update: Update) -> str | None:
@@ -177,7 +190,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     chat = update.effective_chat
     if chat is None:
         return
-    question = question.strip()
+    question = clean_text(question).strip()
     if not question:
         await reply_text(update, context, "请直接输入问题，例如：<i>养老补贴信息公开由哪个部门负责？</i>")
         return
@@ -297,7 +310,9 @@ async def _send_listing(update: Update, context: ContextTypes.DEFAULT_TYPE, kind
 async def dept(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List every task of a department, aliases understood, paginated with ◀ ▶ (/dept 部门)."""
     state = get_state(context)
-    name = _args(context)
+    name = await _bounded_args(update, context)
+    if name is None:
+        return
     if not name:
         await reply_text(update, context, "用法：<code>/dept 部门</code>，例如 <code>/dept 区人社局</code>")
         return
@@ -311,7 +326,10 @@ async def dept(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def due(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List tasks due by a date or month, earliest first (/due [日期或月份]; none = end of this month)."""
     state = get_state(context)
-    rng = parse_due(_args(context), state.today())
+    arg = await _bounded_args(update, context)
+    if arg is None:
+        return
+    rng = parse_due(arg, state.today())
     if rng is None:
         await reply_text(update, context, "看不懂这个日期。可以写：<code>/due</code>（本月底前）、<code>/due 9月底</code>、"
                          "<code>/due 2024-09-30</code>、<code>/due 2024年9月</code>、<code>/due 年底</code>、"
@@ -334,7 +352,9 @@ async def region(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if user is None:
         return
-    arg = _args(context)
+    arg = await _bounded_args(update, context)
+    if arg is None:
+        return
     regions = await asyncio.to_thread(state.engine.regions)
     current = state.prefs.region(user.id)
     if not arg:
@@ -361,7 +381,9 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    name = _args(context)
+    name = await _bounded_args(update, context)
+    if name is None:
+        return
     if not name:
         subs = state.prefs.subscriptions(chat.id)
         listed = "\n".join(f"• {esc(s.department)}" + (f"（{esc(s.region)}）" if s.region else "") for s in subs)
@@ -391,7 +413,9 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     chat = update.effective_chat
     if chat is None:
         return
-    name = _args(context)
+    name = await _bounded_args(update, context)
+    if name is None:
+        return
     if not name:
         n = state.prefs.unsubscribe(chat.id)
         await reply_text(update, context, f"已取消本聊天的全部订阅（{n} 项）。" if n else "本聊天没有订阅。")
@@ -513,6 +537,12 @@ async def on_region_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await query.edit_message_text(text, parse_mode=ParseMode.HTML)
 
 
+async def on_unknown_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a button no handler knows (an old keyboard, a forged press), so the client stops spinning."""
+    assert update.callback_query is not None
+    await update.callback_query.answer("这个按钮已失效，请重新发送命令或直接输入问题。")
+
+
 async def on_noop(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Acknowledge a button that only shows information (the page counter)."""
     assert update.callback_query is not None
@@ -536,6 +566,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         logger.warning("%s: network error: %s", where, error)
         return
     logger.error("%s: unhandled error", where, exc_info=error)
+    if isinstance(update, Update) and update.callback_query is not None:
+        try:  # a button whose handler failed must still stop spinning
+            await update.callback_query.answer("抱歉，处理时出错了，请稍后再试。")
+        except TelegramError:
+            pass
     if isinstance(update, Update) and update.effective_chat is not None and not isinstance(error, TelegramError):
         try:
             await context.bot.send_message(update.effective_chat.id, "抱歉，处理时出错了，请稍后再试。")
@@ -567,4 +602,5 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(on_suggestion, pattern=r"^sg:"))
     app.add_handler(CallbackQueryHandler(on_region_button, pattern=r"^rg:"))
     app.add_handler(CallbackQueryHandler(on_noop, pattern=r"^noop$"))
+    app.add_handler(CallbackQueryHandler(on_unknown_button))  # last: any other button data
     app.add_error_handler(on_error)

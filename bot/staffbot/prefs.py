@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.staff.clean import clean_text
 from bot.store import open_database
 
 SCHEMA = """
@@ -121,8 +122,19 @@ class Prefs:
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
+        """The connection for one operation; whatever fails inside, no transaction is left open.
+
+        Each operation is its own unit: an error (a locked database, a bad value) rolls it back and is
+        raised to the caller, and the next operation starts clean (an open BEGIN would otherwise keep the
+        shared file write-locked for the web server too).
+        """
         with self._lock:
-            yield self._conn
+            try:
+                yield self._conn
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.rollback()
+                raise
 
     # -- region -----------------------------------------------------------------------------------
 
@@ -137,7 +149,7 @@ class Prefs:
             c.execute(
                 "INSERT INTO staffbot_prefs(user_id, region, updated) VALUES (?, ?, ?)"
                 " ON CONFLICT(user_id) DO UPDATE SET region = excluded.region, updated = excluded.updated",
-                (user_id, region or None, _stamp()))
+                (user_id, clean_text(region) or None, _stamp()))
 
     # -- subscriptions ----------------------------------------------------------------------------
 
@@ -147,6 +159,7 @@ class Prefs:
         One subscription per chat and department: subscribing again changes its region rather than adding
         a second, overlapping one. Returns "added", "updated" or "unchanged" for the reply.
         """
+        department, region = clean_text(department), clean_text(region) or None
         with self._db() as c:
             row = c.execute("SELECT region FROM staffbot_subscriptions WHERE chat_id = ? AND department = ?",
                             (chat_id, department)).fetchone()
@@ -162,6 +175,7 @@ class Prefs:
 
     def unsubscribe(self, chat_id: int, department: str | None = None) -> int:
         """Remove one department's subscription of a chat, or all of them; returns how many."""
+        department = clean_text(department) if department is not None else None
         with self._db() as c:
             if department is None:
                 cur = c.execute("DELETE FROM staffbot_subscriptions WHERE chat_id = ?", (chat_id,))
@@ -194,17 +208,14 @@ class Prefs:
         stamp = when.isoformat(timespec="seconds")
         with self._db() as c:
             c.execute("BEGIN")
-            try:
-                c.executemany("INSERT OR IGNORE INTO staffbot_sent(chat_id, kind, key, sent) VALUES (?, ?, ?, ?)",
-                              [(chat_id, kind, k, stamp) for k in keys])
-            except BaseException:
-                c.execute("ROLLBACK")
-                raise
+            c.executemany("INSERT OR IGNORE INTO staffbot_sent(chat_id, kind, key, sent) VALUES (?, ?, ?, ?)",
+                          [(chat_id, kind, clean_text(k), stamp) for k in keys])
             c.execute("COMMIT")
 
     # -- paginated lists --------------------------------------------------------------------------
 
     def save_listing(self, chat_id: int, kind: str, arg: str, region: str | None) -> int:
+        arg, region = clean_text(arg), clean_text(region) or None
         with self._db() as c:
             cur = c.execute("INSERT INTO staffbot_listings(chat_id, kind, arg, region, created) VALUES (?, ?, ?, ?, ?)",
                             (chat_id, kind, arg, region, _stamp()))
@@ -220,10 +231,12 @@ class Prefs:
 
     def save_answer(self, chat_id: int, question: str, entry_id: str | None,
                     suggestions: list[str] | None = None) -> int:
+        question = clean_text(question)
+        suggestions = [clean_text(s) for s in suggestions or []]
         with self._db() as c:
             cur = c.execute(
                 "INSERT INTO staffbot_answers(chat_id, question, entry_id, suggestions, created) VALUES (?, ?, ?, ?, ?)",
-                (chat_id, question, entry_id, json.dumps(list(suggestions or []), ensure_ascii=False), _stamp()))
+                (chat_id, question, entry_id, json.dumps(suggestions, ensure_ascii=False), _stamp()))
             return int(cur.lastrowid or 0)
 
     def answer(self, answer_id: int) -> LoggedAnswer | None:

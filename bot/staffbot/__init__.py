@@ -25,10 +25,10 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.engine import Engine
+from bot.staff.prefs import Prefs
 from bot.store import QuestionLog
 
 from .handlers import register_handlers
-from .prefs import Prefs
 from .reminders import schedule_jobs
 from .render import COMMANDS
 from .state import STATE_KEY, StaffBotError, StaffBotState, parse_settings

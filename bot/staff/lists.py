@@ -8,6 +8,7 @@ dates.py reads due ranges; the engine's department_tasks / due_tasks supply the 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from bot.engine import Engine
 from indexer.model import Entry
@@ -16,6 +17,31 @@ from .dates import DueRange
 from .messages import Button, Noop, Page, Reply, Say, Style, TaskPage, bold, cmd
 from .options import StaffOptions
 from .prefs import Listing
+
+
+def plan_name(entry: Entry) -> str:
+    """The plan an entry belongs to, as staff know it: its title, else region + year."""
+    if entry.title:
+        return entry.title
+    parts = [f"{entry.year}年" if entry.year else "", entry.region or "", "政务公开工作要点"]
+    return "".join(parts)
+
+
+def plan_key(entry: Entry) -> tuple[str, str, int]:
+    return (entry.title or "", entry.region or "", entry.year or 0)
+
+
+def entry_label(entry: Entry) -> str:
+    """Where an entry sits in its plan, worded like the engine's citations: "任务表第21项" or "一.(五)"."""
+    if entry.kind == "task":
+        return f"任务表第{entry.number.rsplit('.', 1)[-1]}项"
+    return entry.number
+
+
+def days_left(due: str, today: date) -> str:
+    """"还有 4 天", "今天到期" or "已逾期 3 天" for an ISO due date."""
+    days = (date.fromisoformat(due) - today).days
+    return "今天到期" if days == 0 else f"还有 {days} 天" if days > 0 else f"已逾期 {-days} 天"
 
 
 def by_plan(entries: Sequence[Entry]) -> list[Entry]:

@@ -57,7 +57,7 @@ logger = logging.getLogger(__name__)
 MAX_SESSIONS = 5000  # follow-up contexts kept in memory, least recently used dropped first
 ALL_WORDS = {"all", "全部", "不限", "不限地区", "清除", "取消", "无", "-"}
 EDGE_PUNCT = " \t\n,，:：、。.!！?？"
-EXPIRED_BUTTON = "这个按钮已失效，请重新发送命令或直接输入问题。"
+EXPIRED_BUTTON = "这个选项已失效，请重新发送命令或直接输入问题。"
 
 
 def trim(text: str, limit: int) -> str:

@@ -25,6 +25,7 @@ from telegram import InlineKeyboardMarkup
 from bot.answer import Answer
 from bot.engine import Topic
 from bot.staff.lists import by_plan as by_plan  # re-exported: lists are grouped by plan here too
+from bot.staff.lists import days_left, entry_label, plan_key, plan_name
 from bot.staff.lists import pager as list_pager
 from bot.staff.messages import AnswerPart, Part, Say, Span, Style, TaskGroup, TaskPage
 from bot.staff.service import answer_buttons, featured_buttons, region_buttons, trim
@@ -126,30 +127,11 @@ def split_html(blocks: Iterable[str], limit: int = TELEGRAM_LIMIT) -> list[str]:
 # -- plans and entries ----------------------------------------------------------------------------
 
 
-def plan_name(entry: Entry) -> str:
-    """The plan an entry belongs to, as staff know it: its title, else region + year."""
-    if entry.title:
-        return entry.title
-    parts = [f"{entry.year}年" if entry.year else "", entry.region or "", "政务公开工作要点"]
-    return "".join(parts)
-
-
-def plan_key(entry: Entry) -> tuple[str, str, int]:
-    return (entry.title or "", entry.region or "", entry.year or 0)
-
-
 def plan_header(entry: Entry) -> str:
     name = plan_name(entry)
     where = "，".join(x for x in (entry.region or "", f"{entry.year}年" if entry.year else "") if x and x not in name)
     extra = f"（{esc(where)}）" if where else ""
     return f"📄 <b>{esc(plan_name(entry))}</b>{extra}"
-
-
-def entry_label(entry: Entry) -> str:
-    """Where an entry sits in its plan, worded like the engine's citations: "任务表第21项" or "一.(五)"."""
-    if entry.kind == "task":
-        return f"任务表第{entry.number.rsplit('.', 1)[-1]}项"
-    return entry.number
 
 
 def entry_block(entry: Entry, *, today: date | None = None, text_chars: int = LIST_TEXT_CHARS) -> str:
@@ -162,8 +144,7 @@ def entry_block(entry: Entry, *, today: date | None = None, text_chars: int = LI
     if entry.deadline or entry.due:
         facts.append(f"时限：{esc(entry.deadline or entry.due)}")
     if today is not None and entry.due:
-        days = (date.fromisoformat(entry.due) - today).days
-        facts.append(f"⏰ {esc(entry.due)}（{'今天到期' if days == 0 else f'还有 {days} 天' if days > 0 else f'已逾期 {-days} 天'}）")
+        facts.append(f"⏰ {esc(entry.due)}（{esc(days_left(entry.due, today))}）")
     if facts:
         lines.append("　" + "｜".join(facts))
     return "\n".join(lines)

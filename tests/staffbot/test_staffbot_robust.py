@@ -6,6 +6,7 @@ Through the real network path: the PTB Application polling the fake Bot API on 1
 """
 from __future__ import annotations
 
+import asyncio
 import socket
 from pathlib import Path
 
@@ -114,3 +115,35 @@ def test_refused_token_is_one_line(api: FakeBotApi, tmp_path: Path) -> None:
                              "ZWGK_WEB__DATABASE": str(tmp_path / "db.sqlite3"), "NO_PROXY": "127.0.0.1"})
     assert code != 0 and len(output.strip().splitlines()) == 1, output
     assert "TELEGRAM_BOT_TOKEN" in output
+
+
+def test_a_locked_database_does_not_stall_the_event_loop(api: FakeBotApi, settings: Settings) -> None:
+    """Another process holding the write lock makes an answer wait, never the bot's event loop."""
+    import sqlite3
+    import threading
+
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:
+        conn = sqlite3.connect(str(settings.path("web.database")), isolation_level=None)
+        conn.execute("BEGIN EXCLUSIVE")
+        locked.set()
+        release.wait(5)
+        conn.execute("COMMIT")
+        conn.close()
+
+    async def scenario() -> None:
+        async with bot_running(settings, FakeEngine()):
+            holder = threading.Thread(target=hold_lock)
+            holder.start()
+            locked.wait(5)
+            message_update(api, "养老补贴谁负责？")  # its answer record waits for the lock
+            for _ in range(40):  # the loop keeps running this coroutine while the answer waits;
+                await asyncio.sleep(0.01)  # a loop stuck in SQLite's busy wait would answer first, after 10 s
+            assert api.sent() == []  # nothing answered while the database is locked
+            release.set()
+            holder.join()
+            [reply] = await api.wait_for("sendMessage")
+            assert "区民政局" in reply["text"]
+
+    run(scenario())

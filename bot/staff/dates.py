@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -103,42 +104,62 @@ def parse_due(text: str, today: date) -> DueRange | None:
         return None
 
 
+def _span(m: re.Match[str], today: date) -> DueRange | None:
+    n = _number(m.group(1))
+    if n is None:
+        return None
+    unit = m.group(2)
+    if unit == "个月":
+        y, mo = divmod(today.month - 1 + n, 12)
+        until = month_end(today.year + y, mo + 1)
+        until = until.replace(day=min(today.day, until.day))
+    else:
+        until = today + timedelta(days=n * (7 if unit in ("周", "星期") else 1))
+    return DueRange(today, until, f"{m.group(1)}{unit}内")
+
+
+def _full_date(m: re.Match[str], today: date) -> DueRange:
+    d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return _ahead(d, today, f"{cn_date(d)}前", d.replace(day=1))
+
+
+def _year_month(m: re.Match[str], today: date) -> DueRange:
+    y, mo = int(m.group(1)), int(m.group(2))
+    return _ahead(month_end(y, mo), today, f"{y}年{mo}月底前", date(y, mo, 1))
+
+
+def _day_month(m: re.Match[str], today: date) -> DueRange | None:
+    mo, day = _number(m.group(1)), int(m.group(2))
+    if mo is None:
+        return None
+    d = date(today.year, mo, day)
+    if d < today:
+        d = date(today.year + 1, mo, day)
+    return DueRange(today, d, f"{cn_date(d)}前")
+
+
+def _month(m: re.Match[str], today: date) -> DueRange | None:
+    mo = _number(m.group(1))
+    if mo is None or not 1 <= mo <= 12:
+        return None
+    y = today.year if mo >= today.month else today.year + 1
+    return DueRange(today, month_end(y, mo), f"{y}年{mo}月底前")
+
+
+def _year(m: re.Match[str], today: date) -> DueRange:
+    y = int(m.group(1))
+    return _ahead(date(y, 12, 31), today, f"{y}年底前", date(y, 1, 1))
+
+
+# Tried in order, first full match wins: spans, full dates, year+month, month+day, month, year.
+_DATED: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], date], DueRange | None]], ...] = (
+    (_SPAN, _span), (_FULL_DATE, _full_date), (_COMPACT_DATE, _full_date), (_YEAR_MONTH, _year_month),
+    (_DAY_MONTH, _day_month), (_MONTH, _month), (_YEAR, _year),
+)
+
+
 def _parse_dated(t: str, today: date) -> DueRange | None:
-    if m := _SPAN.fullmatch(t):
-        n = _number(m.group(1))
-        if n is None:
-            return None
-        unit = m.group(2)
-        if unit == "个月":
-            y, mo = divmod(today.month - 1 + n, 12)
-            until = month_end(today.year + y, mo + 1)
-            until = until.replace(day=min(today.day, until.day))
-        else:
-            until = today + timedelta(days=n * (7 if unit in ("周", "星期") else 1))
-        return DueRange(today, until, f"{m.group(1)}{unit}内")
-    if m := (_FULL_DATE.fullmatch(t) or _COMPACT_DATE.fullmatch(t)):
-        d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        return _ahead(d, today, f"{cn_date(d)}前", d.replace(day=1))
-    if m := _YEAR_MONTH.fullmatch(t):
-        y, mo = int(m.group(1)), int(m.group(2))
-        end = month_end(y, mo)
-        return _ahead(end, today, f"{y}年{mo}月底前", date(y, mo, 1))
-    if m := _DAY_MONTH.fullmatch(t):
-        mo, day = _number(m.group(1)), int(m.group(2))
-        if mo is None:
-            return None
-        d = date(today.year, mo, day)
-        if d < today:
-            d = date(today.year + 1, mo, day)
-        return DueRange(today, d, f"{cn_date(d)}前")
-    if m := _MONTH.fullmatch(t):
-        mo = _number(m.group(1))
-        if mo is None or not 1 <= mo <= 12:
-            return None
-        y = today.year if mo >= today.month else today.year + 1
-        return DueRange(today, month_end(y, mo), f"{y}年{mo}月底前")
-    if m := _YEAR.fullmatch(t):
-        y = int(m.group(1))
-        end = date(y, 12, 31)
-        return _ahead(end, today, f"{y}年底前", date(y, 1, 1))
+    for pattern, read in _DATED:
+        if m := pattern.fullmatch(t):
+            return read(m, today)
     return None

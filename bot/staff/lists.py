@@ -47,13 +47,9 @@ def days_left(due: str, today: date) -> str:
 def by_plan(entries: Sequence[Entry]) -> list[Entry]:
     """Entries regrouped so each plan's entries are together (plans in order of first appearance, stable inside)."""
     order: dict[tuple[str, str, int], int] = {}
-
-    def key(e: Entry) -> tuple[str, str, int]:
-        return (e.title or "", e.region or "", e.year or 0)
-
     for e in entries:
-        order.setdefault(key(e), len(order))
-    return sorted(entries, key=lambda e: order[key(e)])
+        order.setdefault(plan_key(e), len(order))
+    return sorted(entries, key=lambda e: order[plan_key(e)])
 
 
 def pager(listing_id: int, page: int, pages: int) -> tuple[tuple[Button, ...], ...]:

@@ -52,6 +52,7 @@ class WeComBot:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wecom")
         self._pages: OrderedDict[str, tuple[int, int]] = OrderedDict()  # user -> (listing id, page shown)
         self._queues: dict[str, deque[IncomingMessage]] = {}  # per person, answered in order
+        self._greeted: set[str] = set()  # people shown the help on opening the app
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -111,8 +112,8 @@ class WeComBot:
         """Read, ask the service, send the reply (synchronously; `submit` runs this in a worker)."""
         sender = Sender(CHANNEL, message.user, message.user)
         if message.msg_type == "event":
-            if message.event != "enter_agent":  # opening the app shows help; other events need no answer
-                return
+            if message.event != "enter_agent" or not self._first_visit(message.user):
+                return  # opening the app shows help once per person (per run); other events need no answer
             reply = self.service.help(sender)
         elif message.msg_type != "text":
             self.deliver(message.user, render_texts(["目前只能回答文字消息，请直接输入问题，或发送“帮助”。"]))
@@ -128,6 +129,14 @@ class WeComBot:
             self.api.send(user, out.msgtype, out.content)
 
     # -- what "下一页" and "有用" refer to -------------------------------------------------------
+
+    def _first_visit(self, user: str) -> bool:
+        with self._lock:
+            if user in self._greeted:
+                return False
+            if len(self._greeted) < MAX_PAGES_REMEMBERED:
+                self._greeted.add(user)
+            return True
 
     def _latest(self, user: str) -> Latest:
         answer = self.service.prefs.last_answer(user)

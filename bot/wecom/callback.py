@@ -19,6 +19,7 @@ import logging
 import threading
 import xml.etree.ElementTree as ET
 from collections import OrderedDict
+from collections.abc import Mapping
 
 from flask import Flask, Response, request
 
@@ -68,52 +69,65 @@ def message_of(fields: dict[str, str]) -> IncomingMessage:
                            event=fields.get("Event", ""))
 
 
-def _text(body: str, status: int = 200) -> Response:
-    return Response(body, status=status, mimetype="text/plain")
+class CallbackHandler:
+    """What the route does, apart from Flask: verify, open, deduplicate, gate, hand over."""
+
+    def __init__(self, crypto: WeComCrypto, bot: WeComBot, allowed_users: frozenset[str]) -> None:
+        self.crypto, self.bot, self.allowed_users = crypto, bot, allowed_users
+        self.seen = _Seen()
+
+    def verify(self, args: Mapping[str, str]) -> tuple[int, str]:
+        """(status, body) for WeCom's URL verification: the decrypted echostr."""
+        echostr = args.get("echostr", "")
+        if not echostr:
+            return 400, "missing echostr"
+        try:
+            return 200, self._open(args, echostr)
+        except CryptoError as exc:
+            logger.warning("WeCom URL verification refused: %s", exc)
+            return 403, "forbidden"
+
+    def receive(self, args: Mapping[str, str], body: bytes) -> tuple[int, str]:
+        """(status, body) for one POSTed message; the answer itself is sent later by the bot."""
+        try:
+            fields = parse_xml(self._open(args, parse_xml(body).get("Encrypt", "")))
+        except CryptoError as exc:
+            logger.warning("WeCom callback refused: %s", exc)
+            return 403, "forbidden"
+        except ValueError as exc:
+            logger.warning("WeCom callback unreadable: %s", exc)
+            return 400, "bad request"
+        message = message_of(fields)
+        key = message.msg_id or f"{message.user}|{fields.get('CreateTime', '')}|{message.event}"
+        if not message.user or not self.seen.first_time(key):
+            return 200, "success"
+        if self.allowed_users and message.user not in self.allowed_users:
+            if message.msg_type != "event":
+                self.bot.refuse(message.user, REFUSAL.format(user=message.user))
+            return 200, "success"
+        self.bot.submit(message)
+        return 200, "success"
+
+    def _open(self, args: Mapping[str, str], encrypted: str) -> str:
+        return self.crypto.open(args.get("msg_signature", ""), args.get("timestamp", ""), args.get("nonce", ""),
+                                encrypted)
 
 
 def create_callback_app(crypto: WeComCrypto, bot: WeComBot, *, path: str = "/wecom/callback",
                         allowed_users: frozenset[str] = frozenset()) -> Flask:
-    """The callback server's WSGI app (served by waitress in `run`, by the test client in tests)."""
+    """The callback server's WSGI app (served by waitress in `run` and in the tests)."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY
-    seen = _Seen()
-
-    def signed(encrypted: str) -> str:
-        args = request.args
-        return crypto.open(args.get("msg_signature", ""), args.get("timestamp", ""), args.get("nonce", ""), encrypted)
+    handler = CallbackHandler(crypto, bot, allowed_users)
 
     @app.get(path)
     def verify_url() -> Response:
-        echostr = request.args.get("echostr", "")
-        if not echostr:
-            return _text("missing echostr", 400)
-        try:
-            return _text(signed(echostr))
-        except CryptoError as exc:
-            logger.warning("WeCom URL verification refused: %s", exc)
-            return _text("forbidden", 403)
+        status, body = handler.verify(request.args)
+        return Response(body, status=status, mimetype="text/plain")
 
     @app.post(path)
     def receive() -> Response:
-        try:
-            envelope = parse_xml(request.get_data(cache=False))
-            fields = parse_xml(signed(envelope.get("Encrypt", "")))
-        except CryptoError as exc:
-            logger.warning("WeCom callback refused: %s", exc)
-            return _text("forbidden", 403)
-        except ValueError as exc:
-            logger.warning("WeCom callback unreadable: %s", exc)
-            return _text("bad request", 400)
-        message = message_of(fields)
-        key = message.msg_id or f"{message.user}|{fields.get('CreateTime', '')}|{message.event}"
-        if not message.user or not seen.first_time(key):
-            return _text("success")
-        if allowed_users and message.user not in allowed_users:
-            if message.msg_type != "event":
-                bot.refuse(message.user, REFUSAL.format(user=message.user))
-            return _text("success")
-        bot.submit(message)
-        return _text("success")
+        status, body = handler.receive(request.args, request.get_data(cache=False))
+        return Response(body, status=status, mimetype="text/plain")
 
     return app

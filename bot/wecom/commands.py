@@ -35,7 +35,7 @@ _SYNONYMS = {
 }
 _WORD_TO_COMMAND = {w.lower(): name for name, words in _SYNONYMS.items() for w in words}
 _KEYWORD = re.compile(r"^(\S+?)(?:[\s:：]+(.*))?$", re.DOTALL)
-_HELPFUL = {"有用", "有帮助", "👍", "赞", "好"}
+_HELPFUL = {"有用", "有帮助", "👍", "赞"}
 _UNHELPFUL = {"没用", "没帮助", "无用", "👎"}
 
 

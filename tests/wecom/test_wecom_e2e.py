@@ -170,3 +170,26 @@ def test_conversation_with_the_real_engine(api: FakeWeComApi, tmp_path: Path, re
         assert sent[0].content.startswith("**负责单位**：区民政局")
         assert "附件任务表第21项" in sent[0].content
         assert sent[1].content.startswith("**完成时限**：全年")
+
+
+def test_help_on_opening_is_shown_once_and_other_events_are_quiet(running: Running) -> None:
+    for event in ("enter_agent", "enter_agent", "subscribe", "view"):
+        assert running.post(running.wecom.event("LiSi", event)).status_code == 200
+    running.say("你好", user="LiSi")
+    sent = running.api.wait_for(2, touser="LiSi")
+    assert "常见问题" in sent[0].content and "您好" in sent[1].content
+
+
+def test_a_non_text_message_gets_a_pointer(running: Running) -> None:
+    image = running.wecom.text_message("ZhangSan", "x").replace("<![CDATA[text]]>", "<![CDATA[image]]>")
+    running.post(image)
+    [sent] = running.api.wait_for(1)
+    assert "文字" in sent.content
+
+
+def test_buttonless_stand_ins_without_an_answer_say_so(running: Running, fake_engine: FakeEngine) -> None:
+    running.say("有用")
+    running.say("2")
+    running.say("下一页")
+    sent = running.api.wait_for(3)
+    assert all("失效" in m.content for m in sent) and fake_engine.calls == []

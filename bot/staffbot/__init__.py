@@ -5,10 +5,13 @@ Job: wire the PTB `Application` (token, Bot API base URL, proxy), the typed stat
 (setMyCommands in post_init); `run` loads the engine and runs long polling, or a webhook when
 telegram.webhook_url is set (deployments behind the web server).
 
-Neighbours: the lead's click CLI (`python -m bot telegram`, bot/cli.py) calls `run(settings)` and
-prints a `StaffBotError` as one line; bot/engine.py answers; bot/store.py (`QuestionLog`) is the
-question/feedback log shared with the web adapter; prefs.py keeps subscriptions and preferences in the
-same SQLite file (settings.path("web.database")).
+Before the index loads, `run` asks the Bot API once (getMe), so an unreachable API or a refused token
+is one line naming the settings to fix (TELEGRAM_PROXY, TELEGRAM_API_BASE), not a retry traceback.
+
+Neighbours: the click CLI (`python -m bot telegram`, bot/cli.py) calls `run(settings)` and prints a
+`StaffBotError` as one line; the staff service (bot/staff/) does the work, the engine answers;
+bot/store.py (`QuestionLog`) is the question/feedback log shared with the web and WeCom; bot/staff/prefs.py
+keeps subscriptions and preferences in the same SQLite file (settings.path("web.database")).
 """
 from __future__ import annotations
 

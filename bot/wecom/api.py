@@ -64,11 +64,15 @@ class WeComApi:
 
     # -- the access token -------------------------------------------------------------------------
 
-    def access_token(self, *, refresh: bool = False) -> str:
-        """The cached access token, fetched again when it is about to expire or `refresh` is asked."""
+    def access_token(self, *, stale: str | None = None) -> str:
+        """The cached access token, fetched again when it is about to expire or when it is `stale`.
+
+        `stale` is the token WeCom just refused: if another thread has already replaced it, the
+        replacement is used rather than fetching yet another.
+        """
         with self._lock:
             now = self._clock()
-            if refresh or self._token is None or now >= self._token.expires_at:
+            if self._token is None or now >= self._token.expires_at or self._token.value == stale:
                 body = self._call("gettoken", "GET", params={"corpid": self.corp_id, "corpsecret": self._secret})
                 expires_in = int(body.get("expires_in") or 7200)
                 self._token = _Token(str(body["access_token"]), now + max(60, expires_in - TOKEN_MARGIN))
@@ -90,7 +94,7 @@ class WeComApi:
                 if exc.errcode not in TOKEN_ERRORS or attempt:
                     raise
                 logger.info("WeCom access token expired or invalid (%s); fetching a new one", exc.errcode)
-                token = self.access_token(refresh=True)
+                token = self.access_token(stale=token)
         raise AssertionError("unreachable")
 
     # -- one call with retries --------------------------------------------------------------------

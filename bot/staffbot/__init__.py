@@ -22,7 +22,7 @@ import logging
 from urllib.parse import urlsplit
 
 from telegram import Bot, BotCommand, Update
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
@@ -135,6 +135,32 @@ def check_reachable(settings: Settings, token: str) -> None:
             "or use the WeCom app (python -m bot wecom)") from None
 
 
+class OneLineNetworkErrors(logging.Filter):
+    """Log PTB's network failures (polling while the network is down) as one line, not a traceback each.
+
+    A lost connection is an operating condition, not a bug: PTB retries with backoff, and the operator
+    needs the reason, not 40 lines of httpx internals every few seconds.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
+            record.msg, record.args = f"{record.getMessage()} ({exc})", ()
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+NETWORK_LOGGERS = ("telegram.ext", "telegram.ext.Updater", "telegram.ext.Application")
+
+
+def quiet_network_tracebacks() -> None:
+    """Install OneLineNetworkErrors on the PTB loggers that report polling failures (once)."""
+    for name in NETWORK_LOGGERS:
+        logger_ = logging.getLogger(name)
+        if not any(isinstance(f, OneLineNetworkErrors) for f in logger_.filters):
+            logger_.addFilter(OneLineNetworkErrors())
+
+
 def _webhook_secret(token: str) -> str:
     """A stable secret_token derived from the bot token, so only Telegram's calls are accepted."""
     return hashlib.sha256(f"zwgk-webhook:{token}".encode()).hexdigest()[:48]
@@ -145,6 +171,7 @@ def run(settings: Settings) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per getUpdates otherwise
+    quiet_network_tracebacks()
     token = bot_token(settings)  # fail fast, before the index loads
     webhook_url = str(settings["telegram.webhook_url"] or "").strip()
     if webhook_url:

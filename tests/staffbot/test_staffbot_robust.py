@@ -147,3 +147,26 @@ def test_a_locked_database_does_not_stall_the_event_loop(api: FakeBotApi, settin
             assert "区民政局" in reply["text"]
 
     run(scenario())
+
+
+def test_losing_the_network_while_polling_logs_one_line_each(tmp_path: Path,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from bot.staffbot import quiet_network_tracebacks
+
+    from .harness import bot_settings
+
+    quiet_network_tracebacks()
+    api = FakeBotApi().__enter__()
+    settings = bot_settings(api, tmp_path / "net.sqlite3")  # stopped below, inside the scenario
+
+    async def scenario() -> None:
+        async with bot_running(settings, FakeEngine()):
+            api.__exit__()  # the network goes away under the running bot
+            await asyncio.sleep(1.5)
+
+    with caplog.at_level(logging.ERROR, logger="telegram.ext"):
+        run(scenario())
+    failures = [r for r in caplog.records if "All connection attempts failed" in r.getMessage()]
+    assert failures and all(r.exc_info is None and "\n" not in r.getMessage() for r in failures)

@@ -53,6 +53,15 @@ def utf16_len(text: str) -> int:
 # -- splitting ------------------------------------------------------------------------------------
 
 
+def _track_tags(stack: list[tuple[str, str]], tok: str) -> None:
+    """Keep `stack` of open tags (name, opening tag) up to date with one token."""
+    if m := _TAG.fullmatch(tok):
+        if not m.group(1):
+            stack.append((m.group(2).lower(), tok))
+        elif stack and stack[-1][0] == m.group(2).lower():
+            stack.pop()
+
+
 def _split_block(block: str, limit: int) -> list[str]:
     """Split one oversize HTML block, preferring line breaks; open tags are closed and reopened."""
     pieces: list[str] = []
@@ -80,13 +89,8 @@ def _split_block(block: str, limit: int) -> list[str]:
             cur = [t for t in rest if t]
             cur_len = sum(utf16_len(t) for t in cur)
             newline_at = None
-        if m := _TAG.fullmatch(tok):
-            if m.group(1):
-                if stack and stack[-1][0] == m.group(2).lower():
-                    stack.pop()
-            else:
-                stack.append((m.group(2).lower(), tok))
-        elif tok == "\n":
+        _track_tags(stack, tok)
+        if tok == "\n":
             newline_at = (len(cur), cur_len, list(stack))
         cur.append(tok)
         cur_len += tok_len

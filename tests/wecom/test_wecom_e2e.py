@@ -166,10 +166,13 @@ def test_conversation_with_the_real_engine(api: FakeWeComApi, tmp_path: Path, re
     for running in start(api, settings, real_engine):
         running.say(PENSION)
         running.say("那完成时限呢？")
-        sent = running.api.wait_for(2)
+        running.say("谁负责 养老补贴")
+        running.say("时限 槐荫区养老补贴信息公开")
+        sent = running.api.wait_for(4)
         assert sent[0].content.startswith("**负责单位**：区民政局")
         assert "附件任务表第21项" in sent[0].content
         assert sent[1].content.startswith("**完成时限**：全年")
+        assert "区民政局" in sent[2].content and sent[3].content.startswith("**完成时限**：全年")
 
 
 def test_help_on_opening_is_shown_once_and_other_events_are_quiet(running: Running) -> None:

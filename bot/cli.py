@@ -168,7 +168,7 @@ def show_config(config: str | None) -> None:
     settings = _settings(config)
     for s in SETTINGS:
         value = settings[s.name]
-        shown = "********" if (s.name in SECRET_SETTINGS and value) else value
+        shown = ("********" if value else "") if s.name in SECRET_SETTINGS else value
         click.echo(f"{s.name:30} = {shown!r:40} [{settings.sources.get(s.name, 'default')}]  {s.env_name}")
 
 

@@ -71,6 +71,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("telegram", "digest_weekday", 1, "Weekday of the weekly digest (1 = Monday … 7 = Sunday)."),
     Setting("telegram", "timezone", "Asia/Shanghai", "Timezone for reminder and digest times."),
     Setting("telegram", "page_size", 8, "Tasks per page in /dept and /due lists."),
+    Setting("wecom", "corp_id", "", "WeCom 企业ID (CorpID): admin console → 我的企业 → 企业信息. Also checked in every callback."),
+    Setting("wecom", "agent_id", 0, "AgentId of the self-built app (应用管理 → the app)."),
+    Setting("wecom", "secret", "", "Secret of the self-built app; prefer the ZWGK_WECOM__SECRET environment variable."),
+    Setting("wecom", "token", "", "Token of the app's API receive settings (接收消息 → 设置API接收); prefer ZWGK_WECOM__TOKEN."),
+    Setting("wecom", "aes_key", "", "EncodingAESKey (43 characters) of the same settings; prefer ZWGK_WECOM__AES_KEY."),
+    Setting("wecom", "api_base", "https://qyapi.weixin.qq.com/cgi-bin", "WeCom server API base URL (gettoken, message/send); tests point it at a fake server."),
+    Setting("wecom", "listen", "127.0.0.1", "Address the WeCom callback server (`bot wecom`) listens on."),
+    Setting("wecom", "port", 8090, "Port the WeCom callback server listens on."),
+    Setting("wecom", "path", "/wecom/callback", "URL path of the callback; the reverse proxy forwards https://DOMAIN<path> here."),
+    Setting("wecom", "allowed_users", "", "Comma-separated WeCom user ids allowed to use the app. Empty: everyone who can see the app."),
 )
 
 # Environment variables named by the issues themselves, honoured beside the ZWGK_ names.
@@ -80,7 +90,7 @@ ALIASES: dict[str, str] = {
     "TELEGRAM_PROXY": "telegram.proxy",
 }
 
-SECRET_SETTINGS = {"telegram.token", "web.admin_token"}
+SECRET_SETTINGS = {"telegram.token", "web.admin_token", "wecom.secret", "wecom.token", "wecom.aes_key"}
 
 
 class ConfigError(ValueError):

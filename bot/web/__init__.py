@@ -51,9 +51,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         from bot.engine import Engine
 
         engine = Engine.load(settings)
-        warm_up = getattr(engine, "warm_up", None)
-        if callable(warm_up):  # load the tokenizer dictionary now, not on the first visitor's question
-            warm_up()
+        engine.warm_up()  # load the tokenizer dictionary now, not on the first visitor's question
 
     app = Flask(__name__)
     app.config.update(

@@ -23,9 +23,12 @@ QUESTIONS = (
 def in_memory(shipped_settings, shipped_engine) -> Engine:  # type: ignore[no-untyped-def]
     kb = build_knowledge(shipped_settings.path("knowledge.plans_dir"))
     index = build_index(kb, shipped_settings.path("knowledge.data_dir"), shipped_engine.index.fingerprint)
-    e = shipped_engine
-    return Engine(index, top_k=e.top_k, list_limit=e.list_limit, min_score=e.min_score,
-                  default_region=e.default_region, hotline=e.hotline)
+    from bot.tuning import Tuning
+
+    s = shipped_settings
+    return Engine(index, top_k=int(s["search.top_k"]), list_limit=int(s["search.list_limit"]),
+                  default_region=str(s["search.default_region"]), hotline=str(s["search.hotline"]),
+                  tuning=Tuning.from_settings(s))
 
 
 def test_loaded_index_answers_exactly_as_the_built_one(shipped_engine, in_memory: Engine) -> None:  # type: ignore[no-untyped-def]

@@ -115,7 +115,7 @@ def memory_of(pid: int) -> dict[str, float]:
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             key, _, rest = line.partition(":")
-            if key in ("Rss", "Pss", "Shared_Clean", "Private_Dirty"):
+            if key in ("Rss", "Pss", "Shared_Clean", "Private_Clean", "Private_Dirty"):
                 out[key.lower() + "_mb"] = int(rest.split()[0]) / 1024
     except (OSError, ValueError, IndexError):
         pass

@@ -96,7 +96,10 @@ def table(report: dict) -> list[str]:
     lines += [
         "memory (fresh process: load engine, answer the question mix once)",
         row("peak RSS", "rss_mb", "MB"),
-        row("PSS after answering", "pss_mb", "MB", nested="rss_now"),
+        row("RSS after answering", "rss_mb", "MB", nested="rss_now"),
+        row("  of which file-backed, shareable (index maps)", "shared_clean_mb", "MB", nested="rss_now"),
+        row("  of which private to the process", "private_dirty_mb", "MB", nested="rss_now"),
+        row("PSS after answering (one process: = RSS)", "pss_mb", "MB", nested="rss_now"),
         "BM25 libraries on the same token lists and query terms (get_scores per query)",
         row("documents compared", "docs", "n", nested="libraries"),
         row("SparseBM25 (ours)", "ours_get_scores_ms", "ms", nested="libraries"),

@@ -24,7 +24,7 @@ def versus_libraries(engine: Any, token_lists: list[list[str]], questions: list[
     """Build time and get_scores time of each library on these token lists; ratios to SparseBM25."""
     from bot.bm25 import SparseBM25
 
-    queries = [t for t in (engine.understand(q).terms for q in questions) if t][:max_queries]
+    queries = [list(t) for t in (engine.understand(q).terms for q in questions) if t][:max_queries]
     r: dict[str, Any] = {"docs": len(token_lists), "queries": len(queries)}
     t0 = time.perf_counter()
     ours = SparseBM25(token_lists)

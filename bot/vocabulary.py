@@ -54,6 +54,7 @@ STOPWORDS: frozenset[str] = frozenset(
 # Question phrasing cut out of a question before tokenizing, so it neither matches clause text nor
 # counts as a topic word the plans lack ("哪个部门", "什么时候", sentence-final particles).
 QUESTION_PHRASES = re.compile(
+    r"责任单位|负责单位|牵头单位|配合单位|责任部门|负责部门|主管部门|完成时限|截止时间|完成时间|时限|到期|"
     r"什么时候|啥时候|何时|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|由谁|归谁|谁来|谁负责|谁管|"
     r"要干些啥|干些啥|干些什么|干啥|做些什么|做什么|是啥样|啥样|是什么|是哪个|是哪些|有哪些|有什么|都有啥|有啥|"
     r"怎么样|怎么办|怎么|如何|多久|多长时间|在管|负责|牵头|归口|主管|请问|能不能|可不可以|是不是|"

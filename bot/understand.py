@@ -112,7 +112,7 @@ class QuestionReader:
         year, not_held, relative = self._year(text, regions)
         topic_text = self._without_places(text)
         terms, bigrams, segments = self._content_terms(topic_text, until is not None, asks_procedure)
-        topic = tuple(t for t in terms if t not in vocab.GENERIC_TERMS and not _is_dept_token(t, departments))
+        topic = tuple(t for t in terms if not vocab.is_generic(t) and not _is_dept_token(t, departments))
         asked = question_sentence(text)
         return Query(
             raw=question, text=text, lang=rw.lang,
@@ -126,7 +126,7 @@ class QuestionReader:
             asks_procedure=asks_procedure, asks_duration=asks_duration_in(text),
             asks_frequency=bool(vocab.ASKS_FREQUENCY.search(text)),
             followup=is_followup(text), greeting=is_greeting(question),
-            vague=not any(len(t) >= 2 and t not in vocab.GENERIC_TERMS for t in terms),
+            vague=not any(len(t) >= 2 and not vocab.is_generic(t) for t in terms),
             corrections=tuple(rw.corrections), bigrams=bigrams, segments=segments,
         )
 

@@ -68,6 +68,15 @@ GENERIC_TERMS: frozenset[str] = frozenset(
     "哪些 什么 活 活儿 管 负责 区 市 县 政策 内容".split()
 )
 
+
+
+def is_generic(term: str) -> bool:
+    """A generic term, or a compound of two ("公开事项" = 公开 + 事项): names no topic either."""
+    if term in GENERIC_TERMS:
+        return True
+    return any(term[:i] in GENERIC_TERMS and term[i:] in GENERIC_TERMS for i in range(1, len(term)))
+
+
 # Question and function words the typo corrector never "corrects" and the pinyin reader recognises
 # when typed in pinyin ("shei fuze").
 QUESTION_WORDS: tuple[str, ...] = (

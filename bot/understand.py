@@ -365,8 +365,8 @@ def latin_place(question: str, rewritten: str) -> str | None:
     left = rewritten.lower()
     for m in vocab.PLACE_LATIN.finditer(question):
         word = m.group(1)
-        if word.lower() not in left:
-            continue
+        if m.group(2).lower() in ("shi", "city") and word.lower() not in left:
+            continue  # "shi" is also 是/事: only a word the rewriter left alone names a city
         if word.lower() not in vocab.EN_STOPWORDS and word.lower() not in vocab.EN_NOT_PLACES:
             return f"{word[:1].upper()}{word[1:]} {m.group(2).lower()}"
     return None

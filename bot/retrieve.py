@@ -210,6 +210,8 @@ class Retriever:
         kept_terms: set[str] = set()
         kept_pairs: list[str] = []
         for seg in query.segments:
+            if seg.before_question:
+                continue
             if seg.asks or any(not is_generic(t) and has(t, p) for t in seg.terms for p in leaders):
                 kept_terms.update(seg.terms)
                 kept_pairs += seg.bigrams

@@ -157,6 +157,8 @@ SEGMENT_SPLIT = re.compile(r"(?<=[，。？！；,.?!;\n])")
 # mark or particle, or uses a who / when / list cue. "什么都出不来" tells; "有什么要求？" asks.
 ASKING = re.compile(
     WHO_CUES.pattern + "|" + WHEN_CUES.pattern + "|" + LIST_CUES.pattern + r"|(?:吗|呢|么|呀|[?？])\s*$")
+# A question sentence that points back at an earlier one ("这方面的进展…", "这件事…", "上述…").
+POINTS_BACK = re.compile(r"这|那些|那个|此|该|上述|以上|其中")
 # Where a message splits into sentences (its question is usually the last one that asks).
 SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?])")
 

@@ -126,8 +126,9 @@ def short(entry: Entry, limit: int = 60) -> str:
     return _trim(entry.text.replace("\n", ""), limit)
 
 
-def listing(entries: list[Entry], header: str, lang: str, shown_per_plan: int = 12) -> str:
-    """A list answer grouped by plan, capped per plan so it stays readable."""
+def listing(entries: list[Entry], header: str, lang: str, shown_per_plan: int = 12, first: int = 1) -> str:
+    """A list answer grouped by plan, capped per plan so it stays readable; numbered from `first`
+    (a later page continues the numbering)."""
     lab = labels(lang)
     groups: OrderedDict[str, list[Entry]] = OrderedDict()
     for e in entries:
@@ -135,7 +136,7 @@ def listing(entries: list[Entry], header: str, lang: str, shown_per_plan: int = 
     lines = [header]
     for title, items in groups.items():
         lines.append(f"《{title}》（{len(items)}项）" if lang != "en" else f"《{title}》 ({len(items)})")
-        for i, e in enumerate(items[:shown_per_plan], 1):
+        for i, e in enumerate(items[:shown_per_plan], first if len(groups) == 1 else 1):
             extra = []
             if e.deadline:
                 extra.append(f"{lab['deadline']}：{show_deadline(e.deadline, lang)}")
@@ -253,7 +254,7 @@ class Composer:
                                                   last=tasks.offset + len(entries)))
         if tasks.undated:
             notes.append(lab["list_undated"].format(n=tasks.undated))
-        reply = listing(entries, header, query.lang, self.list_shown)
+        reply = listing(entries, header, query.lang, self.list_shown, first=tasks.offset + 1)
         if notes:
             reply = "\n".join([reply, *notes])
         return Answer(question=raw, intent=Intent.LIST, answered=True, reply=reply,

@@ -29,6 +29,7 @@ class Kind(StrEnum):
     BY_REGION = "by_region"  # several plans answer a question that named no region
     LIST = "list"  # a task list
     ASK_TOPIC = "ask_topic"  # only general words: ask what it is about
+    NO_MORE = "no_more"  # "下一页" after a list's last page
     GREETING = "greeting"
     EMPTY = "empty"
     TOO_LONG = "too_long"

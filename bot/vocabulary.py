@@ -170,6 +170,8 @@ FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|and|what about)?\s*(?:它|�
                       r"(?:完成时限|时限|截止时间|什么时候|何时|谁负责|哪个部门|责任单位|负责单位|牵头单位|具体要求|内容|要求)"
                       r"(?:呢|是什么|是哪个|是谁)?[?？。!！\s]*$", re.I)
 
+# Asking for the next page of a long list.
+NEXT_PAGE = re.compile(r"^\s*(?:下一页|下页|后面的|更多|还有吗|还有呢|继续|接着说|next(?: page)?|more)[?？。!！\s]*$", re.I)
 # A follow-up asking for more of the same clause ("除了发改局还有谁？", "还有哪些单位？").
 ALSO_CUES = re.compile(r"除了|还有|另外|其他|其它|别的|else|other")
 # A turn that continues the conversation ("那医保呢？", "换成历城区", "What about Licheng?").

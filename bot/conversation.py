@@ -64,7 +64,8 @@ def plan_turn(query: Query, context: Context | None) -> TurnPlan:
         if (new_region or new_year) and context.topic:
             text = f"{new_year}年{context.topic}" if new_year else context.topic
             return TurnPlan(Move.REGION, text=text, region=new_region or context.region, intent=intent)
-        if context.entry_ids and not new_region:
+        asks_again = query.intent_stated or vocab.CONTINUATION.search(query.raw) or query.followup
+        if context.entry_ids and not new_region and asks_again:
             return TurnPlan(Move.ENTRY, intent=intent or _who_if_also(query), entry_id=context.entry_ids[0])
     if mine and not query.regions and context.region and query.intent != Intent.LIST:
         continues = bool(vocab.CONTINUATION.search(query.raw)) or not query.intent_stated

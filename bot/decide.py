@@ -144,13 +144,15 @@ def _decline_reason(query: Query, top: Candidate, tuning: Tuning, period: str | 
 
 
 def _related(query: Query, ranked: Ranked, tuning: Tuning) -> tuple[Entry, ...]:
-    """Other clauses of the top one's plan that share the question's topic (a specific word it matched
-    and enough coverage), never the rows restating the top clause."""
-    top = ranked.candidates[0].entry
+    """Other clauses of the top one's plan that share the question's topic (a specific word it matched,
+    and nearly the top clause's coverage), never the rows restating the top clause."""
+    first = ranked.candidates[0]
+    top = first.entry
     topic = {t for t in query.topic if not is_generic(t)}
+    floor = max(tuning.min_score, tuning.related_coverage * first.coverage)
     out = [c.entry for c in ranked.candidates[1:]
            if c.entry.id not in top.linked and c.entry.region == top.region
-           and c.coverage >= tuning.min_score and topic & set(c.matched)]
+           and c.coverage >= floor and topic & set(c.matched)]
     return tuple(out[:2])
 
 

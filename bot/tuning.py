@@ -26,6 +26,9 @@ class Tuning:
     # ... and covers at least this much of the question (never less than min_score).
     group_min_coverage: float = 0.6
 
+    # A related clause is offered only when it covers at least this share of what the answer covers.
+    related_coverage: float = 0.75
+
     # --- ranking (bot/retrieve.py) ---
     # Weight of a term found in an entry's headings, relative to its clause text.
     section_weight: float = 0.5

@@ -358,7 +358,8 @@ def unknown_place(text: str, known: list[str], known_terms: set[str], words: lis
 
     Every stem of two to four characters before the suffix is tried, shortest first ("我是章丘区" names
     章丘区). Only a name the segmenter keeps as one word counts (jieba knows real place names), and never
-    one the plans themselves use ("无证明城市" is a topic, not a place).
+    one the plans themselves use ("无证明城市" is a topic, not a place). A name jieba knows whole is a place
+    even before 政府 ("海淀区政府开放活动"); otherwise 区 before an office word is the office ("区政府").
     """
     for m in re.finditer(r"(?=([区县市旗]))", text):
         end = m.start()
@@ -367,7 +368,9 @@ def unknown_place(text: str, known: list[str], known_terms: set[str], words: lis
                 break
             stem = text[end - size:end]
             name = stem + m.group(1)
-            if not re.fullmatch(r"[\u4e00-\u9fff]+", stem) or not _placelike(stem, name, text, end):
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", stem):
+                continue
+            if not (name in words and not stem.startswith(vocab.NOT_PLACE_STARTS)) and not _placelike(stem, text, end):
                 continue
             if any(name in k or k in name for k in known) or name in known_terms or stem in known_terms:
                 break
@@ -376,7 +379,7 @@ def unknown_place(text: str, known: list[str], known_terms: set[str], words: lis
     return None
 
 
-def _placelike(stem: str, name: str, text: str, end: int) -> bool:
+def _placelike(stem: str, text: str, end: int) -> bool:
     """Not an office ("区政府", "市委") and not a common word that ends like a place ("本区", "开发区")."""
     if vocab.PLACE_NOT_OFFICE.match(text, end + 1) is None:
         return False

@@ -114,7 +114,7 @@ class QuestionReader:
         year, not_held, relative = self._year(text, regions)
         topic_text = self._without_places(text)
         terms, bigrams, segments = self._content_terms(topic_text, until is not None, asks_procedure)
-        topic = tuple(t for t in terms if not vocab.is_generic(t) and not _is_dept_token(t, departments))
+        topic = tuple(t for t in terms if not vocab.is_generic(t) and not self._names_department(t, departments))
         asked = question_sentence(text)
         return Query(
             raw=question, text=text, lang=rw.lang,
@@ -231,6 +231,13 @@ class QuestionReader:
         return (tuple(dict.fromkeys(self.tokenizer.tokens(strip))), bigrams,
                 segments if len(segments) >= 2 else ())
 
+    def _names_department(self, token: str, departments: tuple[str, ...]) -> bool:
+        """A word of a department the question names, in its canonical or any alias form (发改局)."""
+        if not departments:
+            return False
+        return (any(token in d or token in unit_key(d) for d in departments)
+                or self.index.departments.resolve(token) in departments)
+
     def _without_places(self, text: str) -> str:
         """The question without region and parent-city names: they place it, they are not its topic."""
         strip = text
@@ -272,8 +279,6 @@ class QuestionReader:
                        last or bool(vocab.ASKING.search(part)), sentence=sentence)
 
 
-def _is_dept_token(token: str, departments: tuple[str, ...]) -> bool:
-    return any(token in d or token in unit_key(d) for d in departments)
 
 
 def strip_dates(text: str) -> str:

@@ -16,10 +16,10 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed  ## create .venv and install the pinned dependencies
 
-system-deps:     ## Debian packages for browser tests: chromium and CJK fonts
-	@command -v chromium >/dev/null && fc-list | grep -qi 'Noto Sans CJK' || \
+system-deps:     ## Debian packages for the tests: chromium and CJK fonts (browser), postgresql (storage)
+	@command -v chromium >/dev/null && fc-list | grep -qi 'Noto Sans CJK' && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 	  { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk postgresql >/dev/null; }
 
 serve: install   ## build the index and serve the web chat, kiosk, API and admin on the shipped plans
 	$(PY) -m bot serve
@@ -33,7 +33,7 @@ index: install   ## (re)build the index from knowledge/
 lint: install    ## ruff
 	$(PY) -m ruff check .
 
-test: install system-deps  ## lint and run every test (unit, web, browser, staff bot)
+test: install system-deps  ## lint and run every test (unit, web, browser, staff bot, storage, faults)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

@@ -50,7 +50,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web", "port", 8000, "Port `bot serve` listens on."),
     Setting("web", "threads", 8, "Worker threads of the WSGI server (waitress)."),
     Setting("web", "public_url", "", "URL the widget script is served from, when behind a proxy. Empty: derived from each request."),
-    Setting("web", "database", "var/zwgk.sqlite3", "SQLite file for the question log, feedback and staff-bot subscriptions."),
+    Setting("web", "database", "var/zwgk.sqlite3", "Question log, feedback and staff-bot subscriptions: a SQLite file (default) or a postgresql:// URL shared by several workers and hosts."),
     Setting("web", "admin_token", "", "Token for /admin (also ZWGK_WEB__ADMIN_TOKEN). Empty: admin disabled."),
     Setting("web", "rate_limit", 60, "Questions per minute allowed from one client (0: unlimited)."),
     Setting("web", "max_question_chars", 500, "Longest question accepted by the API."),

@@ -1,18 +1,18 @@
-"""The question log and feedback store (SQLite), shared by every adapter: web API, kiosk and staff bot.
+"""The question log and feedback store, shared by every adapter: web API, kiosk and staff bot.
 
 Adapters call `QuestionLog.log_question` after each answer and `log_feedback` when a person rates one;
 the web admin (bot/web/admin.py) reads the reports back. No Flask here on purpose: the Telegram adapter
-(bot/staffbot/) opens the same class on the same file (settings.path("web.database")).
+(bot/staffbot/) opens the same class on the same database.
+
+Storage: a `Database` from bot/storage/ — a SQLite file (default) or PostgreSQL (`web.database` =
+`postgresql://…`), tables created by versioned migrations (bot/storage/log_schema.py). Rows are written
+behind the request by bot/storage/writer.py's `LogWriter` (batched, retried, never dies; `health()`),
+and every text is cleaned of lone surrogates first (bot/storage/clean.py). Reports flush first;
+`close()` drains the queue, so nothing is lost short of a crash (the crash bound is in writer.py).
 
 Privacy: nothing that identifies a person is stored in clear. Session / chat ids are kept only as a
 salted HMAC whose salt is generated per database and never leaves it, so rows of one conversation can be
 grouped without being traceable to a browser or account. IP addresses are never passed in.
-
-Concurrency: one connection guarded by a lock (SQLite serialises writers anyway), WAL journal so the
-admin can read while the API writes, busy_timeout for a second process (the staff bot) on the same file.
-Questions are written behind the request by one writer thread, in batches of one transaction each:
-under load, a commit per request made every request thread queue on the connection. Reports flush
-first, and `close()` drains the queue, so nothing is lost short of a crash.
 """
 from __future__ import annotations
 
@@ -24,55 +24,38 @@ import logging
 import secrets
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from bot.storage import Database
+from bot.storage import open_database as open_storage
+from bot.storage.clean import clean, clean_row
+from bot.storage.log_schema import LOG_MIGRATIONS
+from bot.storage.sqlite import connect_sqlite
+from bot.storage.writer import Item, LogWriter
 
 log = logging.getLogger(__name__)
 
 _INSERT_QUESTION = ("INSERT INTO questions(ts, day, channel, question, intent, answered, entry_id, latency_ms, session,"
                     " region) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS questions (
-    id INTEGER PRIMARY KEY,
-    ts TEXT NOT NULL,            -- local time, ISO 8601 with offset
-    day TEXT NOT NULL,           -- local date, for per-day counts
-    channel TEXT NOT NULL,       -- web | kiosk | telegram | ...
-    question TEXT NOT NULL,
-    intent TEXT NOT NULL,
-    answered INTEGER NOT NULL,
-    entry_id TEXT,               -- top result, if any
-    latency_ms REAL NOT NULL,
-    session TEXT,                -- salted hash of the session / chat id
-    region TEXT
-);
-CREATE INDEX IF NOT EXISTS questions_day ON questions(day);
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY,
-    ts TEXT NOT NULL,
-    day TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    helpful INTEGER NOT NULL,
-    question TEXT NOT NULL,
-    entry_id TEXT,
-    session TEXT,
-    comment TEXT
-);
-CREATE INDEX IF NOT EXISTS feedback_day ON feedback(day);
-"""
+_UPSERT_FEEDBACK = ("INSERT INTO feedback(ts, day, channel, helpful, question, entry_id, session, comment, answer_id)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (answer_id) DO UPDATE SET ts = excluded.ts, day = excluded.day,"
+                    " helpful = excluded.helpful, comment = excluded.comment RETURNING id")
 
 QUESTION_COLUMNS = ("id", "ts", "channel", "question", "intent", "answered", "entry_id", "latency_ms", "session", "region")
 FEEDBACK_COLUMNS = ("id", "ts", "channel", "helpful", "question", "entry_id", "session", "comment")
 
 # Cells starting with these are run as formulas by Excel / WPS ("CSV injection"); the export quotes them.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# How long `log_feedback` waits for its row (to return the id); the row is written later if slower.
+FEEDBACK_WAIT_SECONDS = 2.0
+# How long a report waits for queued rows before reading what is there.
+REPORT_FLUSH_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -109,18 +92,14 @@ def _now() -> datetime:
 
 
 def open_database(path: str | Path, schema: str) -> sqlite3.Connection:
-    """One autocommit connection to the project database, shared across threads behind a lock.
+    """One autocommit SQLite connection shared across threads behind the caller's lock (the staff bot's prefs).
 
     WAL and busy_timeout because the web server and the staff bot write the same file at once;
-    the parent folder is created; `schema` (CREATE … IF NOT EXISTS) is applied.
+    the parent folder is created; `schema` (CREATE … IF NOT EXISTS) is applied. A file that is not a
+    database raises bot.storage.StoreError (one line saying what to do).
     """
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10.0, isolation_level=None)
+    conn = connect_sqlite(path)
     try:
-        conn.execute("PRAGMA busy_timeout = 10000")
-        if str(path) != ":memory:":
-            conn.execute("PRAGMA journal_mode = WAL")
         conn.executescript(schema)
     except BaseException:
         conn.close()
@@ -131,75 +110,67 @@ def open_database(path: str | Path, schema: str) -> sqlite3.Connection:
 class QuestionLog:
     """Append-only log of questions and feedback with the few reports the admin page shows.
 
-    Thread-safe; open once per process and share it. `close()` when done (tests run with
-    warnings as errors, and an unclosed sqlite connection is one).
+    Thread-safe; open once per process and share it (fork-safe: a log opened before fork reconnects
+    and starts its writer in each child). `close()` when done (tests run with warnings as errors, and
+    an unclosed sqlite connection is one). `target` is a SQLite path, a `postgresql://` URL or an open
+    `Database` (then not closed by `close()`).
     """
 
-    def __init__(self, path: str | Path, *, clock: Callable[[], datetime] = _now) -> None:
-        self.path = Path(path)
+    def __init__(self, target: str | Path | Database, *, clock: Callable[[], datetime] = _now) -> None:
+        self._owns_db = not isinstance(target, Database)
+        self.db: Database = open_storage(target) if self._owns_db else target  # type: ignore[arg-type]
+        self.path = Path(target) if isinstance(target, (str, Path)) and self.db.dialect == "sqlite" else None
         self._clock = clock
-        self._lock = threading.Lock()
-        self._conn = open_database(path, SCHEMA)
-        try:
-            # WAL + NORMAL: a commit is durable against a process crash, fsync only at checkpoints;
-            # losing the last few log rows on power loss is acceptable for a statistics log.
-            self._conn.execute("PRAGMA synchronous = NORMAL")
-            self._conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('salt', ?)", (secrets.token_hex(16),))
-            self._salt = self._conn.execute("SELECT value FROM meta WHERE key = 'salt'").fetchone()[0].encode()
-        except BaseException:
-            self._conn.close()
-            raise
-        self._pending: list[tuple[object, ...]] = []
-        self._writing = False
         self._closed = False
-        self._cond = threading.Condition()
-        self._writer = threading.Thread(target=self._write_loop, name="question-log-writer", daemon=True)
-        self._writer.start()
+        try:
+            self.db.migrate("log", LOG_MIGRATIONS)
+            self._salt = self.secret("salt").encode()
+        except BaseException:
+            if self._owns_db:
+                self.db.close()
+            raise
+        self._writer = LogWriter(self._write, self.db.is_transient)
 
     # -- lifecycle -------------------------------------------------------------------------------
 
-    def close(self) -> None:
-        """Write what is queued, stop the writer thread, close the connection."""
-        with self._cond:
-            if self._closed:
-                return
-            self._closed = True
-            self._cond.notify_all()
-        self._writer.join(timeout=30)
-        with self._lock:
-            self._conn.close()
+    def close(self, timeout: float = 10.0) -> int:
+        """Write what is queued (waiting at most `timeout` s on a locked database), stop the writer, close.
 
-    def flush(self, timeout: float = 30.0) -> None:
-        """Wait until every queued question is in the database (reports call this first)."""
-        with self._cond:
-            self._cond.notify_all()
-            self._cond.wait_for(lambda: not self._pending and not self._writing, timeout)
+        Returns the number of rows that could not be written in time (0 normally)."""
+        if self._closed:
+            return 0
+        self._closed = True
+        left = self._writer.close(timeout)
+        if self._owns_db:
+            self.db.close()
+        return left
 
-    def _write_loop(self) -> None:
-        while True:
-            with self._cond:
-                self._cond.wait_for(lambda: self._pending or self._closed)
-                if not self._pending:
-                    return
-                batch, self._pending = self._pending, []
-                self._writing = True
-            try:
-                self._insert(batch)
-            finally:
-                with self._cond:
-                    self._writing = False
-                    self._cond.notify_all()
+    def flush(self, timeout: float = 30.0) -> bool:
+        """Wait until every queued row is in the database (reports call this first); False on timeout."""
+        return self._writer.flush(timeout)
 
-    def _insert(self, batch: list[tuple[object, ...]]) -> None:
-        with self._lock:
-            try:
-                self._conn.execute("BEGIN")
-                self._conn.executemany(_INSERT_QUESTION, batch)
-                self._conn.execute("COMMIT")
-            except sqlite3.Error:
-                log.exception("could not write %d logged questions", len(batch))
-                if self._conn.in_transaction:
-                    self._conn.execute("ROLLBACK")
+    def health(self) -> dict[str, Any]:
+        """The writer's state for /healthz: status (ok, retrying, closed), pending, written, dropped, last error."""
+        return {"backend": self.db.dialect, **self._writer.health()}
+
+    def secret(self, name: str) -> str:
+        """A random value generated once per database and kept in it (salt, answer-id key)."""
+        self.db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                    (name, secrets.token_hex(16)))
+        return str(self.db.run("SELECT value FROM meta WHERE key = ?", (name,))[0][0])
+
+    def _write(self, items: Sequence[Item]) -> None:
+        """One transaction for a batch of queued rows (called by the writer thread)."""
+        questions = [i.row for i in items if i.table == "questions"]
+        ids: list[tuple[Item, Any]] = []
+        with self.db.transaction() as tx:
+            if questions:
+                tx.executemany(_INSERT_QUESTION, questions)
+            for item in items:
+                if item.table == "feedback":
+                    ids.append((item, int(tx.execute(_UPSERT_FEEDBACK, item.row)[0][0])))
+        for item, row_id in ids:
+            item.result = row_id
 
     def __enter__(self) -> QuestionLog:
         return self
@@ -207,12 +178,10 @@ class QuestionLog:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def _cursor(self) -> Iterator[sqlite3.Connection]:
-        """The connection, for reading reports: queued questions are written first."""
-        self.flush()
-        with self._lock:
-            yield self._conn
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows for a report: queued rows are written first (waiting at most REPORT_FLUSH_SECONDS)."""
+        self.flush(REPORT_FLUSH_SECONDS)
+        return self.db.run(sql, params)
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -220,7 +189,7 @@ class QuestionLog:
         """Salted hash of a session / chat id: stable within this database, meaningless outside it."""
         if ident is None or ident == "":
             return None
-        return hmac.new(self._salt, str(ident).encode("utf-8"), hashlib.sha256).hexdigest()[:20]
+        return hmac.new(self._salt, str(clean(ident)).encode("utf-8"), hashlib.sha256).hexdigest()[:20]
 
     def log_question(self, question: str, *, intent: str, answered: bool, entry_id: str | None = None,
                      latency_ms: float = 0.0, session: str | int | None = None, channel: str = "web",
@@ -229,31 +198,28 @@ class QuestionLog:
         now = self._clock()
         row = (now.isoformat(timespec="seconds"), now.date().isoformat(), channel, question, str(intent),
                int(bool(answered)), entry_id, round(float(latency_ms), 2), self.pseudonym(session), region)
-        with self._cond:
-            if self._closed:
-                raise RuntimeError("the question log is closed")
-            self._pending.append(row)
-            self._cond.notify_all()
+        self._writer.submit(Item("questions", clean_row(row)))
 
     def log_feedback(self, *, helpful: bool, question: str, entry_id: str | None = None,
-                     session: str | int | None = None, comment: str | None = None, channel: str = "web") -> int:
-        """Record a helpful / not-helpful vote on an answer; returns the row id."""
+                     session: str | int | None = None, comment: str | None = None, channel: str = "web",
+                     answer_id: str | None = None) -> int | None:
+        """Record a helpful / not-helpful vote on an answer; returns the row id (None if still queued).
+
+        With `answer_id`, a second vote on the same answer replaces the first (one vote per answer)."""
         now = self._clock()
         row = (now.isoformat(timespec="seconds"), now.date().isoformat(), channel, int(bool(helpful)), question,
-               entry_id, self.pseudonym(session), comment or None)
-        with self._cursor() as c:
-            cur = c.execute(
-                "INSERT INTO feedback(ts, day, channel, helpful, question, entry_id, session, comment)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row)
-            return int(cur.lastrowid or 0)
+               entry_id, self.pseudonym(session), comment or None, answer_id)
+        item = Item("feedback", clean_row(row), done=threading.Event())
+        self._writer.submit(item)
+        item.done.wait(FEEDBACK_WAIT_SECONDS)  # type: ignore[union-attr]
+        return item.result if item.ok else None
 
     # -- reports ---------------------------------------------------------------------------------
 
     def count(self, table: str = "questions") -> int:
         if table not in ("questions", "feedback"):
             raise ValueError(f"unknown table {table!r}")
-        with self._cursor() as c:
-            return int(c.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+        return int(self._read(f"SELECT COUNT(*) FROM {table}")[0][0])
 
     def top_questions(self, limit: int = 20, *, since: str | None = None) -> list[QuestionCount]:
         """Most frequent questions (exact text), optionally since a day (YYYY-MM-DD)."""
@@ -266,25 +232,21 @@ class QuestionLog:
     def _grouped(self, where: str, limit: int, since: str | None) -> list[QuestionCount]:
         sql = (f"SELECT question, COUNT(*) AS n, MAX(ts) FROM questions WHERE {where} AND day >= ?"
                " GROUP BY question ORDER BY n DESC, MAX(ts) DESC LIMIT ?")
-        with self._cursor() as c:
-            rows = c.execute(sql, (since or "", int(limit))).fetchall()
+        rows = self._read(sql, (since or "", int(limit)))
         return [QuestionCount(q, int(n), ts) for q, n, ts in rows]
 
     def unhelpful(self, limit: int = 50) -> list[FeedbackRow]:
         """The latest "not helpful" votes with their comments."""
-        with self._cursor() as c:
-            rows = c.execute(
-                "SELECT ts, channel, helpful, question, entry_id, comment FROM feedback WHERE helpful = 0"
-                " ORDER BY id DESC LIMIT ?", (int(limit),)).fetchall()
+        rows = self._read("SELECT ts, channel, helpful, question, entry_id, comment FROM feedback WHERE helpful = 0"
+                          " ORDER BY id DESC LIMIT ?", (int(limit),))
         return [FeedbackRow(ts, ch, bool(h), q, e, cm) for ts, ch, h, q, e, cm in rows]
 
     def per_day(self, days: int = 30) -> list[DayCount]:
         """Questions, answered, declined and votes per local day, newest first, for the last `days` days with traffic."""
-        with self._cursor() as c:
-            q = c.execute("SELECT day, COUNT(*), SUM(answered) FROM questions GROUP BY day ORDER BY day DESC LIMIT ?",
-                          (int(days),)).fetchall()
-            f = c.execute("SELECT day, SUM(helpful), SUM(1 - helpful) FROM feedback GROUP BY day ORDER BY day DESC LIMIT ?",
-                          (int(days),)).fetchall()
+        q = self._read("SELECT day, COUNT(*), SUM(answered) FROM questions GROUP BY day ORDER BY day DESC LIMIT ?",
+                       (int(days),))
+        f = self.db.run("SELECT day, SUM(helpful), SUM(1 - helpful) FROM feedback GROUP BY day ORDER BY day DESC LIMIT ?",
+                        (int(days),))
         by_day: dict[str, list[int]] = {}
         for day, n, answered in q:
             by_day.setdefault(day, [0, 0, 0, 0])[:2] = [int(n), int(answered or 0)]
@@ -302,8 +264,7 @@ class QuestionLog:
         columns = {"questions": QUESTION_COLUMNS, "feedback": FEEDBACK_COLUMNS}.get(table)
         if columns is None:
             raise ValueError(f"unknown table {table!r}")
-        with self._cursor() as c:
-            rows = c.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY id").fetchall()
+        rows = self._read(f"SELECT {', '.join(columns)} FROM {table} ORDER BY id")
         buf = io.StringIO()
         buf.write("\ufeff")
         w = csv.writer(buf, lineterminator="\r\n")

@@ -197,7 +197,7 @@ MONTH_END = re.compile(
     r"(?:前|之前|以前|到期|截止)")
 # "Due by mid-year" / "by the end of a quarter" ("2022年上半年", "第三季度"): group 1 the year if named.
 HALF_YEAR = re.compile(r"(?:(20\d{2})\s*年\s*)?(?:上半年|年中)")
-QUARTER = re.compile(rf"(?:(20\d{{2}})\s*年\s*)?第?([一二三四1-4])季度(?:末|底)?\s*(?:前|之前|以前)")
+QUARTER = re.compile(r"(?:(20\d{2})\s*年\s*)?第?([一二三四1-4])季度(?:末|底)?\s*(?:前|之前|以前)")
 # Deadlines that name no completion date: such a task is never "due by" a date.
 NO_COMPLETION_DATE = re.compile(r"全年|长期|持续|常态化|常年|每年|每季度|每半年|按季度|按月|每月|适时|及时|动态")
 # Deadlines that do name one ("2022年9月底前", "年底前", "8月31日前", "上半年").

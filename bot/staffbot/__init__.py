@@ -11,7 +11,7 @@ is one line naming the settings to fix (TELEGRAM_PROXY, TELEGRAM_API_BASE), not 
 Neighbours: the click CLI (`python -m bot telegram`, bot/cli.py) calls `run(settings)` and prints a
 `StaffBotError` as one line; the staff service (bot/staff/) does the work, the engine answers;
 bot/store.py (`QuestionLog`) is the question/feedback log shared with the web and WeCom; bot/staff/prefs.py
-keeps subscriptions and preferences in the same SQLite file (settings.path("web.database")).
+keeps subscriptions and preferences in the same database (`web.database`: SQLite file or PostgreSQL).
 """
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from telegram.request import HTTPXRequest
 from bot.config import Settings
 from bot.engine import Engine
 from bot.staff.prefs import Prefs
+from bot.storage import database_target
 from bot.store import QuestionLog
 
 from .handlers import register_handlers
@@ -77,7 +78,7 @@ def build_application(settings: Settings, engine: Engine, *, prefs: Prefs | None
                       log: QuestionLog | None = None) -> Application:  # type: ignore[type-arg]
     """The configured Application: handlers registered, jobs scheduled, state in bot_data["staffbot"].
 
-    `prefs` and `log` default to the project database (settings.path("web.database")); pass your own to
+    `prefs` and `log` default to the project database (`web.database`, bot.storage.database_target); pass your own to
     share them (they are then not closed on shutdown).
     """
     token = bot_token(settings)
@@ -90,7 +91,7 @@ def build_application(settings: Settings, engine: Engine, *, prefs: Prefs | None
     if proxy := str(settings["telegram.proxy"] or "").strip():
         builder = builder.proxy(proxy).get_updates_proxy(proxy)
     application = builder.build()
-    database = settings.path("web.database")
+    database = database_target(settings)  # a SQLite path or a postgresql:// URL
     owns_prefs, owns_log = prefs is None, log is None
     prefs = prefs or Prefs(database)
     try:

@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING
 from flask import Flask, current_app
 
 from bot.config import Settings, load_settings
+from bot.storage import database_target
 from bot.store import QuestionLog
 from bot.web import errors, security
+from bot.web.answer_ids import AnswerIds
 from bot.web.cache import AnswerCache
-from bot.web.ratelimit import RateLimiter
-from bot.web.sessions import SessionContexts
+from bot.web.ratelimit import Limiter, make_limiter
+from bot.web.sessions import SessionStore, make_sessions
 
 if TYPE_CHECKING:
     from bot.engine import Engine
@@ -36,9 +38,10 @@ class WebState:
 
     settings: Settings
     store: QuestionLog
-    sessions: SessionContexts
-    limiter: RateLimiter
+    sessions: SessionStore
+    limiter: Limiter
     answers: AnswerCache
+    answer_ids: AnswerIds
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
@@ -60,12 +63,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     app.extensions["engine"] = engine
+    store = QuestionLog(database_target(settings))
     app.extensions["zwgk"] = WebState(
         settings=settings,
-        store=QuestionLog(settings.path("web.database")),
-        sessions=SessionContexts(),
-        limiter=RateLimiter(int(settings["web.rate_limit"])),
+        store=store,
+        sessions=make_sessions(store),
+        limiter=make_limiter(store, int(settings["web.rate_limit"])),
         answers=AnswerCache(),
+        answer_ids=AnswerIds(store.secret("answer_key").encode()),
     )
 
     proxies = int(settings["web.trusted_proxies"])
@@ -86,11 +91,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     return app
 
 
-def close_app(app: Flask) -> None:
-    """Release what create_app opened (the SQLite connection); for tests and `get_once`."""
+def close_app(app: Flask, timeout: float = 10.0) -> int:
+    """Release what create_app opened: drain the question log (waiting at most `timeout` s), close it.
+
+    Returns the number of logged rows that could not be written in time (0 normally)."""
     state = app.extensions.get("zwgk")
-    if state is not None:
-        state.store.close()
+    return state.store.close(timeout) if state is not None else 0
 
 
 def get_engine() -> Engine:

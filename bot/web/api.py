@@ -1,6 +1,7 @@
 """The JSON API the widget, the kiosk and other sites call: /api/ask, suggest, faq, feedback, entries, /healthz.
 
-`POST /api/ask` returns exactly `Answer.to_dict()` (the object `python -m bot ask --json` prints).
+`POST /api/ask` returns `Answer.to_dict()` (the object `python -m bot ask --json` prints) plus `answer_id`,
+which `POST /api/feedback` must send back (bot/web/answer_ids.py).
 Follow-ups: the client's session id keys a server-side Context (bot/web/sessions.py). Every question is
 logged to bot/store.py. Errors are JSON with a message saying what is wrong (bot/web/errors.py).
 """
@@ -13,7 +14,9 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from bot.storage.clean import find_surrogate
 from bot.web import get_engine, get_state
+from bot.web.answer_ids import MAX_CHARS as MAX_ANSWER_ID_CHARS
 from bot.web.cache import CachedAnswer
 from bot.web.errors import ApiError, json_error
 
@@ -39,11 +42,17 @@ def _json_object() -> dict[str, Any]:
     limit = request.max_content_length
     if limit is not None and request.content_length is not None and request.content_length > limit:
         raise ApiError(413, f"request body too large ({request.content_length} bytes; at most {limit})")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        raise ApiError(400, "request body is not valid JSON (nested too deeply)") from None
     if data is None:
         raise ApiError(400, "request body is not valid JSON")
     if not isinstance(data, dict):
         raise ApiError(400, "request body must be a JSON object")
+    bad = find_surrogate(data)
+    if bad:
+        raise ApiError(400, f"{bad} is not valid text (it contains a lone UTF-16 surrogate such as \\ud800)")
     return data
 
 
@@ -83,6 +92,12 @@ def _session(data: dict[str, Any]) -> str | None:
     return value
 
 
+def _channel(data: dict[str, Any]) -> str:
+    """"kiosk" when the kiosk says so; anything else (missing, unknown, not a string) counts as "web"."""
+    value = data.get("channel")
+    return value if isinstance(value, str) and value in CHANNELS else "web"
+
+
 def _client_key() -> str:
     # The socket peer as seen by waitress (set web.threads / a trusted proxy there if behind one).
     return request.remote_addr or "unknown"
@@ -103,7 +118,7 @@ def ask() -> Response:
     question = _question(data)
     region = _optional_str(data, "region", MAX_REGION_CHARS)
     session = _session(data)
-    channel = data.get("channel") if data.get("channel") in CHANNELS else "web"
+    channel = _channel(data)
 
     state = get_state()
     context = state.sessions.get(session)
@@ -121,6 +136,7 @@ def ask() -> Response:
                             answered=answer.answered, entry_id=answer.results[0].entry.id if answer.results else None,
                             region=answer.region)
         state.answers.put(key, done)
+    answer_id = state.answer_ids.issue(done.entry_id)
     latency_ms = (time.perf_counter() - started) * 1000.0
 
     if session:
@@ -130,7 +146,24 @@ def ask() -> Response:
                                  latency_ms=latency_ms, session=session, channel=channel, region=done.region or region)
     except Exception:  # the answer matters more than its statistics
         log.exception("could not log question")
-    return Response(done.body, mimetype="application/json")
+    return Response(_with_answer_id(done.body, answer_id), mimetype="application/json")
+
+
+def _with_answer_id(body: bytes, answer_id: str) -> bytes:
+    """The cached `Answer.to_dict()` JSON (`{…}\\n`) with `"answer_id"` added as its last field."""
+    return body.rstrip()[:-1] + b',"answer_id":"' + answer_id.encode("ascii") + b'"}\n'
+
+
+def _answer_id(data: dict[str, Any], entry_id: str | None) -> str:
+    """The `answer_id` of a feedback body, checked: an id this server gave for this entry (else 4xx)."""
+    value = data.get("answer_id")
+    if value is None or value == "":
+        raise ApiError(400, "missing field: answer_id (send the answer_id of the /api/ask reply being rated)")
+    if not isinstance(value, str) or len(value) > MAX_ANSWER_ID_CHARS:
+        raise ApiError(400, "answer_id must be the string given in the /api/ask reply")
+    if not get_state().answer_ids.verify(value, entry_id):
+        raise ApiError(403, "answer_id is not an answer this server gave for this entry (or it expired)")
+    return value
 
 
 @bp.get("/api/suggest")
@@ -189,9 +222,10 @@ def feedback() -> tuple[Response, int]:
     entry_id = _optional_str(data, "entry_id", MAX_ENTRY_ID_CHARS)
     comment = _optional_str(data, "comment", MAX_COMMENT_CHARS)
     session = _session(data)
-    channel = data.get("channel") if data.get("channel") in CHANNELS else "web"
+    channel = _channel(data)
+    answer_id = _answer_id(data, entry_id)
     row = get_state().store.log_feedback(helpful=helpful, question=question, entry_id=entry_id,
-                                         session=session, comment=comment, channel=channel)
+                                         session=session, comment=comment, channel=channel, answer_id=answer_id)
     return jsonify({"status": "ok", "id": row}), 201
 
 
@@ -211,4 +245,5 @@ def entry(entry_id: str) -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    return jsonify({"status": "ok", "entries": get_engine().entry_count()})
+    """Liveness plus the question log writer's state (`log.status`: ok, retrying, closed)."""
+    return jsonify({"status": "ok", "entries": get_engine().entry_count(), "log": get_state().store.health()})

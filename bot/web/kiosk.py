@@ -19,8 +19,8 @@ def kiosk() -> Response:
     settings = get_state().settings
     idle = int(settings["web.kiosk_idle_seconds"])
     raw = request.args.get("idle", "")
-    if raw.isdigit():
-        idle = int(raw)
+    if raw.isascii() and raw.isdigit():  # not "²" (isdigit alone accepts it); 5 000 digits clamp
+        idle = int(raw) if len(raw) <= 6 else MAX_IDLE_SECONDS
     idle = max(1, min(MAX_IDLE_SECONDS, idle))
     region = (request.args.get("region") or settings["search.default_region"] or "")[:40]
     html = render_template("kiosk.html", site_name=settings["web.site_name"], phone=settings["web.office_phone"],

@@ -1,7 +1,9 @@
 """Per-client rate limiting for the API: at most N questions in any 60 seconds (sliding window).
 
 Keys are client addresses held in memory only (never logged or stored, see bot/store.py). Used by
-bot/web/api.py; `settings["web.rate_limit"]` = 0 turns it off (the load benchmark does).
+bot/web/api.py; `settings["web.rate_limit"]` = 0 turns it off (the load benchmark does). With a
+PostgreSQL database, `make_limiter` returns bot/storage/shared.py's `SharedRateLimiter` (same methods),
+so the limit holds across workers and hosts.
 """
 from __future__ import annotations
 
@@ -10,8 +12,20 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Protocol
+
+from bot.store import QuestionLog
 
 MAX_CLIENTS = 50_000  # forget the quietest clients beyond this, so memory stays bounded
+
+
+class Limiter(Protocol):
+    """What bot/web/api.py needs: in memory (`RateLimiter`) or shared (`SharedRateLimiter`)."""
+
+    @property
+    def enabled(self) -> bool: ...
+
+    def hit(self, key: str) -> int: ...
 
 
 class RateLimiter:
@@ -53,3 +67,12 @@ class RateLimiter:
         if len(self._hits) >= MAX_CLIENTS:
             for key in sorted(self._hits, key=lambda k: self._hits[k][-1])[: len(self._hits) // 10 or 1]:
                 del self._hits[key]
+
+
+def make_limiter(store: QuestionLog, limit: int) -> Limiter:
+    """In memory for SQLite (one process); shared through the database for PostgreSQL."""
+    if store.db.dialect == "postgresql" and limit > 0:
+        from bot.storage.shared import SharedRateLimiter
+
+        return SharedRateLimiter(store.db, store.secret("salt").encode(), limit)
+    return RateLimiter(limit)

@@ -3,7 +3,9 @@
 The widget and kiosk send a random session id with every question; `POST /api/ask` (bot/web/api.py)
 looks the Context up here, passes it to `engine.answer(..., context=ctx)` and stores `answer.context`.
 Bounded (least recently used out first) and expiring, so a flood of fresh ids cannot grow memory and a
-conversation left for half an hour starts afresh. Nothing here is written to disk.
+conversation left for half an hour starts afresh. Nothing here is written to disk. With a PostgreSQL
+database, `make_sessions` returns bot/storage/shared.py's `SharedSessions` instead (same methods), so
+follow-ups work across workers and hosts.
 """
 from __future__ import annotations
 
@@ -11,11 +13,23 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Protocol
 
 from bot.answer import Context
+from bot.store import QuestionLog
 
 MAX_SESSIONS = 10_000
 SESSION_TTL_SECONDS = 30 * 60
+
+
+class SessionStore(Protocol):
+    """What bot/web/api.py needs: in memory (`SessionContexts`) or shared (`SharedSessions`)."""
+
+    def get(self, sid: str | None) -> Context | None: ...
+
+    def put(self, sid: str | None, ctx: Context) -> None: ...
+
+    def drop(self, sid: str) -> None: ...
 
 
 class SessionContexts:
@@ -67,3 +81,12 @@ class SessionContexts:
     def __len__(self) -> int:
         with self._lock:
             return len(self._items)
+
+
+def make_sessions(store: QuestionLog) -> SessionStore:
+    """In memory for SQLite (one process); shared through the database for PostgreSQL."""
+    if store.db.dialect == "postgresql":
+        from bot.storage.shared import SharedSessions
+
+        return SharedSessions(store.db, store.secret("salt").encode(), SESSION_TTL_SECONDS)
+    return SessionContexts()

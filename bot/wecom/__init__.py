@@ -25,6 +25,7 @@ from bot.engine import Engine
 from bot.staff.options import StaffError, staff_options
 from bot.staff.prefs import Prefs
 from bot.staff.service import StaffService
+from bot.storage import database_target
 from bot.store import QuestionLog
 
 from .api import WeComApi, WeComApiError
@@ -108,7 +109,7 @@ def build_wecom(settings: Settings, engine: Engine, *, prefs: Prefs | None = Non
     """The callback app, bot, API client and reminder thread (not started); stores default to the project database."""
     ws = wecom_settings(settings)
     options = staff_options(settings)
-    database = settings.path("web.database")
+    database = database_target(settings)  # a SQLite path or a postgresql:// URL
     owned: list[Any] = []
     if prefs is None:
         prefs = Prefs(database, prefix="wecom_", key_type="TEXT")

@@ -44,5 +44,5 @@ def test_shares_the_file_with_the_question_log(tmp_path: Path) -> None:
         prefs.subscribe(1, "区民政局")
         assert log.count() == 1 and len(prefs.subscriptions()) == 1
     with Prefs(db) as prefs:
-        mode = prefs._conn.execute("PRAGMA journal_mode").fetchone()[0]
+        mode = prefs.db.run("PRAGMA journal_mode")[0][0]
     assert mode == "wal"

@@ -13,8 +13,12 @@ AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 def seed(client: FlaskClient) -> None:
     for q in ("槐荫区养老补贴信息公开归哪个部门管？", "槐荫区养老补贴信息公开归哪个部门管？", "火星上有政务公开吗？"):
-        assert client.post("/api/ask", json={"question": q}).status_code == 200
-    client.post("/api/feedback", json={"helpful": False, "question": "火星上有政务公开吗？", "comment": "<script>x</script>"})
+        resp = client.post("/api/ask", json={"question": q})
+        assert resp.status_code == 200
+    top = resp.get_json()["results"]
+    assert client.post("/api/feedback", json={
+        "helpful": False, "question": "火星上有政务公开吗？", "comment": "<script>x</script>",
+        "entry_id": top[0]["id"] if top else None, "answer_id": resp.get_json()["answer_id"]}).status_code == 201
 
 
 def test_admin_disabled_without_token(app_factory) -> None:

@@ -29,6 +29,7 @@ def test_ask_returns_exactly_the_engine_answer(client: FlaskClient, engine) -> N
     assert resp.status_code == 200
     assert resp.mimetype == "application/json"
     body = resp.get_json()
+    assert body.pop("answer_id").startswith("a1.")  # the one field the API adds, for feedback
     assert body == engine.answer(QUESTION, region="槐荫区").to_dict()
     assert "区民政局" in body["units"]
     assert body["answered"] is True and body["intent"] == "who"
@@ -65,8 +66,8 @@ def test_question_is_logged_with_hashed_session(app: Flask, client: FlaskClient)
     client.post("/api/ask", json={"question": "  " + QUESTION + "  ", "session": "sess-42"})
     client.post("/api/ask", json={"question": "火星上有政务公开吗？", "channel": "kiosk"})
     store = store_of(app)
-    with store._cursor() as c:  # noqa: SLF001 - reading the raw rows is the point
-        rows = c.execute("SELECT question, intent, answered, entry_id, latency_ms, session, channel FROM questions ORDER BY id").fetchall()
+    store.flush()
+    rows = store.db.run("SELECT question, intent, answered, entry_id, latency_ms, session, channel FROM questions ORDER BY id")
     q, intent, answered, entry_id, latency, session, channel = rows[0]
     assert q == QUESTION and intent == "who" and answered == 1 and entry_id and latency >= 0
     assert session == store.pseudonym("sess-42") and session != "sess-42"
@@ -252,19 +253,52 @@ def test_info(client: FlaskClient) -> None:
     assert "槐荫区" in body["regions"]
 
 
+def _asked(client: FlaskClient, question: str = QUESTION) -> tuple[str | None, str]:
+    """(top entry id, answer_id) of one /api/ask reply: what a feedback vote must name."""
+    body = client.post("/api/ask", json={"question": question}).get_json()
+    return (body["results"][0]["id"] if body["results"] else None), body["answer_id"]
+
+
 def test_feedback_is_persisted(app: Flask, client: FlaskClient) -> None:
-    resp = client.post("/api/feedback", json={"helpful": False, "question": QUESTION, "entry_id": "x-1",
-                                              "session": "s-1", "comment": "<b>没说清楚</b>"})
+    entry_id, answer_id = _asked(client)
+    resp = client.post("/api/feedback", json={"helpful": False, "question": QUESTION, "entry_id": entry_id,
+                                              "answer_id": answer_id, "session": "s-1", "comment": "<b>没说清楚</b>"})
     assert resp.status_code == 201 and resp.get_json()["status"] == "ok"
-    assert client.post("/api/feedback", json={"helpful": True, "question": QUESTION}).status_code == 201
+    entry_id2, answer_id2 = _asked(client)
+    assert client.post("/api/feedback", json={"helpful": True, "question": QUESTION, "entry_id": entry_id2,
+                                              "answer_id": answer_id2}).status_code == 201
     store = store_of(app)
     assert store.count("feedback") == 2
     (row,) = store.unhelpful()
-    assert (row.question, row.entry_id, row.comment) == (QUESTION, "x-1", "<b>没说清楚</b>")
+    assert (row.question, row.entry_id, row.comment) == (QUESTION, entry_id, "<b>没说清楚</b>")
+
+
+def test_answer_ids_are_unique_and_keep_every_field(client: FlaskClient) -> None:
+    a = client.post("/api/ask", json={"question": QUESTION}).get_json()
+    b = client.post("/api/ask", json={"question": QUESTION}).get_json()  # the cached answer
+    assert a["answer_id"] != b["answer_id"] and a["answer_id"].startswith("a1.")
+    assert {k: v for k, v in a.items() if k != "answer_id"} == {k: v for k, v in b.items() if k != "answer_id"}
+    assert "reply" in a and "results" in a
+
+
+def test_feedback_only_for_an_answer_the_server_gave(app: Flask, client: FlaskClient) -> None:
+    entry_id, answer_id = _asked(client)
+    base = {"helpful": False, "question": QUESTION, "entry_id": entry_id}
+    forged = answer_id[:-4] + ("0000" if not answer_id.endswith("0000") else "1111")
+    for bad, status in ((None, 400), (forged, 403), ("a1.x.y.z", 403), (answer_id + "x", 403), (7, 400)):
+        body = dict(base, answer_id=bad) if bad is not None else base
+        assert client.post("/api/feedback", json=body).status_code == status, bad
+    other = dict(base, entry_id="2022-槐荫区#一.1", answer_id=answer_id)  # a real id, for another entry
+    assert client.post("/api/feedback", json=other).status_code == 403
+    assert store_of(app).count("feedback") == 0
+    for helpful in (False, True):  # voting twice on one answer keeps one vote, the last
+        assert client.post("/api/feedback", json=dict(base, answer_id=answer_id, helpful=helpful)).status_code == 201
+    assert store_of(app).count("feedback") == 1 and store_of(app).unhelpful() == []
 
 
 @pytest.mark.parametrize(("body", "message"), [
     ({"question": QUESTION}, "missing field: helpful"),
+    ({"helpful": True, "question": QUESTION}, "missing field: answer_id"),
     ({"helpful": "yes", "question": QUESTION}, "helpful must be true or false"),
     ({"helpful": 1, "question": QUESTION}, "helpful must be true or false"),
     ({"helpful": True}, "missing field: question"),
@@ -349,7 +383,8 @@ def test_repeated_questions_are_served_from_the_cache(app_factory) -> None:
     client = app.test_client()
     first = client.post("/api/ask", json={"question": QUESTION})
     second = client.post("/api/ask", json={"question": "  " + QUESTION})
-    assert first.data == second.data and len(fake.calls) == 1
+    strip = {"answer_id": None}
+    assert dict(first.get_json(), **strip) == dict(second.get_json(), **strip) and len(fake.calls) == 1
     client.post("/api/ask", json={"question": QUESTION, "region": "槐荫区"})  # another region: asked again
     client.post("/api/ask", json={"question": QUESTION, "session": "a"})  # no context yet: cached
     client.post("/api/ask", json={"question": "那完成时限呢？", "session": "a"})  # with context: asked
@@ -401,3 +436,21 @@ def test_behind_a_trusted_proxy_the_forwarded_client_is_rate_limited(app_factory
     other = client.post("/api/ask", json={"question": QUESTION}, environ_base=proxy,
                         headers={"X-Forwarded-For": "203.0.113.6"})
     assert other.status_code == 200
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("[" * 5000 + "]" * 5000, "not valid JSON"),
+    ('{"question":' + "[" * 3000 + "]" * 3000 + "}", "not valid JSON"),
+    ('{"question": "a", "x": ' + '{"a":' * 900 + '"\\ud800"' + "}" * 900 + "}", "surrogate"),
+])
+def test_deep_or_odd_json_is_a_400(client: FlaskClient, body: str, message: str) -> None:
+    resp = client.post("/api/ask", data=body, content_type="application/json")
+    assert resp.status_code == 400 and message in resp.get_json()["error"]
+
+
+def test_an_odd_channel_counts_as_web(app: Flask, client: FlaskClient) -> None:
+    assert client.post("/api/ask", json={"question": QUESTION, "channel": ["kiosk"]}).status_code == 200
+    assert client.post("/api/ask", json={"question": QUESTION, "channel": {"a": 1}}).status_code == 200
+    store = store_of(app)
+    store.flush()
+    assert store.db.run("SELECT DISTINCT channel FROM questions") == [("web",)]

@@ -183,7 +183,7 @@
         status.textContent = "感谢您的反馈！";
         fetch(API + "/api/feedback", {
           method: "POST", headers: { "Content-Type": "application/json" }, credentials: "same-origin",
-          body: JSON.stringify({ helpful: pair[1], question: a.question, entry_id: entryId, session: session, channel: "kiosk" })
+          body: JSON.stringify({ helpful: pair[1], question: a.question, entry_id: entryId, answer_id: a.answer_id, session: session, channel: "kiosk" })
         }).catch(function () { /* ignore */ });
       });
       wrap.appendChild(b);

@@ -376,7 +376,7 @@
       (helpful ? yes : no).setAttribute("aria-pressed", "true");
       status.textContent = t("thanks", L);
       saveState();
-      postJSON("/api/feedback", { helpful: helpful, question: m.question, entry_id: m.entryId || null, session: state.session })
+      postJSON("/api/feedback", { helpful: helpful, question: m.question, entry_id: m.entryId || null, answer_id: m.answerId, session: state.session })
         .catch(function () { /* a lost vote is not worth bothering the visitor */ });
     }
     yes.addEventListener("click", function () { vote(true); });
@@ -422,6 +422,7 @@
       units: Array.isArray(a.units) ? a.units.map(String) : [], deadline: a.deadline ? String(a.deadline) : null,
       citation: a.citation ? String(a.citation) : null, clause: top && top.text ? String(top.text) : null,
       entryId: top && top.id ? String(top.id) : null,
+      answerId: a.answer_id ? String(a.answer_id) : null,
       suggestions: Array.isArray(a.suggestions) ? a.suggestions.map(String) : [], lang: a.lang === "en" ? "en" : "zh",
       feedback: null
     };

@@ -1,0 +1,223 @@
+"""The question log's writer thread: queued rows written in batches, and a writer that cannot die.
+
+bot/store.py queues each logged question (and feedback vote) here and returns at once; one thread per
+process writes them. Each batch is one transaction. On an error the transaction is rolled back and:
+- a transient error (the database locked longer than busy_timeout, a lost PostgreSQL connection) is
+  retried with backoff for as long as it lasts, so lock contention never drops rows;
+- any other error is retried `BATCH_ATTEMPTS` times, then the batch is written row by row, so one bad
+  row is dropped (and counted) while every other row of the batch is kept.
+Every exception is caught, so the thread never dies; `health()` (shown in /healthz) reports it.
+
+Crash bound: rows not yet committed are the queue plus the batch being written. The queue is capped
+at `MAX_PENDING` rows (`submit` waits up to `BACKPRESSURE_SECONDS` for room while the database is
+slow) and a batch at `MAX_BATCH` rows, so kill -9 loses at most MAX_PENDING + MAX_BATCH rows while the
+database is writable, in practice the few answered in the last milliseconds.
+
+The thread starts lazily on the first row, in the process that queues it: a writer created before
+fork() (gunicorn --preload) starts afresh in each worker.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 256
+MAX_PENDING = 256
+BACKPRESSURE_SECONDS = 2.0
+BATCH_ATTEMPTS = 3
+ROW_ATTEMPTS = 2
+BACKOFF_START = 0.05
+BACKOFF_MAX = 1.0
+
+
+@dataclass
+class Item:
+    """One row to write: `table` names the insert; `done` is set once it is written or dropped."""
+
+    table: str
+    row: tuple[Any, ...]
+    done: threading.Event | None = None
+    result: Any = None
+    ok: bool = False
+
+
+@dataclass
+class Health:
+    written: int = 0
+    dropped: int = 0
+    retries: int = 0
+    last_error: str | None = None
+    last_error_at: str | None = None
+    retrying: bool = False
+
+
+WriteBatch = Callable[[Sequence[Item]], None]
+
+
+class LogWriter:
+    """Queue + thread: `submit(item)`, `flush(timeout)`, `close(timeout)`, `health()`.
+
+    `write(items)` must write all items in one transaction (setting `item.result` if wanted) and
+    raise on failure after rolling back; `is_transient(exc)` says whether to retry unchanged.
+    """
+
+    def __init__(self, write: WriteBatch, is_transient: Callable[[BaseException], bool], *,
+                 name: str = "question-log-writer", max_batch: int = MAX_BATCH, max_pending: int = MAX_PENDING) -> None:
+        self._write = write
+        self._is_transient = is_transient
+        self._name = name
+        self.max_batch = max_batch
+        self.max_pending = max_pending
+        self._reset()
+
+    def _reset(self) -> None:
+        self._pid = os.getpid()
+        self._cond = threading.Condition()
+        self._pending: list[Item] = []
+        self._writing = 0
+        self._closing = False
+        self._deadline: float | None = None
+        self._thread: threading.Thread | None = None
+        self._health = Health()
+
+    # -- producer side ---------------------------------------------------------------------------
+
+    def submit(self, item: Item) -> None:
+        """Queue one row (starting the thread if this process has none); waits only while the queue is full."""
+        if os.getpid() != self._pid:  # forked: the parent's queue and thread are not ours
+            self._reset()
+        with self._cond:
+            if self._closing:
+                raise RuntimeError("the question log is closed")
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+                self._thread.start()
+            if len(self._pending) >= self.max_pending:
+                self._cond.wait_for(lambda: len(self._pending) < self.max_pending or self._closing,
+                                    BACKPRESSURE_SECONDS)
+            self._pending.append(item)
+            self._cond.notify_all()
+
+    def flush(self, timeout: float = 30.0) -> bool:
+        """Wait until everything queued so far is written (or dropped); False on timeout."""
+        with self._cond:
+            if self._thread is None or os.getpid() != self._pid:
+                return not self._pending
+            return self._cond.wait_for(lambda: not self._pending and not self._writing, timeout)
+
+    def close(self, timeout: float = 10.0) -> int:
+        """Write what is queued (giving up on a locked database after `timeout` s), stop the thread.
+
+        Returns how many rows could not be written in time (0 normally)."""
+        with self._cond:
+            self._closing = True
+            self._deadline = time.monotonic() + timeout
+            self._cond.notify_all()
+            thread = self._thread if os.getpid() == self._pid else None
+        if thread is not None:
+            thread.join(timeout + 1.0)
+        with self._cond:
+            left = len(self._pending) + self._writing
+            if left:
+                log.error("question log closed with %d row(s) unwritten", left)
+            return left
+
+    # -- health ----------------------------------------------------------------------------------
+
+    def health(self) -> dict[str, Any]:
+        with self._cond:
+            h = self._health
+            running = self._thread is not None and self._thread.is_alive()
+            status = "retrying" if h.retrying else ("ok" if running or self._thread is None else "stopped")
+            if self._closing and not running:
+                status = "closed"
+            return {"status": status, "pending": len(self._pending) + self._writing, "written": h.written,
+                    "dropped": h.dropped, "retries": h.retries, "last_error": h.last_error,
+                    "last_error_at": h.last_error_at}
+
+    # -- writer thread ---------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._pending or self._closing)
+                if not self._pending:
+                    return
+                batch, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
+                self._writing = len(batch)
+                self._cond.notify_all()
+            try:
+                self._write_batch(batch)
+            except BaseException as exc:  # never let the thread die (should not happen: see _attempt)
+                log.exception("question log writer: unexpected error")
+                self._note_error(exc)
+            finally:
+                for item in batch:
+                    if item.done is not None:
+                        item.done.set()
+                with self._cond:
+                    self._writing = 0
+                    self._cond.notify_all()
+
+    def _write_batch(self, batch: list[Item]) -> None:
+        if self._attempt(batch, BATCH_ATTEMPTS):
+            return
+        if len(batch) > 1:
+            log.warning("question log: writing a failed batch of %d row by row", len(batch))
+        for item in batch:
+            if not self._attempt([item], ROW_ATTEMPTS):
+                with self._cond:
+                    self._health.dropped += 1
+                log.error("question log: dropped one %s row that cannot be written: %s", item.table,
+                          self._health.last_error)
+
+    def _attempt(self, items: list[Item], attempts: int) -> bool:
+        """Write `items` in one transaction; transient errors retry until closing times out."""
+        delay = BACKOFF_START
+        failures = 0
+        while True:
+            try:
+                self._write(items)
+            except Exception as exc:
+                self._note_error(exc)
+                transient = self._is_transient(exc)
+                if not transient:
+                    failures += 1
+                if failures >= attempts or self._past_deadline():
+                    self._set_retrying(False)
+                    return False
+                self._set_retrying(True)
+                time.sleep(delay)
+                delay = min(BACKOFF_MAX, delay * 2)
+                continue
+            for item in items:
+                item.ok = True
+            with self._cond:
+                self._health.written += len(items)
+                self._health.retrying = False
+            return True
+
+    def _past_deadline(self) -> bool:
+        with self._cond:
+            return self._deadline is not None and time.monotonic() >= self._deadline
+
+    def _set_retrying(self, value: bool) -> None:
+        with self._cond:
+            if value:
+                self._health.retries += 1
+            self._health.retrying = value
+
+    def _note_error(self, exc: BaseException) -> None:
+        text = f"{type(exc).__name__}: {exc}"[:300]
+        log.warning("question log write failed: %s", text)
+        with self._cond:
+            self._health.last_error = text
+            self._health.last_error_at = datetime.now(UTC).isoformat(timespec="seconds")

@@ -56,9 +56,9 @@ class Everyday:
     def salience(self, word: str) -> float:
         """1 for a word rare in general Chinese, down to the floor for the commonest. A word the table
         lacks is as salient as its most salient part ("搞不清楚" like 清楚, "个体户" like 个体); a word in
-        Latin letters left untranslated by the glossary weighs `untranslated`."""
-        if word.isascii():
-            return 1.0 if word.isdigit() else self.untranslated
+        Latin letters left untranslated by the glossary, or a number, weighs `untranslated`."""
+        if word.isascii():  # untranslated English, or a number (a hotline, a count): wording, not topic
+            return self.untranslated
         table = _load(self.high)
         idf = table.get(word)
         if idf is not None:

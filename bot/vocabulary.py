@@ -55,7 +55,7 @@ STOPWORDS: frozenset[str] = frozenset(
 # counts as a topic word the plans lack ("哪个部门", "什么时候", sentence-final particles).
 QUESTION_PHRASES = re.compile(
     r"责任单位|负责单位|牵头单位|配合单位|责任部门|负责部门|主管部门|完成时限|截止时间|完成时间|时限|到期|"
-    r"什么时候|啥时候|何时|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|由谁|归谁|谁来|谁负责|谁管|"
+    r"几回|多少回|几次|多少次|什么时候|啥时候|何时|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|由谁|归谁|谁来|谁负责|谁管|"
     r"要干些啥|干些啥|干些什么|干啥|做些什么|做什么|是啥样|啥样|是什么|是哪个|是哪些|有哪些|有什么|都有啥|有啥|"
     r"怎么样|怎么办|怎么|如何|多久|多长时间|在管|负责|牵头|归口|主管|请问|能不能|可不可以|是不是|"
     r"需要|应该|要求|规定|里面|里|之前|以前|前要|前|后要|呢|吗|啊|吧|呀"
@@ -112,7 +112,7 @@ WHO_CUES = re.compile(
 # Asking when (完成时限, a time requirement, a period or a frequency).
 WHEN_CUES = re.compile(
     r"什么时候|何时|几时|啥时候|啥时|多久|多长时间|多少天|几天|时限|截止|期限|完成时间|几月|哪个月|哪一天|哪天|"
-    r"什么时间|时间节点|频次|多少次|几次|年底前|月底前|之前完成|前完成|多长|时间要求|截至|到期"
+    r"什么时间|时间节点|频次|多少次|几次|几回|多少回|年底前|月底前|之前完成|前完成|多长|时间要求|截至|到期"
 )
 # Asking for a whole list of tasks (of a department, a region, or due by a date).
 LIST_CUES = re.compile(
@@ -142,7 +142,7 @@ PROCEDURE_CUES = re.compile(
 # Asking for a length of time or a count ("多少个工作日", "多久", "几天"): the answer must state one.
 DURATION_CUES = re.compile(r"多少个?工作日|几个?工作日|多少天|几天|多长时间|多久|期限是多少|多少日|几日内|多少次|几次")
 # Asking how often ("多久更新一次", "几次", "频次"): a frequency answers it as well as a period.
-ASKS_FREQUENCY = re.compile(r"多久[^？?，。]{0,8}一次|多长时间[^？?，。]{0,8}一次|隔多久|几次|多少次|频次|频率")
+ASKS_FREQUENCY = re.compile(r"多久[^？?，。]{0,8}一次|多长时间[^？?，。]{0,8}一次|隔多久|几次|多少次|几回|多少回|频次|频率")
 # A period stated in a clause ("10个工作日内", "30日内", "三个月", "当日"): what 多久/几天 asks for.
 STATES_PERIOD = re.compile(
     rf"(?:\d+|[{CN_NUMERAL_CHARS}两]+)\s*个?(?:工作日|日|天|周|星期|个月|小时|分钟)(?:内|以内)?|当日|当天")

@@ -19,6 +19,7 @@ from bot.answer import Answer, Context, Intent, Result
 from bot.config import Settings
 from bot.departments import unit_key
 from bot.index import SearchIndex, Suggestion, load_index
+from bot.official import OfficialAnswers
 from bot.retrieve import GENERIC_TERMS, Retriever
 from bot.tasks import TaskLists
 from bot.text import Tokenizer
@@ -78,6 +79,8 @@ class _Identity:
 class Engine:
     """Answers questions over one SearchIndex. Thread-safe for concurrent `answer` calls."""
 
+    official: OfficialAnswers | None = None  # office's answers (bot/official/), attached by load / adapters
+
     def __init__(self, index: SearchIndex, *, top_k: int = 5, list_limit: int = 50, min_score: float = 0.35,
                  default_region: str = "", hotline: str = "12345政务服务便民热线") -> None:
         if top_k < 1 or list_limit < 1:
@@ -108,7 +111,7 @@ class Engine:
         )
         if rebuilt:
             log.info("index rebuilt: %d entries", len(index.entries))
-        return cls(
+        engine = cls(
             index,
             top_k=int(settings["search.top_k"]),
             list_limit=int(settings["search.list_limit"]),
@@ -116,6 +119,8 @@ class Engine:
             default_region=str(settings["search.default_region"]),
             hotline=str(settings["search.hotline"]),
         )
+        engine.official = OfficialAnswers.at(settings.path("office.dir") / "answers.json")  # OFFICE HOOK
+        return engine
 
     def warm_up(self) -> None:
         """Load the jieba dictionary now rather than on the first question (servers call this)."""
@@ -211,6 +216,13 @@ class Engine:
     # ------------------------------------------------------------------ answering
     def answer(self, question: str, *, region: str | None = None, context: Context | None = None) -> Answer:
         """Answer one question; `context` is the previous Answer.context of the same conversation."""
+        found = self._answer_from_plans(question, region=region, context=context)
+        # OFFICE HOOK (issue 13): the office's official answer (答复口径, bot/official/) goes first when one
+        # matches the question; the plan clauses found above stay behind it as evidence.
+        return self.official.overlay(found, region) if self.official is not None else found
+
+    def _answer_from_plans(self, question: str, *, region: str | None = None,
+                           context: Context | None = None) -> Answer:
         raw = question if isinstance(question, str) else ""
         q = raw.strip()
         if not q:

@@ -40,11 +40,20 @@ class AnswerCache:
         self.size = int(size)
         self._lock = threading.Lock()
         self._items: OrderedDict[Key, CachedAnswer] = OrderedDict()
+        # Bumped by /admin after it swaps in a new engine or changes official answers (bot/web/admin_api.py):
+        # keys made before the bump are never looked up again, so no stale answer is served. Set the engine
+        # first, then bump: a key made with the new generation can only meet the new engine.
+        self.generation = 0
 
-    @staticmethod
-    def key(question: str, region: str | None, context: Context | None) -> Key:
+    def key(self, question: str, region: str | None, context: Context | None) -> Key:
         ctx = json.dumps(context.to_dict(), sort_keys=True, ensure_ascii=False) if context else ""
-        return (question, region or "", ctx, date.today().isoformat())
+        return (question, region or "", ctx, f"{date.today().isoformat()}#{self.generation}")
+
+    def bump(self) -> None:
+        """Forget every cached answer (new knowledge): new generation, old items dropped."""
+        with self._lock:
+            self.generation += 1
+            self._items.clear()
 
     def get(self, key: Key) -> CachedAnswer | None:
         if self.size <= 0:

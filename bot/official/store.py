@@ -63,8 +63,6 @@ def _text(value: Any, name: str, limit: int, *, required: bool) -> str | None:
 def validated(data: dict[str, Any]) -> dict[str, Any]:
     """The fields of a new answer from a JSON object or form, cleaned; AnswerError names what is wrong."""
     variants = data.get("variants") or []
-    if isinstance(variants, str):
-        variants = [v for v in variants.splitlines()]
     if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
         raise AnswerError("variants must be a list of strings")
     cleaned = [v for v in (_text(v, "variant", MAX_QUESTION_CHARS, required=False) for v in variants) if v]

@@ -57,7 +57,8 @@ def _app():  # type: ignore[no-untyped-def]
 def upload() -> tuple[Response, int]:
     upload = request.files.get("file")
     if upload is None:
-        raise ActionError(400, "send the plan as multipart/form-data in the field `file`")
+        raise ActionError(400, "no file found: send the plan as multipart/form-data in the field `file` "
+                               "(a part whose file name is not UTF-8 text is dropped: rename the file)")
     record, parsed = upload_plan(get_office(), upload.filename, upload.read(), who(), client())
     doc = parsed.document
     return jsonify({

@@ -117,7 +117,7 @@ def answers() -> Response:
 @bp.post("/answers")
 def answers_add() -> Response:
     form = request.form
-    data = {"question": form.get("question"), "variants": form.get("variants", ""), "answer": form.get("answer"),
+    data = {"question": form.get("question"), "variants": form.get("variants", "").splitlines(), "answer": form.get("answer"),
             "region": form.get("region"), "source": form.get("source")}
     add_answer(_app(), get_office(), data, who(), client())
     return redirect(url_for("admin_pages.answers", done="added"), code=303)

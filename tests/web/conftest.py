@@ -17,7 +17,7 @@ from bot.web import close_app, create_app
 
 from .fake_engine import FakeEngine
 
-ADMIN_TOKEN = "test-token"
+ADMIN_TOKEN = "test-token-7c1e9a4b2f"
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +36,7 @@ def fake_engine() -> FakeEngine:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return load_settings(environ={}).replace(web__database=str(tmp_path / "var" / "web.sqlite3"),
-                                             web__admin_token=ADMIN_TOKEN)
+                                             web__admin_token=ADMIN_TOKEN, office__dir=str(tmp_path / "office"))
 
 
 def make_app(settings: Settings, engine) -> Iterator[Flask]:

@@ -39,7 +39,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory, engine) -> Iterator[LiveServer]:
     db = tmp_path_factory.mktemp("browser") / "web.sqlite3"
-    settings = load_settings(environ={}).replace(web__database=str(db), web__admin_token="test-token")
+    settings = load_settings(environ={}).replace(web__database=str(db), web__admin_token="test-token-7c1e9a4b2f")
     app = create_app(settings, engine=engine)
     server = LiveServer(app)
     server.db = db  # type: ignore[attr-defined]

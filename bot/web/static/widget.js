@@ -420,7 +420,8 @@
       role: "bot", question: a.question, answered: !!a.answered, reply: String(a.reply || ""),
       brief: typeof a.brief === "string" ? a.brief : null,
       units: Array.isArray(a.units) ? a.units.map(String) : [], deadline: a.deadline ? String(a.deadline) : null,
-      citation: a.citation ? String(a.citation) : null, clause: top && top.text ? String(top.text) : null,
+      citation: a.citation ? String(a.citation) : null,
+      clause: top && top.text && top.kind !== "answer" ? String(top.text) : null,  // official answers: reply says all
       entryId: top && top.id ? String(top.id) : null,
       suggestions: Array.isArray(a.suggestions) ? a.suggestions.map(String) : [], lang: a.lang === "en" ? "en" : "zh",
       feedback: null

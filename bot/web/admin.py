@@ -23,6 +23,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 LOGIN_COOKIE = "zwgk_login"  # double-submit CSRF token of the login form (there is no session yet)
 OPEN_ENDPOINTS = frozenset({"admin.login", "admin.login_post"})
+UPLOAD_ENDPOINTS = frozenset({"admin_pages.plans_upload", "admin_api.upload"})
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -76,6 +77,8 @@ def _session(office: Office, cookie: str) -> Response | None:
 def guard() -> Response | None:
     """Before every /admin request: who is asking (token or session), CSRF on forms, throttled failures."""
     office = get_office()
+    if request.endpoint in UPLOAD_ENDPOINTS:  # plan files may be far larger than question bodies
+        request.max_content_length = office.max_upload_bytes + 64 * 1024
     if not office.door.enabled:
         return _refuse(404, "管理页未启用 Admin disabled",
                        "未设置管理口令或令牌：请设置 ZWGK_WEB__ADMIN_PASSWORD_HASH（python -m bot admin-hash）"

@@ -24,12 +24,6 @@ bp = Blueprint("admin_api", __name__, url_prefix="/admin/api")
 bp.before_request(guard)
 
 
-@bp.before_request
-def _upload_limit() -> None:
-    """Plan files may be far larger than the API's question bodies: allow office.max_upload_mb here."""
-    if request.endpoint == "admin_api.upload":
-        request.max_content_length = get_office().max_upload_bytes + 64 * 1024
-
 
 bp.after_request(private_headers)
 

@@ -29,11 +29,6 @@ bp.after_request(private_headers)
 MAX_PREVIEW_ROWS = 400
 
 
-@bp.before_request
-def _upload_limit() -> None:
-    if request.endpoint == "admin_pages.plans_upload":
-        request.max_content_length = get_office().max_upload_bytes + 64 * 1024
-
 
 @bp.errorhandler(ActionError)
 def _action_error(exc: ActionError) -> Response:

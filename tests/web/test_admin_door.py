@@ -38,7 +38,7 @@ def test_password_hashes_verify_and_differ() -> None:
 def test_browsers_are_sent_to_the_login_page(door: FlaskClient) -> None:
     resp = door.get("/admin/plans")
     assert resp.status_code == 302 and "/admin/login" in resp.headers["Location"]
-    assert door.get(f"/admin?token=x").status_code == 302
+    assert door.get("/admin?token=x").status_code == 302
 
 
 def test_login_sets_a_strict_session_cookie(door: FlaskClient) -> None:

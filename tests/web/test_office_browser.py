@@ -21,8 +21,6 @@ from .office_seed import QUESTION, seed_docx
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 W = "zwgk-widget"
 PASSWORD = "office-browser-password"
 DECLINED = "老年人优待证在哪里办？"
@@ -45,16 +43,6 @@ def live(tmp_path_factory: pytest.TempPathFactory, engine) -> Iterator[LiveServe
             yield server
     finally:
         close_app(app)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture

@@ -81,7 +81,7 @@ class Publisher:
         settings = self.settings
         if data_dir is not None and scratch is not None:
             settings = settings.replace(knowledge__data_dir=str(data_dir),
-                                        knowledge__index_path=str(scratch / "index.pickle"))
+                                        knowledge__index_path=str(scratch / "index"))
         with self._lock:
             if self.catalog.is_shipped_set():
                 engine = Engine.load(settings)
@@ -95,7 +95,7 @@ class Publisher:
                 if not plans.is_dir():
                     _materialise(files, plans)
                 os.utime(root)
-                index_path = (scratch or root) / "index.pickle"
+                index_path = (scratch or root) / "index"
                 engine = Engine.load(settings.replace(knowledge__plans_dir=str(plans),
                                                       knowledge__index_path=str(index_path)))
                 _prune(root.parent, sid)

@@ -53,6 +53,11 @@ class OfficialAnswers:
                 self._version = self.store.version
             return self._matcher
 
+    def stamp(self) -> int:
+        """The answers' version now (the file is re-read when it changed): part of the web cache's keys."""
+        self.store.all()
+        return self.store.version
+
     def find(self, question: str, region: str | None = None) -> AnswerRecord | None:
         return self.matcher().find(question, region)
 

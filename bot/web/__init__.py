@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         store=QuestionLog(settings.path("web.database")),
         sessions=SessionContexts(),
         limiter=RateLimiter(int(settings["web.rate_limit"])),
-        answers=AnswerCache(),
+        answers=AnswerCache(stamp=office.official.stamp),
     )
 
     proxies = int(settings["web.trusted_proxies"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -36,8 +37,11 @@ Key = tuple[str, str, str, str]
 
 
 class AnswerCache:
-    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+    def __init__(self, size: int = DEFAULT_SIZE, stamp: Callable[[], object] | None = None) -> None:
         self.size = int(size)
+        # Part of every key: what else answers depend on (the official answers' version, bot/official/),
+        # so an answer written by another worker is never hidden behind a cached reply.
+        self.stamp = stamp
         self._lock = threading.Lock()
         self._items: OrderedDict[Key, CachedAnswer] = OrderedDict()
         # Bumped by /admin after it swaps in a new engine or changes official answers (bot/web/admin_api.py):
@@ -47,7 +51,8 @@ class AnswerCache:
 
     def key(self, question: str, region: str | None, context: Context | None) -> Key:
         ctx = json.dumps(context.to_dict(), sort_keys=True, ensure_ascii=False) if context else ""
-        return (question, region or "", ctx, f"{date.today().isoformat()}#{self.generation}")
+        stamp = self.stamp() if self.stamp is not None else ""
+        return (question, region or "", ctx, f"{date.today().isoformat()}#{self.generation}#{stamp}")
 
     def bump(self) -> None:
         """Forget every cached answer (new knowledge): new generation, old items dropped."""

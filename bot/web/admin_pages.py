@@ -18,9 +18,11 @@ from bot.web.office_actions import (
     add_answer,
     delete_answer,
     delete_draft,
+    plan_history,
     preview,
     set_plan_status,
     upload_plan,
+    versions,
 )
 
 bp = Blueprint("admin_pages", __name__, url_prefix="/admin")
@@ -76,14 +78,18 @@ def plan(plan_id: str) -> Response:
         raise ActionError(404, f"没有这个计划：{plan_id}")
     parsed = preview(office, record)
     entries = parsed.document.entries
+    others = versions(office, record)
     return _render("admin_plan.html", plan=record, doc=parsed.document, warnings=parsed.warnings,
+                   others=others, history=plan_history(office, record),
+                   replace_default=next((p.id for p in others if p.status == PUBLISHED), ""),
                    clauses=[e for e in entries if e.kind != "task"][:MAX_PREVIEW_ROWS],
                    tasks=[e for e in entries if e.kind == "task"][:MAX_PREVIEW_ROWS])
 
 
 @bp.post("/plans/<plan_id>/publish")
 def plan_publish(plan_id: str) -> Response:
-    set_plan_status(_app(), get_office(), plan_id, PUBLISHED, who(), client())
+    replaces = request.form.get("replaces") or None
+    set_plan_status(_app(), get_office(), plan_id, PUBLISHED, who(), client(), replaces=replaces)
     return redirect(url_for("admin_pages.plan", plan_id=plan_id, done="published"), code=303)
 
 

@@ -131,25 +131,47 @@ def preview(office: Office, record: PlanRecord) -> Parsed:
         raise ActionError(exc.status, str(exc)) from None
 
 
-def set_plan_status(app: Flask, office: Office, plan_id: str, status: str, who: str, client: str) -> PlanRecord:
-    """Publish or unpublish, rebuild the engine and swap it in; on any failure the record is restored."""
+def set_plan_status(app: Flask, office: Office, plan_id: str, status: str, who: str, client: str,
+                    replaces: str | None = None) -> PlanRecord:
+    """Publish or unpublish, rebuild the engine and swap it in; on any failure the records are restored.
+
+    `replaces` (publishing only) unpublishes that plan in the same switch: replacing a plan by a new
+    version, or rolling back to an older one, never serves both or neither.
+    """
     with office.lock:
         record = office.catalog.get(plan_id)
-        if record is None:
-            raise ActionError(404, f"unknown plan: {plan_id}")
+        old = office.catalog.get(replaces) if replaces else None
+        if record is None or (replaces and old is None):
+            raise ActionError(404, f"unknown plan: {plan_id if record is None else replaces}")
         if status == DRAFT and record.status == PUBLISHED and len(office.catalog.published_files()) <= 1:
             raise ActionError(409, "this is the only published plan; publish another one first")
-        office.catalog.set_status(plan_id, status)
+        changes = [(plan_id, status, record.status)]
+        if old is not None and status == PUBLISHED and old.id != plan_id:
+            changes.append((old.id, DRAFT, old.status))
+        for pid, new_status, _ in changes:
+            office.catalog.set_status(pid, new_status)
         try:
             engine = office.publisher.build()
         except Exception as exc:
-            office.catalog.set_status(plan_id, record.status)
+            for pid, _, before in changes:
+                office.catalog.set_status(pid, before)
             raise ActionError(500, f"could not build the index for the new plan set ({exc})") from exc
         swap_engine(app, engine)
     action = "plan.publish" if status == PUBLISHED else "plan.unpublish"
-    office.audit.record(who, action, f"{plan_id} {record.file}", client)
+    detail = f"{plan_id} {record.file}" + (f" (replaces {old.id} {old.file})" if len(changes) > 1 and old else "")
+    office.audit.record(who, action, detail, client)
     record.status = status
     return record
+
+
+def plan_history(office: Office, record: PlanRecord) -> list:
+    """Audit events about this plan, newest first (its upload, publications, replacements)."""
+    return [e for e in office.audit.recent(2000) if e.detail.startswith(record.id) or f"replaces {record.id}" in e.detail]
+
+
+def versions(office: Office, record: PlanRecord) -> list[PlanRecord]:
+    """Other plans of the same region: what this one can replace, or roll back to."""
+    return [p for p in office.catalog.all() if p.id != record.id and p.region and p.region == record.region]
 
 
 def delete_draft(office: Office, plan_id: str, who: str, client: str) -> PlanRecord:

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from bot.config import PROJECT_ROOT
 from bot.web.admin_auth import hash_password
 
-from .office_seed import seed_docx
+from .office_seed import SEED_TEXT, seed_docx
 
 PASSWORD = "pages-test-password"
 
@@ -105,3 +105,26 @@ def test_browse_filters_and_links_to_clauses(client: FlaskClient) -> None:
     assert int(re.search(r'id="count">(\d+)<', dated).group(1)) <= total
     assert client.get("/browse/entry/nope").status_code == 404
     assert client.get("/browse", query_string={"plan": "x" * 5000, "deadline": "??"}).status_code == 200
+
+
+def test_replace_a_plan_with_a_new_version_and_roll_back(staff: FlaskClient) -> None:
+    page = staff.get("/admin/plans").get_data(as_text=True)
+    seed = seed_docx()
+    v1 = staff.post("/admin/plans", data={"csrf": csrf_of(page), "file": (io.BytesIO(seed), "天桥v1.docx")},
+                    content_type="multipart/form-data").headers["Location"]
+    staff.post(v1 + "/publish", data={"csrf": csrf_of(staff.get(v1).get_data(as_text=True))})
+    v2_text = SEED_TEXT.replace("区发展改革局", "区工业和信息化局")
+    v2 = staff.post("/admin/plans", data={"csrf": csrf_of(page), "file": (io.BytesIO(seed_docx(v2_text)), "天桥v2.docx")},
+                    content_type="multipart/form-data").headers["Location"]
+    preview = staff.get(v2).get_data(as_text=True)
+    v1_id = v1.rsplit("/", 1)[1]
+    assert f'<option value="{v1_id}" selected>' in preview  # the published version is offered for replacement
+    staff.post(v2 + "/publish", data={"csrf": csrf_of(preview), "replaces": v1_id})
+    units = staff.post("/api/ask", json={"question": "天桥区低空经济信息公开由哪个部门负责？"}).get_json()["units"]
+    assert units == ["区工业和信息化局"]
+    # roll back: publish v1 again, replacing v2
+    back = staff.get(v1).get_data(as_text=True)
+    assert "plan.publish" in back  # its history
+    staff.post(v1 + "/publish", data={"csrf": csrf_of(back), "replaces": v2.rsplit("/", 1)[1]})
+    units = staff.post("/api/ask", json={"question": "天桥区低空经济信息公开由哪个部门负责？"}).get_json()["units"]
+    assert units == ["区发展改革局"]

@@ -75,6 +75,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    @app.before_request
+    def _follow_published_knowledge() -> None:  # other workers' publications (bot/web/knowledge_watch.py)
+        office_now = current_app.extensions["office"]
+        office_now.watch.check(current_app._get_current_object(), office_now)  # type: ignore[attr-defined]
+
     security.install(app, security.Cors(settings["web.cors_origins"]))
     errors.install(app)
 

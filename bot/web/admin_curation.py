@@ -68,6 +68,7 @@ def apply() -> Response:
     data_dir = office.settings.path("knowledge.data_dir")
     with office.lock:
         apply_edit(data_dir, edit)
+        office.watch.mark_built()
         try:
             engine = office.publisher.build()
         except Exception as exc:

@@ -25,6 +25,7 @@ from bot.office.uploads import Parsed, UploadError, checked_name, parse, store
 from bot.official import AnswerRecord, OfficialAnswers
 from bot.official.store import validated
 from bot.web.admin_auth import Door, LoginThrottle
+from bot.web.knowledge_watch import KnowledgeWatch
 
 
 class ActionError(ValueError):
@@ -47,6 +48,7 @@ class Office:
     door: Door
     throttle: LoginThrottle
     tz: ZoneInfo
+    watch: KnowledgeWatch
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -58,7 +60,9 @@ class Office:
                    official=OfficialAnswers.at(folder / "answers.json"),
                    door=Door.from_settings(settings),
                    throttle=LoginThrottle(int(settings["web.admin_login_limit"])),
-                   tz=ZoneInfo(str(settings["web.timezone"])))
+                   tz=ZoneInfo(str(settings["web.timezone"])),
+                   watch=KnowledgeWatch(publisher.catalog.record_path, settings.path("knowledge.data_dir"),
+                                        publisher.catalog.published_files))
 
     def local_time(self, iso_utc: str) -> str:
         """An ISO UTC time as 'YYYY-MM-DD HH:MM:SS' in web.timezone (unparseable text shown as it is)."""
@@ -150,11 +154,13 @@ def set_plan_status(app: Flask, office: Office, plan_id: str, status: str, who: 
             changes.append((old.id, DRAFT, old.status))
         for pid, new_status, _ in changes:
             office.catalog.set_status(pid, new_status)
+        office.watch.mark_built()
         try:
             engine = office.publisher.build()
         except Exception as exc:
             for pid, _, before in changes:
                 office.catalog.set_status(pid, before)
+            office.watch.mark_built()
             raise ActionError(500, f"could not build the index for the new plan set ({exc})") from exc
         swap_engine(app, engine)
     action = "plan.publish" if status == PUBLISHED else "plan.unpublish"

@@ -219,3 +219,21 @@ def test_admin_actions_are_audited(api: FlaskClient, office_app: Flask) -> None:
     api.post("/admin/api/answers", headers=AUTH, json={"question": "问", "variants": [], "answer": "答"})
     events = office_app.extensions["office"].audit.recent()
     assert events[0].action == "answer.add" and events[0].who == "token" and events[0].ts
+
+
+def test_another_worker_follows_a_publication(office_settings: Settings, engine, api: FlaskClient) -> None:
+    """A second app on the same office folder (another worker process) picks the new plan set up by itself."""
+    import time
+
+    other = create_app(office_settings, engine=engine)
+    try:
+        worker = other.test_client()
+        assert not cites(ask(worker, QUESTION), "天桥")
+        status, body = upload(api, seed_docx(), "天桥.docx")
+        assert api.post(f"/admin/api/plans/{body['id']}/publish", headers=AUTH).status_code == 200
+        deadline = time.monotonic() + 120
+        while not cites(ask(worker, QUESTION), "天桥") and time.monotonic() < deadline:
+            time.sleep(0.2)  # the first request after the change started the rebuild; later ones see it
+        assert cites(ask(worker, QUESTION), "天桥")
+    finally:
+        close_app(other)

@@ -5,8 +5,9 @@ Adapters (CLI, web API, widget, kiosk, staff bot) render these and never reach i
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from indexer.model import Entry
 
@@ -56,9 +57,11 @@ class Context:
     department: str | None = None
     entry_ids: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
+    topic: str = ""  # the question without its places: re-asked when a follow-up names another region
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "topic": self.topic,
             "question": self.question,
             "intent": self.intent,
             "region": self.region,
@@ -73,7 +76,10 @@ class Context:
         if not data:
             return None
         known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
-        return cls(**known)
+        try:
+            return cls(**known)
+        except TypeError:  # a context stored by another version: start afresh rather than fail
+            return None
 
 
 @dataclass
@@ -116,3 +122,48 @@ class Answer:
             "brief": self.reply if self.brief is None else self.brief,
             "context": self.context.to_dict(),
         }
+
+
+@dataclass
+class Topic:
+    """A kiosk tile / staff-bot /start group: a topic name and its featured questions."""
+
+    name: str
+    questions: list[str] = field(default_factory=list)
+    key: str = ""  # short ascii id for URLs and callback data
+
+
+@runtime_checkable
+class EngineContract(Protocol):
+    """What every adapter (CLI, web API, widget, kiosk, staff bot) may call, and nothing else.
+
+    `bot.engine.Engine` implements it over the shipped index; tests/fake_engine.py is the one shared
+    test fake. Adapters never reach into the index or the pipeline's stages.
+    """
+
+    def answer(self, question: str, *, region: str | None = None, context: Context | None = None) -> Answer:
+        """Answer one question; `context` is the previous `Answer.context` of the same conversation."""
+        ...
+
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for (servers call this at start)."""
+        ...
+
+    def entry_count(self) -> int: ...
+
+    def entry(self, entry_id: str) -> Entry | None: ...
+
+    def regions(self) -> list[str]: ...
+
+    def documents(self) -> list[dict]: ...
+
+    def resolve_department(self, text: str) -> str | None: ...
+
+    def department_tasks(self, department: str, region: str | None = None) -> list[Entry]: ...
+
+    def due_tasks(self, until: date, *, since: date | None = None, region: str | None = None,
+                  department: str | None = None) -> list[Entry]: ...
+
+    def featured(self) -> list[Topic]: ...
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]: ...

@@ -269,10 +269,11 @@ def _bench_scaled(settings: Any, tmp: Path, n_entries: int, n_queries: int) -> d
 def _engine(index: Any, settings: Any) -> Any:
     """An Engine over an index already in memory, with the settings Engine.load would pass."""
     from bot.engine import Engine
+    from bot.tuning import Tuning
 
     return Engine(index, top_k=int(settings["search.top_k"]), list_limit=int(settings["search.list_limit"]),
-                  min_score=float(settings["search.min_score"]),
-                  default_region=str(settings["search.default_region"]), hotline=str(settings["search.hotline"]))
+                  default_region=str(settings["search.default_region"]), hotline=str(settings["search.hotline"]),
+                  tuning=Tuning.from_settings(settings))
 
 
 def _latency(engine: Any, n_queries: int) -> dict:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from bot.config import SETTINGS, ConfigError, Settings, load_settings
+from bot.config import SECRET_SETTINGS, SETTINGS, ConfigError, Settings, load_settings
 
 
 def _settings(config: str | None) -> Settings:
@@ -35,6 +35,7 @@ def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
     ask --json -        one question per stdin line -> one JSON object per line
     serve               web chat widget, kiosk, JSON API and admin (waitress)
     telegram            staff bot for Telegram (TELEGRAM_BOT_TOKEN)
+    wecom               staff app for WeCom 企业微信 (callback server; ZWGK_WECOM__SECRET)
     bench               speed and memory benchmark
     config              every effective setting and where it came from
     """
@@ -151,6 +152,19 @@ def telegram(config: str | None) -> None:
 
 
 @cli.command()
+@click.pass_obj
+def wecom(config: str | None) -> None:
+    """Run the WeCom (企业微信) staff app: the callback server for a self-built app."""
+    from bot.staff import StaffError
+    from bot.wecom import run as run_wecom
+
+    try:
+        run_wecom(_settings(config))
+    except StaffError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
 @click.option("--entries", default=200_000, show_default=True, help="Size of the scaled corpus.")
 @click.option("--queries", default=300, show_default=True, help="Questions timed per corpus.")
 @click.option("--skip-scaled", is_flag=True, help="Only benchmark the shipped corpus.")
@@ -169,7 +183,7 @@ def show_config(config: str | None) -> None:
     settings = _settings(config)
     for s in SETTINGS:
         value = settings[s.name]
-        shown = "********" if (s.name in {"telegram.token", "web.admin_token"} and value) else value
+        shown = ("********" if value else "") if s.name in SECRET_SETTINGS else value
         click.echo(f"{s.name:30} = {shown!r:40} [{settings.sources.get(s.name, 'default')}]  {s.env_name}")
 
 

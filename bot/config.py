@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.tuning import DEFAULT as DEFAULT_TUNING
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -40,7 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("knowledge", "index_path", "var/index.pickle", "Built index on disk; rebuilt only when plans or curated data change."),
     Setting("search", "top_k", 5, "Results returned for who / when / what questions."),
     Setting("search", "list_limit", 50, "Most entries returned for a list question."),
-    Setting("search", "min_score", 0.42, "Least relative match (0-1) of question terms an answer must cover before the bot answers rather than declines."),
+    Setting("search", "min_score", DEFAULT_TUNING.min_score, "Least relative match (0-1) of question terms an answer must cover before the bot answers rather than declines."),
+    Setting("search", "default_region_boost", DEFAULT_TUNING.default_region_boost, "Score multiplier for the default region's clauses when a question names no region (1: no preference)."),
     Setting("search", "default_region", "", "Region this deployment serves (e.g. 槐荫区); questions naming no region prefer it. Empty: none."),
     Setting("search", "hotline", "12345政务服务便民热线", "Where the bot sends people when the plans are silent."),
     Setting("web", "host", "127.0.0.1", "Address `bot serve` listens on."),
@@ -73,6 +76,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("telegram", "digest_weekday", 1, "Weekday of the weekly digest (1 = Monday … 7 = Sunday)."),
     Setting("telegram", "timezone", "Asia/Shanghai", "Timezone for reminder and digest times."),
     Setting("telegram", "page_size", 8, "Tasks per page in /dept and /due lists."),
+    Setting("wecom", "corp_id", "", "WeCom 企业ID (CorpID): admin console → 我的企业 → 企业信息. Also checked in every callback."),
+    Setting("wecom", "agent_id", 0, "AgentId of the self-built app (应用管理 → the app)."),
+    Setting("wecom", "secret", "", "Secret of the self-built app; prefer the ZWGK_WECOM__SECRET environment variable."),
+    Setting("wecom", "token", "", "Token of the app's API receive settings (接收消息 → 设置API接收); prefer ZWGK_WECOM__TOKEN."),
+    Setting("wecom", "aes_key", "", "EncodingAESKey (43 characters) of the same settings; prefer ZWGK_WECOM__AES_KEY."),
+    Setting("wecom", "api_base", "https://qyapi.weixin.qq.com/cgi-bin", "WeCom server API base URL (gettoken, message/send); tests point it at a fake server."),
+    Setting("wecom", "listen", "127.0.0.1", "Address the WeCom callback server (`bot wecom`) listens on."),
+    Setting("wecom", "port", 8090, "Port the WeCom callback server listens on."),
+    Setting("wecom", "path", "/wecom/callback", "URL path of the callback; the reverse proxy forwards https://DOMAIN<path> here."),
+    Setting("wecom", "allowed_users", "", "Comma-separated WeCom user ids allowed to use the app. Empty: everyone who can see the app."),
 )
 
 # Environment variables named by the issues themselves, honoured beside the ZWGK_ names.
@@ -82,7 +95,8 @@ ALIASES: dict[str, str] = {
     "TELEGRAM_PROXY": "telegram.proxy",
 }
 
-SECRET_SETTINGS = {"telegram.token", "web.admin_token", "web.admin_password_hash"}
+SECRET_SETTINGS = {"telegram.token", "web.admin_token", "web.admin_password_hash", "wecom.secret", "wecom.token",
+                   "wecom.aes_key"}
 
 
 class ConfigError(ValueError):

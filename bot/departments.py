@@ -70,6 +70,13 @@ class DepartmentDirectory:
         """Canonical name for a department name or alias, or None when unknown."""
         return self.canonical.get(unit_key(text.strip())) if text and text.strip() else None
 
+    def name_for(self, text: str) -> str | None:
+        """Canonical name for a name, an alias or a text naming one department ("区人社局" -> …), or None."""
+        text = (text or "").strip()
+        if not text:
+            return None
+        return self.resolve(text) or next(iter(self.find(text)), None)
+
     def find(self, question: str) -> list[str]:
         """Canonical departments named in a question (longest forms first, no overlaps)."""
         found: list[str] = []

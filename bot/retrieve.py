@@ -1,47 +1,81 @@
-"""Retrieval: a Query -> ranked entries (per-field BM25, region/year filters, intent re-ranking) and
-how much of the question an entry covers.
+"""Stage 2, *retrieve*: a `Query` -> `Ranked` candidates with their evidence (score, coverage, matched terms).
 
-Neighbours: bot/understand.py makes the Query, bot/bm25.py scores, bot/index.py holds the fields;
-bot/engine.py decides from `coverage` whether to answer or decline, and composes the reply.
+Per-field BM25 (bot/bm25.py) over clause text, headings and units, region/year filters, re-ranking by
+coverage of the question and by intent. Neighbours: bot/understand.py makes the Query, bot/index.py holds
+the fields, bot/decide.py reads the evidence to answer or decline. Every weight is a named field of
+bot/tuning.py.
 """
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from bot.answer import Intent
+from bot.everyday import Everyday
 from bot.index import SearchIndex
 from bot.text import Tokenizer
+from bot.tuning import Tuning
 from bot.understand import Query
+from bot.vocabulary import GENERIC_TERMS
 from indexer.model import Entry
 
-# A question word the plans never use weighs this share of the rarest plan word: enough that an
-# off-topic question ("个税专项附加扣除") is declined, not so much that chatty wording sinks a real one.
-OOV_WEIGHT = 0.6
-# Words too general to count as a topic on their own ("政务公开任务" names no topic).
-GENERIC_TERMS = frozenset(
-    "政务 公开 政务公开 信息 信息公开 政府 政府信息 任务 工作 重点 重点工作 要点 工作要点 年度 今年 本年度 全年 事项 "
-    "哪些 什么 活 活儿 管 负责 区 市 县 政策 内容".split()
-)
-# Field weights: a term in the clause text counts fully, in its headings half, in its unit names less.
-SECTION_WEIGHT = 0.5
-UNITS_WEIGHT = 0.4
-SYNONYM_WEIGHT = 0.5
-CANDIDATES = 60  # entries re-ranked per question
+Has = Callable[[str, int], bool]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One ranked entry and why it ranks: its final score, the share of the question's topic it covers
+    and which question terms it contains."""
+
+    entry: Entry
+    position: int  # in the index
+    score: float
+    coverage: float
+    matched: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Candidates best first (scores non-increasing)."""
+
+    candidates: tuple[Candidate, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.candidates)
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return iter(self.candidates)
+
+    def __getitem__(self, i: int) -> Candidate:
+        return self.candidates[i]
+
+    @property
+    def top(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    def entries(self, n: int | None = None) -> list[Entry]:
+        return [c.entry for c in self.candidates[:n]]
 
 
 class Retriever:
     """Ranks entries for a Query. Holds only caches derived from the index, so one per Engine."""
 
-    def __init__(self, index: SearchIndex, tokenizer: Tokenizer, default_region: str = "") -> None:
+    def __init__(self, index: SearchIndex, tokenizer: Tokenizer, tuning: Tuning, default_region: str = "") -> None:
         self.index = index
         self.tokenizer = tokenizer
+        self.tuning = tuning
         self.default_region = default_region
         self._max_idf = math.log(index.text.n_docs + 1) if index.text.n_docs else 1.0
         self._phrase_tokens: dict[str, list[str]] = {}
         self._bodies: dict[int, str] = {}  # coverage's whitespace-free entry bodies, by position
+        self.everyday = Everyday(tuning)
 
     def _mask(self, query: Query) -> np.ndarray | None:
         """Entries of the named regions and year (a year no plan of those regions has is ignored)."""
@@ -58,15 +92,19 @@ class Retriever:
 
     def scores(self, query: Query) -> np.ndarray:
         """BM25 over text, headings and units, plus synonym expansions at a lower weight, for every entry."""
-        idx = self.index
-        terms = query.terms
+        idx, tn = self.index, self.tuning
+        terms = list(query.terms)
         scores = idx.text.get_scores(terms)
-        scores += SECTION_WEIGHT * idx.meta.get_scores(terms)
-        scores += UNITS_WEIGHT * idx.units.get_scores(terms)
+        scores += tn.section_weight * idx.meta.get_scores(terms)
+        scores += tn.units_weight * idx.units.get_scores(terms)
         extra = [t for t in self.expansion_terms(query) if t not in terms]
         if extra:
-            scores += SYNONYM_WEIGHT * (idx.text.get_scores(extra) + SECTION_WEIGHT * idx.meta.get_scores(extra))
+            scores += tn.synonym_weight * (idx.text.get_scores(extra) + tn.section_weight * idx.meta.get_scores(extra))
         return scores
+
+    def topic_scores(self, query: Query) -> np.ndarray:
+        """BM25 of the question's topic words alone (list questions narrowed to a topic)."""
+        return self.scores(replace(query, terms=query.topic, expansions=()))
 
     def expansion_terms(self, query: Query) -> list[str]:
         """Tokens of the synonym expansions (tokenized once per phrase: they come from curated files)."""
@@ -82,69 +120,102 @@ class Retriever:
                     out.append(t)
         return out
 
-    def search(self, query: Query) -> list[tuple[Entry, float]]:
+    def search(self, query: Query) -> Ranked:
         """Best entries first: BM25 within the filters, then re-ranked by coverage of the question,
         by intent (who prefers entries naming units, when those with deadlines) and named departments."""
-        idx = self.index
+        idx, tn = self.index, self.tuning
         scores = self.scores(query)
         mask = self._mask(query)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         if self.default_region and not query.regions and self.default_region in idx.regions:
-            scores = np.where(idx.entry_region == idx.regions.index(self.default_region), scores * 1.25, scores)
-        n = min(len(scores), CANDIDATES)
+            own = idx.entry_region == idx.regions.index(self.default_region)
+            scores = np.where(own, scores * tn.default_region_boost, scores)
+        n = min(len(scores), tn.candidates)
         if n == 0:
-            return []
+            return Ranked()
         cand = np.argpartition(-scores, n - 1)[:n] if len(scores) > n else np.arange(len(scores))
         cand = [int(i) for i in cand if scores[i] > 0]
         has = self._has_among(query, cand)
-        boosted: list[tuple[int, float]] = []
+        leaders = sorted(cand, key=lambda i: -scores[i])[: tn.story_evidence]
+        content = self._content(query, leaders, has)
+        boosted: list[Candidate] = []
         for i in cand:
             e = idx.entries[i]
-            s = float(scores[i]) * (0.4 + self.coverage(query, i, has))
-            if query.intent == Intent.WHO:
-                s *= 1.15 if e.responsible else 0.6
-                if e.kind == "task":
-                    s *= 1.1
-            elif query.intent == Intent.WHEN:
-                s *= 1.1 if e.deadline else 0.85
-            if query.departments and any(
-                idx.departments.matches(u, d) for u in e.responsible for d in query.departments
-            ):
-                s *= 1.3
-            boosted.append((i, s))
-        boosted.sort(key=lambda x: -x[1])
-        ranked = [(idx.entries[i], s) for i, s in boosted]
-        return self._rows_before_clauses(ranked, query.intent)
+            coverage, matched = self._coverage(query, content, i, has)
+            s = self._boost(query, e, float(scores[i]) * (tn.coverage_floor + coverage))
+            boosted.append(Candidate(e, i, s, coverage, matched))
+        boosted.sort(key=lambda c: -c.score)
+        return Ranked(tuple(self._rows_before_clauses(boosted, query.intent)))
 
-    def _rows_before_clauses(self, ranked: list[tuple[Entry, float]], intent: Intent) -> list[tuple[Entry, float]]:
+    def _boost(self, query: Query, e: Entry, s: float) -> float:
+        """The score re-weighted by intent (who: entries naming units, task rows; when: entries with a
+        deadline) and by the departments the question names."""
+        tn = self.tuning
+        if query.intent == Intent.WHO:
+            s *= tn.who_has_units if e.responsible else tn.who_no_units
+            if e.kind == "task":
+                s *= tn.who_task_row
+        elif query.intent == Intent.WHEN:
+            s *= tn.when_has_deadline if e.deadline else tn.when_no_deadline
+        if query.departments and any(
+            self.index.departments.matches(u, d) for u in e.responsible for d in query.departments
+        ):
+            s *= tn.department_match
+        return s
+
+    def _rows_before_clauses(self, ranked: list[Candidate], intent: Intent) -> list[Candidate]:
         """A task row and the body clause it restates are one answer: for who/when the row (which states
         the units and deadline of exactly this task) goes first when it matches nearly as well."""
         if intent not in (Intent.WHO, Intent.WHEN) or len(ranked) < 2:
             return ranked
-        top, top_score = ranked[0]
-        if top.kind != "clause" or not top.linked:
+        top = ranked[0]
+        if top.entry.kind != "clause" or not top.entry.linked:
             return ranked
-        for pos, (e, s) in enumerate(ranked[1:], 1):
-            if e.id in top.linked and s >= 0.55 * top_score:
-                ranked = [(e, top_score), *ranked[:pos], *ranked[pos + 1:]]
+        for pos, c in enumerate(ranked[1:], 1):
+            if c.entry.id in top.entry.linked and c.score >= self.tuning.row_over_clause * top.score:
+                ranked = [replace(c, score=top.score), *ranked[:pos], *ranked[pos + 1:]]
                 break
         # keep scores non-increasing in rank order, as the JSON contract promises "ranked best first"
         out, ceiling = [], math.inf
-        for e, s in ranked:
-            ceiling = min(ceiling, s)
-            out.append((e, ceiling))
+        for c in ranked:
+            ceiling = min(ceiling, c.score)
+            out.append(c if c.score == ceiling else replace(c, score=ceiling))
         return out
 
-    def coverage(self, query: Query, pos: int, has=None) -> float:  # type: ignore[no-untyped-def]
-        """How much of the question's topic the entry contains: the mean of IDF-weighted word coverage
-        and topic character-pair coverage (the latter needs compound terms to appear together)."""
-        words = self._word_coverage(query, pos, has)
-        if not query.bigrams:
-            return words
+    def coverage(self, query: Query, pos: int) -> float:
+        """How much of the question's topic the entry at `pos` contains (see `_coverage`)."""
+        return self._coverage(query, self._content(query, [pos], self._has), pos, self._has)[0]
+
+    def _coverage(self, query: Query, content: tuple[tuple[str, ...], tuple[str, ...]], pos: int,
+                  has: Has) -> tuple[float, tuple[str, ...]]:
+        """The mean of IDF-weighted word coverage over the question's content terms and topic
+        character-pair coverage (the latter needs compound terms to appear together), and the question
+        terms the entry contains."""
+        terms, bigrams = content
+        words, matched = self._word_coverage(query, terms, pos, has)
+        if not bigrams:
+            return words, matched
         body = self._body(pos)
-        pairs = sum(1 for b in query.bigrams if b in body) / len(query.bigrams)
-        return 0.5 * words + 0.5 * pairs
+        pairs = sum(1 for b in bigrams if b in body) / len(bigrams)
+        return 0.5 * words + 0.5 * pairs, matched
+
+    def _content(self, query: Query, leaders: list[int], has: Has) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The question's terms and character pairs, minus the sender's story: in a message of several
+        segments, a segment that asks nothing and shares no specific word with any of the best BM25
+        matches (`leaders`) is about the sender, not the plans. Decided once per question, so every
+        candidate is measured against the same content."""
+        if not query.segments:
+            return query.terms, query.bigrams
+        kept_terms: set[str] = set()
+        kept_pairs: list[str] = []
+        for seg in query.segments:
+            if seg.asks or any(t not in GENERIC_TERMS and has(t, p) for t in seg.terms for p in leaders):
+                kept_terms.update(seg.terms)
+                kept_pairs += seg.bigrams
+        terms = tuple(t for t in query.terms if t in kept_terms)
+        pairs = tuple(b for b in query.bigrams if b in kept_pairs)
+        return terms, (pairs or query.bigrams)
 
     def _body(self, pos: int) -> str:
         """The entry's text, section, heading and units without whitespace, made once per entry (bounded)."""
@@ -156,28 +227,31 @@ class Retriever:
                 self._bodies[pos] = body
         return body
 
-    def _word_coverage(self, query: Query, pos: int, has=None) -> float:  # type: ignore[no-untyped-def]
-        """Share of the question's topic words (IDF-weighted) that the entry actually contains."""
-        idx = self.index
-        has = has or self._has
+    def _word_coverage(self, query: Query, terms: tuple[str, ...], pos: int,
+                       has: Has) -> tuple[float, tuple[str, ...]]:
+        """Share of the question's topic words (IDF-weighted) that the entry actually contains. A word
+        the plans never use weighs like a rare plan word, less the more everyday it is (bot/everyday.py)."""
+        idx, tn = self.index, self.tuning
         total = matched = 0.0
-        for t in query.terms:
+        found: list[str] = []
+        for t in terms:
             idf = idx.text.idf.get(t) or idx.meta.idf.get(t) or idx.units.idf.get(t)
-            weight = idf if idf is not None else OOV_WEIGHT * self._max_idf
+            weight = idf if idf is not None else tn.oov_weight * self._max_idf * self.everyday.salience(t)
             if t in GENERIC_TERMS:
-                weight *= 0.3
+                weight *= tn.generic_weight
             total += weight
             if has(t, pos):
                 matched += weight
+                found.append(t)
         if query.expansions and matched < total:
             exp = [t for t in self.expansion_terms(query) if has(t, pos)]
             if exp:
                 matched += min(total - matched, max(idx.text.idf.get(t, 1.0) for t in exp))
-        return matched / total if total else 0.0
+        return (matched / total if total else 0.0), tuple(found)
 
-    def _has_among(self, query: Query, positions: list[int]):  # type: ignore[no-untyped-def]
+    def _has_among(self, query: Query, positions: list[int]) -> Has:
         """`_has` for one search's candidates at once: a vectorised lookup per term and field instead of
-        a binary search per (term, candidate) pair, the hot path of `_search`."""
+        a binary search per (term, candidate) pair, the hot path of `search`."""
         cand = np.asarray(positions, dtype=np.int32)
         found: dict[str, set[int]] = {}
         for t in [*query.terms, *(self.expansion_terms(query) if query.expansions else [])]:

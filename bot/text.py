@@ -14,18 +14,8 @@ import threading
 from array import array
 from collections.abc import Iterable, Iterator
 
-# Words that carry no topic: function words, question words and intent cues, and politeness.
-STOPWORDS: frozenset[str] = frozenset(
-    """
-    的 了 和 与 及 以及 等 在 是 要 对 将 把 为 由 吗 呢 啊 吧 呀 哪 那 这 这些 那些 些 有 都 也 就 还 又 并 或 或者
-    以 之 其 被 给 让 从 向 于 中 上 下 个 一 各 所 啥 怎么 怎么样 什么 哪个 哪些 哪家 哪里 哪儿 谁 如何 怎样 多久
-    多长 多长时间 什么时候 何时 几时 啥时候 部门 单位 负责 牵头 主管 管 归 请问 你好 您好 请 帮 我 我们 你 您 想 问
-    问下 一下 知道 能 能否 可以 可否 需要 应该 应当 该 会 吗 么 呢 嘛 哦 啦 得 地 着 过 里 内 后 前 时 时候 现在 今年
-    最近 具体 主要 一般 相关 有关 方面 情况 问题 事 事情 事儿 东西 活儿 这个 那个 这样 那样 怎么办 办 干 搞 做
-    到底 究竟 是不是 有没有 呀 ？ ? ， , 。 . ！ ! 、 ； ; ： : “ ” ‘ ’ （ ） ( ) 《 》 〔 〕 【 】 — - … · / 完成 时限
-    截止 截至 期限 时间 日期 截止时间 完成时间 责任 责任单位 负责单位 哪一个 哪位 什么样 要求 规定 什么样的
-    """.split()
-)
+from bot.vocabulary import STOPWORDS
+
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,14})[”\"」』]")
 

@@ -1,103 +1,285 @@
-"""Question understanding: question -> `Query` (intent, regions, year, departments, date window, terms).
+"""Stage 1, *read*: a question -> a frozen `Query` (intent, regions, year, departments, dates, content terms,
+how-to / amount / duration asks).
 
-Runs after bot/rewrite/ has put the question into plan vocabulary (typos, pinyin, English, synonyms)
-and before retrieval in bot/engine.py. Question words decide the intent; they are not search terms.
+Runs after bot/rewrite/ has put the question into plan vocabulary (typos, pinyin, English, synonyms) and
+before bot/retrieve.py. Question words decide the intent; they are not search terms. Every cue word comes
+from bot/vocabulary.py. The reader holds only what it derived from the index at start; it never calls
+back into the engine.
 """
 from __future__ import annotations
 
 import calendar
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from bot import vocabulary as vocab
 from bot.answer import Intent
+from bot.departments import unit_key
+from bot.index import SearchIndex
+from bot.text import Tokenizer
 
-_WHO = re.compile(
-    r"谁|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|啥部门|哪家|哪个局|哪个机关|责任单位|负责单位|牵头单位|"
-    r"责任部门|主管部门|负责部门|归.{0,4}管|归哪|由.{0,3}负责|在搞|在管|找哪|归口|牵头|主责|负责的是|谁的事|"
-    r"(?:责任|负责)[?？\s]*$"
-)
-_WHEN = re.compile(
-    r"什么时候|何时|几时|啥时候|啥时|多久|多长时间|多少天|几天|时限|截止|期限|完成时间|几月|哪个月|哪一天|哪天|"
-    r"什么时间|时间节点|频次|多少次|几次|年底前|月底前|之前完成|前完成|多长|时间要求|截至|到期"
-)
-_LIST = re.compile(
-    r"哪些(?:任务|工作|事|事情|事项|活)|(?:有|负责|承担|管|干|做)(?:哪些|什么|啥)|任务清单|任务(?:有哪些|列表)?$|"
-    r"都要|全部任务|所有任务|(?:的|有)?(?:任务|工作)(?:有哪些|是什么)|负责任务|要完成(?:什么|哪些|啥)|需要完成|到期的"
-)
-_AMOUNT = re.compile(r"多少钱|多少元|几块钱|金额|能拿多少|能领多少|能贷多少|贷多少|补多少|发多少|报销多少|标准是多少|多少补贴|每亩|how much", re.I)
-# Asking how to get something done (办事指南): conditions, materials, steps, where to go. The plans say
-# which information must be published, never the procedure itself.
-_PROCEDURE = re.compile(
-    r"(?:怎么|怎样|如何|咋)(?:样)?(?:办理|申请|办|报名|备案|注册|激活|补办|缴纳|缴费|交费|领取|提取|查询|开通|换领|换证|预约|投诉|认定)|"
-    r"办理流程|办事流程|申请条件|申报条件|申请材料|需要(?:什么|哪些|啥)(?:材料|手续|证件|资料|条件)|(?:什么|哪些)(?:材料|手续)|"
-    r"(?:去|到|在)哪(?:里|儿)?(?:办|交|领|申请|报名)|how (?:do|can) i|where can i", re.I)
-# Asking for a length of time or a count ("多少个工作日", "多久", "几天"): the answer must state one.
-_DURATION = re.compile(r"多少个?工作日|几个?工作日|多少天|几天|多长时间|多久|期限是多少|多少日|几日内|多少次|几次")
-_HAS_DURATION = re.compile(
-    r"\d+\s*(?:个)?(?:工作日|日|天|周|个月|月|年|次|小时|分钟)|[一二三四五六七八九十两]+\s*(?:个)?(?:工作日|日|天|周|个月|次|小时)|"
-    r"年底|年末|月底|年内|及时|即时|实时|每年|每季度|按季度|季度|每月|按月|半年|当日|当天")
-_GREETING = re.compile(r"^(?:你好|您好|hi|hello|在吗|谢谢|thanks?)[!！。.？?\s]*$", re.I)
-_FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|and|what about)?\s*(?:它|这个|这项|该项|这条)?(?:的)?\s*"
-                       r"(?:完成时限|时限|截止时间|什么时候|何时|谁负责|哪个部门|责任单位|负责单位|牵头单位|具体要求|内容|要求)"
-                       r"(?:呢|是什么|是哪个|是谁)?[?？。!！\s]*$", re.I)
-_YEAR = re.compile(r"(20\d{2})\s*(?:年|年度)?")
-_MONTH_END = re.compile(r"(?:(20\d{2})\s*年)?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:\s*(\d{1,2})\s*日)?(?:底|末|份)?\s*(?:前|之前|以前|到期|截止)")
-_YEAR_END = re.compile(r"(?:(20\d{2})\s*年\s*年?(?:底|末)|年底|年末)\s*(?:前|之前|以前)?")
-_PLACE = re.compile(r"([\u4e00-\u9fff]{2,4}?)(区|县|市|旗)(?![\u4e00-\u9fff]{0,2}(?:政府|委|局|办|部门|单位|级|域|属))")
-_NOT_PLACE = ("本", "全", "各", "城", "辖", "社", "园", "景", "小", "市", "片", "开发", "功能", "试验", "示范", "新", "老",
-              "库", "专", "地", "省", "该", "我", "你", "县", "区", "湾", "山", "校")
-_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
+log = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(frozen=True)
+class Segment:
+    """One segment of a message (split at punctuation): its content terms and topic character pairs,
+    and whether it asks something. A chatty message's greeting and personal story are segments too."""
+
+    terms: tuple[str, ...]
+    bigrams: tuple[str, ...]
+    asks: bool
+
+
+@dataclass(frozen=True)
 class Query:
-    """What the engine needs to know about a question."""
+    """What the pipeline needs to know about one question (immutable: stages pass it along)."""
 
     raw: str
     text: str
     lang: str = "zh"
     intent: Intent = Intent.WHAT
-    regions: list[str] = field(default_factory=list)
+    intent_stated: bool = False  # the wording asked who / when / what / a list (not the default)
+    regions: tuple[str, ...] = ()
     unknown_region: str | None = None
-    year: int | None = None
-    departments: list[str] = field(default_factory=list)
-    terms: list[str] = field(default_factory=list)
-    expansions: list[str] = field(default_factory=list)
+    year: int | None = None  # a plan year held for the question's regions (named, or 今年/去年 resolved)
+    year_not_held: int | None = None  # a year the question names that no plan of its regions has
+    year_relative: bool = False  # the year came from 今年/去年: the reply says which plan it read
+    departments: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    topic: tuple[str, ...] = ()  # terms minus generic words and the named departments' words
+    topic_text: str = ""  # the question without its places and years: re-read when a follow-up switches region
+    expansions: tuple[str, ...] = ()
     until: date | None = None  # list questions: due on or before
     month_only: bool = False  # "9月底前" named no year: apply to each plan's own year
     asks_amount: bool = False
     asks_procedure: bool = False
     asks_duration: bool = False
+    asks_frequency: bool = False  # "多久更新一次", "几次": a frequency answers too
     followup: bool = False
     greeting: bool = False
     vague: bool = False  # only general words ("区", "任务"): ask for a topic rather than guess
+    corrections: tuple[tuple[str, str], ...] = ()
+    bigrams: tuple[str, ...] = ()  # character pairs of the question's topic words
+    segments: tuple[Segment, ...] = ()  # only when the message has two or more segments
+
+    @property
+    def region(self) -> str | None:
+        return self.regions[0] if self.regions else None
+
+    @property
+    def department(self) -> str | None:
+        return self.departments[0] if self.departments else None
+
+
+@dataclass
+class _Identity:
+    """Stand-in for bot/rewrite.Rewrite when no rewriter is available."""
+
+    text: str
+    lang: str = "zh"
     corrections: list[tuple[str, str]] = field(default_factory=list)
-    bigrams: list[str] = field(default_factory=list)  # character pairs of the question's topic words
+    expansions: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
 
 
-def _month(v: str) -> int:
-    return int(v) if v.isdigit() else _CN_NUM.get(v, 0)
+class QuestionReader:
+    """Reads questions against one index's regions, years, departments and vocabulary."""
+
+    def __init__(self, index: SearchIndex, tokenizer: Tokenizer) -> None:
+        self.index = index
+        self.tokenizer = tokenizer
+        self._vocabulary = set(index.terms) | set(index.text.idf)
+        self._region_years: dict[str, list[int]] = {}
+        for d in index.documents.values():
+            if d.region and d.year:
+                self._region_years.setdefault(d.region, []).append(d.year)
+        self._years = sorted({d.year for d in index.documents.values() if d.year})
+        self._region_keys: dict[str, list[int]] = {}  # first two characters -> region positions
+        for i, r in enumerate(index.regions):
+            self._region_keys.setdefault(r[:2], []).append(i)
+
+    def read(self, question: str, region: str | None = None) -> Query:
+        rw = self._rewrite(question)
+        text = rw.text
+        departments = tuple(self.index.departments.find(text))
+        until, month_only = find_until(text)
+        asks_procedure = asks_procedure_in(question) or asks_procedure_in(text)
+        regions, unknown = self._regions(question, text, region, rw.regions)
+        year, not_held, relative = self._year(text, regions)
+        topic_text = self._without_places(text)
+        terms, bigrams, segments = self._content_terms(topic_text, until is not None, asks_procedure)
+        topic = tuple(t for t in terms if t not in vocab.GENERIC_TERMS and not _is_dept_token(t, departments))
+        asked = question_sentence(text)
+        return Query(
+            raw=question, text=text, lang=rw.lang,
+            intent=detect_intent(asked, bool(departments), until is not None, len(topic), has_region=bool(regions)),
+            intent_stated=states_intent(asked), topic_text=topic_text.strip(),
+            regions=regions, unknown_region=unknown, year=year, year_not_held=not_held, year_relative=relative,
+            departments=departments, terms=terms, topic=topic,
+            expansions=tuple(dict.fromkeys(rw.expansions)),
+            until=until, month_only=month_only,
+            asks_amount=asks_amount_in(question) or asks_amount_in(text),
+            asks_procedure=asks_procedure, asks_duration=asks_duration_in(text),
+            asks_frequency=bool(vocab.ASKS_FREQUENCY.search(text)),
+            followup=is_followup(text), greeting=is_greeting(question),
+            vague=not any(len(t) >= 2 and t not in vocab.GENERIC_TERMS for t in terms),
+            corrections=tuple(rw.corrections), bigrams=bigrams, segments=segments,
+        )
+
+    def region_name(self, name: str | None) -> str | None:
+        """The index's region for a name or short form ("槐荫" -> "槐荫区"), or None."""
+        if not name:
+            return None
+        name = name.strip()
+        for r in self._regions_near(name):
+            if name == r or (len(name) >= 2 and (r.startswith(name) or name.endswith(r) or name == r[:-1])):
+                return r
+        return None
+
+    # -- internals -------------------------------------------------------------------------
+    def _rewrite(self, question: str) -> Any:
+        rewriter = self.index.rewriter
+        if rewriter is not None:
+            try:
+                return rewriter.rewrite(question)  # type: ignore[attr-defined]
+            except Exception:
+                log.exception("rewriter failed on %r", question[:200])
+        return _Identity(text=question)
+
+    def years_of(self, regions: tuple[str, ...]) -> list[int]:
+        """Plan years held for these regions (all regions when none), ascending."""
+        if not regions:
+            return list(self._years)
+        return sorted({y for r in regions for y in self._region_years.get(r, [])})
+
+    def _year(self, text: str, regions: tuple[str, ...]) -> tuple[int | None, int | None, bool]:
+        """(year held, year named but not held, from 今年/去年): relative years are read against the
+        plans held — 今年 is the newest plan of the question's regions, 去年 the one before it if held."""
+        held = self.years_of(regions)
+        named = find_year(text)
+        if named is not None:
+            return (named, None, False) if named in held else (None, named, False)
+        if held and vocab.THIS_YEAR.search(text):
+            return held[-1], None, True
+        if held and vocab.LAST_YEAR.search(text):
+            return (held[-2] if len(held) >= 2 else held[-1]), None, True
+        return None, None, False
+
+    def _regions(self, question: str, text: str, named: str | None,
+                 rewritten: list[str]) -> tuple[tuple[str, ...], str | None]:
+        """Regions the question names (or the caller passed), else an unknown place it names (in
+        Chinese, pinyin or English; a district of a held city counts), else the one region under a
+        parent city it names."""
+        regions = [r for r in (self.region_name(named),) if r]
+        for r in list(rewritten) + self._regions_in(text):
+            r = self.region_name(r) or r
+            if r in self.index.regions and r not in regions:
+                regions.append(r)
+        if regions:
+            return tuple(regions), None
+        known = [*self.index.regions, *self.index.parents]
+        words = self.tokenizer.words(text)
+        unknown = (self._district_of_city(text, words) or unknown_place(text, known, self._vocabulary, words)
+                   or latin_place(question, text))
+        if unknown:
+            return (), unknown
+        for parent, under in self.index.parents.items():
+            if len(under) == 1 and (parent in text or parent[:-1] in text):
+                regions.append(under[0])
+        return tuple(regions), None
+
+    def _district_of_city(self, text: str, words: list[str]) -> str | None:
+        """A district named right after its city that is not held ("枣庄市市中区", "济南市章丘区")."""
+        for m in re.finditer(r"[市州](?=([\u4e00-\u9fff]{1,3}?[区县]))", text):
+            district = m.group(1)
+            for size in (2, 3):
+                city = text[max(0, m.start() - size):m.end()]
+                if len(city) == size + 1 and city in words and not city.startswith(vocab.NOT_PLACE_STARTS):
+                    if len(district) >= 2 and self.region_name(district) is None and district not in self._vocabulary:
+                        return city + district
+        return None
+
+    def _regions_in(self, text: str) -> list[str]:
+        return [r for r in self._regions_near(text) if r in text or (len(r) >= 3 and r[:-1] in text)]
+
+    def _regions_near(self, text: str) -> list[str]:
+        """The regions whose first two characters occur in `text`, in index order: the only ones that can
+        match, so region lookups need not scan every region."""
+        keys = self._region_keys
+        hits = {i for k in range(len(text)) for key in (text[k:k + 2], text[k]) for i in keys.get(key, ())}
+        return [self.index.regions[i] for i in sorted(hits)]
+
+    def _content_terms(self, text: str, has_until: bool,
+                       procedure: bool) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Segment, ...]]:
+        """The question's search terms and topic character pairs (places, dates, years, how-to wording
+        and question phrasing removed), and the same per segment when the message has several."""
+        strip = text
+        if has_until:
+            strip = strip_dates(strip)
+        strip = vocab.YEAR_PHRASE.sub(" ", strip)
+        if procedure:
+            strip = strip_procedure(strip)
+        parts = [part for part in vocab.SEGMENT_SPLIT.split(strip) if part.strip()]
+        segments = tuple(self._segment(part, last=i == len(parts) - 1) for i, part in enumerate(parts))
+        strip = vocab.QUESTION_PHRASES.sub(" ", strip)
+        bigrams = tuple(topic_bigrams(strip))
+        return (tuple(dict.fromkeys(self.tokenizer.tokens(strip))), bigrams,
+                segments if len(segments) >= 2 else ())
+
+    def _without_places(self, text: str) -> str:
+        """The question without region and parent-city names: they place it, they are not its topic."""
+        strip = text
+        for parent in self.index.parents:
+            strip = strip.replace(parent, " ").replace(parent[:-1], " ")
+        for r in self._regions_near(text):
+            strip = strip.replace(r, " ")
+            if len(r) >= 3:
+                strip = strip.replace(r[:-1], " ")
+        return strip
+
+    def _segment(self, part: str, last: bool) -> Segment:
+        content = vocab.QUESTION_PHRASES.sub(" ", part)
+        return Segment(tuple(dict.fromkeys(self.tokenizer.tokens(content))), tuple(topic_bigrams(content)),
+                       last or bool(vocab.ASKING.search(part)))
+
+
+def _is_dept_token(token: str, departments: tuple[str, ...]) -> bool:
+    return any(token in d or token in unit_key(d) for d in departments)
 
 
 def strip_dates(text: str) -> str:
     """The question without its "due by" phrase ("2020年底前", "9月底前"), so no piece of it is a topic."""
-    return _YEAR_END.sub(" ", _MONTH_END.sub(" ", text))
+    for pattern in (vocab.MONTH_END, vocab.QUARTER, vocab.HALF_YEAR, vocab.YEAR_END):
+        text = pattern.sub(" ", text)
+    return text
 
 
 def find_until(text: str, today: date | None = None) -> tuple[date | None, bool]:
     """A "due by" date in the question ("9月底前", "2024年6月30日前", "年底前") and whether it named no year."""
-    m = _MONTH_END.search(text)
+    m = vocab.MONTH_END.search(text)
     year_default = (today or date.today()).year
     if m:
-        month = _month(m.group(2))
+        month = vocab.cn_number(m.group(2)) or 0
         if 1 <= month <= 12:
             year = int(m.group(1)) if m.group(1) else year_default
             day = int(m.group(3)) if m.group(3) else calendar.monthrange(year, month)[1]
             day = min(max(day, 1), calendar.monthrange(year, month)[1])
             return date(year, month, day), m.group(1) is None
-    m = _YEAR_END.search(text)
-    if m and re.search(r"(?:哪些|什么|啥|任务|清单)", text):
+    m = vocab.HALF_YEAR.search(text)
+    if m and vocab.YEAR_END_LIST_CUES.search(text):
+        year = int(m.group(1)) if m.group(1) else year_default
+        return date(year, 6, 30), m.group(1) is None
+    m = vocab.QUARTER.search(text)
+    if m:
+        year = int(m.group(1)) if m.group(1) else year_default
+        month = 3 * (vocab.cn_number(m.group(2)) or int(m.group(2)))
+        return date(year, month, calendar.monthrange(year, month)[1]), m.group(1) is None
+    m = vocab.YEAR_END.search(text)
+    if m and vocab.YEAR_END_LIST_CUES.search(text):
         year = int(m.group(1)) if m.group(1) else year_default
         return date(year, 12, 31), m.group(1) is None
     return None, False
@@ -106,79 +288,127 @@ def find_until(text: str, today: date | None = None) -> tuple[date | None, bool]
 def detect_intent(text: str, has_department: bool, has_until: bool, topic_terms: int,
                   has_region: bool = False) -> Intent:
     """who / when / what / list from the question's wording (not its topic)."""
-    listy = bool(_LIST.search(text))
-    if has_department and (listy or topic_terms == 0) and not _WHEN.search(text):
+    listy = bool(vocab.LIST_CUES.search(text))
+    who, when = bool(vocab.WHO_CUES.search(text)), bool(vocab.WHEN_CUES.search(text))
+    if has_department and (listy or topic_terms == 0) and not when:
         return Intent.LIST
-    if has_region and listy and topic_terms == 0 and not _WHO.search(text) and not _WHEN.search(text):
+    if has_region and listy and topic_terms == 0 and not who and not when:
         return Intent.LIST  # "槐荫区有哪些任务": the whole plan's task list
-    if has_until and (listy or re.search(r"哪些|什么|啥", text)) and topic_terms <= 1:
-        return Intent.LIST
-    if _WHO.search(text):
+    if has_until and (topic_terms == 0 or ((listy or vocab.WHICH_CUES.search(text)) and topic_terms <= 1)):
+        return Intent.LIST  # "9月底前要完成什么", staff shorthand "历城 6月底前 到期"
+    if who:
         return Intent.WHO
-    if _WHEN.search(text):
+    if when:
         return Intent.WHEN
     if has_department and listy:
         return Intent.LIST
     return Intent.WHAT
 
 
+def question_sentence(text: str) -> str:
+    """The sentence of a message that carries its question: the last one that asks (a chatty message
+    tells a story first, and its story may contain words like "哪个部门" that are not the question)."""
+    sentences = [s for s in vocab.SENTENCE_SPLIT.split(text) if s.strip()]
+    if len(sentences) < 2:
+        return text
+    for sentence in reversed(sentences):
+        if vocab.ASKING.search(sentence) or vocab.WHAT_CUES.search(sentence):
+            return sentence
+    return text
+
+
+def states_intent(text: str) -> bool:
+    """Whether the wording itself asks who, when, what or for a list (a bare "那医保呢？" does not)."""
+    return any(p.search(text) for p in (vocab.WHO_CUES, vocab.WHEN_CUES, vocab.LIST_CUES, vocab.WHAT_CUES))
+
+
+def own_topic(query: Query) -> tuple[str, ...]:
+    """The turn's own topic words: its topic words of two or more characters, minus the words
+    follow-ups point back with ("这项", "除了", "一起")."""
+    return tuple(t for t in query.topic if len(t) >= 2 and t not in vocab.FOLLOWUP_FILLERS)
+
+
 def unknown_place(text: str, known: list[str], known_terms: set[str], words: list[str]) -> str | None:
     """A 区/县/市 name in the question that is not one of the knowledge base's regions (e.g. 海淀区).
 
-    Only a name the segmenter keeps as one word counts (jieba knows real place names), and never one
-    the plans themselves use ("无证明城市" is a topic, not a place).
+    Every stem of two to four characters before the suffix is tried, shortest first ("我是章丘区" names
+    章丘区). Only a name the segmenter keeps as one word counts (jieba knows real place names), and never
+    one the plans themselves use ("无证明城市" is a topic, not a place).
     """
-    for m in _PLACE.finditer(text):
-        name = m.group(1) + m.group(2)
-        stem = m.group(1)
-        if stem.startswith(_NOT_PLACE) or any(name in k or k in name for k in known):
+    for m in re.finditer(r"(?=([区县市旗]))", text):
+        end = m.start()
+        for size in (2, 3, 4):
+            if end - size < 0:
+                break
+            stem = text[end - size:end]
+            name = stem + m.group(1)
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", stem) or not _placelike(stem, name, text, end):
+                continue
+            if any(name in k or k in name for k in known) or name in known_terms or stem in known_terms:
+                break
+            if name in words or stem in words:
+                return name
+    return None
+
+
+def _placelike(stem: str, name: str, text: str, end: int) -> bool:
+    """Not an office ("区政府", "市委") and not a common word that ends like a place ("本区", "开发区")."""
+    if vocab.PLACE_NOT_OFFICE.match(text, end + 1) is None:
+        return False
+    return not (stem.startswith(vocab.NOT_PLACE_STARTS) or stem.endswith(vocab.NOT_PLACE_ENDS))
+
+
+def latin_place(question: str, rewritten: str) -> str | None:
+    """A place named in pinyin or English with its kind ("Haidian district", "zhangdian qu") — called
+    only when no held region was recognised, so the name is one the knowledge base does not hold. A
+    word the rewriter read as pinyin of plan words ("yi jian shi" -> 一件事) is no place."""
+    left = rewritten.lower()
+    for m in vocab.PLACE_LATIN.finditer(question):
+        word = m.group(1)
+        if word.lower() not in left:
             continue
-        if any(stem.endswith(x) for x in ("城乡", "全", "本")):
-            continue
-        if name in known_terms or stem in known_terms:
-            continue
-        if name not in words and stem not in words:
-            continue
-        return name
+        if word.lower() not in vocab.EN_STOPWORDS and word.lower() not in vocab.EN_NOT_PLACES:
+            return f"{word[:1].upper()}{word[1:]} {m.group(2).lower()}"
     return None
 
 
 def is_followup(text: str) -> bool:
-    return bool(_FOLLOWUP.match(text.strip()))
+    return bool(vocab.FOLLOWUP.match(text.strip()))
 
 
 def is_greeting(text: str) -> bool:
-    return bool(_GREETING.match(text.strip()))
+    return bool(vocab.GREETING.match(text.strip()))
 
 
-def asks_duration(text: str) -> bool:
-    return bool(_DURATION.search(text))
+def asks_duration_in(text: str) -> bool:
+    return bool(vocab.DURATION_CUES.search(text))
 
 
-def states_duration(text: str) -> bool:
-    """Whether a clause (or its deadline) states a time span, date or count that could answer 多久/几次."""
-    return bool(_HAS_DURATION.search(text))
+def stated_period(text: str, frequency: bool) -> str | None:
+    """The period a clause sentence states ("10个工作日内"), or for a how-often question also its
+    frequency ("每季度", "每年至少1次"); None when it states neither (a completion date is no period)."""
+    m = vocab.STATES_PERIOD.search(text)
+    if m is None and frequency:
+        m = vocab.STATES_FREQUENCY.search(text)
+    return m.group(0) if m else None
 
 
-def asks_procedure(text: str) -> bool:
-    return bool(_PROCEDURE.search(text))
+def asks_procedure_in(text: str) -> bool:
+    return bool(vocab.PROCEDURE_CUES.search(text))
 
 
 def strip_procedure(text: str) -> str:
     """The question without its how-to wording, so the topic (低保, 居住证) is what gets searched."""
-    return _PROCEDURE.sub(" ", text)
+    return vocab.PROCEDURE_CUES.sub(" ", text)
 
 
-def asks_amount(text: str) -> bool:
-    return bool(_AMOUNT.search(text))
+def asks_amount_in(text: str) -> bool:
+    return bool(vocab.AMOUNT_CUES.search(text))
 
 
 def find_year(text: str) -> int | None:
-    m = _YEAR.search(text)
+    m = vocab.YEAR.search(text)
     return int(m.group(1)) if m else None
-
-
-_FUNCTION_CHARS = re.compile(r"[的了和与及等在是要对将把为由吗呢啊吧呀哪那这些有都也就还又并或以之其被给让从向于中上下个一各所啥么谁]")
 
 
 def topic_bigrams(text: str) -> list[str]:
@@ -188,5 +418,5 @@ def topic_bigrams(text: str) -> list[str]:
     off-topic question from one that merely shares two common words with a clause.
     """
     s = re.sub(r"[^\u4e00-\u9fff]+", " ", text)
-    s = _FUNCTION_CHARS.sub(" ", s)
+    s = vocab.FUNCTION_CHARS.sub(" ", s)
     return [w[i:i + 2] for w in s.split() if len(w) >= 2 for i in range(len(w) - 1)]

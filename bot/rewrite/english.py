@@ -9,6 +9,7 @@ import re
 
 from bot.rewrite.pinyin import Readings
 from bot.rewrite.tokens import WORD_SPLIT_RE, Tok
+from bot.vocabulary import EN_STOPWORDS as _EN_STOPWORDS
 
 # English words that happen to split into valid pinyin syllables ("open" = o+pen, "china" = chi+na):
 # read as English unless the question around them is pinyin. Glossary words, intent words and stop
@@ -19,18 +20,6 @@ _PINYIN_LIKE_ENGLISH: frozenset[str] = frozenset(
     made man mane me media men mine nine open pain pan panda pane pang pen pie pin pine ping ran rang
     rue run rune sane sang she shine shun song sue sun tan tang tie tuna tune wan wane wang woman women
     yang ye yen you zen data""".split()
-)
-
-# Function words dropped from English questions (they carry no plan vocabulary).
-_EN_STOPWORDS: frozenset[str] = frozenset(
-    """a an the is are was were be been being am do does did doing of for to in on at by about with
-    from into onto and or nor but as that this these those it its there their theirs they them should
-    shall will would can could may might must has have having had i me my mine we our ours you your he
-    him his she her some any please tell us need needs want know get got regarding concerning also
-    if so than then too very just there's what's who's it's does're i'm let let's which one ones
-    district county city town township area region government's much many more most such other
-    other's per via up down out over under again further here where why whose whom find see check look
-    learn show give provide detail details thing things anything something task tasks""".split()
 )
 
 _EN_IRREGULAR: dict[str, str] = {

@@ -18,7 +18,8 @@ from bot.rewrite.regions import RegionReader, regions_first
 from bot.rewrite.synonyms import SynonymExpander
 from bot.rewrite.tokens import join, tokenize
 from bot.rewrite.typos import TypoCorrector
-from bot.rewrite.vocabulary import MAX_CORPUS_CHARS, QUESTION_WORDS, count_ngrams, known_terms
+from bot.rewrite.vocabulary import MAX_CORPUS_CHARS, count_ngrams, known_terms
+from bot.vocabulary import QUESTION_WORDS
 
 
 @dataclass

@@ -12,15 +12,6 @@ from collections.abc import Iterable
 from bot.rewrite.data import SynonymRule
 from bot.rewrite.tokens import HAN_RE
 
-# Question and function words: never corrected, and recognised when typed in pinyin ("shei fuze").
-QUESTION_WORDS: tuple[str, ...] = (
-    "哪个部门", "哪些部门", "哪个单位", "哪些单位", "哪个", "哪些", "哪里", "哪儿", "什么时候", "什么",
-    "多久", "多长时间", "多少", "几月", "几号", "何时", "谁", "负责", "牵头", "怎么办", "怎么", "怎样",
-    "如何", "为什么", "是否", "是不是", "有没有", "能不能", "可以", "需要", "要求", "完成", "时限",
-    "截止", "请问", "你好", "谢谢", "一下", "我们", "我的", "我家", "我想", "知道", "咨询", "办理",
-    "由谁", "谁负责", "哪个部门负责", "什么时候完成", "哪些任务", "任务",
-)
-
 MAX_CORPUS_CHARS = 5_000_000  # n-grams are counted over at most this much (deduplicated) text
 
 _QUOTED_RE = re.compile(r"[“\"「『《]([^“”\"「」『』《》]{2,16})[”\"」』》]")

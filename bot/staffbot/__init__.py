@@ -5,28 +5,33 @@ Job: wire the PTB `Application` (token, Bot API base URL, proxy), the typed stat
 (setMyCommands in post_init); `run` loads the engine and runs long polling, or a webhook when
 telegram.webhook_url is set (deployments behind the web server).
 
-Neighbours: the lead's click CLI (`python -m bot telegram`, bot/cli.py) calls `run(settings)` and
-prints a `StaffBotError` as one line; bot/engine.py answers; bot/store.py (`QuestionLog`) is the
-question/feedback log shared with the web adapter; prefs.py keeps subscriptions and preferences in the
-same SQLite file (settings.path("web.database")).
+Before the index loads, `run` asks the Bot API once (getMe), so an unreachable API or a refused token
+is one line naming the settings to fix (TELEGRAM_PROXY, TELEGRAM_API_BASE), not a retry traceback.
+
+Neighbours: the click CLI (`python -m bot telegram`, bot/cli.py) calls `run(settings)` and prints a
+`StaffBotError` as one line; the staff service (bot/staff/) does the work, the engine answers;
+bot/store.py (`QuestionLog`) is the question/feedback log shared with the web and WeCom; bot/staff/prefs.py
+keeps subscriptions and preferences in the same SQLite file (settings.path("web.database")).
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import importlib.util
 import logging
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
-from telegram.error import TelegramError
+from telegram import Bot, BotCommand, Update
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
+from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.engine import Engine
+from bot.staff.prefs import Prefs
 from bot.store import QuestionLog
 
 from .handlers import register_handlers
-from .prefs import Prefs
 from .reminders import schedule_jobs
 from .render import COMMANDS
 from .state import STATE_KEY, StaffBotError, StaffBotState, parse_settings
@@ -104,6 +109,58 @@ def build_application(settings: Settings, engine: Engine, *, prefs: Prefs | None
     return application
 
 
+async def _get_me(bot: Bot) -> None:
+    async with bot:  # initialize (getMe) and shut the client down again
+        pass
+
+
+def check_reachable(settings: Settings, token: str) -> None:
+    """One getMe before anything else, so an unreachable or refusing Bot API is one line, not a traceback.
+
+    Telegram is blocked in some networks (mainland China): the operator needs to be told which setting
+    gives the bot a way out, not PTB's retry-loop traceback.
+    """
+    api_base = str(settings["telegram.api_base"] or "").strip() or DEFAULT_API_BASE
+    proxy = str(settings["telegram.proxy"] or "").strip() or None
+    bot = Bot(token, base_url=api_base, request=HTTPXRequest(proxy=proxy, connect_timeout=10.0))
+    try:
+        asyncio.run(_get_me(bot))
+    except InvalidToken:
+        raise StaffBotError(f"the Bot API at {api_base} refused TELEGRAM_BOT_TOKEN; check the token from @BotFather") from None
+    except NetworkError as exc:  # TimedOut and connection failures; BadRequest too (a wrong base URL)
+        reason = " ".join(str(exc).split())[:200]
+        raise StaffBotError(
+            f"cannot reach the Telegram Bot API at {api_base} ({reason}); where Telegram is blocked set "
+            "TELEGRAM_PROXY (e.g. http://proxy.local:3128) or TELEGRAM_API_BASE (a Bot API server you can reach), "
+            "or use the WeCom app (python -m bot wecom)") from None
+
+
+class OneLineNetworkErrors(logging.Filter):
+    """Log PTB's network failures (polling while the network is down) as one line, not a traceback each.
+
+    A lost connection is an operating condition, not a bug: PTB retries with backoff, and the operator
+    needs the reason, not 40 lines of httpx internals every few seconds.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
+            record.msg, record.args = f"{record.getMessage()} ({exc})", ()
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+NETWORK_LOGGERS = ("telegram.ext", "telegram.ext.Updater", "telegram.ext.Application")
+
+
+def quiet_network_tracebacks() -> None:
+    """Install OneLineNetworkErrors on the PTB loggers that report polling failures (once)."""
+    for name in NETWORK_LOGGERS:
+        logger_ = logging.getLogger(name)
+        if not any(isinstance(f, OneLineNetworkErrors) for f in logger_.filters):
+            logger_.addFilter(OneLineNetworkErrors())
+
+
 def _webhook_secret(token: str) -> str:
     """A stable secret_token derived from the bot token, so only Telegram's calls are accepted."""
     return hashlib.sha256(f"zwgk-webhook:{token}".encode()).hexdigest()[:48]
@@ -114,6 +171,7 @@ def run(settings: Settings) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per getUpdates otherwise
+    quiet_network_tracebacks()
     token = bot_token(settings)  # fail fast, before the index loads
     webhook_url = str(settings["telegram.webhook_url"] or "").strip()
     if webhook_url:
@@ -122,6 +180,7 @@ def run(settings: Settings) -> None:
         if importlib.util.find_spec("tornado") is None:
             raise StaffBotError("webhook mode needs python-telegram-bot[webhooks] (tornado); "
                                 "install it or leave telegram.webhook_url empty for long polling")
+    check_reachable(settings, token)  # before the index loads: fail fast, in one line
     engine = Engine.load(settings)
     engine.warm_up()  # load the word-segmentation dictionary now, not on the first staff member's question
     application = build_application(settings, engine)

@@ -7,12 +7,11 @@ Messages are built from already-escaped *blocks* (each balanced on its own) and 
 them under Telegram's 4096-character limit, splitting between blocks and, for a single oversize
 block, on a line boundary with open tags closed and reopened, never inside a tag or an entity.
 
-Callback data (at most 64 bytes) is built here too and parsed in handlers.py:
-``pg:<listing>:<page>`` (◀ ▶), ``fb:<answer>:<1|0>`` (👍 👎), ``fq:<topic>:<question>`` (featured),
-``sg:<answer>:<i>`` (a suggested follow-up), ``rg:<index|->`` (region picker), ``noop``.
+The staff service's typed replies (bot/staff/messages.py) arrive here as parts and styled spans
+(`reply_blocks`); its buttons become inline keyboards in buttons.py.
 
-Neighbours: handlers.py and reminders.py call these; bot/answer.py and indexer/model.py define the
-input types. No network, no state.
+Neighbours: handlers.py and reminders.py call these; bot/answer.py, bot/staff/messages.py and
+indexer/model.py define the input types. No network, no state.
 """
 from __future__ import annotations
 
@@ -21,11 +20,18 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
-from bot.answer import Answer, Intent
+from bot.answer import Answer
 from bot.engine import Topic
+from bot.staff.lists import by_plan as by_plan  # re-exported: lists are grouped by plan here too
+from bot.staff.lists import days_left, entry_label, plan_key, plan_name
+from bot.staff.lists import pager as list_pager
+from bot.staff.messages import AnswerPart, Part, Say, Span, Style, TaskGroup, TaskPage
+from bot.staff.service import answer_buttons, featured_buttons, region_buttons, trim
 from indexer.model import Entry
+
+from .buttons import keyboard
 
 TELEGRAM_LIMIT = 4096  # characters of one message (Bot API sendMessage / editMessageText)
 LIST_TEXT_CHARS = 160  # clause text shown per task in lists; the full clause is one question away
@@ -44,13 +50,16 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def trim(text: str, limit: int) -> str:
-    """Plain text cut to `limit` characters with an ellipsis (before escaping, so no entity is cut)."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 # -- splitting ------------------------------------------------------------------------------------
+
+
+def _track_tags(stack: list[tuple[str, str]], tok: str) -> None:
+    """Keep `stack` of open tags (name, opening tag) up to date with one token."""
+    if m := _TAG.fullmatch(tok):
+        if not m.group(1):
+            stack.append((m.group(2).lower(), tok))
+        elif stack and stack[-1][0] == m.group(2).lower():
+            stack.pop()
 
 
 def _split_block(block: str, limit: int) -> list[str]:
@@ -80,13 +89,8 @@ def _split_block(block: str, limit: int) -> list[str]:
             cur = [t for t in rest if t]
             cur_len = sum(utf16_len(t) for t in cur)
             newline_at = None
-        if m := _TAG.fullmatch(tok):
-            if m.group(1):
-                if stack and stack[-1][0] == m.group(2).lower():
-                    stack.pop()
-            else:
-                stack.append((m.group(2).lower(), tok))
-        elif tok == "\n":
+        _track_tags(stack, tok)
+        if tok == "\n":
             newline_at = (len(cur), cur_len, list(stack))
         cur.append(tok)
         cur_len += tok_len
@@ -127,30 +131,11 @@ def split_html(blocks: Iterable[str], limit: int = TELEGRAM_LIMIT) -> list[str]:
 # -- plans and entries ----------------------------------------------------------------------------
 
 
-def plan_name(entry: Entry) -> str:
-    """The plan an entry belongs to, as staff know it: its title, else region + year."""
-    if entry.title:
-        return entry.title
-    parts = [f"{entry.year}年" if entry.year else "", entry.region or "", "政务公开工作要点"]
-    return "".join(parts)
-
-
-def plan_key(entry: Entry) -> tuple[str, str, int]:
-    return (entry.title or "", entry.region or "", entry.year or 0)
-
-
 def plan_header(entry: Entry) -> str:
     name = plan_name(entry)
     where = "，".join(x for x in (entry.region or "", f"{entry.year}年" if entry.year else "") if x and x not in name)
     extra = f"（{esc(where)}）" if where else ""
     return f"📄 <b>{esc(plan_name(entry))}</b>{extra}"
-
-
-def entry_label(entry: Entry) -> str:
-    """Where an entry sits in its plan, worded like the engine's citations: "任务表第21项" or "一.(五)"."""
-    if entry.kind == "task":
-        return f"任务表第{entry.number.rsplit('.', 1)[-1]}项"
-    return entry.number
 
 
 def entry_block(entry: Entry, *, today: date | None = None, text_chars: int = LIST_TEXT_CHARS) -> str:
@@ -163,19 +148,10 @@ def entry_block(entry: Entry, *, today: date | None = None, text_chars: int = LI
     if entry.deadline or entry.due:
         facts.append(f"时限：{esc(entry.deadline or entry.due)}")
     if today is not None and entry.due:
-        days = (date.fromisoformat(entry.due) - today).days
-        facts.append(f"⏰ {esc(entry.due)}（{'今天到期' if days == 0 else f'还有 {days} 天' if days > 0 else f'已逾期 {-days} 天'}）")
+        facts.append(f"⏰ {esc(entry.due)}（{esc(days_left(entry.due, today))}）")
     if facts:
         lines.append("　" + "｜".join(facts))
     return "\n".join(lines)
-
-
-def by_plan(entries: Sequence[Entry]) -> list[Entry]:
-    """Entries regrouped so each plan's entries are together (plans in order of first appearance, stable inside)."""
-    order: dict[tuple[str, str, int], int] = {}
-    for e in entries:
-        order.setdefault(plan_key(e), len(order))
-    return sorted(entries, key=lambda e: order[plan_key(e)])
 
 
 def grouped_blocks(entries: Sequence[Entry], *, today: date | None = None,
@@ -235,20 +211,8 @@ def answer_blocks(answer: Answer) -> list[str]:
 
 
 def answer_keyboard(answer: Answer, answer_id: int | None, *, suggestions: int = 3) -> InlineKeyboardMarkup | None:
-    """👍 / 👎 (feeding the shared feedback log) and the engine's suggested follow-ups as buttons.
-
-    Suggestions are referred to by index into the stored answer (``sg:<answer>:<i>``) because the
-    engine's questions are longer than the 64 bytes callback data allows.
-    """
-    if answer_id is None:
-        return None
-    rows: list[list[InlineKeyboardButton]] = []
-    if answer.intent != Intent.NONE:
-        rows.append([InlineKeyboardButton("👍 有帮助", callback_data=f"fb:{answer_id}:1"),
-                     InlineKeyboardButton("👎 没帮助", callback_data=f"fb:{answer_id}:0")])
-    for i, s in enumerate(answer.suggestions[:suggestions]):
-        rows.append([InlineKeyboardButton(trim(s, 40), callback_data=f"sg:{answer_id}:{i}")])
-    return InlineKeyboardMarkup(rows) if rows else None
+    """👍 / 👎 (feeding the shared feedback log) and the engine's suggested follow-ups as buttons."""
+    return keyboard(answer_buttons(answer, answer_id, suggestions=suggestions))
 
 
 def without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
@@ -262,35 +226,69 @@ def without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarku
 
 def featured_keyboard(topics: Sequence[Topic], *, per_topic: int = 3, max_buttons: int = 15) -> InlineKeyboardMarkup | None:
     """Featured questions as buttons; callback data carries indexes because questions may exceed 64 bytes."""
-    rows: list[list[InlineKeyboardButton]] = []
-    for ti, topic in enumerate(topics):
-        for qi, q in enumerate(topic.questions[:per_topic]):
-            if len(rows) >= max_buttons:
-                break
-            label = f"{topic.name}｜{q}" if topic.name else q
-            rows.append([InlineKeyboardButton(trim(label, 48), callback_data=f"fq:{ti}:{qi}")])
-    return InlineKeyboardMarkup(rows) if rows else None
+    return keyboard(featured_buttons(topics, per_topic=per_topic, max_buttons=max_buttons))
 
 
 def pager(listing_id: int, page: int, pages: int) -> InlineKeyboardMarkup | None:
     """◀ n/m ▶ under a list; the edge buttons only where there is a page to go to."""
-    if pages <= 1:
-        return None
-    row = []
-    if page > 0:
-        row.append(InlineKeyboardButton("◀ 上一页", callback_data=f"pg:{listing_id}:{page - 1}"))
-    row.append(InlineKeyboardButton(f"{page + 1}/{pages}", callback_data="noop"))
-    if page < pages - 1:
-        row.append(InlineKeyboardButton("下一页 ▶", callback_data=f"pg:{listing_id}:{page + 1}"))
-    return InlineKeyboardMarkup([row])
+    return keyboard(list_pager(listing_id, page, pages))
 
 
 def region_keyboard(regions: Sequence[str], current: str | None) -> InlineKeyboardMarkup:
     """One button per region known to the engine, plus "不限地区"."""
-    rows = [[InlineKeyboardButton(("✅ " if r == current else "") + r, callback_data=f"rg:{i}")]
-            for i, r in enumerate(regions[:40])]
-    rows.append([InlineKeyboardButton(("✅ " if current is None else "") + "不限地区", callback_data="rg:-")])
-    return InlineKeyboardMarkup(rows)
+    markup = keyboard(region_buttons(regions, current))
+    assert markup is not None  # "不限地区" is always there
+    return markup
+
+
+# -- the staff service's typed replies ------------------------------------------------------------
+
+_WRAP = {Style.BOLD: "b", Style.ITALIC: "i", Style.CODE: "code"}
+
+
+def span_text(span: Span) -> str:
+    """A span's plain text; a command span is Telegram's "/command argument"."""
+    if span.command is None:
+        return span.text
+    return f"/{span.command} {span.text}".rstrip()
+
+
+def spans_html(spans: Sequence[Span]) -> str:
+    """Styled spans as escaped HTML; neighbouring spans of one style share one tag."""
+    out: list[str] = []
+    run: list[str] = []
+    style: Style | None = None
+    for span in [*spans, None]:
+        if span is None or span.style != style:
+            if run:
+                text = esc("".join(run))
+                tag = _WRAP.get(style) if style else None
+                out.append(f"<{tag}>{text}</{tag}>" if tag else text)
+            run = []
+            style = span.style if span is not None else None
+        if span is not None:
+            run.append(span_text(span))
+    return "".join(out)
+
+
+def part_blocks(part: Part, *, group: bool = False, bot_username: str | None = None) -> list[str]:
+    """One reply part as escaped HTML blocks (split_html packs them into messages)."""
+    if isinstance(part, Say):
+        return [spans_html(part.spans)]
+    if isinstance(part, AnswerPart):
+        return answer_blocks(part.answer)
+    if isinstance(part, TaskPage):
+        return [task_page(spans_html(part.title.spans), part.entries, part.page, part.page_size, today=part.today)]
+    if isinstance(part, TaskGroup):
+        return grouped_blocks(part.entries, today=part.today)
+    blocks = help_blocks(part.site_name, group=part.group, bot_username=bot_username)
+    if featured_buttons(part.topics):
+        blocks.append("常见问题（点按即可提问）：")
+    return blocks
+
+
+def reply_blocks(parts: Sequence[Part], *, group: bool = False, bot_username: str | None = None) -> list[str]:
+    return [b for part in parts for b in part_blocks(part, group=group, bot_username=bot_username)]
 
 
 # -- fixed texts ----------------------------------------------------------------------------------

@@ -1,35 +1,33 @@
-"""The staff bot's typed runtime state, stored once as application.bot_data["staffbot"].
+"""The Telegram bot's typed runtime state, stored once as application.bot_data["staffbot"].
 
-Job: hold what every handler and job needs (engine, SQLite stores, parsed settings, the per-chat
-follow-up `Context`) in one dataclass instead of loose bot_data keys, and parse the telegram.*
-settings once, turning a bad value into a one-line `StaffBotError`.
+Job: hold what every handler and job needs (engine, SQLite stores, parsed settings, and the
+channel-agnostic `StaffService` built from them) in one dataclass instead of loose bot_data keys,
+and parse the telegram.* settings once, turning a bad value into a one-line `StaffBotError`.
 
 Neighbours: built by `bot.staffbot.build_application`; read by handlers.py and reminders.py through
-`get_state(context)`. Persistent things live in prefs.py (SQLite); only the follow-up contexts are
-in memory (a restart forgets what "那完成时限呢？" refers to, nothing else).
+`get_state(context)`. The staff features themselves live in bot/staff/ (service.py); persistent
+things in bot/staff/prefs.py; the follow-up contexts in the service's memory (a restart forgets what
+"那完成时限呢？" refers to, nothing else).
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from telegram.ext import CallbackContext
 
-from bot.answer import Context
 from bot.config import Settings
 from bot.engine import Engine
+from bot.staff.options import StaffError, StaffOptions, staff_options
+from bot.staff.prefs import Prefs
+from bot.staff.service import StaffService
 from bot.store import QuestionLog
 
-from .prefs import Prefs
-
 STATE_KEY = "staffbot"
-MAX_SESSIONS = 5000  # follow-up contexts kept in memory, least recently used dropped first
+CHANNEL = "telegram"  # the question log's channel column for this bot's questions and votes
 
-
-class StaffBotError(RuntimeError):
-    """A problem the operator must fix (missing token, bad setting); the CLI prints it as one line."""
+StaffBotError = StaffError  # a problem the operator must fix; one error type for every staff channel
 
 
 @dataclass
@@ -50,23 +48,17 @@ class StaffBotState:
     site_name: str = "政务公开问答"
     owns_prefs: bool = True  # close on shutdown; False when the caller passed its own (tests, a host app)
     owns_log: bool = True
-    sessions: OrderedDict[int, Context] = field(default_factory=OrderedDict)
+    service: StaffService = field(init=False)
+
+    def __post_init__(self) -> None:
+        options = StaffOptions(tz=self.tz, page_size=self.page_size, remind_days_before=self.remind_days_before,
+                               reminder_time=self.reminder_time, digest_weekday=self.digest_day or 7,
+                               max_question_chars=self.max_question_chars, site_name=self.site_name)
+        self.service = StaffService(self.engine, self.prefs, self.log, options, channel=CHANNEL)
 
     def allowed(self, *ids: int | None) -> bool:
         """Whether a user or chat may use the bot: no allow-list means everyone."""
         return not self.allowed_ids or any(i in self.allowed_ids for i in ids if i is not None)
-
-    def context_for(self, chat_id: int) -> Context | None:
-        ctx = self.sessions.get(chat_id)
-        if ctx is not None:
-            self.sessions.move_to_end(chat_id)
-        return ctx
-
-    def remember(self, chat_id: int, ctx: Context) -> None:
-        self.sessions[chat_id] = ctx
-        self.sessions.move_to_end(chat_id)
-        while len(self.sessions) > MAX_SESSIONS:
-            self.sessions.popitem(last=False)
 
     def today(self, now: datetime | None = None) -> date:
         """The date in the bot's timezone (Asia/Shanghai by default), not the server's."""
@@ -94,31 +86,16 @@ def parse_allowed_ids(raw: str) -> frozenset[int]:
 
 def parse_settings(settings: Settings) -> dict[str, object]:
     """The telegram.* values as typed fields of StaffBotState; a bad value is a StaffBotError."""
-    try:
-        tz = ZoneInfo(str(settings["telegram.timezone"]))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise StaffBotError(f"telegram.timezone: unknown timezone {settings['telegram.timezone']!r}") from None
-    raw_time = str(settings["telegram.reminder_time"]).strip()
-    try:
-        hh, mm = raw_time.split(":")
-        at = time(int(hh), int(mm), tzinfo=tz)
-    except ValueError:
-        raise StaffBotError(f"telegram.reminder_time: {raw_time!r} is not a time like 09:00") from None
-    weekday = int(settings["telegram.digest_weekday"])
-    if not 1 <= weekday <= 7:
-        raise StaffBotError(f"telegram.digest_weekday: {weekday} is not 1 (Monday) … 7 (Sunday)")
-    page_size = int(settings["telegram.page_size"])
-    if not 1 <= page_size <= 30:
-        raise StaffBotError(f"telegram.page_size: {page_size} is not between 1 and 30")
+    options = staff_options(settings)
     return {
         "allowed_ids": parse_allowed_ids(settings["telegram.allowed_ids"]),
-        "tz": tz,
-        "page_size": page_size,
-        "remind_days_before": max(0, int(settings["telegram.remind_days_before"])),
-        "reminder_time": at,
-        "digest_day": weekday % 7,  # config: 1 = Monday … 7 = Sunday; PTB: 0 = Sunday … 6 = Saturday
-        "max_question_chars": int(settings.get("web.max_question_chars", 500) or 500),
-        "site_name": str(settings.get("web.site_name", "") or "政务公开问答"),
+        "tz": options.tz,
+        "page_size": options.page_size,
+        "remind_days_before": options.remind_days_before,
+        "reminder_time": options.reminder_time,
+        "digest_day": options.digest_weekday % 7,  # config: 1 = Monday … 7 = Sunday; PTB: 0 = Sunday … 6 = Saturday
+        "max_question_chars": options.max_question_chars,
+        "site_name": options.site_name,
     }
 
 

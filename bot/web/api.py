@@ -211,21 +211,4 @@ def entry(entry_id: str) -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    return jsonify({"status": "ok", "entries": entry_count(get_engine())})
-
-
-def entry_count(engine: object) -> int:
-    """Entries in the loaded index, whatever the engine calls them."""
-    for attr in ("entry_count", "__len__"):
-        fn = getattr(engine, attr, None)
-        if callable(fn):
-            return int(fn())
-        if isinstance(fn, int):
-            return fn
-    for path in ("entries", "index.entries"):
-        obj: Any = engine
-        for part in path.split("."):
-            obj = getattr(obj, part, None)
-        if obj is not None and hasattr(obj, "__len__"):
-            return len(obj)
-    return 0
+    return jsonify({"status": "ok", "entries": get_engine().entry_count()})

@@ -212,7 +212,7 @@ class FakeBotApi:
 
     @staticmethod
     def _reply(request: BaseHTTPRequestHandler, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        data = json.dumps(body).encode("ascii")  # \u escapes: updates may carry lone surrogates, as Telegram's can
         try:
             request.send_response(status)
             request.send_header("Content-Type", "application/json")

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.answer import Answer, Context, Intent, Result
-from bot.engine import Topic
+from bot.answer import Answer, Context, Intent, Result, Topic
 from indexer.model import Entry
 
 ENTRIES = [
@@ -30,8 +29,14 @@ class FakeEngine:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str | None, Context | None]] = []
 
-    def __len__(self) -> int:
+    def entry_count(self) -> int:
         return len(ENTRIES)
+
+    def warm_up(self) -> None:
+        pass
+
+    def documents(self) -> list[dict]:
+        return [{"doc_id": "2022-hy", "title": ENTRIES[0].title, "region": "槐荫区", "year": 2022}]
 
     def answer(self, question: str, *, region: str | None = None, context: Context | None = None) -> Answer:
         self.calls.append((question, region, context))

@@ -1,0 +1,59 @@
+"""How everyday a word is in general Chinese, from jieba's own IDF table (shipped inside the jieba wheel).
+
+A citizen's message carries chatter ("我是做外贸生意的", "不太会上网") beside its question. Words the
+plans never use weigh heavily in coverage (bot/retrieve.py), which is right for an off-topic topic word
+(个税, 供暖费: rare in general Chinese too) and wrong for everyday words (看, 打算, 平时, 公司: common
+everywhere). `salience(word)` scales such a word by its general-language IDF: 1 for rare words, down to
+a floor for the commonest. Loaded once, lazily (the table is read on first use, not at import), and only
+the words below the high mark are kept (~a tenth of the table).
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from bot.tuning import Tuning
+
+_lock = threading.Lock()
+_table: dict[str, float] | None = None
+
+
+def _idf_path() -> Path:
+    import jieba.analyse  # the table ships in the wheel: jieba/analyse/idf.txt
+
+    return Path(jieba.analyse.__file__).with_name("idf.txt")
+
+
+def _load(high: float) -> dict[str, float]:
+    global _table
+    if _table is None:
+        with _lock:
+            if _table is None:
+                table: dict[str, float] = {}
+                try:
+                    with _idf_path().open(encoding="utf-8") as f:
+                        for line in f:
+                            word, _, value = line.rstrip("\n").partition(" ")
+                            idf = float(value or "inf")
+                            if idf < high:
+                                table[word] = idf
+                except (OSError, ValueError):  # a jieba without its table: every word counts fully
+                    table = {}
+                _table = table
+    return _table
+
+
+class Everyday:
+    """`salience(word)` in [floor, 1]: how much a word the plans do not use says about a topic."""
+
+    def __init__(self, tuning: Tuning) -> None:
+        self.low, self.high, self.floor = tuning.everyday_idf_low, tuning.everyday_idf_high, tuning.everyday_floor
+
+    def warm_up(self) -> None:
+        _load(self.high)
+
+    def salience(self, word: str) -> float:
+        idf = _load(self.high).get(word)
+        if idf is None:
+            return 1.0
+        return min(1.0, max(self.floor, (idf - self.low) / (self.high - self.low)))

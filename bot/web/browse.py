@@ -41,7 +41,11 @@ def _until(choice: str, today: date) -> date | None:
 
 
 def _plan_entries(engine, doc_id: str) -> list:  # type: ignore[no-untyped-def]
-    """The plan's task rows (its clauses when it has no task table)."""
+    """The plan's task rows (its clauses when it has no task table).
+
+    The one place an adapter reads the index itself: the engine contract has no "entries of a plan" call
+    yet (department_tasks / due_tasks answer the filters). An engine without `.index` shows an empty plan.
+    """
     pos = [e for e in engine.index.entries if e.doc == doc_id] if hasattr(engine, "index") else []
     tasks = [e for e in pos if e.kind == "task"]
     return tasks or [e for e in pos if not e.number.startswith("前言")]

@@ -136,6 +136,8 @@ def test_official_answer_from_a_declined_question(page, live) -> None:
 
     answer = ask_widget(page, live, DECLINED)
     assert text in answer.inner_text() and "区民政局答复口径" in answer.inner_text()
+    page.goto(live.url + "/admin/curation?question=" + DECLINED)
+    audit(page, "admin curation")
     page.goto(live.url + "/admin/audit")
     assert "answer.add" in page.locator("table").inner_text()
     audit(page, "admin audit")

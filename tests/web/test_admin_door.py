@@ -107,3 +107,16 @@ def test_csv_times_are_in_the_configured_timezone(door: FlaskClient) -> None:
     text = door.get("/admin/export.csv").data.decode("utf-8-sig")
     ts = text.splitlines()[1].split(",")[1]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", ts), ts
+
+
+def test_admin_hash_command_makes_a_hash_the_door_accepts() -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    result = CliRunner().invoke(cli, ["admin-hash"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    made = result.output.strip().splitlines()[-1]
+    assert made.startswith("scrypt$") and verify_password(PASSWORD, made)
+    short = CliRunner().invoke(cli, ["admin-hash", "--password", "short"])
+    assert short.exit_code != 0 and "too short" in short.output

@@ -59,6 +59,15 @@ def page(browser) -> Iterator[object]:
         context.close()
 
 
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+def shot(page, name: str) -> None:
+    """A screenshot for a person to look at (tests/artifacts/), like test_browser.py's."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
 def audit(page, where: str) -> None:
     """No serious or critical axe-core violation on the page as it is now."""
     result = axe_api.Axe().run(page)
@@ -100,6 +109,7 @@ def test_upload_preview_publish_ask_unpublish(page, live, tmp_path: Path) -> Non
     assert "草稿" in page.locator("#plan-status").inner_text()
     assert "区发展改革局" in page.locator("#h-clauses + table").inner_text()
     audit(page, "admin plan preview")
+    shot(page, "admin-plan-preview")
     plan_url = page.url.split("?")[0]
 
     page.click("button.primary")  # 发布
@@ -128,6 +138,7 @@ def test_official_answer_from_a_declined_question(page, live) -> None:
     page.wait_for_url("**/admin/answers?question=*")
     assert page.input_value("#question") == DECLINED
     audit(page, "admin answers")
+    shot(page, "admin-answer-form")
     text = "老年人优待证可在户籍所在街道便民服务中心办理，携带身份证即可。"
     page.fill("#answer", text)
     page.fill("#source", "区民政局答复口径")
@@ -149,6 +160,7 @@ def test_accessibility_of_widget_kiosk_and_browse(page, live) -> None:
     page.locator(f"{W} button.launcher").click()
     page.locator(f"{W} .featured .chip").first.wait_for()
     audit(page, "widget open")
+    assert page.locator(f"{W} .welcome a[href$='/browse']").count() == 1  # the widget links the browse view
 
     page.goto(live.url + "/kiosk")
     page.locator("#k-tiles li button").first.wait_for()
@@ -164,6 +176,7 @@ def test_accessibility_of_widget_kiosk_and_browse(page, live) -> None:
 
     page.goto(live.url + "/browse")
     audit(page, "browse")
+    shot(page, "browse")
     total = int(page.locator("#count").inner_text())
     page.select_option("#dept", index=1)
     page.click("button[type=submit]")

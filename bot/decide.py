@@ -17,7 +17,7 @@ from bot.retrieve import Candidate, Ranked
 from bot.tasks import TaskList
 from bot.tuning import Tuning
 from bot.understand import Query, stated_period
-from bot.vocabulary import GENERIC_TERMS, STATES_AMOUNT
+from bot.vocabulary import STATES_AMOUNT, is_generic
 from indexer.model import Entry
 
 
@@ -29,6 +29,7 @@ class Kind(StrEnum):
     BY_REGION = "by_region"  # several plans answer a question that named no region
     LIST = "list"  # a task list
     ASK_TOPIC = "ask_topic"  # only general words: ask what it is about
+    NO_MORE = "no_more"  # "下一页" after a list's last page
     GREETING = "greeting"
     EMPTY = "empty"
     TOO_LONG = "too_long"
@@ -146,7 +147,7 @@ def _related(query: Query, ranked: Ranked, tuning: Tuning) -> tuple[Entry, ...]:
     """Other clauses of the top one's plan that share the question's topic (a specific word it matched
     and enough coverage), never the rows restating the top clause."""
     top = ranked.candidates[0].entry
-    topic = set(query.topic) - GENERIC_TERMS
+    topic = {t for t in query.topic if not is_generic(t)}
     out = [c.entry for c in ranked.candidates[1:]
            if c.entry.id not in top.linked and c.entry.region == top.region
            and c.coverage >= tuning.min_score and topic & set(c.matched)]

@@ -91,8 +91,8 @@ class Engine(EngineContract):
             decision = Decision(Kind.TOO_LONG)
         else:
             try:
-                query, followup, fallback = self._read(q, region, context)
-                decision = self._decide(query, followup)
+                query, followup, fallback, offset = self._read(q, region, context)
+                decision = Decision(Kind.NO_MORE) if offset < 0 else self._decide(query, followup, offset)
                 if fallback is not None and decision.kind == Kind.DECLINE and decision.reason in decide.SILENT:
                     query, decision = fallback, self._decide(fallback, None)
             except Exception:  # never let one odd question take an adapter down
@@ -104,18 +104,20 @@ class Engine(EngineContract):
         return self.official.overlay(found, region) if self.official is not None else found
 
     def _read(self, question: str, region: str | None,
-              context: Context | None) -> tuple[Query, Entry | None, Query | None]:
+              context: Context | None) -> tuple[Query, Entry | None, Query | None, int]:
         """Read the turn, then in the light of the conversation (bot/conversation.py): re-read the
         previous topic in a new region, a new topic in the previous region, or point at the current
-        clause. Also the turn as read on its own, when the plan is only a preference (`soft`)."""
+        clause. Also the turn as read on its own, when the plan is only a preference (`soft`), and where
+        a list's page starts ("下一页")."""
         query = alone = self.reader.read(question, region=region)
         plan = plan_turn(query, context)
-        if plan.move in (Move.REGION, Move.TOPIC) and plan.text:
+        if plan.move in (Move.REGION, Move.TOPIC, Move.NEXT_PAGE) and plan.text:
             query = replace(self.reader.read(plan.text, region=plan.region), raw=question)
         if plan.intent is not None:
             query = replace(query, intent=plan.intent)
         followup = self.entry(plan.entry_id) if plan.move == Move.ENTRY and plan.entry_id else None
-        return query, followup, (alone if plan.soft else None)
+        offset = -1 if plan.move == Move.NO_MORE else plan.offset
+        return query, followup, (alone if plan.soft else None), offset
 
     def _decide(self, query: Query, followup: Entry | None, offset: int = 0) -> Decision:
         early = decide.before_search(query, followup)

@@ -32,6 +32,8 @@ class Segment:
     terms: tuple[str, ...]
     bigrams: tuple[str, ...]
     asks: bool
+    sentence: int = 0  # which sentence of the message
+    before_question: bool = False  # in a sentence before the one that asks (and that it does not point back to)
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ class QuestionReader:
         year, not_held, relative = self._year(text, regions)
         topic_text = self._without_places(text)
         terms, bigrams, segments = self._content_terms(topic_text, until is not None, asks_procedure)
-        topic = tuple(t for t in terms if t not in vocab.GENERIC_TERMS and not _is_dept_token(t, departments))
+        topic = tuple(t for t in terms if not vocab.is_generic(t) and not _is_dept_token(t, departments))
         asked = question_sentence(text)
         return Query(
             raw=question, text=text, lang=rw.lang,
@@ -126,7 +128,7 @@ class QuestionReader:
             asks_procedure=asks_procedure, asks_duration=asks_duration_in(text),
             asks_frequency=bool(vocab.ASKS_FREQUENCY.search(text)),
             followup=is_followup(text), greeting=is_greeting(question),
-            vague=not any(len(t) >= 2 and t not in vocab.GENERIC_TERMS for t in terms),
+            vague=not any(len(t) >= 2 and not vocab.is_generic(t) for t in terms),
             corrections=tuple(rw.corrections), bigrams=bigrams, segments=segments,
         )
 
@@ -223,8 +225,7 @@ class QuestionReader:
         strip = vocab.YEAR_PHRASE.sub(" ", strip)
         if procedure:
             strip = strip_procedure(strip)
-        parts = [part for part in vocab.SEGMENT_SPLIT.split(strip) if part.strip()]
-        segments = tuple(self._segment(part, last=i == len(parts) - 1) for i, part in enumerate(parts))
+        segments = self._segments(strip)
         strip = vocab.QUESTION_PHRASES.sub(" ", strip)
         bigrams = tuple(topic_bigrams(strip))
         return (tuple(dict.fromkeys(self.tokenizer.tokens(strip))), bigrams,
@@ -241,10 +242,34 @@ class QuestionReader:
                 strip = strip.replace(r[:-1], " ")
         return strip
 
-    def _segment(self, part: str, last: bool) -> Segment:
+    def _segments(self, text: str) -> tuple[Segment, ...]:
+        """The message's segments; those in sentences before the asking one are marked, unless the
+        asking sentence points back ("这方面…") or has hardly a topic of its own."""
+        sentences = [s for s in vocab.SENTENCE_SPLIT.split(text) if s.strip()]
+        asking = len(sentences) - 1
+        for i in range(len(sentences) - 1, -1, -1):
+            if vocab.ASKING.search(sentences[i]) or vocab.WHAT_CUES.search(sentences[i]):
+                asking = i
+                break
+        out: list[Segment] = []
+        for i, sentence in enumerate(sentences):
+            parts = [p for p in vocab.SEGMENT_SPLIT.split(sentence) if p.strip()]
+            out += [self._segment(p, last=(i == len(sentences) - 1 and j == len(parts) - 1), sentence=i)
+                    for j, p in enumerate(parts)]
+        start = asking
+        if asking > 0 and (vocab.POINTS_BACK.search(sentences[asking]) or self._thin(out, asking)):
+            start = asking - 1
+        return tuple(Segment(s.terms, s.bigrams, s.asks, before_question=s.sentence < start) for s in out)
+
+    def _thin(self, segments: list[Segment], sentence: int) -> bool:
+        topic = {t for s in segments if s.sentence == sentence for t in s.terms
+                 if len(t) >= 2 and not vocab.is_generic(t) and t not in vocab.FOLLOWUP_FILLERS}
+        return len(topic) < 2
+
+    def _segment(self, part: str, last: bool, sentence: int = 0) -> Segment:
         content = vocab.QUESTION_PHRASES.sub(" ", part)
         return Segment(tuple(dict.fromkeys(self.tokenizer.tokens(content))), tuple(topic_bigrams(content)),
-                       last or bool(vocab.ASKING.search(part)))
+                       last or bool(vocab.ASKING.search(part)), sentence=sentence)
 
 
 def _is_dept_token(token: str, departments: tuple[str, ...]) -> bool:
@@ -365,8 +390,8 @@ def latin_place(question: str, rewritten: str) -> str | None:
     left = rewritten.lower()
     for m in vocab.PLACE_LATIN.finditer(question):
         word = m.group(1)
-        if word.lower() not in left:
-            continue
+        if m.group(2).lower() in ("shi", "city") and word.lower() not in left:
+            continue  # "shi" is also 是/事: only a word the rewriter left alone names a city
         if word.lower() not in vocab.EN_STOPWORDS and word.lower() not in vocab.EN_NOT_PLACES:
             return f"{word[:1].upper()}{word[1:]} {m.group(2).lower()}"
     return None

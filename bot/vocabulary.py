@@ -47,13 +47,14 @@ STOPWORDS: frozenset[str] = frozenset(
     问下 一下 知道 能 能否 可以 可否 需要 应该 应当 该 会 吗 么 呢 嘛 哦 啦 得 地 着 过 里 内 后 前 时 时候 现在 今年
     最近 具体 主要 一般 相关 有关 方面 情况 问题 事 事情 事儿 东西 活儿 这个 那个 这样 那样 怎么办 办 干 搞 做
     到底 究竟 是不是 有没有 呀 ？ ? ， , 。 . ！ ! 、 ； ; ： : “ ” ‘ ’ （ ） ( ) 《 》 〔 〕 【 】 — - … · / 完成 时限
-    截止 截至 期限 时间 日期 截止时间 完成时间 责任 责任单位 负责单位 哪一个 哪位 什么样 要求 规定 什么样的
+    截止 截至 到期 期限 时间 日期 截止时间 完成时间 责任 责任单位 负责单位 哪一个 哪位 什么样 要求 规定 什么样的
     """.split()
 )
 
 # Question phrasing cut out of a question before tokenizing, so it neither matches clause text nor
 # counts as a topic word the plans lack ("哪个部门", "什么时候", sentence-final particles).
 QUESTION_PHRASES = re.compile(
+    r"责任单位|负责单位|牵头单位|配合单位|责任部门|负责部门|主管部门|完成时限|截止时间|完成时间|时限|到期|"
     r"什么时候|啥时候|何时|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|由谁|归谁|谁来|谁负责|谁管|"
     r"要干些啥|干些啥|干些什么|干啥|做些什么|做什么|是啥样|啥样|是什么|是哪个|是哪些|有哪些|有什么|都有啥|有啥|"
     r"怎么样|怎么办|怎么|如何|多久|多长时间|在管|负责|牵头|归口|主管|请问|能不能|可不可以|是不是|"
@@ -66,6 +67,15 @@ GENERIC_TERMS: frozenset[str] = frozenset(
     "政务 公开 政务公开 信息 信息公开 政府 政府信息 任务 工作 重点 重点工作 要点 工作要点 年度 今年 本年度 全年 事项 "
     "哪些 什么 活 活儿 管 负责 区 市 县 政策 内容".split()
 )
+
+
+
+def is_generic(term: str) -> bool:
+    """A generic term, or a compound of two ("公开事项" = 公开 + 事项): names no topic either."""
+    if term in GENERIC_TERMS:
+        return True
+    return any(term[:i] in GENERIC_TERMS and term[i:] in GENERIC_TERMS for i in range(1, len(term)))
+
 
 # Question and function words the typo corrector never "corrects" and the pinyin reader recognises
 # when typed in pinyin ("shei fuze").
@@ -147,6 +157,8 @@ SEGMENT_SPLIT = re.compile(r"(?<=[，。？！；,.?!;\n])")
 # mark or particle, or uses a who / when / list cue. "什么都出不来" tells; "有什么要求？" asks.
 ASKING = re.compile(
     WHO_CUES.pattern + "|" + WHEN_CUES.pattern + "|" + LIST_CUES.pattern + r"|(?:吗|呢|么|呀|[?？])\s*$")
+# A question sentence that points back at an earlier one ("这方面的进展…", "这件事…", "上述…").
+POINTS_BACK = re.compile(r"这|那些|那个|此|该|上述|以上|其中")
 # Where a message splits into sentences (its question is usually the last one that asks).
 SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?])")
 
@@ -158,6 +170,8 @@ FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|and|what about)?\s*(?:它|�
                       r"(?:完成时限|时限|截止时间|什么时候|何时|谁负责|哪个部门|责任单位|负责单位|牵头单位|具体要求|内容|要求)"
                       r"(?:呢|是什么|是哪个|是谁)?[?？。!！\s]*$", re.I)
 
+# Asking for the next page of a long list.
+NEXT_PAGE = re.compile(r"^\s*(?:下一页|下页|后面的|更多|还有吗|还有呢|继续|接着说|next(?: page)?|more)[?？。!！\s]*$", re.I)
 # A follow-up asking for more of the same clause ("除了发改局还有谁？", "还有哪些单位？").
 ALSO_CUES = re.compile(r"除了|还有|另外|其他|其它|别的|else|other")
 # A turn that continues the conversation ("那医保呢？", "换成历城区", "What about Licheng?").

@@ -11,7 +11,7 @@ from bot.decide import Kind, Reason
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
-        "units": "负责单位", "deadline": "完成时限", "period": "期限", "frequency": "频次", "clause": "原文", "excerpt": "原文（节选）",
+        "colon": "：", "units": "负责单位", "deadline": "完成时限", "period": "期限", "frequency": "频次", "clause": "原文", "excerpt": "原文（节选）",
         "source": "出处", "related": "相关条款",
         "row": "附件任务表第{}项", "none_units": "（条款未写明责任单位）",
         "none_deadline": "（条款未写明完成时限）", "corrected": "已按{}理解您的问题。",
@@ -25,7 +25,7 @@ LABELS: dict[str, dict[str, str]] = {
         "list_undated": "另有{n}项的完成时限为全年、长期或常态化等，没有具体完成日期，未列入。",
     },
     "en": {
-        "units": "Responsible units", "deadline": "Deadline", "period": "Period", "frequency": "Frequency", "clause": "Clause (original Chinese)",
+        "colon": ": ", "units": "Responsible units", "deadline": "Deadline", "period": "Period", "frequency": "Frequency", "clause": "Clause (original Chinese)",
         "excerpt": "Clause (original Chinese, excerpt)", "source": "Source", "related": "Related clauses",
         "row": "task table item {}", "none_units": "(the plan names no responsible unit for this clause)",
         "none_deadline": "(the plan sets no deadline for this clause)", "corrected": "Read as: {}.",
@@ -51,6 +51,7 @@ WORDING: dict[str, dict[str, str]] = {
         Kind.TOO_LONG: "问题太长（{n}字），请精简到{limit}字以内再问。",
         Kind.FAILED: "抱歉，暂时无法回答这个问题。请稍后再试，或拨打{hotline}。",
         Kind.ASK_TOPIC: "请说得具体一些，例如：“养老补贴信息公开由哪个部门负责？”",
+        Kind.NO_MORE: "这个列表已经全部列出了。可以换个部门、地区或日期再问。",
         Reason.OUT_OF_SCOPE: "知识库中暂无“{place}”的政务公开工作要点（现有：{held}）。",
         Reason.YEAR_NOT_HELD: "知识库中有{held}的政务公开工作要点，没有{year}年的，无法回答{year}年的问题。",
         Reason.NO_MATCH: "抱歉，现有的政务公开工作要点中没有找到与“{question}”直接相关的内容。",
@@ -63,6 +64,7 @@ WORDING: dict[str, dict[str, str]] = {
         "nearest": "最接近的条款（{citation}）是这样写的：“{text}”",
         "due_header": "完成时限在{what}的任务：",
         "due_month": "{month}月底前",
+        "due_date": "{year}年{month}月{day}日前",
         "department_header": "{department}负责的政务公开任务：",
         "region_header": "{region}政务公开工作要点的任务（共{n}项）：",
         "ask_when": "{where}{topic}的完成时限是什么？",
@@ -76,6 +78,7 @@ WORDING: dict[str, dict[str, str]] = {
         Kind.TOO_LONG: "The question is too long ({n} characters); please keep it under {limit}.",
         Kind.FAILED: "Sorry, I cannot answer this right now. Please try again later or call {hotline}.",
         Kind.ASK_TOPIC: "Could you say what it is about? E.g. \"Who is responsible for elderly-care subsidy disclosure?\"",
+        Kind.NO_MORE: "That was the whole list. Ask about another department, region or date.",
         Reason.OUT_OF_SCOPE: "The knowledge base has no plan for {place} (it holds {held}).",
         Reason.YEAR_NOT_HELD: "The knowledge base holds the plans of {held}, not {year}, so it cannot answer for {year}.",
         Reason.NO_MATCH: "I could not find this in the government disclosure plans I know.",
@@ -88,6 +91,7 @@ WORDING: dict[str, dict[str, str]] = {
         "nearest": " The nearest clause ({citation}) reads: \"{text}\"",
         "due_header": "Tasks due by {what}:",
         "due_month": "the end of {month_name}",
+        "due_date": "{day} {month_name} {year}",
         "department_header": "Disclosure tasks of {department}:",
         "region_header": "Tasks in the {region} plan ({n} in all):",
         "ask_when": "{where}{topic}的完成时限是什么？",

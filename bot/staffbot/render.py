@@ -190,7 +190,7 @@ def task_page(title: str, entries: Sequence[Entry], page: int, page_size: int, *
 # -- answers --------------------------------------------------------------------------------------
 
 
-_LABEL = re.compile(r"^([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z ()]{1,29})：")
+_LABEL = re.compile(r"^([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z ,()]{1,39})(：|: )")
 
 
 def format_reply(reply: str) -> str:
@@ -198,7 +198,7 @@ def format_reply(reply: str) -> str:
     lines = []
     for line in reply.strip().splitlines():
         m = _LABEL.match(line)
-        lines.append(f"<b>{esc(m.group(1))}</b>：{esc(line[m.end():])}" if m else esc(line))
+        lines.append(f"<b>{esc(m.group(1))}</b>{m.group(2)}{esc(line[m.end():])}" if m else esc(line))
     return "\n".join(lines)
 
 

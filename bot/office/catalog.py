@@ -15,6 +15,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bot.config import ConfigError
 from indexer.store import load_knowledge, plan_files, write_atomic
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,10 @@ class PlanRecord:
                 "year": self.year, "status": self.status}
 
 
+class CatalogError(ConfigError):
+    """The plan record cannot be read: `bot serve` stops with this one line rather than guess what is published."""
+
+
 def shipped_id(file_name: str) -> str:
     return "s-" + hashlib.sha256(file_name.encode("utf-8", "surrogateescape")).hexdigest()[:10]
 
@@ -70,8 +75,11 @@ class PlanCatalog:
             return {"uploads": [], "unpublished": []}
         try:
             data = json.loads(self.record_path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
         except (OSError, ValueError) as exc:
-            raise RuntimeError(f"plan record {self.record_path} is unreadable ({exc}); fix or remove it") from None
+            raise CatalogError(f"plan record {self.record_path} is unreadable ({exc}); restore it from a backup, "
+                               "or remove it to serve the shipped plans only") from None
         data.setdefault("uploads", [])
         data.setdefault("unpublished", [])
         return data

@@ -237,3 +237,14 @@ def test_another_worker_follows_a_publication(office_settings: Settings, engine,
         assert cites(ask(worker, QUESTION), "天桥")
     finally:
         close_app(other)
+
+
+def test_a_damaged_plan_record_stops_start_up_with_one_line(office_settings: Settings, engine) -> None:
+    from bot.config import ConfigError
+
+    record = office_settings.path("office.dir") / "plans.json"
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text("{broken", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        create_app(office_settings)
+    assert "plans.json" in str(err.value) and "\n" not in str(err.value)

@@ -121,7 +121,22 @@ def serve(config: str | None, host: str | None, port: int | None, get_path: str 
         if status >= 400:
             sys.exit(1)
         return
-    run_server(settings, host=host, port=port)
+    try:
+        run_server(settings, host=host, port=port)
+    except ConfigError as exc:  # e.g. a weak web.admin_token: one line, no traceback
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command("admin-hash")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="The /admin password (asked for when not given).")
+def admin_hash(password: str) -> None:
+    """Print the hash of an /admin password, for web.admin_password_hash (ZWGK_WEB__ADMIN_PASSWORD_HASH)."""
+    from bot.web.admin_auth import MIN_PASSWORD_CHARS, hash_password
+
+    if len(password.strip()) < MIN_PASSWORD_CHARS:
+        raise click.ClickException(f"the password is too short (at least {MIN_PASSWORD_CHARS} characters)")
+    click.echo(hash_password(password))
 
 
 @cli.command()

@@ -59,6 +59,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web", "site_name", "政务公开问答", "Name shown in the widget and kiosk headers."),
     Setting("web", "office_phone", "12345", "Phone number the kiosk shows for help in person."),
     Setting("web", "kiosk_idle_seconds", 90, "Kiosk returns home and forgets the visitor after this many idle seconds."),
+    Setting("web", "admin_password_hash", "", "Hash of the /admin login password, made by `python -m bot admin-hash`. Empty: no browser login (the bearer token still works for scripts)."),
+    Setting("web", "admin_login_limit", 5, "Failed /admin logins allowed per client in 15 minutes before it must wait."),
+    Setting("web", "timezone", "Asia/Shanghai", "Timezone of the times shown in /admin and its CSV exports."),
+    Setting("office", "dir", "var/office", "Folder for uploaded plans, the published-plan record, official answers and the admin audit log."),
+    Setting("office", "max_upload_mb", 20, "Largest plan file /admin accepts, in megabytes."),
     Setting("telegram", "token", "", "Bot token from BotFather; prefer the TELEGRAM_BOT_TOKEN environment variable."),
     Setting("telegram", "api_base", "https://api.telegram.org/bot", "Bot API base URL (TELEGRAM_API_BASE); point at a local Bot API server or a test server."),
     Setting("telegram", "proxy", "", "Proxy URL for reaching Telegram (e.g. http://proxy.local:3128). Empty: direct."),
@@ -90,7 +95,8 @@ ALIASES: dict[str, str] = {
     "TELEGRAM_PROXY": "telegram.proxy",
 }
 
-SECRET_SETTINGS = {"telegram.token", "web.admin_token", "wecom.secret", "wecom.token", "wecom.aes_key"}
+SECRET_SETTINGS = {"telegram.token", "web.admin_token", "web.admin_password_hash", "wecom.secret", "wecom.token",
+                   "wecom.aes_key"}
 
 
 class ConfigError(ValueError):

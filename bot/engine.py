@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.conversation import Move, next_context, plan_turn
 from bot.decide import Decision, Kind
 from bot.index import SearchIndex, load_index
+from bot.official import OfficialAnswers
 from bot.retrieve import Retriever
 from bot.suggest import suggest
 from bot.tasks import TaskLists
@@ -37,6 +38,8 @@ MAX_QUESTION_CHARS = 1000
 
 class Engine(EngineContract):
     """Answers questions over one SearchIndex. Thread-safe for concurrent `answer` calls."""
+
+    official: OfficialAnswers | None = None  # office's answers (bot/official/), attached by load / adapters
 
     def __init__(self, index: SearchIndex, *, top_k: int = 5, list_limit: int = 50,
                  default_region: str = "", hotline: str = "12345政务服务便民热线",
@@ -65,9 +68,11 @@ class Engine(EngineContract):
         )
         if rebuilt:
             log.info("index rebuilt: %d entries", len(index.entries))
-        return cls(index, top_k=int(settings["search.top_k"]), list_limit=int(settings["search.list_limit"]),
-                   default_region=str(settings["search.default_region"]), hotline=str(settings["search.hotline"]),
-                   tuning=Tuning.from_settings(settings))
+        engine = cls(index, top_k=int(settings["search.top_k"]), list_limit=int(settings["search.list_limit"]),
+                     default_region=str(settings["search.default_region"]), hotline=str(settings["search.hotline"]),
+                     tuning=Tuning.from_settings(settings))
+        engine.official = OfficialAnswers.at(settings.path("office.dir") / "answers.json")  # OFFICE HOOK
+        return engine
 
     def warm_up(self) -> None:
         """Load the jieba dictionary and the everyday-word table now rather than on the first question."""
@@ -93,7 +98,10 @@ class Engine(EngineContract):
             except Exception:  # never let one odd question take an adapter down
                 log.exception("engine failed on question %r", q[:200])
                 query, decision = None, Decision(Kind.FAILED)
-        return self.composer.render(raw, query, decision, next_context(query, decision, context))
+        found = self.composer.render(raw, query, decision, next_context(query, decision, context))
+        # OFFICE HOOK (issue 13): the office's official answer (答复口径, bot/official/) goes first when one
+        # matches the question; the plan clauses found above stay behind it as evidence.
+        return self.official.overlay(found, region) if self.official is not None else found
 
     def _read(self, question: str, region: str | None,
               context: Context | None) -> tuple[Query, Entry | None, Query | None, int]:

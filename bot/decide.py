@@ -17,7 +17,7 @@ from bot.retrieve import Candidate, Ranked
 from bot.tasks import TaskList
 from bot.tuning import Tuning
 from bot.understand import Query, stated_period
-from bot.vocabulary import STATES_AMOUNT, is_generic
+from bot.vocabulary import STATES_AMOUNT, STATES_CONTACT, is_generic
 from indexer.model import Entry
 
 
@@ -45,6 +45,7 @@ class Reason(StrEnum):
     NO_MATCH = "no_match"  # nothing in the plans matches
     LOW_COVERAGE = "low_coverage"  # the best clause covers too little of the question
     AMOUNT = "amount"  # asks for money the plans do not state
+    CONTACT = "contact"  # asks for a phone number, an address or opening hours
     HOW_TO = "how_to"  # asks how to apply; the plans only say what is published
     DURATION = "duration"  # asks how long; the clause states no period
     NO_TASKS = "no_tasks"  # a list question with nothing on the list
@@ -136,6 +137,8 @@ def _decline_reason(query: Query, top: Candidate, tuning: Tuning, period: str | 
         return Reason.LOW_COVERAGE
     if query.asks_amount and not STATES_AMOUNT.search(e.text):
         return Reason.AMOUNT
+    if query.asks_contact and not STATES_CONTACT.search(e.text):
+        return Reason.CONTACT
     if query.asks_procedure:
         return Reason.HOW_TO
     if (query.asks_duration or query.asks_frequency) and period is None:

@@ -59,6 +59,7 @@ class Query:
     month_only: bool = False  # "9月底前" named no year: apply to each plan's own year
     asks_amount: bool = False
     asks_procedure: bool = False
+    asks_contact: bool = False  # a phone number, an address, opening hours
     asks_duration: bool = False
     asks_frequency: bool = False  # "多久更新一次", "几次": a frequency answers too
     followup: bool = False
@@ -126,6 +127,7 @@ class QuestionReader:
             until=until, month_only=month_only,
             asks_amount=asks_amount_in(question) or asks_amount_in(text),
             asks_procedure=asks_procedure, asks_duration=asks_duration_in(text),
+            asks_contact=bool(vocab.CONTACT_CUES.search(question) or vocab.CONTACT_CUES.search(text)),
             asks_frequency=bool(vocab.ASKS_FREQUENCY.search(text)),
             followup=is_followup(text), greeting=is_greeting(question),
             vague=not any(len(t) >= 2 and not vocab.is_generic(t) for t in terms),

@@ -1,7 +1,7 @@
 """Plan text -> `Document` with clause-level `Entry`s: metadata, body clauses, task-table rows, and links.
 
-Data flow: read.read_document -> normalize.clean_lines -> (outline.parse_outline + tables.TableParser)
--> here -> list[Entry] for the bot's index. Ids are `<file stem>#<clause path>` (e.g. `…#一.(五)`) or
+Data flow: read.read_document -> flat_tables.recover_tables -> normalize.clean_lines ->
+(outline.parse_outline + tables.TableParser) -> here -> list[Entry] for the bot's index. Ids are `<file stem>#<clause path>` (e.g. `…#一.(五)`) or
 `<file stem>#表.<序号>` for table rows, so they survive a rebuild.
 """
 from __future__ import annotations
@@ -10,8 +10,9 @@ import re
 from pathlib import Path
 
 from indexer import fields
+from indexer.flat_tables import recover_tables
 from indexer.model import Document, Entry
-from indexer.normalize import clean_lines
+from indexer.normalize import clean_lines, split_lines
 from indexer.outline import Clause, parse_outline
 from indexer.tables import TableParser, TaskRow
 
@@ -190,10 +191,15 @@ def _link(rows: list[Entry], clauses: list[Entry]) -> None:
                     row.deadline, row.due = clause.deadline, clause.due
 
 
+def document_lines(text: str) -> list[str]:
+    """The text's paragraphs, one per line, tables as TAB rows: flattened tables recovered, then lines cleaned."""
+    return clean_lines(recover_tables(split_lines(text)))
+
+
 def build_document(text: str, file: str, doc_id: str | None = None) -> Document:
     """Parse a plan's text (already read and decoded) into a Document with its entries."""
     doc_id = doc_id or Path(file).stem
-    lines = clean_lines(text)
+    lines = document_lines(text)
     title_index = _find_title(lines)
     title = _squash(lines[title_index]) if title_index is not None else fields.notice_title(lines)
     doc = Document(file=file, doc_id=doc_id, title=title)

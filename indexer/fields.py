@@ -9,6 +9,8 @@ import calendar
 import re
 from dataclasses import dataclass
 
+from indexer.patterns import cn_to_int
+
 # ---------------------------------------------------------------- responsible units
 
 # Endings that make a string look like the name of a government unit (局, 办公室, 街道办事处, 有关部门 …).
@@ -89,8 +91,6 @@ def inline_units(text: str) -> tuple[list[str], str | None]:
 
 # ---------------------------------------------------------------- deadlines
 
-_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-           "十一": 11, "十二": 12}
 _DATE_ANY = re.compile(
     r"(?:(?P<y>\d{4})\s*年)?\s*(?:(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)?\s*"
     r"(?:(?P<d>\d{1,2})\s*日|(?P<part>底|末|中旬|上旬|下旬|初|中))?"
@@ -111,27 +111,18 @@ DEADLINE_IN_TEXT = re.compile(
 )
 
 
-_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})(?=\s*年)")
 _CN_MONTH = re.compile(r"(?<=年)(\s*)([一二三四五六七八九十]{1,2})(?=\s*月)")
 _CN_DAY = re.compile(r"(?<=月)(\s*)([一二三四五六七八九十]{1,3})(?=\s*日)")
-
-
-def _small_cn(s: str) -> int:
-    """一 … 三十一."""
-    if "十" not in s:
-        return _CN_DIGIT[s]
-    tens, _, ones = s.partition("十")
-    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
 
 
 def arabic_dates(text: str) -> str:
     """Dates written in Chinese numerals ("二〇二二年六月十四日") with Arabic digits ("2022年6月14日")."""
     if not re.search(r"[〇○零一二三四五六七八九十]\s*[年月日]", text):
         return text
-    text = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGIT[c]) for c in m.group(1)), text)
-    text = _CN_MONTH.sub(lambda m: m.group(1) + str(_small_cn(m.group(2))), text)
-    return _CN_DAY.sub(lambda m: m.group(1) + str(_small_cn(m.group(2))), text)
+    text = _CN_YEAR.sub(lambda m: str(cn_to_int(m.group(1))).zfill(4), text)
+    text = _CN_MONTH.sub(lambda m: m.group(1) + str(cn_to_int(m.group(2))), text)
+    return _CN_DAY.sub(lambda m: m.group(1) + str(cn_to_int(m.group(2))), text)
 
 
 @dataclass(frozen=True)
@@ -149,10 +140,7 @@ def looks_like_deadline(cell: str) -> bool:
 def _month(value: str | None) -> int | None:
     if not value:
         return None
-    if value.isdigit():
-        m = int(value)
-    else:
-        m = _CN_NUM.get(value, 0)
+    m = cn_to_int(value)
     return m if 1 <= m <= 12 else None
 
 
@@ -195,7 +183,7 @@ def due_date(text: str | None, year: int | None = None) -> str | None:
         return f"{best[0]:04d}-{best[1]:02d}-{best[2]:02d}"
     quarter = re.search(r"(?<!每)第?([一二三四])季度", s)
     if year and quarter:  # "第三季度" -> the quarter's last day
-        mon = 3 * "一二三四".index(quarter.group(1)) + 3
+        mon = 3 * cn_to_int(quarter.group(1))
         return f"{year:04d}-{mon:02d}-{calendar.monthrange(year, mon)[1]:02d}"
     if year and re.search(r"全年|年内|年底|年末|长期|持续|常态|常年|每年|本年度|年度内|当年|今年|下半年", s):
         return f"{year:04d}-12-31"

@@ -3,7 +3,8 @@
 Keeps the source's characters: it only rejoins lines broken by extraction or hard wrapping, splits a body
 flattened onto one line before its clause numbers, drops page numbers, running headers and markup, and
 removes spaces that split Chinese words. Table rows stay TAB-separated lines so the table parser sees their
-cells; a task table flattened into text without TABs is turned back into such rows first (indexer/flat_tables.py).
+cells; a task table flattened into text without TABs was turned back into such rows before this step
+(indexer/flat_tables/, called by indexer/entries.py). Shared patterns come from indexer/patterns.py.
 """
 from __future__ import annotations
 
@@ -12,23 +13,12 @@ from collections import Counter
 
 from indexer.fields import arabic_dates, is_plan_title
 from indexer.outline import match_marker
+from indexer.patterns import NUMBER_START, PAGE_NUMBER, STYLE_RANK, squash_cjk_spaces
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK_PUNCT = "，。、；：？！“”‘’（）《》〔〕【】—…·「」『』"
-_CJK_GAP = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}])")
-_PAGE_NUMBER = re.compile(
-    r"^\s*(?:[—\-－–_·•]+\s*\d{1,4}\s*[—\-－–_·•]+|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4}|[-－—]\s*\d{1,4}|\d{1,4}\s*[-－—])\s*$"
-)
 _HTML_TAG = re.compile(r"</?(?:p|br|span|div|b|strong|em|i|u|font|td|tr|li|ul|ol|h\d)\b[^>]*>", re.I)
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 _MD_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
-# Numbering that opens a clause or heading: 一、 （一） 1. （1） ① 第一条 …
-NUMBER_START = re.compile(
-    r"^\s*(?:[一二三四五六七八九十百]+\s*[、.．]|[（(]\s*[一二三四五六七八九十百]+\s*[）)]|\d{1,3}\s*[.．、](?!\d)"
-    r"|[（(]\s*\d{1,3}\s*[）)]|[①-⑳]|第[一二三四五六七八九十百]+[条章节部分])"
-)
 _TERMINAL = tuple("。！？!?；;：:")
 _BLOCK_START = re.compile(r"^\s*(?:附件|附表|抄送|主送|（此件|\(此件)")
 _DATE_ONLY = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
@@ -42,13 +32,6 @@ _INLINE_CANDIDATE = re.compile(
 )
 # What may stand right before an inline clause number: the end of a sentence, a colon, a closing bracket/quote.
 _INLINE_BOUNDARY = frozenset("。；;：:！!？?）)”\"")
-# Conventional nesting of numbering styles; an inline number may only open a level below the current one.
-_STYLE_RANK = {"cn": 0, "pcn": 1, "num": 2, "pnum": 3, "circ": 4, "art": 0}
-
-
-def squash_cjk_spaces(text: str) -> str:
-    """Remove spaces that split Chinese words ("进一步 拓展公 开广 度" -> "进一步拓展公开广度")."""
-    return _CJK_GAP.sub("", text)
 
 
 def _clean_line(line: str) -> str:
@@ -71,30 +54,6 @@ def _markdown_table_row(line: str) -> str | None:
         cells = s.strip("|").split("|")
         return "\t".join(c.strip() for c in cells)
     return None
-
-
-def _cells_per_line_tables(lines: list[str]) -> list[str]:
-    """Tables written one cell per line (each line starting with a TAB, rows split by blank lines) -> TAB rows.
-
-    Word-to-text exports often look like this; a row is the run of TAB-led lines between blank lines.
-    """
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line.startswith("\t") and line.count("\t") == 1:
-            group: list[str] = []
-            j = i
-            while j < len(lines) and lines[j].startswith("\t") and lines[j].count("\t") == 1:
-                group.append(lines[j][1:].strip())
-                j += 1
-            if len(group) >= 3:
-                out.append("\t".join(group))
-                i = j
-                continue
-        out.append(line)
-        i += 1
-    return out
 
 
 def _is_heading_line(line: str) -> bool:
@@ -175,7 +134,7 @@ class _InlineNumbers:
         for s, v in reversed(self.stack):
             if s == style:
                 return value == v + 1
-        if self.stack and _STYLE_RANK.get(style, 9) <= _STYLE_RANK.get(self.stack[-1][0], 9):
+        if self.stack and STYLE_RANK.get(style, 9) <= STYLE_RANK.get(self.stack[-1][0], 9):
             return False
         return value == 1 or value == self.last.get(style, -9) + 1
 
@@ -248,13 +207,17 @@ def _split_title(line: str) -> list[str]:
     return [line]
 
 
-def clean_lines(text: str) -> list[str]:
-    """Normalised paragraphs: one per line, table rows as TAB-separated cells, no blank lines."""
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    raw = _cells_per_line_tables(raw)
-    from indexer.flat_tables import unflatten_tables  # imports indexer.tables, which imports this module
+def split_lines(text: str) -> list[str]:
+    """The text's raw lines, whatever line ends it uses."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
-    raw = unflatten_tables(raw)
+
+def clean_lines(text: str | list[str]) -> list[str]:
+    """Normalised paragraphs: one per line, table rows as TAB-separated cells, no blank lines.
+
+    Takes the text or its raw lines; tables written without TABs are recovered before this step
+    (indexer.flat_tables.recover_tables, called by indexer/entries.py)."""
+    raw = split_lines(text) if isinstance(text, str) else text
     inline = _InlineNumbers()
     lines: list[str] = []
     for line in raw:
@@ -265,7 +228,7 @@ def clean_lines(text: str) -> list[str]:
         if md_row is not None:
             line = md_row
         line = _clean_line(line)
-        if not line.strip() or _PAGE_NUMBER.match(line):
+        if not line.strip() or PAGE_NUMBER.match(line):
             lines.append("")
             continue
         if "\t" in line and not line.replace("\t", "").strip():

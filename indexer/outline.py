@@ -9,40 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-_MARKERS: list[tuple[str, re.Pattern[str]]] = [
-    ("cn", re.compile(r"^\s*(?P<n>[一二三四五六七八九十百]+)\s*[、.．]\s*")),
-    ("pcn", re.compile(r"^\s*[（(]\s*(?P<n>[一二三四五六七八九十百]+)\s*[）)]\s*")),
-    ("pnum", re.compile(r"^\s*[（(]\s*(?P<n>\d{1,3})\s*[）)]\s*")),
-    ("num", re.compile(r"^\s*(?P<n>\d{1,3})\s*[.．、](?!\d)\s*")),
-    ("circ", re.compile(r"^\s*(?P<n>[①-⑳])\s*")),
-    ("art", re.compile(r"^\s*第(?P<n>[一二三四五六七八九十百]+)条\s*")),
-]
-
-
-def cn_to_int(s: str) -> int:
-    """Chinese numerals up to 999 ("十二" -> 12, "二十一" -> 21)."""
-    if s.isdecimal():  # not isdigit(): "①" is a digit to Python but int() rejects it
-        return int(s)
-    if len(s) == 1 and "①" <= s <= "⑳":
-        return ord(s) - ord("①") + 1
-    total, current = 0, 0
-    for ch in s:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = _CN_DIGITS.get(ch, 0)
-    return total + current
+from indexer.patterns import MARKERS, cn_to_int
 
 
 def match_marker(line: str) -> tuple[str, str, int, str] | None:
     """(style, label, value, rest) when the line opens with a clause number, else None."""
-    for style, pattern in _MARKERS:
+    for style, pattern in MARKERS:
         m = pattern.match(line)
         if m:
             n = m.group("n")

@@ -11,17 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.fields import looks_like_deadline, looks_like_units, split_units
-from indexer.normalize import squash_cjk_spaces
 from indexer.outline import match_marker
+from indexer.patterns import HEADER_WORDS, squash_cjk_spaces
 
-_HEADER_WORDS = {
-    "number": ("序号", "编号"),
-    "task": ("工作任务", "重点任务", "任务", "工作项目", "项目", "类别", "重点工作", "工作事项"),
-    "text": ("具体要求", "工作要求", "主要内容", "工作内容", "具体任务", "任务内容", "具体措施", "公开内容", "要求"),
-    "units": ("责任单位", "牵头单位", "配合单位", "责任部门", "牵头部门", "责任主体", "负责单位", "主责单位"),
-    "deadline": ("完成时限", "完成时间", "时间节点", "时限要求", "时限", "进度安排", "时间安排"),
-    "note": ("备注",),
-}
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _CELL_BREAK = "\u2028"  # a paragraph break kept inside a cell by the Word/HTML readers (see indexer.read)
 
@@ -51,7 +43,7 @@ def cell_role(raw: str) -> str:
     c = re.sub(r"\s+", "", raw)
     if not c:
         return ""
-    fits = [(c == w, len(w), name) for name, words in _HEADER_WORDS.items() for w in words
+    fits = [(c == w, len(w), name) for name, words in HEADER_WORDS.items() for w in words
             if c == w or (len(c) <= 8 and w in c)]
     return max(fits, key=lambda fit: fit[:2])[2] if fits else ""
 

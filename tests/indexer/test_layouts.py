@@ -15,8 +15,8 @@ import pytest
 
 from indexer import parse_file
 from indexer.entries import build_document
+from indexer.entries import document_lines as clean_lines
 from indexer.model import Document, Entry
-from indexer.normalize import clean_lines
 from tests.indexer.fixtures_formats import (
     HUAIYIN,
     LICHENG,

@@ -128,6 +128,55 @@ def _title_key(title: str) -> str:
     return re.sub(r"[\s，。、；：,.;:“”\"]", "", t)
 
 
+def _best_clause(row: Entry, grams: list[tuple[set[str], Entry]], titles: dict[str, Entry]) -> Entry | None:
+    """The body clause a table row restates, or None: most of the row's wording appears in it."""
+    rg = _bigrams(row.text)
+    if len(rg) < 4:
+        return None
+    best, best_cov = None, 0.0
+    for cg, clause in grams:
+        cov = len(rg & cg) / len(rg)
+        if cov > best_cov:
+            best, best_cov = clause, cov
+    # The table's own task heading naming a clause title ("紧扣高质量发展加强信息公开") is strong
+    # evidence: a row filed under it restates that clause even when the table rewords the sentence.
+    under = titles.get(_title_key(row.section.split(" > ")[-1])) if row.section else None
+    if under is not None and under is not best:
+        cov = len(rg & _bigrams(under.text)) / len(rg)
+        if cov >= _LINK_UNDER_TITLE and (best is None or best_cov < _LINK_MIN or cov >= best_cov - 0.1):
+            best, best_cov = under, max(cov, _LINK_MIN)
+    elif under is not None and best is under:
+        best_cov = max(best_cov, _LINK_MIN) if best_cov >= _LINK_UNDER_TITLE else best_cov
+    return best if best is not None and best_cov >= _LINK_MIN else None
+
+
+def _union(values: list[list[str]]) -> list[str]:
+    out: list[str] = []
+    for group in values:
+        out.extend(v for v in group if v not in out)
+    return out
+
+
+def _take_from_rows(clause: Entry, linked: list[Entry]) -> None:
+    """A clause restated by table rows gets their units (when it names none) and their deadlines."""
+    if not clause.responsible:
+        clause.responsible = _union([r.responsible for r in linked])
+        clause.roles = "；".join(_union([[r.roles] for r in linked if r.roles])) or None
+    deadlines = _union([[r.deadline] for r in linked if r.deadline])
+    if deadlines:
+        clause.deadline = "；".join(deadlines)
+        dues = [r.due for r in linked if r.due]
+        clause.due = max(dues) if dues else None
+
+
+def _take_from_clause(row: Entry, clause: Entry) -> None:
+    """A table row without units (a table with no such column) gets its clause's units and deadline."""
+    row.responsible = list(clause.responsible)
+    row.roles = row.roles or clause.roles
+    if not row.deadline:
+        row.deadline, row.due = clause.deadline, clause.due
+
+
 def _link(rows: list[Entry], clauses: list[Entry]) -> None:
     """Link each table row to the body clause it restates (most of its wording appears there).
 
@@ -137,58 +186,19 @@ def _link(rows: list[Entry], clauses: list[Entry]) -> None:
     grams = [(_bigrams(c.text), c) for c in clauses]
     titles = {_title_key(c.heading or c.text.split("。", 1)[0]): c for c in clauses}
     for row in rows:
-        rg = _bigrams(row.text)
-        if len(rg) < 4:
-            continue
-        best, best_cov = None, 0.0
-        for cg, clause in grams:
-            cov = len(rg & cg) / len(rg)
-            if cov > best_cov:
-                best, best_cov = clause, cov
-        # The table's own task heading naming a clause title ("紧扣高质量发展加强信息公开") is strong
-        # evidence: a row filed under it restates that clause even when the table rewords the sentence.
-        under = titles.get(_title_key(row.section.split(" > ")[-1])) if row.section else None
-        if under is not None and under is not best:
-            cov = len(rg & _bigrams(under.text)) / len(rg)
-            if cov >= _LINK_UNDER_TITLE and (best is None or best_cov < _LINK_MIN or cov >= best_cov - 0.1):
-                best, best_cov = under, max(cov, _LINK_MIN)
-        elif under is not None and best is under:
-            best_cov = max(best_cov, _LINK_MIN) if best_cov >= _LINK_UNDER_TITLE else best_cov
-        if best is None or best_cov < _LINK_MIN:
-            continue
-        row.linked.append(best.id)
-        best.linked.append(row.id)
+        best = _best_clause(row, grams, titles)
+        if best is not None:
+            row.linked.append(best.id)
+            best.linked.append(row.id)
     by_id = {e.id: e for e in rows}
     for clause in clauses:
         linked = [by_id[i] for i in clause.linked if i in by_id]
-        if not linked:
-            continue
-        if not clause.responsible:
-            units: list[str] = []
-            for r in linked:
-                units.extend(u for u in r.responsible if u not in units)
-            clause.responsible = units
-            roles = []
-            for r in linked:
-                if r.roles and r.roles not in roles:
-                    roles.append(r.roles)
-            clause.roles = "；".join(roles) or None
-        deadlines: list[str] = []
-        for r in linked:
-            if r.deadline and r.deadline not in deadlines:
-                deadlines.append(r.deadline)
-        if deadlines:
-            clause.deadline = "；".join(deadlines)
-            dues = [r.due for r in linked if r.due]
-            clause.due = max(dues) if dues else None
+        if linked:
+            _take_from_rows(clause, linked)
+    clause_by_id = {c.id: c for c in clauses}
     for row in rows:
-        if row.linked and not row.responsible:
-            clause = next((c for c in clauses if c.id == row.linked[0]), None)
-            if clause:
-                row.responsible = list(clause.responsible)
-                row.roles = row.roles or clause.roles
-                if not row.deadline:
-                    row.deadline, row.due = clause.deadline, clause.due
+        if row.linked and not row.responsible and row.linked[0] in clause_by_id:
+            _take_from_clause(row, clause_by_id[row.linked[0]])
 
 
 def document_lines(text: str) -> list[str]:

@@ -144,6 +144,49 @@ def _month(value: str | None) -> int | None:
     return m if 1 <= m <= 12 else None
 
 
+def _day_of(y: int, mon: int, day: str | None, part: str | None) -> int:
+    """The day a month's deadline falls on: the day written, else 上旬 10, 中旬 20, else the month's last."""
+    if day:
+        return min(int(day), calendar.monthrange(y, mon)[1])
+    if part in {"上旬", "初"}:
+        return 10
+    if part in {"中旬", "中"}:
+        return 20
+    return calendar.monthrange(y, mon)[1]
+
+
+def _latest_date(s: str, year: int | None) -> tuple[int, int, int] | None:
+    """The latest (year, month, day) a deadline's text names ("2022年9月底前", "2022.12", "9月底" in `year`)."""
+    best: tuple[int, int, int] | None = None
+    for m in _DATE_ANY.finditer(s):
+        y = int(m.group("y")) if m.group("y") else year
+        mon = _month(m.group("m"))
+        if y is None or (mon is None and not m.group("y")):
+            continue
+        # "2022年年底前", "2022年底前", "2022年" alone -> the year's end
+        cand = (y, 12, 31) if mon is None else (y, mon, _day_of(y, mon, m.group("d"), m.group("part")))
+        best = cand if best is None or cand > best else best
+    for m in re.finditer(r"(\d{4})[.．/-](\d{1,2})(?:[.．/-](\d{1,2}))?", s):  # "2022.12", "2022/6/30"
+        y, mon = int(m.group(1)), int(m.group(2))
+        if 1 <= mon <= 12:
+            cand = (y, mon, _day_of(y, mon, m.group(3), None))
+            best = max(best, cand) if best else cand
+    return best
+
+
+def _period_end(s: str, year: int) -> str | None:
+    """The end of a period a deadline names within the plan's year: a quarter, the year, its first half."""
+    quarter = re.search(r"(?<!每)第?([一二三四])季度", s)
+    if quarter:  # "第三季度" -> the quarter's last day
+        mon = 3 * cn_to_int(quarter.group(1))
+        return f"{year:04d}-{mon:02d}-{calendar.monthrange(year, mon)[1]:02d}"
+    if re.search(r"全年|年内|年底|年末|长期|持续|常态|常年|每年|本年度|年度内|当年|今年|下半年", s):
+        return f"{year:04d}-12-31"
+    if "上半年" in s:
+        return f"{year:04d}-06-30"
+    return None
+
+
 def due_date(text: str | None, year: int | None = None) -> str | None:
     """An ISO date for a deadline, where one can be read: "2022年9月底前" -> 2022-09-30; "全年" -> year's end.
 
@@ -155,41 +198,10 @@ def due_date(text: str | None, year: int | None = None) -> str | None:
     s = arabic_dates(re.sub(r"\s+", "", text))
     if re.search(r"印发后|发布后|结束后|\d+个?工作日内|\d+日内", s):
         return None
-    best: tuple[int, int, int] | None = None
-    for m in _DATE_ANY.finditer(s):
-        y = int(m.group("y")) if m.group("y") else year
-        mon = _month(m.group("m"))
-        if y is None or (mon is None and not m.group("y")):
-            continue
-        if mon is None:
-            # "2022年年底前", "2022年底前", "2022年" alone -> the year's end
-            mon, day = 12, 31
-        elif m.group("d"):
-            day = min(int(m.group("d")), calendar.monthrange(y, mon)[1])
-        elif m.group("part") in {"上旬", "初"}:
-            day = 10
-        elif m.group("part") == "中旬" or m.group("part") == "中":
-            day = 20
-        else:
-            day = calendar.monthrange(y, mon)[1]
-        cand = (y, mon, day)
-        best = cand if best is None or cand > best else best
-    for m in re.finditer(r"(\d{4})[.．/-](\d{1,2})(?:[.．/-](\d{1,2}))?", s):  # "2022.12", "2022/6/30"
-        y, mon = int(m.group(1)), int(m.group(2))
-        if 1 <= mon <= 12:
-            day = min(int(m.group(3)), calendar.monthrange(y, mon)[1]) if m.group(3) else calendar.monthrange(y, mon)[1]
-            best = max(best, (y, mon, day)) if best else (y, mon, day)
+    best = _latest_date(s, year)
     if best:
         return f"{best[0]:04d}-{best[1]:02d}-{best[2]:02d}"
-    quarter = re.search(r"(?<!每)第?([一二三四])季度", s)
-    if year and quarter:  # "第三季度" -> the quarter's last day
-        mon = 3 * cn_to_int(quarter.group(1))
-        return f"{year:04d}-{mon:02d}-{calendar.monthrange(year, mon)[1]:02d}"
-    if year and re.search(r"全年|年内|年底|年末|长期|持续|常态|常年|每年|本年度|年度内|当年|今年|下半年", s):
-        return f"{year:04d}-12-31"
-    if year and "上半年" in s:
-        return f"{year:04d}-06-30"
-    return None
+    return _period_end(s, year) if year else None
 
 
 def deadline_in_text(text: str) -> str | None:

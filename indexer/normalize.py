@@ -163,23 +163,7 @@ class _InlineNumbers:
         opened = 0 if match_marker(line) else -1  # where the last accepted number starts
         for m in _INLINE_CANDIDATE.finditer(line):
             start = m.start()
-            if start == 0:
-                continue
-            before = line[:start].rstrip()
-            if not before:
-                continue
-            prev = before[-1]
-            if m.group(0)[0].isdigit() and (prev.isdigit() or prev.isascii() and prev.isalpha() or prev in "第.．-/~～"):
-                continue
-            if m.group(0)[0] in "一二三四五六七八九十" and prev in "一二三四五六七八九十第":
-                continue
-            after_heading = False
-            if opened >= 0 and prev not in _INLINE_BOUNDARY:
-                heading = line[opened:start]
-                marker = match_marker(heading)
-                title = heading[len(heading) - len(marker[3]):] if marker else heading
-                after_heading = 2 <= len(title) <= 45 and not re.search(r"[。；;！!？?]", title)
-            if prev not in _INLINE_BOUNDARY and not after_heading:
+            if start == 0 or not _stands_apart(line, m, opened):
                 continue
             marker = match_marker(line[start:])
             if marker is None or not self._plausible(marker[0], marker[2]):
@@ -191,6 +175,29 @@ class _InlineNumbers:
             return [line]
         parts = [line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)]
         return [p.strip() for p in parts if p.strip()]
+
+
+def _stands_apart(line: str, m: re.Match[str], opened: int) -> bool:
+    """Whether the number at `m` may open a clause by what stands before it: a sentence end, a colon or a
+    closing bracket, or a short heading opened at `opened` ("一、聚焦重点领域（一）…"); never a digit run or
+    a numeral continuing a word ("第1.5", "十一")."""
+    start = m.start()
+    before = line[:start].rstrip()
+    if not before:
+        return False
+    prev = before[-1]
+    if m.group(0)[0].isdigit() and (prev.isdigit() or prev.isascii() and prev.isalpha() or prev in "第.．-/~～"):
+        return False
+    if m.group(0)[0] in "一二三四五六七八九十" and prev in "一二三四五六七八九十第":
+        return False
+    if prev in _INLINE_BOUNDARY:
+        return True
+    if opened < 0:
+        return False
+    heading = line[opened:start]
+    marker = match_marker(heading)
+    title = heading[len(heading) - len(marker[3]):] if marker else heading
+    return 2 <= len(title) <= 45 and not re.search(r"[。；;！!？?]", title)
 
 
 _TITLE_START = re.compile(
@@ -212,30 +219,19 @@ def split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def clean_lines(text: str | list[str]) -> list[str]:
-    """Normalised paragraphs: one per line, table rows as TAB-separated cells, no blank lines.
+def _cleaned(line: str) -> str:
+    """One raw line cleaned ("" for a line that carries nothing: a rule, a page number, empty cells)."""
+    if _MD_RULE.match(line) or _MD_TABLE_SEP.match(line):
+        return ""
+    md_row = _markdown_table_row(line)
+    line = _clean_line(md_row if md_row is not None else line)
+    if not line.strip() or PAGE_NUMBER.match(line) or "\t" in line and not line.replace("\t", "").strip():
+        return ""
+    return line
 
-    Takes the text or its raw lines; tables written without TABs are recovered before this step
-    (indexer.flat_tables.recover_tables, called by indexer/entries.py)."""
-    raw = split_lines(text) if isinstance(text, str) else text
-    inline = _InlineNumbers()
-    lines: list[str] = []
-    for line in raw:
-        if _MD_RULE.match(line) or _MD_TABLE_SEP.match(line):
-            lines.append("")
-            continue
-        md_row = _markdown_table_row(line)
-        if md_row is not None:
-            line = md_row
-        line = _clean_line(line)
-        if not line.strip() or PAGE_NUMBER.match(line):
-            lines.append("")
-            continue
-        if "\t" in line and not line.replace("\t", "").strip():
-            lines.append("")
-            continue
-        for part in _split_title(line):
-            lines.extend(inline.split(part))
+
+def _join_paragraphs(lines: list[str]) -> list[str]:
+    """Cleaned lines -> paragraphs: running headers dropped, lines broken by wrapping or pages rejoined."""
     headers = _running_headers(lines)
     width = wrap_width(lines)
     paragraphs: list[str] = []
@@ -255,3 +251,20 @@ def clean_lines(text: str | list[str]) -> list[str]:
             paragraphs.append(line)
         last_len = len(line)
     return paragraphs
+
+
+def clean_lines(text: str | list[str]) -> list[str]:
+    """Normalised paragraphs: one per line, table rows as TAB-separated cells, no blank lines.
+
+    Takes the text or its raw lines; tables written without TABs are recovered before this step
+    (indexer.flat_tables.recover_tables, called by indexer/entries.py)."""
+    raw = split_lines(text) if isinstance(text, str) else text
+    inline = _InlineNumbers()
+    lines: list[str] = []
+    for line in map(_cleaned, raw):
+        if not line:
+            lines.append("")
+            continue
+        for part in _split_title(line):
+            lines.extend(inline.split(part))
+    return _join_paragraphs(lines)

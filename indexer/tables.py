@@ -158,11 +158,12 @@ class TableParser:
         self._deadline = _cell(line)
         return True
 
-    def _row(self, raw_cells: list[str]) -> None:
-        assert self._layout is not None
-        layout, width = self._layout, len(raw_cells)
+    @staticmethod
+    def _split_cells(raw_cells: list[str]) -> tuple[list[str], list[int]]:
+        """Cleaned cells and each one's column in the raw row (a cell holding a numbered heading paragraph
+        and its text becomes two cells in one column)."""
         cells: list[str] = []
-        where: list[int] = []  # each cell's column in the raw row, for the header's roles
+        where: list[int] = []
         for column, c in enumerate(raw_cells):
             if "<" in c or _CELL_BREAK in c:
                 parts = _paragraph_cells(c)
@@ -180,6 +181,43 @@ class TableParser:
                     cell = labelled
             cells.append(cell)
             where.append(column)
+        return cells, where
+
+    def _take_number(self, cells: list[str], where: list[int]) -> str:
+        """The row's 序号 ("12", or "12." as Word's auto-numbered cells show it), taken off the cells."""
+        assert self._layout is not None
+        serial = re.fullmatch(r"(\d{1,4})\s*[.．、]?", cells[0]) if cells else None
+        if serial:
+            cells.pop(0)
+            where.pop(0)
+            self._explicit_numbers = True
+            return serial.group(1)
+        if self._layout.roles and self._layout.roles[0] == "number" and cells and not cells[0]:
+            cells.pop(0)
+            where.pop(0)
+        return ""
+
+    def _trailing(self, cells: list[str], where: list[int], width: int, several: bool
+                  ) -> tuple[str | None, str | None, int]:
+        """(deadline, units, index of the requirement cell) read from the row's last filled cells: the
+        deadline, then the units (by content; by the header's column where content is unclear)."""
+        filled = [i for i, c in enumerate(cells) if c]
+        tail = filled[::-1]
+        deadline = units_text = None
+        idx = 0
+        if len(filled) > 1 and self._is_deadline(cells[tail[0]], where[tail[0]], width):
+            deadline = cells[tail[0]]
+            idx += 1
+        if (not several and idx < len(tail) and len(filled) - idx > 1
+                and self._is_units(cells[tail[idx]], where[tail[idx]], width)):
+            units_text = cells[tail[idx]]
+            idx += 1
+        return deadline, units_text, tail[idx] if idx < len(tail) else -1
+
+    def _row(self, raw_cells: list[str]) -> None:
+        assert self._layout is not None
+        layout, width = self._layout, len(raw_cells)
+        cells, where = self._split_cells(raw_cells)
         # Columns the content logic below must not see: 备注, and 牵头单位/配合单位 when there are several.
         units_text: str | None = None
         units_inherited = True
@@ -190,57 +228,30 @@ class TableParser:
         keep = [k for k, column in enumerate(where)
                 if layout.role(column, width) != "note" and not (several and column in unit_columns)]
         cells, where = [cells[k] for k in keep], [where[k] for k in keep]
-        number = ""
-        serial = re.fullmatch(r"(\d{1,4})\s*[.．、]?", cells[0]) if cells else None
-        if serial:  # "12", or "12." as Word's auto-numbered 序号 cells show it
-            number = serial.group(1)
-            cells.pop(0)
-            where.pop(0)
-            self._explicit_numbers = True
-        elif layout.roles and layout.roles[0] == "number" and cells and not cells[0]:
-            cells.pop(0)
-            where.pop(0)
-        # trailing cells: deadline, then units (by content; by the header's column where content is unclear)
+        number = self._take_number(cells, where)
         while cells and not cells[-1]:
             cells.pop()
             where.pop()
-        deadline = None
-        filled = [i for i, c in enumerate(cells) if c]
-        if not filled:
+        if not cells:
             return
-        tail = filled[::-1]
-        idx = 0
-        if idx < len(tail) and len(filled) > 1 and self._is_deadline(cells[tail[idx]], where[tail[idx]], width):
-            deadline = cells[tail[idx]]
-            idx += 1
-        if (not several and idx < len(tail) and len(filled) - idx > 1
-                and self._is_units(cells[tail[idx]], where[tail[idx]], width)):
-            units_text = cells[tail[idx]]
-            idx += 1
-        body_end = tail[idx] if idx < len(tail) else -1
+        deadline, own_units, body_end = self._trailing(cells, where, width, several)
         if body_end < 0:
             return
-        text_cell = cells[body_end]
-        level_cells = cells[:body_end]
+        if own_units is not None:
+            units_text = own_units
+        text = cells[body_end]
         # A requirement cell that opens with its own numbered heading ("(三) 积极回应群众关切 出台…")
-        text = text_cell
         heading_in_text: list[str] = []
         if match_marker(text) and "。" not in text and len(text) <= 40 and units_text is None:
             heading_in_text, text = [text], ""
-        self._update_levels(level_cells, heading_in_text)
-        if several:
+        self._update_levels(cells[:body_end], heading_in_text)
+        if several or own_units is not None:
             self._units = units_text
-        elif units_text is not None:
-            self._units = units_text
-            units_inherited = False
+            units_inherited = units_inherited and own_units is None
         else:
             units_text = self._units
-            units_inherited = True
         inherited_deadline = deadline is None
-        if deadline is not None:
-            self._deadline = deadline
-        else:
-            deadline = self._deadline
+        self._deadline = deadline = self._deadline if deadline is None else deadline
         if not text:
             return
         self._auto_number += 1

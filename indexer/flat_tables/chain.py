@@ -55,57 +55,84 @@ def _candidates(stream: str, spaced: bool) -> dict[int, list[_Candidate]]:
     return found
 
 
-def split_rows(stream: str, layout: Layout) -> list[tuple[str, str]] | None:
-    """(序号, cell text) of each row: the chain of consecutive numbers that reads best as table rows."""
-    cands = _candidates(stream, layout.spaced)
-    lead = len(stream) - len(stream.lstrip())
-    firsts = [(v, c) for v, cs in cands.items() for c in cs if c.start == lead]
-    if not firsts:  # a section row before the first numbered row ("一、聚焦重点领域 1 …")
-        firsts = sorted(((v, c) for v, cs in cands.items() for c in cs
-                         if c.start <= 60 and SECTION_MARK.match(stream, lead) and heading_like(stream[:c.start].strip())),
-                        key=lambda vc: vc[1].start)[:1]
-    if not firsts:
-        return None
-    first_value, first = firsts[0]
-    none: frozenset[str] = frozenset()
-    cache: dict[tuple[int, int], float] = {}
+_Layer = list[tuple[_Candidate, float, int]]  # per candidate: (score so far, its predecessor in the layer before)
 
-    def seg(a: int, b: int) -> float:
-        if (a, b) not in cache:  # a very long "row" most likely runs over rows whose numbers were passed by
-            cache[(a, b)] = row_score(peel(section_tail(stream[a:b], layout)[0], layout, none)) - max(0, b - a - 600) / 600
-        return cache[(a, b)]
 
-    # layer: candidate -> (score so far, previous candidate index in the layer before)
-    layers: list[list[tuple[_Candidate, float, int]]] = [[(first, first.bonus, -1)]]
-    value = first_value
-    while value + 1 in cands:
-        layer: list[tuple[_Candidate, float, int]] = []
-        for c in cands[value + 1]:
+class _Chains:
+    """A beam search over chains of consecutive row numbers, scoring each piece as a row."""
+
+    def __init__(self, stream: str, layout: Layout) -> None:
+        self.stream, self.layout = stream, layout
+        self.cands = _candidates(stream, layout.spaced)
+        self.lead = len(stream) - len(stream.lstrip())
+        self.cache: dict[tuple[int, int], float] = {}
+
+    def seg(self, a: int, b: int) -> float:
+        """How well stream[a:b] reads as one row."""
+        if (a, b) not in self.cache:  # a very long "row" most likely runs over rows whose numbers were passed by
+            row = peel(section_tail(self.stream[a:b], self.layout)[0], self.layout, frozenset())
+            self.cache[(a, b)] = row_score(row) - max(0, b - a - 600) / 600
+        return self.cache[(a, b)]
+
+    def first(self) -> tuple[int, _Candidate] | None:
+        """The first row's number: at the start, or after a section row ("一、聚焦重点领域 1 …")."""
+        firsts = [(v, c) for v, cs in self.cands.items() for c in cs if c.start == self.lead]
+        if not firsts:
+            stream = self.stream
+            firsts = sorted(((v, c) for v, cs in self.cands.items() for c in cs
+                             if c.start <= 60 and SECTION_MARK.match(stream, self.lead)
+                             and heading_like(stream[:c.start].strip())),
+                            key=lambda vc: vc[1].start)[:1]
+        return firsts[0] if firsts else None
+
+    def next_layer(self, previous: _Layer, value: int) -> _Layer:
+        """The candidates for row `value`, each with the best chain reaching it."""
+        layer: _Layer = []
+        for c in self.cands[value]:
             best, back = None, -1
-            for k, (p, score, _) in enumerate(layers[-1]):
+            for k, (p, score, _) in enumerate(previous):
                 if not (p.end + 1 < c.start <= p.end + _MAX_ROW):
                     continue
-                total = score + seg(p.end, c.start) + 1 + c.bonus
+                total = score + self.seg(p.end, c.start) + 1 + c.bonus
                 if best is None or total > best:
                     best, back = total, k
             if best is not None:
                 layer.append((c, best, back))
-        if not layer:
-            break
         if len(layer) > _BEAM:
             keep = sorted(range(len(layer)), key=lambda k: -layer[k][1])[:_BEAM]
             layer = [layer[k] for k in sorted(keep)]
+        return layer
+
+    def best_end(self, layers: list[_Layer]) -> tuple[int, int] | None:
+        """(layer, index) of the last row of the best chain, its last piece running to the stream's end."""
+        n = len(self.stream)
+        ends = [(d, k) for d, layer in enumerate(layers) for k, (c, _, _) in enumerate(layer)
+                if n - c.end <= _MAX_ROW] or [(len(layers) - 1, k) for k in range(len(layers[-1]))]
+        best_total, where = None, None
+        for depth, k in ends:
+            c, score, _ = layers[depth][k]
+            total = score + self.seg(c.end, n)
+            if best_total is None or total > best_total:
+                best_total, where = total, (depth, k)
+        return where
+
+
+def split_rows(stream: str, layout: Layout) -> list[tuple[str, str]] | None:
+    """(序号, cell text) of each row: the chain of consecutive numbers that reads best as table rows."""
+    search = _Chains(stream, layout)
+    start = search.first()
+    if start is None:
+        return None
+    value, first = start
+    layers: list[_Layer] = [[(first, first.bonus, -1)]]
+    while value + 1 in search.cands:
+        layer = search.next_layer(layers[-1], value + 1)
+        if not layer:
+            break
         layers.append(layer)
         value += 1
-    best_total, where = None, (0, 0)
-    ends = [(d, k) for d, layer in enumerate(layers) for k, (c, _, _) in enumerate(layer)
-            if len(stream) - c.end <= _MAX_ROW] or [(len(layers) - 1, k) for k in range(len(layers[-1]))]
-    for depth, k in ends:
-        c, score, _ = layers[depth][k]
-        total = score + seg(c.end, len(stream))
-        if best_total is None or total > best_total:
-            best_total, where = total, (depth, k)
-    if best_total is None:
+    where = search.best_end(layers)
+    if where is None:
         return None
     chain: list[_Candidate] = []
     depth, k = where
@@ -116,6 +143,6 @@ def split_rows(stream: str, layout: Layout) -> list[tuple[str, str]] | None:
     chain.reverse()
     bounds = [c.start for c in chain[1:]] + [len(stream)]
     parts = [(stream[c.start:c.end], stream[c.end:b]) for c, b in zip(chain, bounds, strict=True)]
-    if chain[0].start > lead:
+    if chain[0].start > search.lead:
         parts.insert(0, ("", stream[:chain[0].start]))
     return parts

@@ -107,10 +107,9 @@ def _positional_deadline(s: str, known: frozenset[str]) -> tuple[str, str | None
     return rest, m.group(1)
 
 
-def _peel_units(s: str, spaced: bool, known: frozenset[str]) -> tuple[str, str | None]:
-    """(the rest, the 责任单位 list ending `s`): the longest run of unit names at the end, stopping at the 。
-    that ends the requirement (or, spaced, at the space before the cell)."""
-    items: list[tuple[int, int]] = []  # the unit names, from the last one back
+def _unit_items(s: str, spaced: bool, known: frozenset[str]) -> list[tuple[int, int]]:
+    """The unit names ending `s`, from the last one back, stopping at the 。 that ends the requirement."""
+    items: list[tuple[int, int]] = []
     base = max(s.rfind("。"), len(s) - 400, 0)  # a units list never holds a 。 nor runs longer
     for a, b in reversed([(base + a, base + b) for a, b in _spans(s[base:], spaced)]):
         token = s[a:b]
@@ -125,16 +124,31 @@ def _peel_units(s: str, spaced: bool, known: frozenset[str]) -> tuple[str, str |
         if not spaced and (k := _glued_unit_start(token, known)) is not None:
             items.append((a + k, b))
         break
+    return items
+
+
+def _spaced_cell_start(s: str, items: list[tuple[int, int]]) -> int:
+    """Spaced cells: the units cell starts after a space (or right after the requirement's 。)."""
+    at_cell = [a for a, _ in items if a > 0 and (s[a - 1].isspace() or s[a - 1] in "。；")]
+    if at_cell:
+        return min(at_cell)
+    start = items[-1][0]
+    # a first name that reads as none ("各镇（街道）、县直各部门"): back to the space
+    ws = max(s.rfind(" ", 0, start), s.rfind("\n", 0, start))
+    head = s[ws + 1:start]
+    if ws > 0 and not re.search(r"[。；;]", head) and all(len(x) <= 15 for x in re.split(r"[、，,]", head)):
+        return ws + 1
+    return start
+
+
+def _peel_units(s: str, spaced: bool, known: frozenset[str]) -> tuple[str, str | None]:
+    """(the rest, the 责任单位 list ending `s`): the longest run of unit names at the end, stopping at the 。
+    that ends the requirement (or, spaced, at the space before the cell)."""
+    items = _unit_items(s, spaced, known)
     if not items:
         return s, None
-    if spaced:  # the cell starts after a space (or right after the requirement's 。)
-        at_cell = [a for a, _ in items if a > 0 and (s[a - 1].isspace() or s[a - 1] in "。；")]
-        start = min(at_cell) if at_cell else items[-1][0]
-        if not at_cell:  # a first name that reads as none ("各镇（街道）、县直各部门"): back to the space
-            ws = max(s.rfind(" ", 0, start), s.rfind("\n", 0, start))
-            head = s[ws + 1:start]
-            if ws > 0 and not re.search(r"[。；;]", head) and all(len(x) <= 15 for x in re.split(r"[、，,]", head)):
-                start = ws + 1
+    if spaced:
+        start = _spaced_cell_start(s, items)
     else:
         start, end = items[-1]
         token = s[start:end]  # the first name may still carry the end of an unpunctuated requirement

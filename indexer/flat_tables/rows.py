@@ -49,6 +49,34 @@ def _level_cells(row: Row, levels: int) -> list[str]:
     return cells
 
 
+def _row_cells(parts: list[tuple[str, str]], layout: Layout) -> list[tuple[str, str, str | None]]:
+    """(序号, row text, section row after it) of each part; a part without a 序号 is a section row."""
+    cells: list[tuple[str, str, str | None]] = []
+    for number, text in parts:
+        if not number:  # a section row before the first row
+            cells.append(("", "", text.strip()))
+            continue
+        text, section = section_tail(text, layout)
+        cells.append((number, text, section))
+    return cells
+
+
+def _tab_lines(cells: list[tuple[str, str, str | None]], rows: list[Row | None], layout: Layout) -> list[str]:
+    """The header and the rows as TAB lines, with as many task-level cells as the deepest row needs."""
+    levels = max(len(layout.body_words) - 1, max(len(r.headings) for r in rows if r))
+    header = [layout.number_word, *layout.body_words[:-1], *[""] * (levels - len(layout.body_words) + 1),
+              layout.body_words[-1], *[w for _, w in layout.tail]]
+    out = ["\t".join(header)]
+    for (number, _, section), r in zip(cells, rows, strict=True):
+        if r:
+            unit_cells = iter(_unit_cells(r.units, layout))
+            tail = [(r.deadline or "") if role == "deadline" else next(unit_cells) for role, _ in layout.tail]
+            out.append("\t".join([number, *_level_cells(r, levels), r.text, *tail]))
+        if section:
+            out.append(f"{section}\t")  # a section row: its heading alone, as a TAB table has it
+    return out
+
+
 def recover_rows(words: list[str], stream: str, spaced: bool, context: list[str] | None = None) -> list[str] | None:
     """TAB lines (header, then rows) for a flattened table: its header words and the text after them.
     `context` is the document's other lines, whose numbered titles help find headings in unspaced rows."""
@@ -65,30 +93,13 @@ def recover_rows(words: list[str], stream: str, spaced: bool, context: list[str]
     number, last = parts[-1]
     last, after = _after_table(last, layout)
     parts[-1] = (number, last)
-    cells: list[tuple[str, str, str | None]] = []  # (序号, row text, section row after it)
-    for number, text in parts:
-        if not number:  # a section row before the first row
-            cells.append(("", "", text.strip()))
-            continue
-        text, section = section_tail(text, layout)
-        cells.append((number, text, section))
+    cells = _row_cells(parts, layout)
     first = [peel(text, layout, frozenset()) for number, text, _ in cells if number]
     known = frozenset(u for r in first if r.units for u in split_units(r.units))
     rows = [peel(text, layout, known) if number else None for number, text, _ in cells]
     if not any(r and (r.units or r.deadline) for r in rows):
         return None
-    levels = max(len(layout.body_words) - 1, max(len(r.headings) for r in rows if r))
-    header = [layout.number_word, *layout.body_words[:-1], *[""] * (levels - len(layout.body_words) + 1),
-              layout.body_words[-1], *[w for _, w in layout.tail]]
-    out = ["\t".join(header)]
-    for (number, _, section), r in zip(cells, rows, strict=True):
-        if r:
-            unit_cells = iter(_unit_cells(r.units, layout))
-            tail = [(r.deadline or "") if role == "deadline" else next(unit_cells) for role, _ in layout.tail]
-            out.append("\t".join([number, *_level_cells(r, levels), r.text, *tail]))
-        if section:
-            out.append(f"{section}\t")  # a section row: its heading alone, as a TAB table has it
-    return out + ([after] if after else [])
+    return _tab_lines(cells, rows, layout) + ([after] if after else [])
 
 
 def _after_table(segment: str, layout: Layout) -> tuple[str, str]:

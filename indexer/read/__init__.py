@@ -38,6 +38,23 @@ def read_document(path: str | Path) -> RawText:
     The message never names the path: the caller prefixes it.
     """
     path = Path(path)
+    fmt = _format_of(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"cannot read file ({_os_reason(exc)})") from None
+    if not data:
+        raise DocumentError("empty file")
+    try:
+        return _READERS[fmt](data, fmt)
+    except DocumentError:
+        raise
+    except Exception as exc:  # last guard: a library surprise must still reach the user as one line
+        raise DocumentError(f"cannot read {fmt} file ({type(exc).__name__}: {reason(exc)})") from exc
+
+
+def _format_of(path: Path) -> str:
+    """The reader format of a file that exists, is regular, supported and not too large; else DocumentError."""
     try:
         info = path.stat()
     except (FileNotFoundError, NotADirectoryError):
@@ -55,18 +72,7 @@ def read_document(path: str | Path) -> RawText:
     if info.st_size > MAX_BYTES:
         size = -(-info.st_size // 2**20)  # MB, rounded up: 50 MB and one byte is not "50 MB"
         raise DocumentError(f"file too large ({size} MB; the limit is {MAX_BYTES // 2**20} MB)")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DocumentError(f"cannot read file ({_os_reason(exc)})") from None
-    if not data:
-        raise DocumentError("empty file")
-    try:
-        return _READERS[fmt](data, fmt)
-    except DocumentError:
-        raise
-    except Exception as exc:  # last guard: a library surprise must still reach the user as one line
-        raise DocumentError(f"cannot read {fmt} file ({type(exc).__name__}: {reason(exc)})") from exc
+    return fmt
 
 
 def _unsupported(suffix: str) -> str:

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from indexer import fields
+from indexer.actors import sentence_actors, split_roles
 from indexer.flat_tables import recover_tables
 from indexer.model import Document, Entry
 from indexer.normalize import clean_lines, split_lines
@@ -95,7 +96,7 @@ def _clause_entry(b: _Builder, node: Clause, number: str, section: str) -> Entry
     return b.add(
         "clause", number, section, text,
         responsible=units, roles=roles, deadline=deadline, due=fields.due_date(deadline, b.doc.year),
-        heading=heading,
+        heading=heading, unit_source="annotation" if units else None,
     )
 
 
@@ -110,7 +111,8 @@ def _walk(b: _Builder, nodes: list[Clause], prefix: str, path: list[str]) -> Non
             units, roles = fields.inline_units(para)
             deadline = fields.deadline_in_text(para)
             b.add("clause", f"{number}.p{k}", " > ".join(path), para, responsible=units, roles=roles,
-                  deadline=deadline, due=fields.due_date(deadline, b.doc.year))
+                  deadline=deadline, due=fields.due_date(deadline, b.doc.year),
+                  unit_source="annotation" if units else None)
 
 
 def _bigrams(s: str) -> set[str]:
@@ -162,6 +164,7 @@ def _take_from_rows(clause: Entry, linked: list[Entry]) -> None:
     if not clause.responsible:
         clause.responsible = _union([r.responsible for r in linked])
         clause.roles = "；".join(_union([[r.roles] for r in linked if r.roles])) or None
+        clause.unit_source = next((r.unit_source for r in linked if r.unit_source), None)
     deadlines = _union([[r.deadline] for r in linked if r.deadline])
     if deadlines:
         clause.deadline = "；".join(deadlines)
@@ -173,6 +176,7 @@ def _take_from_clause(row: Entry, clause: Entry) -> None:
     """A table row without units (a table with no such column) gets its clause's units and deadline."""
     row.responsible = list(clause.responsible)
     row.roles = row.roles or clause.roles
+    row.unit_source = clause.unit_source
     if not row.deadline:
         row.deadline, row.due = clause.deadline, clause.due
 
@@ -235,7 +239,25 @@ def build_document(text: str, file: str, doc_id: str | None = None) -> Document:
             parser.end_table()
     rows = _row_entries(b, parser.rows)
     _link(rows, clauses)
+    _split_roles(doc.entries)
     return doc
+
+
+def _split_roles(entries: list[Entry]) -> None:
+    """Lead and support of every entry: from its table or note wording, else from its sentences' actors
+    (a clause that names no unit in a table or note; never the preamble)."""
+    for e in entries:
+        if e.responsible:
+            e.lead, e.support = split_roles(e.roles, e.responsible)
+            e.responsible = [*e.lead, *e.support]
+            continue
+        if e.number.startswith("前言"):
+            continue
+        found = sentence_actors(e.text)
+        if found.units:
+            e.responsible, e.lead, e.support = found.units, found.lead, found.support
+            e.roles = "；".join(found.wording)
+            e.unit_source = "sentence"
 
 
 def _row_entries(b: _Builder, rows: list[TaskRow]) -> list[Entry]:
@@ -249,6 +271,6 @@ def _row_entries(b: _Builder, rows: list[TaskRow]) -> list[Entry]:
         out.append(b.add(
             "task", f"{prefix}.{r.number}", " > ".join(r.levels), r.text,
             responsible=list(r.units), roles=r.units_text, deadline=deadline,
-            due=fields.due_date(deadline, b.doc.year),
+            due=fields.due_date(deadline, b.doc.year), unit_source="table" if r.units else None,
         ))
     return out

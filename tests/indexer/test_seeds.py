@@ -116,7 +116,10 @@ def test_huaiyin_lead_and_supporting_units() -> None:
     assert r13.responsible[:2] == ["区政府办公室", "区行政审批服务局"]
     assert "各街道办事处" in r13.responsible
     assert r13.roles == "区政府办公室、区行政审批服务局牵头，有关部门配合，各街道办事处"
-    assert row(HUAIYIN, 15).responsible == ["区市场监管局", "有关部门", "各街道办事处"]
+    assert (r13.lead, r13.support) == (["区政府办公室", "区行政审批服务局", "各街道办事处"], ["有关部门"])
+    r15 = row(HUAIYIN, 15)  # every unit, lead first: 牵头 and unlabelled names, then 配合
+    assert r15.responsible == ["区市场监管局", "各街道办事处", "有关部门"]
+    assert (r15.lead, r15.support, r15.unit_source) == (["区市场监管局", "各街道办事处"], ["有关部门"], "table")
     assert row(HUAIYIN, 19).responsible == ["区教育和体育局"]  # no 街道 in this row
 
 

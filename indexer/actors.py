@@ -73,6 +73,8 @@ def actor_name(part: str) -> bool:
 
 
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:省|市|区|县|州|旗|盟|镇|乡)")
+# Words that never stand in a place name: a "place" holding one is the end of a sentence.
+_NOT_PLACE = re.compile(r"提高|加强|做好|推进|完善|建立|健全|质量|工作|公开|开展|落实|信息|政策|解读|服务|管理|实施|水平")
 
 
 def _names(text: str) -> list[str] | None:
@@ -83,6 +85,8 @@ def _names(text: str) -> list[str] | None:
         return None
     if not (parts[0].startswith(_NAME_START) or _PLACE.match(parts[0])):
         return None
+    if any((m := _PLACE.match(p)) and _NOT_PLACE.search(m.group(0)) for p in parts):
+        return None  # "提高解读质量县财政局": words of a sentence before the unit name
     names: list[str] = []
     for p in parts:
         kept = split_units(p) or [p.strip()]
@@ -152,7 +156,15 @@ def _pairs(sentence: str, found: Actors) -> None:
 
 def unit_line(line: str) -> Actors | None:
     """A line that only names units and their role ("县教育局牵头落实", "X、Y分别牵头落实"), else None."""
-    m = _UNIT_LINE.match(re.sub(r"\s+", "", line).strip("（()）"))
+    bare = re.sub(r"\s+", "", line).strip("（()）。")
+    pair = _PAIR.fullmatch(bare) or _PAIR.fullmatch(re.sub(r"(?:落实|工作)$", "", bare))
+    if pair:
+        lead, support = _names(pair.group("lead")), _names(pair.group("support"))
+        if lead and support:
+            found = Actors()
+            found.add(lead, support, bare)
+            return found
+    m = _UNIT_LINE.match(bare)
     if not m:
         return None
     names = _names(m.group("units"))
@@ -166,9 +178,27 @@ def unit_line(line: str) -> Actors | None:
     return found
 
 
+_LINE_END = re.compile(r"(?:牵头落实|负责落实|牵头负责|具体落实|落实|牵头|负责|配合)$")
+
+
+def _tail_unit_line(text: str) -> tuple[str, Actors | None]:
+    """A unit line glued to the end of a task's text that has no 。 before it ("…工作县教育局牵头落实"): the
+    text before it and its actors. Without a boundary the names must open with 县/区/市/各… ."""
+    if not _LINE_END.search(text) or unit_line(text):
+        return text, None
+    for i in range(max(1, len(text) - 120), len(text) - 2):
+        line = unit_line(text[i:])
+        if line and (text[i - 1] in "。；;，,：:）)" or text.startswith(_NAME_START, i)):
+            return text[:i], line
+    return text, None
+
+
 def sentence_actors(text: str) -> Actors:
     """The units a clause names as actors of its sentences, lead and support apart."""
     found = Actors()
+    text, tail = _tail_unit_line(text)
+    if tail:
+        found.add(tail.lead, tail.support, tail.wording[0])
     for sentence in _sentences(text):
         line = unit_line(sentence)
         if line:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from indexer import fields
 from indexer.actors import sentence_actors, split_roles
+from indexer.chrome import strip_chrome
 from indexer.flat_tables import recover_tables
 from indexer.model import Document, Entry
 from indexer.normalize import clean_lines, split_lines
@@ -205,9 +206,13 @@ def _link(rows: list[Entry], clauses: list[Entry]) -> None:
             _take_from_clause(row, clause_by_id[row.linked[0]])
 
 
-def document_lines(text: str) -> list[str]:
-    """The text's paragraphs, one per line, tables as TAB rows: flattened tables recovered, then lines cleaned."""
-    return clean_lines(recover_tables(split_lines(text)))
+def document_lines(text: str, chrome: list[str] | None = None) -> list[str]:
+    """The text's paragraphs, one per line, tables as TAB rows: page chrome removed (added to `chrome`),
+    flattened tables recovered, then lines cleaned."""
+    lines, removed = strip_chrome(split_lines(text))
+    if chrome is not None:
+        chrome.extend(removed)
+    return clean_lines(recover_tables(lines))
 
 
 def build_document(text: str, file: str, doc_id: str | None = None) -> Document:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from indexer.actors import unit_line
 from indexer.fields import arabic_dates, is_plan_title
+from indexer.flat_text import split_head, split_tail
 from indexer.outline import match_marker
 from indexer.patterns import NUMBER_START, PAGE_NUMBER, STYLE_RANK, squash_cjk_spaces
 
@@ -84,6 +86,8 @@ def _can_join(prev: str, cur: str, width: int | None = None, prev_raw_len: int =
     """
     if "\t" in prev or "\t" in cur or not prev or not cur:
         return False
+    if unit_line(prev) or unit_line(cur):  # a task's unit line belongs to the task above, never to the next
+        return False
     full_width = width is not None and prev_raw_len >= width - 2
     if prev.endswith(_TERMINAL) and not (full_width and prev.endswith("。") and not NUMBER_START.match(cur)
                                          and not _BLOCK_START.match(cur)):
@@ -114,6 +118,9 @@ def _running_headers(lines: list[str]) -> set[str]:
     signed = {s for s, after in zip(nonblank, nonblank[1:], strict=False)
               if _OFFICE_LINE.search(s) and _DATE_ONLY.match(arabic_dates(after))}
     return {s for s, n in counts.items() if n >= 3 and not _DATE_ONLY.match(arabic_dates(s)) and s not in signed}
+
+
+_INLINE_MIN = 120  # characters: shorter lines are one clause as written, whatever numbers they hold
 
 
 class _InlineNumbers:
@@ -157,7 +164,7 @@ class _InlineNumbers:
         if "\t" in line:
             return [line]
         self.observe(line)
-        if len(line) < 200:
+        if len(line) < _INLINE_MIN:
             return [line]
         cuts: list[int] = []
         opened = 0 if match_marker(line) else -1  # where the last accepted number starts
@@ -198,20 +205,6 @@ def _stands_apart(line: str, m: re.Match[str], opened: int) -> bool:
     marker = match_marker(heading)
     title = heading[len(heading) - len(marker[3]):] if marker else heading
     return 2 <= len(title) <= 45 and not re.search(r"[。；;！!？?]", title)
-
-
-_TITLE_START = re.compile(
-    r"^(.{2,40}?(?:政务公开|政府信息公开).{0,12}?(?:工作要点|实施方案|工作方案|工作计划|任务分解|工作安排))"
-    r"\s*(?=为|根据|按照|依据|[一二三四五六七八九十]、|[（(]一[）)])"
-)
-
-
-def _split_title(line: str) -> list[str]:
-    """A whole page copied as one line opens with the plan's title: it goes on its own line."""
-    m = _TITLE_START.match(line) if len(line) >= 200 and "\t" not in line else None
-    if m and is_plan_title(m.group(1)):
-        return [m.group(1), line[m.end():]]
-    return [line]
 
 
 def split_lines(text: str) -> list[str]:
@@ -261,10 +254,13 @@ def clean_lines(text: str | list[str]) -> list[str]:
     raw = split_lines(text) if isinstance(text, str) else text
     inline = _InlineNumbers()
     lines: list[str] = []
+    in_head = True  # before the plan's title or first clause: a line may hold the whole head (flat_text)
     for line in map(_cleaned, raw):
         if not line:
             lines.append("")
             continue
-        for part in _split_title(line):
+        parts = split_head(line) if in_head else [line]
+        for part in (piece for p in parts for piece in split_tail(p)):
+            in_head = in_head and not (is_plan_title(part) or NUMBER_START.match(part))
             lines.extend(inline.split(part))
     return _join_paragraphs(lines)

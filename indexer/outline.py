@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from indexer.actors import unit_line
 from indexer.patterns import MARKERS, cn_to_int
 
 
@@ -109,7 +110,12 @@ def parse_outline(lines: list[str]) -> Outline:
                 outline.preamble.append(line)
                 continue
             top = stack[-1]
-            if top.is_bare_heading and not top.children or _continues(top, line):
+            if unit_line(line):  # "县教育局牵头落实": the units of the item it follows
+                if top.loose:
+                    top.loose[-1] += line
+                else:
+                    top.paragraphs.append(line)
+            elif top.is_bare_heading and not top.children or _continues(top, line):
                 top.paragraphs.append(line)
             else:
                 top.loose.append(line)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from indexer import fields
+from indexer import fields, metadata
 from indexer.actors import sentence_actors, split_roles
+from indexer.checks import document_warnings
 from indexer.chrome import strip_chrome
 from indexer.flat_tables import recover_tables
+from indexer.hanzi import Verbatim, looks_traditional, simplify
 from indexer.model import Document, Entry
 from indexer.normalize import clean_lines, split_lines
 from indexer.outline import Clause, parse_outline
@@ -40,7 +42,7 @@ def _squash(s: str) -> str:
 
 def _find_title(lines: list[str]) -> int | None:
     for i, line in enumerate(lines[:80]):
-        if fields.is_plan_title(line):
+        if metadata.is_plan_title(line):
             return i
     return None
 
@@ -215,18 +217,42 @@ def document_lines(text: str, chrome: list[str] | None = None) -> list[str]:
     return clean_lines(recover_tables(lines))
 
 
-def build_document(text: str, file: str, doc_id: str | None = None) -> Document:
-    """Parse a plan's text (already read and decoded) into a Document with its entries."""
+def _read_metadata(doc: Document, lines: list[str], title_index: int | None) -> None:
+    """Title, issuer, 文号, date, region and year from the text; region and year from the file name
+    (`2025-某某区-…`) only when the text names none."""
+    head = lines[: title_index if title_index is not None else 20]
+    doc.title = _squash(lines[title_index]) if title_index is not None else metadata.notice_title(lines)
+    doc.issuer = metadata.issuer(lines, title_index)
+    doc.doc_number = metadata.doc_number(head)
+    doc.date = metadata.issue_date(lines, title_index)
+    doc.region = metadata.region_of(doc.title, doc.issuer)
+    notice = next((ln for ln in head if "关于印发" in ln), None)  # "…关于印发2021年全区…的通知"
+    doc.year = metadata.year_of(doc.title, notice, doc.date)
+    if doc.region is None or doc.year is None:
+        year, region = metadata.from_file_name(doc.file)
+        if doc.year is None and year:
+            doc.year = year
+            doc.warnings.append(f"year {year} taken from the file name")
+        if doc.region is None and region:
+            doc.region = region
+            doc.warnings.append(f"region {region} taken from the file name")
+
+
+def build_document(text: str, file: str, doc_id: str | None = None, *, ocr: bool = False) -> Document:
+    """Parse a plan's text (already read and decoded) into a Document with its entries.
+
+    A plan in traditional characters is parsed in simplified ones (metadata and units stay so, and each
+    entry's `search_text`); entry texts are quoted as written. `ocr` marks text recognised from scans."""
     doc_id = doc_id or Path(file).stem
-    lines = document_lines(text)
+    original = text
+    traditional = looks_traditional(text)
+    if traditional:
+        text = simplify(text)
+    chrome: list[str] = []
+    lines = document_lines(text, chrome)
     title_index = _find_title(lines)
-    title = _squash(lines[title_index]) if title_index is not None else fields.notice_title(lines)
-    doc = Document(file=file, doc_id=doc_id, title=title)
-    doc.issuer = fields.issuer(lines, title_index)
-    doc.doc_number = fields.doc_number(lines[: title_index if title_index is not None else 15])
-    doc.date = fields.issue_date(lines, title_index)
-    doc.region = fields.region_of(title, doc.issuer)
-    doc.year = fields.year_of(title, doc.date)
+    doc = Document(file=file, doc_id=doc_id, ocr=ocr)
+    _read_metadata(doc, lines, title_index)
 
     start, end = _body_range(lines, title_index)
     body = [ln for ln in lines[start:end] if not _is_noise(ln)]
@@ -245,6 +271,13 @@ def build_document(text: str, file: str, doc_id: str | None = None) -> Document:
     rows = _row_entries(b, parser.rows)
     _link(rows, clauses)
     _split_roles(doc.entries)
+    for e in doc.entries:
+        e.ocr = ocr
+    if traditional:
+        verbatim = Verbatim(original, text)
+        for e in doc.entries:
+            e.search_text, e.text = e.text, verbatim.of(e.text)
+    doc.warnings.extend(document_warnings(doc, chrome))
     return doc
 
 

@@ -1,7 +1,7 @@
-"""Field readers: responsible units, deadlines (text and date) and document metadata.
+"""Field readers: responsible units and deadlines (as written and as dates) of clauses and table rows.
 
-Used by indexer/tables.py and indexer/entries.py on already-normalised text (indexer/normalize.py).
-Everything is read from the document text, never from the file name.
+Used by indexer/tables.py, indexer/actors.py and indexer/entries.py on already-normalised text
+(indexer/normalize.py). Document metadata (title, issuer, 文号, date, region, year) is indexer/metadata.py.
 """
 from __future__ import annotations
 
@@ -208,107 +208,3 @@ def deadline_in_text(text: str) -> str | None:
     """The first time requirement written inside a clause ("于8月31日前", "年底前", "每年至少听取1次")."""
     m = DEADLINE_IN_TEXT.search(text or "")
     return re.sub(r"\s+", "", m.group(0)) if m else None
-
-
-# ---------------------------------------------------------------- document metadata
-
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔［\[【(（]\s*\d{4}\s*[〕］\]】)）]\s*\d{1,4}\s*号")
-_DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:印发|发布)?\s*$")
-_PLAN_TITLE = re.compile(r"(政务公开|政府信息公开).{0,12}(工作要点|要点|实施方案|工作方案|工作计划|任务分解|工作安排)")
-_ISSUER = re.compile(r"^\s*([\u4e00-\u9fff]{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|政务公开领导小组办公室|政务公开办公室))\s*(?:文件)?\s*$")
-_ADMIN = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|特别行政区|地区|新区|省|市|区|县|旗|盟)")
-
-
-def doc_number(lines: list[str]) -> str | None:
-    """The plan's own 文号 (e.g. "周政办字〔2020〕27号"), from a header line that holds only the number."""
-    for line in lines:
-        s = line.strip()
-        m = _DOC_NUMBER.search(s)
-        if m and len(s) <= len(m.group(0)) + 4:
-            return re.sub(r"\s+", " ", m.group(0)).strip()
-    return None
-
-
-def iso_date(line: str) -> str | None:
-    """"2022 年 6 月 14 日", "二〇二二年六月十四日印发" -> "2022-06-14"; None unless the line is only a date."""
-    m = _DATE_LINE.match(arabic_dates(line))
-    if not m:
-        return None
-    y, mo, d = (int(x) for x in m.groups())
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
-
-
-def issue_date(lines: list[str], title_index: int | None) -> str | None:
-    """The signing date above the plan title (notice letters), else the "…印发" date at the end."""
-    head = lines[: title_index or 0]
-    for line in head:
-        if iso_date(line) and "印发" not in line:
-            return iso_date(line)
-    for line in reversed(lines):
-        if "印发" in line or "发布" in line:
-            got = iso_date(line.split("办公室")[-1]) or iso_date(line)
-            if got:
-                return got
-    for line in reversed(lines[-15:]):
-        if iso_date(line):
-            return iso_date(line)
-    return None
-
-
-def issuer(lines: list[str], title_index: int | None) -> str | None:
-    """The issuing office named in the letterhead (or, failing that, the signature before the date)."""
-    limit = title_index if title_index is not None else min(len(lines), 20)
-    for line in lines[:limit]:
-        m = _ISSUER.match(line)
-        if m:
-            return m.group(1)
-    for line in lines[-12:]:
-        m = _ISSUER.match(line)
-        if m:
-            return m.group(1)
-        m = re.match(r"^\s*([\u4e00-\u9fff]{2,30}?人民政府办公室)\s*\d{4}\s*年", line)
-        if m:
-            return m.group(1)
-    return None
-
-
-def is_plan_title(line: str) -> bool:
-    s = re.sub(r"\s+", "", line)
-    if not s or len(s) > 60 or s.startswith(("关于", "附件")) or "通知" in s or "《" in s:
-        return False
-    return bool(_PLAN_TITLE.search(s)) and not s.endswith(("。", "，", "；"))
-
-
-def notice_title(lines: list[str]) -> str | None:
-    """The plan's title named by its covering notice ("…关于印发2024年政务公开工作要点的通知", "现将《…》印发给你们"),
-    for a plan whose own title line is missing."""
-    head = "".join(re.sub(r"\s+", "", line) for line in lines[:30])
-    for m in re.finditer(r"关于印发(.{4,60}?)的通知|《(.{4,60}?)》", head):
-        name = m.group(1) or m.group(2)
-        if is_plan_title(name):
-            return name
-    return None
-
-
-def region_of(title: str | None, issuer_name: str | None) -> str | None:
-    """The most specific 区/县/市 named in the title ("2023年济南市历城区…" -> 历城区), else in the issuer."""
-    for source in (title, issuer_name):
-        if not source:
-            continue
-        s = re.sub(r"\s+", "", source)
-        s = re.sub(r"^\d{4}年(?:度)?", "", s)
-        s = re.split(r"(?:\d{4}年|政务公开|政府信息公开|人民政府)", s)[0]
-        names = _ADMIN.findall(s)
-        if names:
-            return names[-1]
-    return None
-
-
-def year_of(title: str | None, date: str | None) -> int | None:
-    if title:
-        m = re.search(r"(\d{4})\s*年", title)
-        if m:
-            return int(m.group(1))
-    return int(date[:4]) if date else None

@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import re
 
-from indexer.fields import is_plan_title
+from indexer.metadata import DOC_NUMBER, is_plan_title
 
 _OFFICE = r"(?:人民政府办公室|人民政府办公厅|人民政府|管委会办公室|管理委员会办公室|管委会|办公室|办公厅)"
 _LETTERHEAD = re.compile(rf"^[\u4e00-\u9fff]{{2,30}}?{_OFFICE}文件")
-# A 文号 in any of its written forms: 〔〕 [] （） 【】, spaces inside, 号 or 號.
-DOC_NUMBER = re.compile(
-    r"[\u4e00-\u9fff]{1,12}\s*[〔［\[【(（]\s*\d{4}\s*[〕］\]】)）]\s*第?\s*\d{1,4}\s*[号號]"
-)
 _NOTICE = re.compile(rf"(?:[\u4e00-\u9fff]{{2,30}}?{_OFFICE})?\s*关于印发.{{2,80}}?的通知")
 _SALUTATION = re.compile(r"^[^。；]{2,160}?[：:]")
 _SIGNATURE = re.compile(

@@ -12,8 +12,9 @@ import re
 from collections import Counter
 
 from indexer.actors import unit_line
-from indexer.fields import arabic_dates, is_plan_title
+from indexer.fields import arabic_dates
 from indexer.flat_text import split_head, split_tail
+from indexer.metadata import is_plan_title
 from indexer.outline import match_marker
 from indexer.patterns import NUMBER_START, PAGE_NUMBER, STYLE_RANK, squash_cjk_spaces
 

@@ -38,7 +38,7 @@ def doc_number(lines: list[str]) -> str | None:
         if m is None:
             continue
         rest = _DATE_OR_SIGNER.sub("", s[: m.start()] + s[m.end():])
-        if len(rest.strip()) <= 4 or m.start() == 0 and not s[m.end():m.end() + 1] in "）)":
+        if len(rest.strip()) <= 4 or m.start() == 0 and s[m.end():m.end() + 1] not in ("）", ")"):
             return re.sub(r"\s+", "", m.group(0)).replace("號", "号")
     return None
 

@@ -167,11 +167,13 @@ def test_stats(tmp_path: Path) -> None:
     done = run("stats", "--plans", str(plans))
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].split() == ["document", "entries", "clauses", "rows", "units", "dated"]
+    assert lines[0].split() == ["document", "entries", "clauses", "rows", "units", "dated",
+                                "table", "note", "sentence", "warnings"]
+    # units from every source: table rows and the clauses linked to them, 责任单位 notes, sentence actors
     huaiyin = next(line for line in lines if line.startswith(HUAIYIN[:20]))
-    assert huaiyin.split()[-5:] == ["88", "21", "67", "67", "67"]
+    assert huaiyin.split()[-9:] == ["88", "21", "67", "87", "87", "87", "0", "0", "0"]
     xuecheng = next(line for line in lines if line.startswith(XUECHENG[:20]))
-    assert xuecheng.split()[-5:] == ["45", "45", "0", "0", "0"]
+    assert xuecheng.split()[-9:] == ["45", "45", "0", "44", "2", "0", "43", "1", "0"]
     assert "skipped empty.txt: empty file" in done.stdout
 
 

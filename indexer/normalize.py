@@ -112,7 +112,8 @@ def _can_join(prev: str, cur: str, width: int | None = None, prev_raw_len: int =
 
 def _running_headers(lines: list[str]) -> set[str]:
     """Short unnumbered lines repeated on many pages (running headers/footers of a PDF)."""
-    counts = Counter(s for s in lines if s and "\t" not in s and len(s) <= 30 and not NUMBER_START.match(s))
+    counts = Counter(s for s in lines if s and "\t" not in s and len(s) <= 30 and not NUMBER_START.match(s)
+                     and not unit_line(s))  # "县教育局牵头落实" after many tasks is no running header
     # The issuing office signs above a date (the notice's and the plan's signatures): its name is met three
     # times with the letterhead, and is no running header.
     nonblank = [s for s in lines if s]

@@ -9,12 +9,14 @@ first, empty cells where a cell is absent) that indexer/tables.py reads like any
 It works on the raw lines, before spaces between Chinese words (which here separate cells) are squashed.
 Modules, one job each: lines.py finds tables among the lines, header.py reads their header, chain.py
 splits rows at their 序号, peel.py peels one row into cells, headings.py finds task headings in rows whose
-cells are joined by nothing, rows.py lays the cells out as TAB rows.
+cells are joined by nothing, rows.py lays the cells out as TAB rows; unnumbered.py does tables without a
+序号 column (主要任务分解表), finding rows by what their cells say.
 """
 from __future__ import annotations
 
 from indexer.flat_tables.lines import unflatten_tables
 from indexer.flat_tables.rows import recover_rows
+from indexer.flat_tables.unnumbered import unnumbered_tables
 
 
 def cells_per_line_tables(lines: list[str]) -> list[str]:
@@ -43,7 +45,7 @@ def cells_per_line_tables(lines: list[str]) -> list[str]:
 
 def recover_tables(lines: list[str]) -> list[str]:
     """The raw lines with every table written without TAB rows turned into TAB rows (text around kept)."""
-    return unflatten_tables(cells_per_line_tables(lines))
+    return unnumbered_tables(unflatten_tables(cells_per_line_tables(lines)))
 
 
-__all__ = ["cells_per_line_tables", "recover_rows", "recover_tables", "unflatten_tables"]
+__all__ = ["cells_per_line_tables", "recover_rows", "recover_tables", "unflatten_tables", "unnumbered_tables"]

@@ -99,15 +99,21 @@ def _can_join(prev: str, cur: str, width: int | None = None, prev_raw_len: int =
         return False
     if _is_heading_line(prev) and not full_width:  # a full line that opens with a number is a wrapped clause
         return False
-    if _DATE_ONLY.match(arabic_dates(cur)) or _DATE_ONLY.match(arabic_dates(prev)):
-        return False
-    if _OFFICE_LINE.search(prev) or _OFFICE_LINE.search(cur) and len(cur) < 30:
-        return False
-    if re.search(r"(工作要点|实施方案|工作方案|通知|决定|意见)$", prev) and len(prev) < 60:
-        return False
-    if _DOC_NUMBER_LINE.match(prev) or _DOC_NUMBER_LINE.match(cur) or cur.startswith("关于"):
+    if _letter_parts(prev, cur):
         return False
     return len(prev) >= 8 or bool(re.search(r"[，、（“《]$", prev))
+
+
+def _letter_parts(prev: str, cur: str) -> bool:
+    """Whether either line is a part of the covering letter that stands alone: a date, the office, the
+    notice's title, the 文号, "关于…"."""
+    if _DATE_ONLY.match(arabic_dates(cur)) or _DATE_ONLY.match(arabic_dates(prev)):
+        return True
+    if _OFFICE_LINE.search(prev) or _OFFICE_LINE.search(cur) and len(cur) < 30:
+        return True
+    if re.search(r"(工作要点|实施方案|工作方案|通知|决定|意见)$", prev) and len(prev) < 60:
+        return True
+    return bool(_DOC_NUMBER_LINE.match(prev) or _DOC_NUMBER_LINE.match(cur) or cur.startswith("关于"))
 
 
 def _running_headers(lines: list[str]) -> set[str]:

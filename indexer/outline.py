@@ -94,6 +94,19 @@ def _continues(node: Clause, line: str) -> bool:
     return bool(_ENUMERATION.match(line)) or last.endswith(("：", ":"))
 
 
+def _attach(top: Clause, line: str) -> None:
+    """An unnumbered line under clause `top`: its unit line, a paragraph of its own text, or a loose one."""
+    if unit_line(line):  # "县教育局牵头落实": the units of the item it follows
+        if top.loose:
+            top.loose[-1] += line
+        else:
+            top.paragraphs.append(line)
+    elif top.is_bare_heading and not top.children or _continues(top, line):
+        top.paragraphs.append(line)
+    else:
+        top.loose.append(line)
+
+
 def parse_outline(lines: list[str]) -> Outline:
     """Body paragraphs -> clause tree; paragraphs before the first number are the preamble."""
     outline = Outline()
@@ -106,19 +119,10 @@ def parse_outline(lines: list[str]) -> Outline:
         if marker and marker[0] == "art" and stack and all(n.style != "art" for n in stack):
             marker = None  # "第一条…" listed inside a clause of a plan numbered 一、/（一）: part of that clause
         if marker is None:
-            if not stack:
-                outline.preamble.append(line)
-                continue
-            top = stack[-1]
-            if unit_line(line):  # "县教育局牵头落实": the units of the item it follows
-                if top.loose:
-                    top.loose[-1] += line
-                else:
-                    top.paragraphs.append(line)
-            elif top.is_bare_heading and not top.children or _continues(top, line):
-                top.paragraphs.append(line)
+            if stack:
+                _attach(stack[-1], line)
             else:
-                top.loose.append(line)
+                outline.preamble.append(line)
             continue
         style, n, value, rest = marker
         last_seen[style] = value

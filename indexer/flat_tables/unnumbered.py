@@ -27,20 +27,25 @@ def _words(line: str) -> list[str]:
     return [w for w in _SPLIT.split(line.strip()) if w]
 
 
-def _column_word(word: str) -> bool:
-    """A header cell's word ("工作任务", "牵头单位"), not a table's title ("主要任务分解表")."""
-    return len(word) <= 8 and not word.endswith("表") and cell_role(word) not in ("", "number")
+def _column_word(word: str, first: bool = False) -> bool:
+    """A header cell's word ("工作任务", "牵头单位"; 序号 only first), not a table's title ("主要任务分解表")."""
+    role = cell_role(word)
+    return len(word) <= 8 and not word.endswith("表") and role != "" and (first or role != "number")
 
 
 def _header(words: list[str]) -> list[str] | None:
-    """Column roles when the words are a header without a 序号 (every word names a column)."""
-    if len(words) < 2 or not all(_column_word(w) for w in words):
+    """Column roles when the words are a header (every word names a column; a 序号 only first)."""
+    if len(words) - (cell_role(words[0]) == "number" if words else 0) < 2:
+        return None
+    if not all(_column_word(w, k == 0) for k, w in enumerate(words)):
         return None
     return header_roles(words)
 
 
 def _role(cell: str) -> str:
-    """A cell's role by its content: units, deadline, heading or text."""
+    """A cell's role by its content: number, units, deadline, heading or text."""
+    if re.fullmatch(r"\d{1,3}[.．、]?", cell):
+        return "number"
     if unit_line(cell) or looks_like_units(cell):
         return "units"
     if looks_like_deadline(cell):
@@ -59,8 +64,8 @@ def _rows(cells: list[str]) -> list[list[str]]:
         role = _role(cell)
         roles = [_role(c) for c in row]
         ended = any(r in _TAIL for r in roles) and role not in _TAIL
-        orphan = "text" in roles and role in ("text", "heading") and not any(r in _TAIL for r in roles)
-        if row and (ended or orphan):
+        orphan = "text" in roles and role in ("text", "heading", "number") and not any(r in _TAIL for r in roles)
+        if row and (ended or orphan or role == "number"):
             rows.append(row)
             row = []
         row.append(cell)
@@ -75,6 +80,8 @@ def _tab_row(row: list[str], roles: list[str]) -> str:
     width = len(roles)
     out = [""] * width
     cells = list(row)
+    if roles[0] == "number" and cells and _role(cells[0]) == "number":
+        out[0] = cells.pop(0).rstrip(".．、")
     for col in range(width - 1, -1, -1):
         if roles[col] not in _TAIL or not cells:
             continue
@@ -84,7 +91,7 @@ def _tab_row(row: list[str], roles: list[str]) -> str:
     units_cols = [c for c in range(width) if roles[c] == "units"]
     if len(units_cols) > 1 and out[units_cols[0]] == "" and out[units_cols[-1]]:
         out[units_cols[0]], out[units_cols[-1]] = out[units_cols[-1]], ""
-    body = [c for c in range(width) if roles[c] not in _TAIL]
+    body = [c for c in range(width) if roles[c] not in (*_TAIL, "number")]
     if cells and body:
         out[body[-1]] = cells.pop()
         for col in reversed(body[:-1]):
@@ -123,7 +130,7 @@ def _header_at(lines: list[str], i: int) -> tuple[list[str], list[str], int, boo
     them on the same line) or one per line (with or without `|` lines between)."""
     words = _words(lines[i])
     k = 0
-    while k < min(len(words), 8) and _column_word(words[k]):
+    while k < min(len(words), 8) and _column_word(words[k], k == 0):
         k += 1
     roles = _header(words[:k]) if k >= 3 else None
     if roles:
@@ -134,7 +141,7 @@ def _header_at(lines: list[str], i: int) -> tuple[list[str], list[str], int, boo
         if _PIPE.match(line):
             j += 1
             continue
-        if not _column_word(line):
+        if not _column_word(line, not words):
             break
         words.append(line)
         j += 1

@@ -126,3 +126,19 @@ def test_a_whole_plan_flattened_onto_one_line(name: str, sep: str) -> None:
     assert len(want & got) >= 0.9 * len(want)
     assert max(len(e.text) for e in flat.entries) <= 1500
     assert not any("warning" in w and "1500" in w for w in flat.warnings)
+
+
+@pytest.mark.parametrize("between_rows", ["\n", "\n|\n"])
+def test_numbered_rows_with_a_pipe_line_between_cells(between_rows: str) -> None:
+    """序号 / 工作任务 / 具体要求 / 责任单位 / 完成时限, a `|` line between cells (and maybe between rows too)."""
+    seed = split_seed()
+    rows = [[c for c in (row[0], row[2], row[3], row[4], row[5] if len(row) > 5 else "") if c]
+            for row in seed.rows[:14]]
+    header = ["序号", "工作任务", "具体要求", "责任单位", "完成时限"]
+    table = between_rows.join("\n|\n".join(cells) for cells in [header, *rows])
+    doc = build_document(HEAD + "\n" + table, file="plan.txt")
+    reference = build_document(HEAD + "\n" + "\n".join("\t".join(r) for r in [header, *(
+        [row[0], row[2], row[3], row[4], row[5] if len(row) > 5 else ""] for row in seed.rows[:14])]), file="plan.txt")
+    assert [(e.number, e.text, e.responsible, e.deadline) for e in task_rows(doc)] == [
+        (e.number, e.text, e.responsible, e.deadline) for e in task_rows(reference)]
+    assert len(task_rows(doc)) == 14

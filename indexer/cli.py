@@ -78,7 +78,10 @@ def _outline(doc: Document) -> str:
 
 
 def _shown(path: str) -> str:
-    return path.encode("utf-8", "replace").decode("utf-8")
+    from indexer.store import display_name
+
+    p = Path(path)
+    return str(p.with_name(display_name(p))) if p.name else path
 
 
 @cli.command()

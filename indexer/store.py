@@ -62,19 +62,25 @@ def fingerprint(paths: list[Path], extra: str = "") -> str:
     return h.hexdigest()
 
 
-def readable_name(path: Path) -> str | None:
-    """Why a file name cannot be used (None when it can): a name that is not valid UTF-8, as unzipped from
-    a Windows archive, would break the store's JSON and every answer citing it."""
+def display_name(path: Path) -> str:
+    """The file name as text to show: itself, or for a name that is not UTF-8 its bytes read as GB18030."""
     try:
         path.name.encode("utf-8")
+        return path.name
     except UnicodeEncodeError:
         raw = os.fsencode(path.name)
         try:
-            guess = raw.decode("gb18030")
+            return raw.decode("gb18030")
         except UnicodeDecodeError:
-            guess = raw.decode("utf-8", "replace")
-        return f"file name is not valid UTF-8 (GBK? {guess}); rename the file to index it"
-    return None
+            return raw.decode("utf-8", "replace")
+
+
+def readable_name(path: Path) -> str | None:
+    """Why a file name cannot be used (None when it can): a name that is not valid UTF-8, as unzipped from
+    a Windows archive, would break the store's JSON and every answer citing it."""
+    if display_name(path) == path.name:
+        return None
+    return "file name is not valid UTF-8 (GBK, as unzipped from a Windows archive?); rename the file to index it"
 
 
 def build_knowledge(plans_dir: Path) -> KnowledgeBase:
@@ -85,7 +91,7 @@ def build_knowledge(plans_dir: Path) -> KnowledgeBase:
     files = plan_files(plans_dir)
     kb = KnowledgeBase(fingerprint=fingerprint(files))
     for path in files:
-        shown = path.name.encode("utf-8", "replace").decode("utf-8")
+        shown = display_name(path)
         if path.is_dir():
             kb.skipped.append((shown, "is a directory"))
             continue

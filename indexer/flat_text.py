@@ -25,7 +25,8 @@ _TITLE = re.compile(
     r"(?:\d{4}\s*年)?[\u4e00-\u9fff]{0,20}?\s*(?:\d{4}\s*年(?:度)?)?\s*[\u4e00-\u9fff]{0,12}?"
     r"(?:政务公开|政府信息公开)[\u4e00-\u9fff]{0,12}?(?:工作要点|实施方案|工作方案|工作计划|任务分解|工作安排)"
 )
-_AFTER_TITLE = re.compile(r"\s*(?:为|根据|按照|依据|\d{4}\s*年|[一二三四五六七八九十]、|[（(]一[）)]|$)")
+# What may not follow a plan's title standing on its own: the rest of a notice's or a citation's words.
+_NOT_AFTER_TITLE = re.compile(r"\s*(?:的|》|”|」|（|\(|，|,|、|等|和|及)")
 _BOUNDARY = frozenset("。；：:！？）)】」”")
 
 
@@ -48,12 +49,16 @@ def _free_doc_number(line: str, m: re.Match[str]) -> bool:
     return (not before or before not in "（(《“按照依据根据") and (not after or after not in "）)》”、，,文要")
 
 
+_NUMBER_OPENS_AFTER = ("文件", "通知", "办公室", "办公厅", "人民政府", "管委会", "：", ":", "号", "。")
+
+
 def _doc_number_start(line: str, m: re.Match[str]) -> int:
-    """Where a 文号 glued to the letterhead begins: after "文件" / the office name before it."""
-    head = line[m.start():m.end()]
-    cut = max(head.rfind("文件") + 2 if "文件" in head else 0,
-              max((head.rfind(w) + len(w) for w in ("办公室", "办公厅", "人民政府") if w in head), default=0))
-    return m.start() + cut
+    """Where a 文号 glued to what precedes it begins: after "文件", the notice's title or the office name
+    before it, and at most 8 characters before its bracket ("…的通知某政办字〔2021〕8号" -> 某政办字…)."""
+    bracket = m.start() + re.search(r"[〔［\[【(（]", m.group(0)).start()
+    head = line[m.start():bracket]
+    cut = max((head.rfind(w) + len(w) for w in _NUMBER_OPENS_AFTER if w in head), default=0)
+    return max(m.start() + cut, bracket - 8)
 
 
 def _split_doc_numbers(line: str) -> list[str]:
@@ -72,15 +77,15 @@ def _split_doc_numbers(line: str) -> list[str]:
 def _plan_title(line: str, m: re.Match[str]) -> bool:
     before = line[max(0, m.start() - 4):m.start()]
     return (is_plan_title(m.group(0)) and not before.endswith(("《", "“", "关于印发", "印发"))
-            and bool(_AFTER_TITLE.match(line, m.end())) and not line.startswith("的通知", m.end()))
+            and not _NOT_AFTER_TITLE.match(line, m.end()))
 
 
 def _after_notice(parts: list[str]) -> list[str]:
-    """The addressees after a notice's title ("各镇人民政府、街道办事处，…：") on a line of their own."""
+    """The addressees of a notice ("各镇人民政府、街道办事处，…：") on a line of their own."""
     out: list[str] = []
-    for k, part in enumerate(parts):
-        m = _SALUTATION.match(part) if k and parts[k - 1].endswith("的通知") else None
-        if m and "各" in m.group(0) and len(part) > m.end():
+    for part in parts:
+        m = _SALUTATION.match(part) if part.startswith("各") else None
+        if m and len(part) > m.end():
             out.extend([m.group(0), part[m.end():].strip()])
         else:
             out.append(part)

@@ -24,6 +24,8 @@ _OFFICES = (r"(?:人民政府办公室|人民政府办公厅|管理委员会办�
             r"政务公开领导小组办公室|政务公开办公室)")
 _ISSUER = re.compile(rf"^\s*([\u4e00-\u9fff]{{2,30}}?{_OFFICES})\s*(?:文件)?\s*$")
 _SIGNED = re.compile(rf"^\s*([\u4e00-\u9fff]{{2,30}}?{_OFFICES})\s*\d{{4}}\s*年")
+_NOTICE_BY = re.compile(rf"^\s*([\u4e00-\u9fff]{{2,30}}?{_OFFICES})\s*关于印发")
+_OFFICE_BEFORE_DATE = re.compile(rf"^\s*[\u4e00-\u9fff]{{2,30}}?{_OFFICES}\s*(?=\d{{4}}\s*年)")
 _ADMIN = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|特别行政区|地区|新区|省|市|区|县|旗|盟)")
 _NOT_REGION = ("全", "本", "我", "各", "该", "辖")  # 全区, 本县, 我市: the plan's own area, not its name
 _FILE_NAME = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*[-_－—\s]\s*(?P<region>[^-_－—\s]{2,20})\s*[-_－—\s]")
@@ -58,8 +60,9 @@ def issue_date(lines: list[str], title_index: int | None) -> str | None:
     """The signing date above the plan title (notice letters), else the "…印发" date at the end."""
     head = lines[: title_index or 0]
     for line in head:
-        if iso_date(line) and "印发" not in line:
-            return iso_date(line)
+        got = iso_date(line) or iso_date(_OFFICE_BEFORE_DATE.sub("", line))
+        if got and "印发" not in line:
+            return got
     for line in reversed(lines):
         if "印发" in line or "发布" in line:
             got = iso_date(line.split("办公室")[-1]) or iso_date(line)
@@ -75,7 +78,7 @@ def issuer(lines: list[str], title_index: int | None) -> str | None:
     """The issuing office named in the letterhead (or, failing that, the signature before the date)."""
     limit = title_index if title_index is not None else min(len(lines), 20)
     for line in lines[:limit]:
-        m = _ISSUER.match(line)
+        m = _ISSUER.match(line) or _NOTICE_BY.match(line) or _SIGNED.match(line)
         if m:
             return m.group(1)
     for line in lines[-12:]:

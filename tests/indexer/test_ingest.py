@@ -187,3 +187,18 @@ def test_a_file_name_that_is_not_utf8_is_skipped_with_one_line(tmp_path: Path) -
     done = run("build", "--plans", str(tmp_path), "--cache", str(tmp_path / "k.json"))
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("skipped") == 1 and "Traceback" not in done.stderr
+
+
+def test_a_provincial_notice_copied_from_a_web_page_onto_one_line() -> None:
+    """Chrome, notice, 文号 with a space, addressees, signature and date, 全省 title and body on one line."""
+    lines = seed_text(QIXIA).split("\n")
+    body = "".join(line.strip() for line in lines[next(i for i, ln in enumerate(lines) if "2022 年是" in ln):])
+    text = " ".join(["当前位置：首页 > 政府信息公开 > 政策文件", "某省人民政府办公厅关于印发2021年全省政务公开工作要点的通知",
+                     "某政办字〔2021〕8 号", "各市人民政府，各县（市、区）人民政府，省政府各部门：",
+                     "现将《2021年全省政务公开工作要点》印发给你们，请认真贯彻落实。", "某省人民政府办公厅", "2021年3月1日",
+                     "（此件公开发布）", "2021年全省政务公开工作要点", body, "附件下载：", "2021年全省政务公开工作要点.pdf"])
+    doc = build_document(text, file="plan.txt")
+    assert (doc.title, doc.region, doc.year) == ("2021年全省政务公开工作要点", "某省", 2021)
+    assert (doc.doc_number, doc.issuer, doc.date) == ("某政办字〔2021〕8号", "某省人民政府办公厅", "2021-03-01")
+    assert [e.number for e in doc.entries if not e.number.startswith("前言")][:3] == ["一.(一)", "一.(二)", "一.(三)"]
+    assert max(len(e.text) for e in doc.entries) < 1500

@@ -80,7 +80,7 @@ _NOT_PLACE = re.compile(r"提高|加强|做好|推进|完善|建立|健全|质�
 def _names(text: str) -> list[str] | None:
     """The unit names of a list ("区政府办公室、各镇（街道）"), or None when any part is no unit or the list
     does not open like a unit name (a place, 区/县/市…, 各, 有关: "以用户为中心" is none)."""
-    parts = [p for p in re.split(r"[、，,和及与/]|以及", re.sub(r"\s+", "", text)) if p]
+    parts = [p for p in re.split(r"[、，,和与/]|以及|及(?!其|所属)", re.sub(r"\s+", "", text)) if p]
     if not parts or not all(actor_name(p) for p in parts):
         return None
     if not (parts[0].startswith(_NAME_START) or _PLACE.match(parts[0])):

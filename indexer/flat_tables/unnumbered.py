@@ -19,7 +19,9 @@ from indexer.tables import cell_role, header_roles
 
 _PIPE = re.compile(r"^\s*[|｜]\s*$")
 _SPLIT = re.compile(r"\s*[|｜]\s*|\s+")
-_END = re.compile(r"^\s*(?:抄送|主送)\s*[：:]|[\u4e00-\u9fff]{2,30}(?:人民政府办公室|人民政府办公厅)\s*\d{4}\s*年.*印发\s*$")
+# Where a table ends although the lines go on: the 抄送 block, the "…办公室 2024年3月1日印发" signature.
+_END = re.compile(r"(?:^|\s)(?:抄送|主送)\s*[：:]|[\u4e00-\u9fff]{2,30}(?:人民政府办公室|人民政府办公厅|管委会办公室)\s*"
+                  r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发")
 _TAIL = ("units", "deadline")
 
 
@@ -107,21 +109,33 @@ def _table_cells(lines: list[str], j: int, spaced: bool) -> tuple[list[list[str]
     with a spaced header each line's words are cells too. Returns rows (explicit or by content) and the end."""
     groups: list[list[str]] = []
     joined = False
-    while j < len(lines) and "\t" not in lines[j] and not _END.search(lines[j]):
+    while j < len(lines) and "\t" not in lines[j]:
         line = lines[j].strip()
+        end = _END.search(line)
+        if end:  # the table ends inside this line: its start is the last part of the table
+            if end.start() > 0:
+                lines[j] = line[end.start():].strip()
+                line = line[: end.start()].strip()
+                _add_cells(groups, line, spaced, joined)
+            break
         j += 1
         if not line:
             continue
         if _PIPE.match(line):
             joined = True
             continue
-        cells = _words(line) if spaced or "|" in line or "｜" in line else [line]
-        if joined and groups:
-            groups[-1].extend(cells)
-        else:
-            groups.append(cells)
+        _add_cells(groups, line, spaced, joined)
         joined = False
     return groups, j
+
+
+def _add_cells(groups: list[list[str]], line: str, spaced: bool, joined: bool) -> None:
+    """A line's cells: a new group, or the previous group's continuation after a `|` line."""
+    cells = _words(line) if spaced or "|" in line or "｜" in line else [line]
+    if joined and groups:
+        groups[-1].extend(cells)
+    elif cells:
+        groups.append(cells)
 
 
 def _header_at(lines: list[str], i: int) -> tuple[list[str], list[str], int, bool, list[str]] | None:
@@ -149,8 +163,29 @@ def _header_at(lines: list[str], i: int) -> tuple[list[str], list[str], int, boo
     return (words, roles, j, False, []) if roles else None
 
 
+def _header_inside(line: str) -> list[str]:
+    """A long line holding a spaced header after some text ("…附件 主要任务分解表 工作任务 工作要求 牵头单位 …"):
+    the text before the header and the rest, on two lines; other lines unchanged."""
+    if len(line) < 80 or "\t" in line or " " not in line:
+        return [line]
+    words = list(re.finditer(r"\S+", line))
+    for k in range(len(words) - 2):
+        run = []
+        for w in words[k:k + 8]:
+            if not _column_word(w.group(0), not run):
+                break
+            run.append(w.group(0))
+        if len(run) >= 3 and header_roles(run):
+            table = line[words[k].start():]
+            end = _END.search(table)  # the signature after the table on the same line stays apart
+            tail = [table[: end.start()].strip(), table[end.start():].strip()] if end and end.start() else [table]
+            return [line[: words[k].start()].strip(), *tail] if k else tail
+    return [line]
+
+
 def unnumbered_tables(lines: list[str]) -> list[str]:
     """The lines with every table without 序号 (written without TABs) replaced by TAB rows."""
+    lines = [part for line in lines for part in _header_inside(line)]
     out: list[str] = []
     i = 0
     while i < len(lines):

@@ -142,3 +142,15 @@ def test_numbered_rows_with_a_pipe_line_between_cells(between_rows: str) -> None
     assert [(e.number, e.text, e.responsible, e.deadline) for e in task_rows(doc)] == [
         (e.number, e.text, e.responsible, e.deadline) for e in task_rows(reference)]
     assert len(task_rows(doc)) == 14
+
+
+def test_a_whole_page_with_a_decomposition_table_on_one_line() -> None:
+    """Body, 主要任务分解表 without 序号 and the signature, all on one spaced line."""
+    rows = decomposition_rows()
+    body = ("2024年某县政务公开工作要点 为深入推进政务公开，制定本要点。一、深化重点领域公开（一）做好预决算公开。按规定公开部门"
+            "预决算信息，" + "细化公开到功能分类项级科目，" * 8 + "接受社会监督。（二）做好重大项目公开。及时公开项目进展情况。附件 主要任务分解表")
+    cells = " ".join(" ".join(_cells(*row)) for row in rows)
+    doc = build_document(f"{body} {' '.join(HEADER)} {cells} 某县人民政府办公室 2024年3月1日印发", file="plan.txt")
+    assert (doc.title, doc.date) == ("2024年某县政务公开工作要点", "2024-03-01")
+    assert [e.number for e in doc.entries if e.kind == "clause"] == ["一.(一)", "一.(二)"]
+    assert_rows(doc)

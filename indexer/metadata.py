@@ -124,7 +124,7 @@ def region_of(title: str | None, issuer_name: str | None) -> str | None:
 def year_of(*sources: str | None) -> int | None:
     """The first year written in the sources, in order (the plan's title, the notice's title, the date)."""
     for source in sources:
-        m = re.search(r"((?:19|20)\d{2})\s*(?:年|-)", source or "")
+        m = re.search(r"((?:19|20)\d{2})\s*(?:年|-)", arabic_dates(source or ""))
         if m:
             return int(m.group(1))
     return None

@@ -191,6 +191,7 @@ def test_year_from_title_or_date() -> None:
     assert year_of("2023年济南市历城区政务公开工作要点", "2023-07-25") == 2023
     assert year_of("某区政务公开工作要点", "2021-03-01") == 2021
     assert year_of(None, None) is None
+    assert year_of("二〇二一年某县政务公开工作要点") == 2021
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from indexer.model import Document
 
 LONG_CLAUSE = 1500  # characters: a clause this long most likely holds several the parser did not split
-_SAME_PLAN = 0.9  # share of character pairs two plans' entries have in common to be the same plan
+_SAME_PLAN = 0.8  # share of character pairs two plans' entries have in common to be the same plan (OCR errors aside)
 
 
 def document_warnings(doc: Document, chrome: Sequence[str] = ()) -> list[str]:

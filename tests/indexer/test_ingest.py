@@ -14,7 +14,7 @@ import zhconv
 from indexer.actors import sentence_actors, split_roles
 from indexer.entries import build_document
 from indexer.store import build_knowledge, fingerprint, plan_files
-from tests.indexer.fixtures_formats import HUAIYIN, PLANS_DIR, QIXIA, seed_text
+from tests.indexer.fixtures_formats import HUAIYIN, PLANS_DIR, QIXIA, make_pdf, paginate, seed_text, wrap
 
 ROOT = Path(__file__).resolve().parents[2]
 BODY = "\n".join(seed_text(QIXIA).split("\n")[30:60])  # the seed's body: 一、/（一） clauses, no table
@@ -142,14 +142,20 @@ def test_warnings_are_listed_and_strict_fails(tmp_path: Path) -> None:
     assert run("parse", "--strict", str(tmp_path / HUAIYIN)).returncode == 0
 
 
-def test_the_same_plan_twice_is_indexed_once(tmp_path: Path) -> None:
-    shutil.copy(PLANS_DIR / HUAIYIN, tmp_path / "a.txt")
-    (tmp_path / "b.md").write_text(seed_text(HUAIYIN).replace("\t", "\t "), encoding="utf-8")
+@pytest.mark.parametrize("copy", ["b.md", "b.pdf"])
+def test_the_same_plan_twice_is_indexed_once(tmp_path: Path, copy: str) -> None:
+    """The same plan as txt and md, or as txt and a printed PDF: one is indexed, the other listed."""
+    shutil.copy(PLANS_DIR / QIXIA, tmp_path / "a.txt")
+    if copy.endswith(".pdf"):
+        lines = [part for line in seed_text(QIXIA).split("\n") if line.strip() for part in wrap(line.strip(), 30)]
+        make_pdf(tmp_path / copy, paginate(lines, 40))
+    else:
+        (tmp_path / copy).write_text(seed_text(QIXIA).replace("，", "， "), encoding="utf-8")
     kb = build_knowledge(tmp_path)
     assert [Path(d.file).name for d in kb.documents] == ["a.txt"]
-    assert kb.skipped == [("b.md", "duplicate of a.txt")]
-    assert any("same plan as b.md" in w for w in kb.documents[0].warnings)
-    done = run("parse", str(tmp_path / "a.txt"), str(tmp_path / "b.md"))
+    assert kb.skipped == [(copy, "duplicate of a.txt")]
+    assert any(f"same plan as {copy}" in w for w in kb.documents[0].warnings)
+    done = run("parse", str(tmp_path / "a.txt"), str(tmp_path / copy))
     assert "same plan as" in done.stdout
 
 

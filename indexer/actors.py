@@ -193,6 +193,15 @@ def _tail_unit_line(text: str) -> tuple[str, Actors | None]:
     return text, None
 
 
+def trailing_actors(text: str) -> Actors:
+    """Only the unit line closing a paragraph ("…工作。县教育局牵头落实"), for paragraphs whose other
+    sentences name no actor of their own (a plan's preamble)."""
+    sentences = _sentences(text)
+    last = unit_line(sentences[-1]) if sentences else None
+    _, tail = _tail_unit_line(text)
+    return last or tail or Actors()
+
+
 def sentence_actors(text: str) -> Actors:
     """The units a clause names as actors of its sentences, lead and support apart."""
     found = Actors()

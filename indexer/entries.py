@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from indexer import fields, metadata
-from indexer.actors import sentence_actors, split_roles
+from indexer.actors import sentence_actors, split_roles, trailing_actors
 from indexer.checks import document_warnings
 from indexer.chrome import strip_chrome
 from indexer.flat_tables import recover_tables
@@ -283,15 +283,13 @@ def build_document(text: str, file: str, doc_id: str | None = None, *, ocr: bool
 
 def _split_roles(entries: list[Entry]) -> None:
     """Lead and support of every entry: from its table or note wording, else from its sentences' actors
-    (a clause that names no unit in a table or note; never the preamble)."""
+    (a clause that names no unit in a table or note; in the preamble only a closing unit line)."""
     for e in entries:
         if e.responsible:
             e.lead, e.support = split_roles(e.roles, e.responsible)
             e.responsible = [*e.lead, *e.support]
             continue
-        if e.number.startswith("前言"):
-            continue
-        found = sentence_actors(e.text)
+        found = trailing_actors(e.text) if e.number.startswith("前言") else sentence_actors(e.text)
         if found.units:
             e.responsible, e.lead, e.support = found.units, found.lead, found.support
             e.roles = "；".join(found.wording)

@@ -121,6 +121,8 @@ def parse_outline(lines: list[str]) -> Outline:
         if marker is None:
             if stack:
                 _attach(stack[-1], line)
+            elif outline.preamble and unit_line(line):  # the units of the paragraph above
+                outline.preamble[-1] += line
             else:
                 outline.preamble.append(line)
             continue

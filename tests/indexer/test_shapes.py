@@ -154,3 +154,12 @@ def test_a_whole_page_with_a_decomposition_table_on_one_line() -> None:
     assert (doc.title, doc.date) == ("2024年某县政务公开工作要点", "2024-03-01")
     assert [e.number for e in doc.entries if e.kind == "clause"] == ["一.(一)", "一.(二)"]
     assert_rows(doc)
+
+
+def test_unnumbered_tasks_each_followed_by_its_unit_line() -> None:
+    rows = decomposition_rows()
+    lines = ["2022年某区政务公开工作要点"]
+    for _, text, lead, support in rows:
+        lines += [text, "、".join([*lead, *support]) + "分别牵头落实"]
+    doc = build_document("\n".join(lines), file="plan.txt")
+    assert [e.responsible for e in doc.entries] == [[*lead, *support] for _, _, lead, support in rows]

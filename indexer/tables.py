@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from indexer.actors import unit_line
 from indexer.fields import looks_like_deadline, looks_like_units, split_units
 from indexer.outline import match_marker
 from indexer.patterns import HEADER_WORDS, squash_cjk_spaces
@@ -232,7 +233,7 @@ class TableParser:
         while cells and not cells[-1]:
             cells.pop()
             where.pop()
-        if not cells:
+        if not cells or self._unit_row(cells):
             return
         deadline, own_units, body_end = self._trailing(cells, where, width, several)
         if body_end < 0:
@@ -267,6 +268,20 @@ class TableParser:
         row._deadline_inherited = inherited_deadline  # type: ignore[attr-defined]
         row._units_inherited = units_inherited  # type: ignore[attr-defined]
         self.rows.append(row)
+
+    def _unit_row(self, cells: list[str]) -> bool:
+        """A row holding only a unit line ("县教育局牵头落实") gives its units to the row above it, whose
+        units were not written (or only inherited): the units of the task it follows, never a task."""
+        filled = [c for c in cells if c]
+        if len(filled) != 1 or not self.rows or not unit_line(filled[0]):
+            return False
+        above = self.rows[-1]
+        if above.units and not getattr(above, "_units_inherited", False):
+            return False
+        above.units_text, above.units = filled[0], split_units(filled[0])
+        above._units_inherited = False  # type: ignore[attr-defined]
+        self._units = filled[0]
+        return True
 
     def _is_deadline(self, cell: str, column: int, width: int) -> bool:
         """A 完成时限 cell: reads as one, or is a short phrase ("常年坚持", "按要求") in the 完成时限 column."""

@@ -163,3 +163,14 @@ def test_unnumbered_tasks_each_followed_by_its_unit_line() -> None:
         lines += [text, "、".join([*lead, *support]) + "分别牵头落实"]
     doc = build_document("\n".join(lines), file="plan.txt")
     assert [e.responsible for e in doc.entries] == [[*lead, *support] for _, _, lead, support in rows]
+
+
+def test_a_unit_row_under_each_task_row_of_a_tab_table() -> None:
+    """A Word/HTML table whose unit line sits in its own row under the task: the row above gets it."""
+    rows = decomposition_rows()
+    lines = ["序号\t工作要求\t责任单位"]
+    for k, (_, text, lead, support) in enumerate(rows, 1):
+        lines += [f"{k}\t{text}\t", "\t" + "、".join([*lead, *support]) + "牵头落实\t"]
+    doc = build_document(HEAD + "\n" + "\n".join(lines), file="plan.txt")
+    assert [(e.text, e.responsible) for e in task_rows(doc)] == [
+        (text, [*lead, *support]) for _, text, lead, support in rows]

@@ -37,7 +37,7 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("knowledge", "plans_dir", "knowledge/plans", "Folder of plan documents (txt, md, html, docx, pdf)."),
+    Setting("knowledge", "plans_dir", "knowledge/plans", "Folder of plan documents (txt, md, html, docx, doc, xlsx, xls, pdf)."),
     Setting("knowledge", "data_dir", "knowledge/data", "Folder of curated data: departments, synonyms, glossary, featured questions."),
     Setting("knowledge", "index_path", "var/index.pickle", "Built index on disk; rebuilt only when plans or curated data change."),
     Setting("search", "top_k", 5, "Results returned for who / when / what questions."),

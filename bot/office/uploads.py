@@ -13,11 +13,7 @@ from pathlib import Path
 
 from indexer import parse_file
 from indexer.model import Document, DocumentError
-
-try:  # the indexer helper may add formats; take its list when it has one
-    from indexer.read import SUPPORTED_SUFFIXES
-except ImportError:  # pragma: no cover
-    SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
+from indexer.read import SUPPORTED_SUFFIXES
 
 MAX_NAME_CHARS = 120
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")

@@ -1,7 +1,7 @@
 """Web fixtures: settings on a temporary database, the app over the REAL engine, a test client.
 
-The engine is loaded once per session from the shipped knowledge/ plans (Engine.load); FakeEngine
-(fake_engine.py) is only for tests that need an engine to fail.
+The engine is loaded once per session from the shipped knowledge/ plans (Engine.load); the shared fake
+(tests/fake_engine.py) is only for tests that need an engine to fail or to count its calls.
 """
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from flask.testing import FlaskClient
 
 from bot.config import Settings, load_settings
 from bot.web import close_app, create_app
-
-from .fake_engine import FakeEngine
+from tests.fake_engine import FakeEngine
 
 ADMIN_TOKEN = "test-token-7c1e9a4b2f"
 CHROMIUM = "/usr/bin/chromium"

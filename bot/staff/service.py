@@ -179,7 +179,7 @@ class StaffService:
         try:
             self.log.log_question(question, intent=str(answer.intent), answered=answer.answered, entry_id=top,
                                   latency_ms=latency_ms, session=sender.chat, channel=self.channel,
-                                  region=answer.region or region)
+                                  region=answer.region or region, reply=answer.reply)
             if answer.intent != Intent.NONE or answer.suggestions:
                 answer_id = self.prefs.save_answer(sender.chat, question, top, answer.suggestions[:3])
         except sqlite3.Error:  # a locked or full database must not cost the person the answer

@@ -28,6 +28,7 @@ class CachedAnswer:
     answered: bool
     entry_id: str | None
     region: str | None
+    reply: str = ""
 
     def fresh_context(self) -> Context:
         return Context.from_dict(self.context) or Context()

@@ -1,6 +1,9 @@
 """bot/web/admin.py: token handling, the statistics page and the CSV export."""
 from __future__ import annotations
 
+import csv
+import io
+
 from flask.testing import FlaskClient
 
 from bot.config import load_settings
@@ -79,9 +82,11 @@ def test_csv_export(client: FlaskClient) -> None:
     assert resp.headers["Content-Disposition"].startswith("attachment;")
     assert resp.data.startswith(b"\xef\xbb\xbf")
     text = resp.data.decode("utf-8-sig")
-    lines = text.strip().splitlines()
-    assert lines[0].startswith("id,ts,channel,question,intent,answered")
-    assert len(lines) == 4 and "槐荫区养老补贴信息公开归哪个部门管？" in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert text.startswith("id,ts,channel,question,intent,answered")
+    assert len(rows) == 3 and "槐荫区养老补贴信息公开归哪个部门管？" in text
+    answered = next(r for r in rows if r["question"] == "槐荫区养老补贴信息公开归哪个部门管？")
+    assert answered["answer_id"].startswith("a1.") and answered["reply"].startswith("负责单位：区民政局")
     fb = client.get("/admin/export.csv?table=feedback", headers=AUTH)
     assert fb.status_code == 200 and "火星上有政务公开吗？" in fb.data.decode("utf-8-sig")
     assert client.get("/admin/export.csv?table=users", headers=AUTH).status_code == 400

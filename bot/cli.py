@@ -45,11 +45,11 @@ def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
 
 
 def _engine(config: str | None):  # type: ignore[no-untyped-def]
-    from bot.engine import Engine
+    from bot.office.publish import load_engine
     from indexer.model import DocumentError
 
-    try:
-        return Engine.load(_settings(config))
+    try:  # the shipped plans, or the set the office published in /admin
+        return load_engine(_settings(config))
     except DocumentError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -16,10 +16,13 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed  ## create .venv and install the pinned dependencies
 
-system-deps:     ## Debian packages for the tests: chromium and CJK fonts (browser), postgresql (storage)
-	@command -v chromium >/dev/null && fc-list | grep -qi 'Noto Sans CJK' && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+system-deps:     ## Debian packages: chromium + CJK fonts (browser tests), postgresql (storage tests), antiword (.doc), tesseract chi_sim (scans), LibreOffice (.doc test fixtures)
+	@command -v chromium >/dev/null && fc-list | grep -qi 'Noto Sans CJK' && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	  && command -v antiword >/dev/null && command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx chi_sim \
+	  && command -v soffice >/dev/null || \
 	  { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk postgresql >/dev/null; }
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk \
+	      postgresql antiword tesseract-ocr tesseract-ocr-chi-sim libreoffice-writer-nogui >/dev/null; }
 
 serve: install   ## build the index and serve the web chat, kiosk, API and admin on the shipped plans
 	$(PY) -m bot serve

@@ -58,10 +58,12 @@ class Context:
     entry_ids: list[str] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)
     topic: str = ""  # the question without its places: re-asked when a follow-up names another region
+    next_page: int = 0  # a list with more entries: where "下一页" starts (0: no more)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "topic": self.topic,
+            "next_page": self.next_page,
             "question": self.question,
             "intent": self.intent,
             "region": self.region,

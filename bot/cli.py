@@ -46,11 +46,11 @@ def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
 
 
 def _engine(config: str | None):  # type: ignore[no-untyped-def]
-    from bot.engine import Engine
+    from bot.office.publish import load_engine
     from indexer.model import DocumentError
 
-    try:
-        return Engine.load(_settings(config))
+    try:  # the shipped plans, or the set the office published in /admin
+        return load_engine(_settings(config))
     except DocumentError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -124,15 +124,30 @@ def serve(config: str | None, host: str | None, port: int | None, get_path: str 
         if status >= 400:
             sys.exit(1)
         return
-    if workers >= 2:
-        from bot.web.workers import WorkersError, serve_workers
+    try:
+        if workers >= 2:
+            from bot.web.workers import WorkersError, serve_workers
 
-        try:
-            serve_workers(settings, host=host, port=port, workers=workers)
-        except WorkersError as exc:
-            raise click.ClickException(str(exc)) from None
-        return
-    run_server(settings, host=host, port=port)
+            try:
+                serve_workers(settings, host=host, port=port, workers=workers)
+            except WorkersError as exc:
+                raise click.ClickException(str(exc)) from None
+            return
+        run_server(settings, host=host, port=port)
+    except ConfigError as exc:  # e.g. a weak web.admin_token: one line, no traceback
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command("admin-hash")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="The /admin password (asked for when not given).")
+def admin_hash(password: str) -> None:
+    """Print the hash of an /admin password, for web.admin_password_hash (ZWGK_WEB__ADMIN_PASSWORD_HASH)."""
+    from bot.web.admin_auth import MIN_PASSWORD_CHARS, hash_password
+
+    if len(password.strip()) < MIN_PASSWORD_CHARS:
+        raise click.ClickException(f"the password is too short (at least {MIN_PASSWORD_CHARS} characters)")
+    click.echo(hash_password(password))
 
 
 @cli.command()

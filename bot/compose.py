@@ -38,8 +38,8 @@ def citation(entry: Entry, lang: str = "zh") -> str:
 def _units_line(entry: Entry, lang: str) -> str:
     lab = labels(lang)
     if not entry.responsible:
-        return f"{lab['units']}：{lab['none_units']}"
-    line = f"{lab['units']}：{'、'.join(entry.responsible)}"
+        return f"{lab['units']}{lab['colon']}{lab['none_units']}"
+    line = f"{lab['units']}{lab['colon']}{'、'.join(entry.responsible)}"
     if entry.roles and any(k in entry.roles for k in ("牵头", "配合", ":", "：")):
         line += lab["roles"].format(entry.roles)
     return line
@@ -52,7 +52,7 @@ def show_deadline(text: str, lang: str) -> str:
 def _deadline_line(entry: Entry, lang: str, deadline: str | None = None) -> str:
     lab = labels(lang)
     shown = deadline or entry.deadline
-    return f"{lab['deadline']}：{show_deadline(shown, lang) if shown else lab['none_deadline']}"
+    return f"{lab['deadline']}{lab['colon']}{show_deadline(shown, lang) if shown else lab['none_deadline']}"
 
 
 def _clause_line(entry: Entry, lang: str, key: str | None) -> str:
@@ -60,11 +60,11 @@ def _clause_line(entry: Entry, lang: str, key: str | None) -> str:
     lab = labels(lang)
     text = entry.text
     if len(text) <= LEAD_CHARS:
-        return f"{lab['clause']}：“{text}”"
+        return f"{lab['clause']}{lab['colon']}“{text}”"
     start = text.find(key) if key else -1
     piece = text[start:start + EXCERPT_CHARS] if start > 0 else text[:EXCERPT_CHARS]
     lead = "…" if start > 0 else ""
-    return f"{lab['excerpt']}：“{lead}{piece}…”{lab['full'].format(n=len(text))}"
+    return f"{lab['excerpt']}{lab['colon']}“{lead}{piece}…”{lab['full'].format(n=len(text))}"
 
 
 def single(entry: Entry, intent: Intent, lang: str, related: list[Entry], corrected: str | None = None,
@@ -80,23 +80,23 @@ def single(entry: Entry, intent: Intent, lang: str, related: list[Entry], correc
         lines.append(lab["corrected"].format(corrected))
     if period:
         label = lab["period"] if STATES_PERIOD.search(period) else lab["frequency"]
-        lines.append(f"{label}：{show_deadline(period, lang)}")
+        lines.append(f"{label}{lab['colon']}{show_deadline(period, lang)}")
     if key and intent == Intent.WHAT:
-        lines.append(f"{lab['key']}：{_trim(key, LEAD_CHARS)}")
+        lines.append(f"{lab['key']}{lab['colon']}{_trim(key, LEAD_CHARS)}")
     if intent == Intent.WHEN:
         if not period or (deadline or entry.deadline or "") not in ("", period):
             lines.append(_deadline_line(entry, lang, None if deadline == period else deadline))
         if key:
-            lines.append(f"{lab['key']}：{_trim(key, LEAD_CHARS)}")
+            lines.append(f"{lab['key']}{lab['colon']}{_trim(key, LEAD_CHARS)}")
         lines.append(_units_line(entry, lang))
     else:
         lines.append(_units_line(entry, lang))
         if entry.deadline or intent == Intent.WHO:
             lines.append(_deadline_line(entry, lang))
     lines.append(_clause_line(entry, lang, key))
-    lines.append(f"{lab['source']}：{citation(entry, lang)}")
+    lines.append(f"{lab['source']}{lab['colon']}{citation(entry, lang)}")
     if related:
-        lines.append(f"{lab['related']}：")
+        lines.append(f"{lab['related']}{lab['colon']}")
         for r in related[:2]:
             lines.append(f"· {short(r)}（{citation(r, lang)}）")
     return "\n".join(lines)
@@ -113,12 +113,12 @@ def by_region(best: list[Entry], intent: Intent, lang: str) -> str:
     for e in best:
         direct = []
         if intent in (Intent.WHO, Intent.WHAT, Intent.LIST) and e.responsible:
-            direct.append(f"{lab['units']}：{'、'.join(e.responsible)}")
+            direct.append(f"{lab['units']}{lab['colon']}{'、'.join(e.responsible)}")
         if intent == Intent.WHEN or e.deadline:
-            direct.append(f"{lab['deadline']}：{show_deadline(e.deadline, lang) if e.deadline else lab['none_deadline']}")
+            direct.append(f"{lab['deadline']}{lab['colon']}{show_deadline(e.deadline, lang) if e.deadline else lab['none_deadline']}")
         lines.append(f"【{e.region or e.doc}】" + ("；".join(direct) if direct else ""))
         lines.append(f"  {_clause_line(e, lang, None)}")
-        lines.append(f"  {lab['source']}：{citation(e, lang)}")
+        lines.append(f"  {lab['source']}{lab['colon']}{citation(e, lang)}")
     return "\n".join(lines)
 
 
@@ -126,8 +126,9 @@ def short(entry: Entry, limit: int = 60) -> str:
     return _trim(entry.text.replace("\n", ""), limit)
 
 
-def listing(entries: list[Entry], header: str, lang: str, shown_per_plan: int = 12) -> str:
-    """A list answer grouped by plan, capped per plan so it stays readable."""
+def listing(entries: list[Entry], header: str, lang: str, shown_per_plan: int = 12, first: int = 1) -> str:
+    """A list answer grouped by plan, capped per plan so it stays readable; numbered from `first`
+    (a later page continues the numbering)."""
     lab = labels(lang)
     groups: OrderedDict[str, list[Entry]] = OrderedDict()
     for e in entries:
@@ -135,12 +136,12 @@ def listing(entries: list[Entry], header: str, lang: str, shown_per_plan: int = 
     lines = [header]
     for title, items in groups.items():
         lines.append(f"《{title}》（{len(items)}项）" if lang != "en" else f"《{title}》 ({len(items)})")
-        for i, e in enumerate(items[:shown_per_plan], 1):
+        for i, e in enumerate(items[:shown_per_plan], first if len(groups) == 1 else 1):
             extra = []
             if e.deadline:
-                extra.append(f"{lab['deadline']}：{show_deadline(e.deadline, lang)}")
+                extra.append(f"{lab['deadline']}{lab['colon']}{show_deadline(e.deadline, lang)}")
             if e.responsible:
-                extra.append(f"{lab['units']}：{'、'.join(e.responsible[:4])}{'等' if len(e.responsible) > 4 else ''}")
+                extra.append(f"{lab['units']}{lab['colon']}{'、'.join(e.responsible[:4])}{'等' if len(e.responsible) > 4 else ''}")
             tail = f"（{'；'.join(extra)}）" if extra else ""
             lines.append(f"{i}. {short(e)}{tail}")
         if len(items) > shown_per_plan:
@@ -162,10 +163,10 @@ def brief(reply: str, lang: str) -> str:
     """The reply without its direct-answer, clause, source and related lines, for pages that show those
     apart (badges, a citation box, question chips): what is left is the reading note, if any."""
     lab = labels(lang)
-    heads = tuple(f"{lab[k]}：" for k in ("units", "deadline", "clause", "excerpt", "source"))
+    heads = tuple(f"{lab[k]}{lab['colon']}" for k in ("units", "deadline", "clause", "excerpt", "source"))
     kept = []
     for line in reply.split("\n"):
-        if line.startswith(f"{lab['related']}："):
+        if line.startswith(f"{lab['related']}{lab['colon']}"):
             break  # related clauses: the pages offer them as question chips instead
         if not line.startswith(heads):
             kept.append(line)
@@ -253,7 +254,7 @@ class Composer:
                                                   last=tasks.offset + len(entries)))
         if tasks.undated:
             notes.append(lab["list_undated"].format(n=tasks.undated))
-        reply = listing(entries, header, query.lang, self.list_shown)
+        reply = listing(entries, header, query.lang, self.list_shown, first=tasks.offset + 1)
         if notes:
             reply = "\n".join([reply, *notes])
         return Answer(question=raw, intent=Intent.LIST, answered=True, reply=reply,
@@ -263,10 +264,9 @@ class Composer:
     def _list_header(self, query: Query, plan_total: int) -> str:
         w = words(query.lang)
         if query.until is not None:
-            if query.month_only:
-                what = w["due_month"].format(month=query.until.month, month_name=MONTHS[query.until.month - 1])
-            else:
-                what = query.until.isoformat()
+            d = query.until
+            key = "due_month" if query.month_only else "due_date"
+            what = w[key].format(year=d.year, month=d.month, day=d.day, month_name=MONTHS[d.month - 1])
             return w["due_header"].format(what=what)
         if query.departments:
             return w["department_header"].format(department=query.departments[0])

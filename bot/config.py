@@ -37,7 +37,7 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("knowledge", "plans_dir", "knowledge/plans", "Folder of plan documents (txt, md, html, docx, pdf)."),
+    Setting("knowledge", "plans_dir", "knowledge/plans", "Folder of plan documents (txt, md, html, docx, doc, xlsx, xls, pdf)."),
     Setting("knowledge", "data_dir", "knowledge/data", "Folder of curated data: departments, synonyms, glossary, featured questions."),
     Setting("knowledge", "index_path", "var/index", "Index directory: data-only, memory-mapped versions and a `current` pointer; rebuilt only when plans or curated data change."),
     Setting("search", "top_k", 5, "Results returned for who / when / what questions."),
@@ -60,6 +60,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web", "site_name", "政务公开问答", "Name shown in the widget and kiosk headers."),
     Setting("web", "office_phone", "12345", "Phone number the kiosk shows for help in person."),
     Setting("web", "kiosk_idle_seconds", 90, "Kiosk returns home and forgets the visitor after this many idle seconds."),
+    Setting("web", "admin_password_hash", "", "Hash of the /admin login password, made by `python -m bot admin-hash`. Empty: no browser login (the bearer token still works for scripts)."),
+    Setting("web", "admin_login_limit", 5, "Failed /admin logins allowed per client in 15 minutes before it must wait."),
+    Setting("web", "timezone", "Asia/Shanghai", "Timezone of the times shown in /admin and its CSV exports."),
+    Setting("office", "dir", "var/office", "Folder for uploaded plans, the published-plan record, official answers and the admin audit log."),
+    Setting("office", "max_upload_mb", 20, "Largest plan file /admin accepts, in megabytes."),
     Setting("telegram", "token", "", "Bot token from BotFather; prefer the TELEGRAM_BOT_TOKEN environment variable."),
     Setting("telegram", "api_base", "https://api.telegram.org/bot", "Bot API base URL (TELEGRAM_API_BASE); point at a local Bot API server or a test server."),
     Setting("telegram", "proxy", "", "Proxy URL for reaching Telegram (e.g. http://proxy.local:3128). Empty: direct."),
@@ -91,7 +96,8 @@ ALIASES: dict[str, str] = {
     "TELEGRAM_PROXY": "telegram.proxy",
 }
 
-SECRET_SETTINGS = {"telegram.token", "web.admin_token", "wecom.secret", "wecom.token", "wecom.aes_key"}
+SECRET_SETTINGS = {"telegram.token", "web.admin_token", "web.admin_password_hash", "wecom.secret", "wecom.token",
+                   "wecom.aes_key"}
 
 
 class ConfigError(ValueError):
@@ -162,34 +168,40 @@ class Settings:
         return Settings(values, sources, self.root)
 
 
-def load_settings(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
-    """Defaults, then the TOML file, then the environment; unknown keys and bad values raise ConfigError."""
-    environ = os.environ if environ is None else environ
+def _config_path(path: str | Path | None, environ: Mapping[str, str]) -> Path:
+    """The file to read: the argument, else ZWGK_CONFIG, else config.toml in the project root."""
     if path is None:
         path = environ.get("ZWGK_CONFIG") or (PROJECT_ROOT / "config.toml")
-    path = Path(path)
-    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
-    sources: dict[str, str] = {s.name: "default" for s in SETTINGS}
+    return Path(path)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file; a syntax error becomes one ConfigError line naming the file, not a traceback."""
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+
+def _apply_file(path: Path, values: dict[str, Any], sources: dict[str, str]) -> None:
+    """Lay the file's values over the defaults; a stray top-level key or unknown setting is refused,
+    so a typo in config.toml fails loudly instead of being silently ignored."""
     by_name = {s.name: s for s in SETTINGS}
-    root = PROJECT_ROOT
-    if path.exists():
-        root = path.resolve().parent
-        try:
-            with path.open("rb") as f:
-                data = tomllib.load(f)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-        for table, items in data.items():
-            if not isinstance(items, dict):
-                raise ConfigError(f"{path}: top-level key {table!r} must be a [table]")
-            for key, value in items.items():
-                name = f"{table}.{key}"
-                if name not in by_name:
-                    raise ConfigError(f"{path}: unknown setting {name}")
-                values[name] = _cast(by_name[name], value, str(path))
-                sources[name] = "file"
-    elif "ZWGK_CONFIG" in environ or path != PROJECT_ROOT / "config.toml":
-        raise ConfigError(f"config file {path} does not exist")
+    for table, items in _read_toml(path).items():
+        if not isinstance(items, dict):
+            raise ConfigError(f"{path}: top-level key {table!r} must be a [table]")
+        for key, value in items.items():
+            name = f"{table}.{key}"
+            if name not in by_name:
+                raise ConfigError(f"{path}: unknown setting {name}")
+            values[name] = _cast(by_name[name], value, str(path))
+            sources[name] = "file"
+
+
+def _apply_environ(environ: Mapping[str, str], values: dict[str, Any], sources: dict[str, str]) -> None:
+    """Lay ZWGK_<TABLE>__<KEY> variables, then the non-empty ALIASES, over the file: the environment wins."""
+    by_name = {s.name: s for s in SETTINGS}
     for s in SETTINGS:
         if s.env_name in environ:
             values[s.name] = _cast(s, environ[s.env_name], s.env_name)
@@ -198,6 +210,22 @@ def load_settings(path: str | Path | None = None, environ: Mapping[str, str] | N
         if environ.get(env_name):
             values[name] = _cast(by_name[name], environ[env_name], env_name)
             sources[name] = "env"
+
+
+def load_settings(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Defaults, then the TOML file, then the environment; unknown keys and bad values raise ConfigError."""
+    environ = os.environ if environ is None else environ
+    path = _config_path(path, environ)
+    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+    sources: dict[str, str] = {s.name: "default" for s in SETTINGS}
+    root = PROJECT_ROOT
+    if path.exists():
+        root = path.resolve().parent
+        _apply_file(path, values, sources)
+    elif "ZWGK_CONFIG" in environ or path != PROJECT_ROOT / "config.toml":
+        # Only the implicit default file may be absent; a file someone named must exist.
+        raise ConfigError(f"config file {path} does not exist")
+    _apply_environ(environ, values, sources)
     for name in SECRET_SETTINGS:
         values[name] = Secret(values[name])
     return Settings(values, sources, root)

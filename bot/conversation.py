@@ -30,6 +30,8 @@ class Move(StrEnum):
     ENTRY = "entry"  # ask about the current clause again
     REGION = "region"  # the previous topic, in another region
     TOPIC = "topic"  # a new topic, in the previous region
+    NEXT_PAGE = "next_page"  # the previous list, from where its last page ended
+    NO_MORE = "no_more"  # "下一页" after the last page
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,17 @@ class TurnPlan:
     intent: Intent | None = None
     entry_id: str | None = None
     soft: bool = False  # TOPIC without a continuation word: fall back to every region if this one is silent
+    offset: int = 0  # NEXT_PAGE: where the page starts
 
 
 def plan_turn(query: Query, context: Context | None) -> TurnPlan:
     """Which conversation rule applies to this turn (see the module docstring)."""
     if context is None or query.greeting or query.unknown_region or _no_context(context):
         return TurnPlan(Move.FRESH)
+    if context.intent == Intent.LIST and vocab.NEXT_PAGE.search(query.raw):
+        if not context.next_page:
+            return TurnPlan(Move.NO_MORE)
+        return TurnPlan(Move.NEXT_PAGE, text=context.question, region=context.region, offset=context.next_page)
     mine = own_topic(query)
     intent = _intent(query, context)
     new_region = query.region if query.region and query.region != context.region else None
@@ -57,7 +64,8 @@ def plan_turn(query: Query, context: Context | None) -> TurnPlan:
         if (new_region or new_year) and context.topic:
             text = f"{new_year}年{context.topic}" if new_year else context.topic
             return TurnPlan(Move.REGION, text=text, region=new_region or context.region, intent=intent)
-        if context.entry_ids and not new_region:
+        asks_again = query.intent_stated or vocab.CONTINUATION.search(query.raw) or query.followup
+        if context.entry_ids and not new_region and asks_again:
             return TurnPlan(Move.ENTRY, intent=intent or _who_if_also(query), entry_id=context.entry_ids[0])
     if mine and not query.regions and context.region and query.intent != Intent.LIST:
         continues = bool(vocab.CONTINUATION.search(query.raw)) or not query.intent_stated
@@ -97,15 +105,18 @@ def next_context(query: Query | None, decision: Decision, previous: Context | No
                        terms=list(query.terms), topic=topic)
     if decision.kind == Kind.LIST:
         assert decision.tasks is not None
-        return Context(question=query.raw, intent=str(Intent.LIST), region=decision.tasks.region, year=query.year,
-                       department=query.department, entry_ids=[e.id for e in decision.tasks.entries[:3]],
-                       terms=list(query.terms))
+        tasks = decision.tasks
+        shown = tasks.offset + len(tasks.entries)
+        paging = previous is not None and previous.intent == Intent.LIST and bool(vocab.NEXT_PAGE.search(query.raw))
+        return Context(question=previous.question if paging and previous else query.raw, intent=str(Intent.LIST), region=tasks.region, year=query.year,
+                       department=query.department, entry_ids=[e.id for e in tasks.entries[:3]],
+                       terms=list(query.terms), next_page=shown if shown < tasks.total else 0)
     if decision.kind == Kind.DECLINE:
         region = query.region or (previous.region if previous and not query.unknown_region else None)
         topic = query.topic_text if own_topic(query) or not previous else previous.topic
         same_place = previous is not None and region == previous.region
         return Context(question=query.raw, intent=str(query.intent), region=region, terms=list(query.terms),
                        topic=topic, entry_ids=list(previous.entry_ids) if same_place and previous else [])
-    if decision.kind == Kind.ASK_TOPIC and previous is not None:
+    if decision.kind in (Kind.ASK_TOPIC, Kind.NO_MORE) and previous is not None:
         return previous
     return Context()

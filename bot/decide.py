@@ -17,7 +17,7 @@ from bot.retrieve import Candidate, Ranked
 from bot.tasks import TaskList
 from bot.tuning import Tuning
 from bot.understand import Query, stated_period
-from bot.vocabulary import GENERIC_TERMS, STATES_AMOUNT
+from bot.vocabulary import STATES_AMOUNT, STATES_CONTACT, is_generic
 from indexer.model import Entry
 
 
@@ -29,6 +29,7 @@ class Kind(StrEnum):
     BY_REGION = "by_region"  # several plans answer a question that named no region
     LIST = "list"  # a task list
     ASK_TOPIC = "ask_topic"  # only general words: ask what it is about
+    NO_MORE = "no_more"  # "下一页" after a list's last page
     GREETING = "greeting"
     EMPTY = "empty"
     TOO_LONG = "too_long"
@@ -44,6 +45,7 @@ class Reason(StrEnum):
     NO_MATCH = "no_match"  # nothing in the plans matches
     LOW_COVERAGE = "low_coverage"  # the best clause covers too little of the question
     AMOUNT = "amount"  # asks for money the plans do not state
+    CONTACT = "contact"  # asks for a phone number, an address or opening hours
     HOW_TO = "how_to"  # asks how to apply; the plans only say what is published
     DURATION = "duration"  # asks how long; the clause states no period
     NO_TASKS = "no_tasks"  # a list question with nothing on the list
@@ -135,6 +137,8 @@ def _decline_reason(query: Query, top: Candidate, tuning: Tuning, period: str | 
         return Reason.LOW_COVERAGE
     if query.asks_amount and not STATES_AMOUNT.search(e.text):
         return Reason.AMOUNT
+    if query.asks_contact and not STATES_CONTACT.search(e.text):
+        return Reason.CONTACT
     if query.asks_procedure:
         return Reason.HOW_TO
     if (query.asks_duration or query.asks_frequency) and period is None:
@@ -143,13 +147,15 @@ def _decline_reason(query: Query, top: Candidate, tuning: Tuning, period: str | 
 
 
 def _related(query: Query, ranked: Ranked, tuning: Tuning) -> tuple[Entry, ...]:
-    """Other clauses of the top one's plan that share the question's topic (a specific word it matched
-    and enough coverage), never the rows restating the top clause."""
-    top = ranked.candidates[0].entry
-    topic = set(query.topic) - GENERIC_TERMS
+    """Other clauses of the top one's plan that share the question's topic (a specific word it matched,
+    and nearly the top clause's coverage), never the rows restating the top clause."""
+    first = ranked.candidates[0]
+    top = first.entry
+    topic = {t for t in query.topic if not is_generic(t)}
+    floor = max(tuning.min_score, tuning.related_coverage * first.coverage)
     out = [c.entry for c in ranked.candidates[1:]
            if c.entry.id not in top.linked and c.entry.region == top.region
-           and c.coverage >= tuning.min_score and topic & set(c.matched)]
+           and c.coverage >= floor and topic & set(c.matched)]
     return tuple(out[:2])
 
 

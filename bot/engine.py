@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.conversation import Move, next_context, plan_turn
 from bot.decide import Decision, Kind
 from bot.index import SearchIndex, load_index
+from bot.official import OfficialAnswers
 from bot.retrieve import Retriever
 from bot.suggest import suggest
 from bot.tasks import TaskLists
@@ -37,6 +38,8 @@ MAX_QUESTION_CHARS = 1000
 
 class Engine(EngineContract):
     """Answers questions over one SearchIndex. Thread-safe for concurrent `answer` calls."""
+
+    official: OfficialAnswers | None = None  # office's answers (bot/official/), attached by load / adapters
 
     def __init__(self, index: SearchIndex, *, top_k: int = 5, list_limit: int = 50,
                  default_region: str = "", hotline: str = "12345政务服务便民热线",
@@ -65,9 +68,11 @@ class Engine(EngineContract):
         )
         if rebuilt:
             log.info("index rebuilt: %d entries", len(index.entries))
-        return cls(index, top_k=int(settings["search.top_k"]), list_limit=int(settings["search.list_limit"]),
-                   default_region=str(settings["search.default_region"]), hotline=str(settings["search.hotline"]),
-                   tuning=Tuning.from_settings(settings))
+        engine = cls(index, top_k=int(settings["search.top_k"]), list_limit=int(settings["search.list_limit"]),
+                     default_region=str(settings["search.default_region"]), hotline=str(settings["search.hotline"]),
+                     tuning=Tuning.from_settings(settings))
+        engine.official = OfficialAnswers.at(settings.path("office.dir") / "answers.json")  # OFFICE HOOK
+        return engine
 
     def warm_up(self) -> None:
         """Load the jieba dictionary and the everyday-word table now rather than on the first question."""
@@ -86,28 +91,33 @@ class Engine(EngineContract):
             decision = Decision(Kind.TOO_LONG)
         else:
             try:
-                query, followup, fallback = self._read(q, region, context)
-                decision = self._decide(query, followup)
+                query, followup, fallback, offset = self._read(q, region, context)
+                decision = Decision(Kind.NO_MORE) if offset < 0 else self._decide(query, followup, offset)
                 if fallback is not None and decision.kind == Kind.DECLINE and decision.reason in decide.SILENT:
                     query, decision = fallback, self._decide(fallback, None)
             except Exception:  # never let one odd question take an adapter down
                 log.exception("engine failed on question %r", q[:200])
                 query, decision = None, Decision(Kind.FAILED)
-        return self.composer.render(raw, query, decision, next_context(query, decision, context))
+        found = self.composer.render(raw, query, decision, next_context(query, decision, context))
+        # OFFICE HOOK (issue 13): the office's official answer (答复口径, bot/official/) goes first when one
+        # matches the question; the plan clauses found above stay behind it as evidence.
+        return self.official.overlay(found, region) if self.official is not None else found
 
     def _read(self, question: str, region: str | None,
-              context: Context | None) -> tuple[Query, Entry | None, Query | None]:
+              context: Context | None) -> tuple[Query, Entry | None, Query | None, int]:
         """Read the turn, then in the light of the conversation (bot/conversation.py): re-read the
         previous topic in a new region, a new topic in the previous region, or point at the current
-        clause. Also the turn as read on its own, when the plan is only a preference (`soft`)."""
+        clause. Also the turn as read on its own, when the plan is only a preference (`soft`), and where
+        a list's page starts ("下一页")."""
         query = alone = self.reader.read(question, region=region)
         plan = plan_turn(query, context)
-        if plan.move in (Move.REGION, Move.TOPIC) and plan.text:
+        if plan.move in (Move.REGION, Move.TOPIC, Move.NEXT_PAGE) and plan.text:
             query = replace(self.reader.read(plan.text, region=plan.region), raw=question)
         if plan.intent is not None:
             query = replace(query, intent=plan.intent)
         followup = self.entry(plan.entry_id) if plan.move == Move.ENTRY and plan.entry_id else None
-        return query, followup, (alone if plan.soft else None)
+        offset = -1 if plan.move == Move.NO_MORE else plan.offset
+        return query, followup, (alone if plan.soft else None), offset
 
     def _decide(self, query: Query, followup: Entry | None, offset: int = 0) -> Decision:
         early = decide.before_search(query, followup)

@@ -48,12 +48,25 @@ class Everyday:
 
     def __init__(self, tuning: Tuning) -> None:
         self.low, self.high, self.floor = tuning.everyday_idf_low, tuning.everyday_idf_high, tuning.everyday_floor
+        self.untranslated = tuning.untranslated_english
 
     def warm_up(self) -> None:
         _load(self.high)
 
     def salience(self, word: str) -> float:
-        idf = _load(self.high).get(word)
-        if idf is None:
+        """1 for a word rare in general Chinese, down to the floor for the commonest. A word the table
+        lacks is as salient as its most salient part ("搞不清楚" like 清楚, "个体户" like 个体); a word in
+        Latin letters left untranslated by the glossary, or a number, weighs `untranslated`."""
+        if word.isascii():  # untranslated English, or a number (a hotline, a count): wording, not topic
+            return self.untranslated
+        table = _load(self.high)
+        idf = table.get(word)
+        if idf is not None:
+            return self._scale(idf)
+        parts = [table[p] for n in (2, 1) for i in range(len(word) - n + 1) if (p := word[i:i + n]) in table]
+        if not parts or len(word) < 2:
             return 1.0
+        return max(self._scale(v) for v in parts) if len(parts) >= len(word) - 1 else 1.0
+
+    def _scale(self, idf: float) -> float:
         return min(1.0, max(self.floor, (idf - self.low) / (self.high - self.low)))

@@ -20,7 +20,7 @@ from bot.index import SearchIndex
 from bot.text import Tokenizer
 from bot.tuning import Tuning
 from bot.understand import Query
-from bot.vocabulary import GENERIC_TERMS
+from bot.vocabulary import is_generic
 from indexer.model import Entry
 
 Has = Callable[[str, int], bool]
@@ -210,7 +210,9 @@ class Retriever:
         kept_terms: set[str] = set()
         kept_pairs: list[str] = []
         for seg in query.segments:
-            if seg.asks or any(t not in GENERIC_TERMS and has(t, p) for t in seg.terms for p in leaders):
+            if seg.before_question:
+                continue
+            if seg.asks or any(not is_generic(t) and has(t, p) for t in seg.terms for p in leaders):
                 kept_terms.update(seg.terms)
                 kept_pairs += seg.bigrams
         terms = tuple(t for t in query.terms if t in kept_terms)
@@ -237,7 +239,7 @@ class Retriever:
         for t in terms:
             idf = idx.text.idf.get(t) or idx.meta.idf.get(t) or idx.units.idf.get(t)
             weight = idf if idf is not None else tn.oov_weight * self._max_idf * self.everyday.salience(t)
-            if t in GENERIC_TERMS:
+            if is_generic(t):
                 weight *= tn.generic_weight
             total += weight
             if has(t, pos):

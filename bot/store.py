@@ -40,13 +40,15 @@ from bot.storage.writer import Item, LogWriter
 log = logging.getLogger(__name__)
 
 _INSERT_QUESTION = ("INSERT INTO questions(ts, day, channel, question, intent, answered, entry_id, latency_ms, session,"
-                    " region) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    " region, answer_id, reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+REPLY_KEPT_CHARS = 2000  # a reply is logged up to this length (the CSV export shows what was said)
 _UPSERT_FEEDBACK = ("INSERT INTO feedback(ts, day, channel, helpful, question, entry_id, session, comment, answer_id)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (answer_id) DO UPDATE SET ts = excluded.ts, day = excluded.day,"
                     " helpful = excluded.helpful, comment = excluded.comment RETURNING id")
 
-QUESTION_COLUMNS = ("id", "ts", "channel", "question", "intent", "answered", "entry_id", "latency_ms", "session", "region")
+QUESTION_COLUMNS = ("id", "ts", "channel", "question", "intent", "answered", "entry_id", "latency_ms", "session", "region",
+                    "answer_id", "reply")
 FEEDBACK_COLUMNS = ("id", "ts", "channel", "helpful", "question", "entry_id", "session", "comment")
 
 # Cells starting with these are run as formulas by Excel / WPS ("CSV injection"); the export quotes them.
@@ -193,11 +195,12 @@ class QuestionLog:
 
     def log_question(self, question: str, *, intent: str, answered: bool, entry_id: str | None = None,
                      latency_ms: float = 0.0, session: str | int | None = None, channel: str = "web",
-                     region: str | None = None) -> None:
+                     region: str | None = None, answer_id: str | None = None, reply: str | None = None) -> None:
         """Queue one answered (or declined) question for the writer thread (returns at once)."""
         now = self._clock()
         row = (now.isoformat(timespec="seconds"), now.date().isoformat(), channel, question, str(intent),
-               int(bool(answered)), entry_id, round(float(latency_ms), 2), self.pseudonym(session), region)
+               int(bool(answered)), entry_id, round(float(latency_ms), 2), self.pseudonym(session), region,
+               answer_id, reply[:REPLY_KEPT_CHARS] if reply else None)
         self._writer.submit(Item("questions", clean_row(row)))
 
     def log_feedback(self, *, helpful: bool, question: str, entry_id: str | None = None,

@@ -26,6 +26,9 @@ class Tuning:
     # ... and covers at least this much of the question (never less than min_score).
     group_min_coverage: float = 0.6
 
+    # A related clause is offered only when it covers at least this share of what the answer covers.
+    related_coverage: float = 0.75
+
     # --- ranking (bot/retrieve.py) ---
     # Weight of a term found in an entry's headings, relative to its clause text.
     section_weight: float = 0.5
@@ -44,6 +47,9 @@ class Tuning:
     everyday_idf_low: float = 4.0
     everyday_idf_high: float = 9.0
     everyday_floor: float = 0.1
+    # An English word the glossary does not know (the glossary covers the plans' vocabulary, so what
+    # is left is mostly wording: "supposed", "keep", "even") weighs this share of an unknown word.
+    untranslated_english: float = 0.5
     # A segment of a chatty message that asks nothing counts as its topic only when one of this many best
     # BM25 matches shares a specific word with it; otherwise it is the sender's story.
     story_evidence: int = 5

@@ -32,6 +32,8 @@ class Segment:
     terms: tuple[str, ...]
     bigrams: tuple[str, ...]
     asks: bool
+    sentence: int = 0  # which sentence of the message
+    before_question: bool = False  # in a sentence before the one that asks (and that it does not point back to)
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Query:
     month_only: bool = False  # "9月底前" named no year: apply to each plan's own year
     asks_amount: bool = False
     asks_procedure: bool = False
+    asks_contact: bool = False  # a phone number, an address, opening hours
     asks_duration: bool = False
     asks_frequency: bool = False  # "多久更新一次", "几次": a frequency answers too
     followup: bool = False
@@ -112,7 +115,7 @@ class QuestionReader:
         year, not_held, relative = self._year(text, regions)
         topic_text = self._without_places(text)
         terms, bigrams, segments = self._content_terms(topic_text, until is not None, asks_procedure)
-        topic = tuple(t for t in terms if t not in vocab.GENERIC_TERMS and not _is_dept_token(t, departments))
+        topic = tuple(t for t in terms if not vocab.is_generic(t) and not self._names_department(t, departments))
         asked = question_sentence(text)
         return Query(
             raw=question, text=text, lang=rw.lang,
@@ -124,9 +127,10 @@ class QuestionReader:
             until=until, month_only=month_only,
             asks_amount=asks_amount_in(question) or asks_amount_in(text),
             asks_procedure=asks_procedure, asks_duration=asks_duration_in(text),
+            asks_contact=bool(vocab.CONTACT_CUES.search(question) or vocab.CONTACT_CUES.search(text)),
             asks_frequency=bool(vocab.ASKS_FREQUENCY.search(text)),
             followup=is_followup(text), greeting=is_greeting(question),
-            vague=not any(len(t) >= 2 and t not in vocab.GENERIC_TERMS for t in terms),
+            vague=not any(len(t) >= 2 and not vocab.is_generic(t) for t in terms),
             corrections=tuple(rw.corrections), bigrams=bigrams, segments=segments,
         )
 
@@ -223,12 +227,18 @@ class QuestionReader:
         strip = vocab.YEAR_PHRASE.sub(" ", strip)
         if procedure:
             strip = strip_procedure(strip)
-        parts = [part for part in vocab.SEGMENT_SPLIT.split(strip) if part.strip()]
-        segments = tuple(self._segment(part, last=i == len(parts) - 1) for i, part in enumerate(parts))
+        segments = self._segments(strip)
         strip = vocab.QUESTION_PHRASES.sub(" ", strip)
         bigrams = tuple(topic_bigrams(strip))
         return (tuple(dict.fromkeys(self.tokenizer.tokens(strip))), bigrams,
                 segments if len(segments) >= 2 else ())
+
+    def _names_department(self, token: str, departments: tuple[str, ...]) -> bool:
+        """A word of a department the question names, in its canonical or any alias form (发改局)."""
+        if not departments:
+            return False
+        return (any(token in d or token in unit_key(d) for d in departments)
+                or self.index.departments.resolve(token) in departments)
 
     def _without_places(self, text: str) -> str:
         """The question without region and parent-city names: they place it, they are not its topic."""
@@ -241,14 +251,36 @@ class QuestionReader:
                 strip = strip.replace(r[:-1], " ")
         return strip
 
-    def _segment(self, part: str, last: bool) -> Segment:
+    def _segments(self, text: str) -> tuple[Segment, ...]:
+        """The message's segments; those in sentences before the asking one are marked, unless the
+        asking sentence points back ("这方面…") or has hardly a topic of its own."""
+        sentences = [s for s in vocab.SENTENCE_SPLIT.split(text) if s.strip()]
+        asking = len(sentences) - 1
+        for i in range(len(sentences) - 1, -1, -1):
+            if vocab.ASKING.search(sentences[i]) or vocab.WHAT_CUES.search(sentences[i]):
+                asking = i
+                break
+        out: list[Segment] = []
+        for i, sentence in enumerate(sentences):
+            parts = [p for p in vocab.SEGMENT_SPLIT.split(sentence) if p.strip()]
+            out += [self._segment(p, last=(i == len(sentences) - 1 and j == len(parts) - 1), sentence=i)
+                    for j, p in enumerate(parts)]
+        start = asking
+        if asking > 0 and (vocab.POINTS_BACK.search(sentences[asking]) or self._thin(out, asking)):
+            start = asking - 1
+        return tuple(Segment(s.terms, s.bigrams, s.asks, before_question=s.sentence < start) for s in out)
+
+    def _thin(self, segments: list[Segment], sentence: int) -> bool:
+        topic = {t for s in segments if s.sentence == sentence for t in s.terms
+                 if len(t) >= 2 and not vocab.is_generic(t) and t not in vocab.FOLLOWUP_FILLERS}
+        return len(topic) < 2
+
+    def _segment(self, part: str, last: bool, sentence: int = 0) -> Segment:
         content = vocab.QUESTION_PHRASES.sub(" ", part)
         return Segment(tuple(dict.fromkeys(self.tokenizer.tokens(content))), tuple(topic_bigrams(content)),
-                       last or bool(vocab.ASKING.search(part)))
+                       last or bool(vocab.ASKING.search(part)), sentence=sentence)
 
 
-def _is_dept_token(token: str, departments: tuple[str, ...]) -> bool:
-    return any(token in d or token in unit_key(d) for d in departments)
 
 
 def strip_dates(text: str) -> str:
@@ -333,7 +365,8 @@ def unknown_place(text: str, known: list[str], known_terms: set[str], words: lis
 
     Every stem of two to four characters before the suffix is tried, shortest first ("我是章丘区" names
     章丘区). Only a name the segmenter keeps as one word counts (jieba knows real place names), and never
-    one the plans themselves use ("无证明城市" is a topic, not a place).
+    one the plans themselves use ("无证明城市" is a topic, not a place). A name jieba knows whole is a place
+    even before 政府 ("海淀区政府开放活动"); otherwise 区 before an office word is the office ("区政府").
     """
     for m in re.finditer(r"(?=([区县市旗]))", text):
         end = m.start()
@@ -342,7 +375,9 @@ def unknown_place(text: str, known: list[str], known_terms: set[str], words: lis
                 break
             stem = text[end - size:end]
             name = stem + m.group(1)
-            if not re.fullmatch(r"[\u4e00-\u9fff]+", stem) or not _placelike(stem, name, text, end):
+            if not re.fullmatch(r"[\u4e00-\u9fff]+", stem):
+                continue
+            if not (name in words and not stem.startswith(vocab.NOT_PLACE_STARTS)) and not _placelike(stem, text, end):
                 continue
             if any(name in k or k in name for k in known) or name in known_terms or stem in known_terms:
                 break
@@ -351,7 +386,7 @@ def unknown_place(text: str, known: list[str], known_terms: set[str], words: lis
     return None
 
 
-def _placelike(stem: str, name: str, text: str, end: int) -> bool:
+def _placelike(stem: str, text: str, end: int) -> bool:
     """Not an office ("区政府", "市委") and not a common word that ends like a place ("本区", "开发区")."""
     if vocab.PLACE_NOT_OFFICE.match(text, end + 1) is None:
         return False
@@ -365,8 +400,8 @@ def latin_place(question: str, rewritten: str) -> str | None:
     left = rewritten.lower()
     for m in vocab.PLACE_LATIN.finditer(question):
         word = m.group(1)
-        if word.lower() not in left:
-            continue
+        if m.group(2).lower() in ("shi", "city") and word.lower() not in left:
+            continue  # "shi" is also 是/事: only a word the rewriter left alone names a city
         if word.lower() not in vocab.EN_STOPWORDS and word.lower() not in vocab.EN_NOT_PLACES:
             return f"{word[:1].upper()}{word[1:]} {m.group(2).lower()}"
     return None

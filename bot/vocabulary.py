@@ -54,7 +54,8 @@ STOPWORDS: frozenset[str] = frozenset(
 # Question phrasing cut out of a question before tokenizing, so it neither matches clause text nor
 # counts as a topic word the plans lack ("哪个部门", "什么时候", sentence-final particles).
 QUESTION_PHRASES = re.compile(
-    r"什么时候|啥时候|何时|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|由谁|归谁|谁来|谁负责|谁管|"
+    r"责任单位|负责单位|牵头单位|配合单位|责任部门|负责部门|主管部门|完成时限|截止时间|完成时间|时限|到期|"
+    r"几回|多少回|几次|多少次|什么时候|啥时候|何时|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|由谁|归谁|谁来|谁负责|谁管|"
     r"要干些啥|干些啥|干些什么|干啥|做些什么|做什么|是啥样|啥样|是什么|是哪个|是哪些|有哪些|有什么|都有啥|有啥|"
     r"怎么样|怎么办|怎么|如何|多久|多长时间|在管|负责|牵头|归口|主管|请问|能不能|可不可以|是不是|"
     r"需要|应该|要求|规定|里面|里|之前|以前|前要|前|后要|呢|吗|啊|吧|呀"
@@ -66,6 +67,15 @@ GENERIC_TERMS: frozenset[str] = frozenset(
     "政务 公开 政务公开 信息 信息公开 政府 政府信息 任务 工作 重点 重点工作 要点 工作要点 年度 今年 本年度 全年 事项 "
     "哪些 什么 活 活儿 管 负责 区 市 县 政策 内容".split()
 )
+
+
+
+def is_generic(term: str) -> bool:
+    """A generic term, or a compound of two ("公开事项" = 公开 + 事项): names no topic either."""
+    if term in GENERIC_TERMS:
+        return True
+    return any(term[:i] in GENERIC_TERMS and term[i:] in GENERIC_TERMS for i in range(1, len(term)))
+
 
 # Question and function words the typo corrector never "corrects" and the pinyin reader recognises
 # when typed in pinyin ("shei fuze").
@@ -102,7 +112,7 @@ WHO_CUES = re.compile(
 # Asking when (完成时限, a time requirement, a period or a frequency).
 WHEN_CUES = re.compile(
     r"什么时候|何时|几时|啥时候|啥时|多久|多长时间|多少天|几天|时限|截止|期限|完成时间|几月|哪个月|哪一天|哪天|"
-    r"什么时间|时间节点|频次|多少次|几次|年底前|月底前|之前完成|前完成|多长|时间要求|截至|到期"
+    r"什么时间|时间节点|频次|多少次|几次|几回|多少回|年底前|月底前|之前完成|前完成|多长|时间要求|截至|到期"
 )
 # Asking for a whole list of tasks (of a department, a region, or due by a date).
 LIST_CUES = re.compile(
@@ -119,10 +129,17 @@ YEAR_END_LIST_CUES = re.compile(r"哪些|什么|啥|任务|清单")
 # --- asks the plans never answer -----------------------------------------------------------------------
 # Asking for money: fees, benefit levels, amounts.
 AMOUNT_CUES = re.compile(
-    r"多少钱|多少元|几块钱|金额|能拿多少|能领多少|能贷多少|贷多少|补多少|发多少|报销多少|标准是多少|多少补贴|每亩|how much",
-    re.I)
+    r"多少钱|多少元|几块钱|金额|能拿多少|能领多少|能贷多少|贷多少|补多少|发多少|报销多少|标准是多少|多少补贴|每亩|how much|"
+    r"(?:利率|利息|费率|价格|价钱|费用|收费|工资|报酬|罚款|押金|税率)[^，。？?]{0,4}(?:多少|几)|贴息", re.I)
 # A sum of money stated in a clause (the only case an amount question can be answered).
 STATES_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:元|万元|亿元)")
+# Asking for contact details or opening hours: the plans name departments, never their phones or doors.
+CONTACT_CUES = re.compile(
+    r"电话(?:号码)?(?:是)?多少|电话号码|联系电话|联系方式是|地址(?:在哪|是)|在哪(?:里|儿)?办公|几点(?:上班|下班|开门)|"
+    r"上班时间|办公时间|开放时间|邮箱是|phone number|telephone number|address of|opening hours|office hours|"
+    r"e-?mail address", re.I)
+# Contact details stated in a clause (a phone number, an address line).
+STATES_CONTACT = re.compile(r"\d{3,4}-\d{7,8}|\d{7,}|地址[:：]|电话[:：]")
 # Asking how to get something done (办事指南): conditions, materials, steps, where to go. The plans say
 # which information must be published, never the procedure itself.
 PROCEDURE_CUES = re.compile(
@@ -132,7 +149,7 @@ PROCEDURE_CUES = re.compile(
 # Asking for a length of time or a count ("多少个工作日", "多久", "几天"): the answer must state one.
 DURATION_CUES = re.compile(r"多少个?工作日|几个?工作日|多少天|几天|多长时间|多久|期限是多少|多少日|几日内|多少次|几次")
 # Asking how often ("多久更新一次", "几次", "频次"): a frequency answers it as well as a period.
-ASKS_FREQUENCY = re.compile(r"多久[^？?，。]{0,8}一次|多长时间[^？?，。]{0,8}一次|隔多久|几次|多少次|频次|频率")
+ASKS_FREQUENCY = re.compile(r"多久[^？?，。]{0,8}一次|多长时间[^？?，。]{0,8}一次|隔多久|几次|多少次|几回|多少回|频次|频率")
 # A period stated in a clause ("10个工作日内", "30日内", "三个月", "当日"): what 多久/几天 asks for.
 STATES_PERIOD = re.compile(
     rf"(?:\d+|[{CN_NUMERAL_CHARS}两]+)\s*个?(?:工作日|日|天|周|星期|个月|小时|分钟)(?:内|以内)?|当日|当天")
@@ -147,6 +164,8 @@ SEGMENT_SPLIT = re.compile(r"(?<=[，。？！；,.?!;\n])")
 # mark or particle, or uses a who / when / list cue. "什么都出不来" tells; "有什么要求？" asks.
 ASKING = re.compile(
     WHO_CUES.pattern + "|" + WHEN_CUES.pattern + "|" + LIST_CUES.pattern + r"|(?:吗|呢|么|呀|[?？])\s*$")
+# A question sentence that points back at an earlier one ("这方面的进展…", "这件事…", "上述…").
+POINTS_BACK = re.compile(r"这|那些|那个|此|该|上述|以上|其中")
 # Where a message splits into sentences (its question is usually the last one that asks).
 SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?])")
 
@@ -158,6 +177,8 @@ FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|and|what about)?\s*(?:它|�
                       r"(?:完成时限|时限|截止时间|什么时候|何时|谁负责|哪个部门|责任单位|负责单位|牵头单位|具体要求|内容|要求)"
                       r"(?:呢|是什么|是哪个|是谁)?[?？。!！\s]*$", re.I)
 
+# Asking for the next page of a long list.
+NEXT_PAGE = re.compile(r"^\s*(?:下一页|下页|后面的|更多|还有吗|还有呢|继续|接着说|next(?: page)?|more)[?？。!！\s]*$", re.I)
 # A follow-up asking for more of the same clause ("除了发改局还有谁？", "还有哪些单位？").
 ALSO_CUES = re.compile(r"除了|还有|另外|其他|其它|别的|else|other")
 # A turn that continues the conversation ("那医保呢？", "换成历城区", "What about Licheng?").

@@ -1,4 +1,5 @@
-"""indexer: plan documents (txt, md, html, docx, pdf; UTF-8 or GBK) -> clause-level knowledge entries.
+"""indexer: plan documents (txt, md, html, docx, doc, xlsx, xls, pdf incl. scans; UTF-8 or GBK) -> clause-level
+knowledge entries.
 
 Public API: `parse_file(path) -> Document`, `build_entries(paths) -> list[Entry]`, and the knowledge
 store in `indexer.store`. This package never imports `bot`.
@@ -18,7 +19,7 @@ def parse_file(path: str | Path) -> Document:
 
     path = Path(path)
     raw = read_document(path)
-    doc = build_document(raw.text, file=str(path), doc_id=path.stem)
+    doc = build_document(raw.text, file=str(path), doc_id=path.stem, ocr=raw.ocr)
     if not doc.entries:
         raise DocumentError("no numbered clauses or task-table rows found (is this a 政务公开 plan?)")
     return doc

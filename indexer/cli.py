@@ -12,27 +12,42 @@ from pathlib import Path
 
 import click
 
+from indexer.config import KnowledgePaths, knowledge_paths
 from indexer.model import Document, DocumentError
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PLANS = ROOT / "knowledge" / "plans"
-DEFAULT_CACHE = ROOT / "var" / "knowledge.json"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def cli() -> None:
-    """Turn 政务公开工作要点 plans (txt, md, html, docx, pdf; UTF-8, GBK or UTF-16) into clause-level entries.
+@click.option("--config", "config", type=click.Path(path_type=Path), default=None,
+              help="Settings file (default: ZWGK_CONFIG, else config.toml); [knowledge] plans_dir and index_path.")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None) -> None:
+    """Turn 政务公开工作要点 plans (txt, md, html, docx, doc, xlsx, xls, pdf incl. scans; UTF-8, GBK or UTF-16)
+    into clause-level entries.
 
     \b
-    parse FILE...      show how a document is understood (outline, or --json)
-    build              parse knowledge/plans into the knowledge store (var/knowledge.json)
-    stats              per document: entries, task rows, rows with units and deadlines
+    parse FILE...      show how a document is understood (outline, or --json) and its warnings
+    build              parse the plans folder into the knowledge store (knowledge.json beside the index)
+    stats              per document: entries, task rows, units by source, deadlines, warnings
+    The plans folder and index path come from config.toml / ZWGK_KNOWLEDGE__PLANS_DIR / __INDEX_PATH.
+    --strict (parse, build) exits 1 when any document has a warning.
     """
+    ctx.obj = config
+
+
+def _paths(ctx: click.Context) -> KnowledgePaths:
+    try:
+        return knowledge_paths(ctx.obj)
+    except DocumentError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _parse_one(path: str) -> Document | str:
     from indexer import parse_file
+    from indexer.store import readable_name
 
+    bad_name = readable_name(Path(path))
+    if bad_name:
+        return bad_name
     try:
         return parse_file(path)
     except DocumentError as exc:
@@ -46,6 +61,7 @@ def _outline(doc: Document) -> str:
         f"== {doc.file}",
         f"   title: {doc.title}   region: {doc.region}   year: {doc.year}",
         f"   文号: {doc.doc_number}   issuer: {doc.issuer}   date: {doc.date}",
+        *(f"   warning: {w}" for w in doc.warnings),
     ]
     section = None
     for e in doc.entries:
@@ -55,40 +71,72 @@ def _outline(doc: Document) -> str:
         text = e.text if len(e.text) <= 60 else e.text[:58] + "…"
         out.append(f"    {e.kind:6} {e.number:12} {text}")
         if e.responsible or e.deadline:
-            out.append(f"{'':24}责任单位: {'、'.join(e.responsible) or '—'}   时限: {e.deadline or '—'}")
+            roles = f"   牵头: {'、'.join(e.lead)}   配合: {'、'.join(e.support)}" if e.support else ""
+            source = f"   [{e.unit_source}]" if e.unit_source else ""
+            out.append(f"{'':24}责任单位: {'、'.join(e.responsible) or '—'}   时限: {e.deadline or '—'}{roles}{source}")
     return "\n".join(out)
+
+
+def _shown(path: str) -> str:
+    from indexer.store import display_name
+
+    p = Path(path)
+    return str(p.with_name(display_name(p))) if p.name else path
 
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file per line (the review contract).")
-def parse(files: tuple[str, ...], as_json: bool) -> None:
-    """Parse FILES and print what was understood; exit code 1 when any file could not be read."""
+@click.option("--strict", is_flag=True, help="Exit 1 when any document has a warning.")
+def parse(files: tuple[str, ...], as_json: bool, strict: bool) -> None:
+    """Parse FILES and print what was understood, warnings included; exit code 1 when any file could not be
+    read (or, with --strict, has a warning)."""
+    from indexer.checks import duplicates
+
     failed = False
+    docs: list[Document] = []
+    errors: dict[str, str] = {}
     for f in files:
         got = _parse_one(f)
         if isinstance(got, str):
-            failed = True
-            if as_json:
-                click.echo(json.dumps({"file": f, "error": got}, ensure_ascii=False))
-            else:
-                click.echo(f"error: {f}: {got}", err=True)
+            errors[f] = got
             continue
         got.file = f
-        click.echo(json.dumps(got.to_json(), ensure_ascii=False) if as_json else _outline(got))
-    if failed:
+        docs.append(got)
+    for kept, dup in duplicates(docs):
+        docs[dup].warnings.append(f"same plan as {docs[kept].file}: only one of them should be added")
+    parsed = {d.file: d for d in docs}
+    for f in files:
+        if f in errors:
+            failed = True
+            if as_json:
+                click.echo(json.dumps({"file": _shown(f), "error": errors[f]}, ensure_ascii=False))
+            else:
+                click.echo(f"error: {_shown(f)}: {errors[f]}", err=True)
+            continue
+        doc = parsed[f]
+        click.echo(json.dumps(doc.to_json(), ensure_ascii=False) if as_json else _outline(doc))
+        if as_json:
+            for w in doc.warnings:
+                click.echo(f"warning: {Path(f).name}: {w}", err=True)
+    if failed or strict and any(d.warnings for d in docs):
         sys.exit(1)
 
 
 @cli.command()
-@click.option("--plans", type=click.Path(path_type=Path), default=DEFAULT_PLANS, show_default=True,
-              help="Folder of plan documents.")
-@click.option("--cache", type=click.Path(path_type=Path), default=DEFAULT_CACHE, show_default=True,
-              help="Knowledge store file to write.")
-def build(plans: Path, cache: Path) -> None:
-    """Parse every plan in --plans into the knowledge store, reporting counts and skipped files."""
+@click.option("--plans", type=click.Path(path_type=Path), default=None,
+              help="Folder of plan documents [default: knowledge.plans_dir].")
+@click.option("--cache", type=click.Path(path_type=Path), default=None,
+              help="Knowledge store file to write [default: knowledge.json beside knowledge.index_path].")
+@click.option("--strict", is_flag=True, help="Exit 1 when any document has a warning or a file was skipped.")
+@click.pass_context
+def build(ctx: click.Context, plans: Path | None, cache: Path | None, strict: bool) -> None:
+    """Parse every plan in the plans folder into the knowledge store, reporting counts, warnings and skipped
+    files."""
     from indexer.store import load_knowledge
 
+    paths = _paths(ctx)
+    plans, cache = plans or paths.plans_dir, cache or paths.store
     started = time.perf_counter()
     try:
         cache.unlink(missing_ok=True)
@@ -98,29 +146,39 @@ def build(plans: Path, cache: Path) -> None:
     took = time.perf_counter() - started
     for d in kb.documents:
         click.echo(f"  {Path(d.file).name}: {len(d.entries)} entries")
+        for w in d.warnings:
+            click.echo(f"    warning: {w}")
     for name, reason in kb.skipped:
         click.echo(f"  skipped {name}: {reason}", err=True)
+    warned = sum(len(d.warnings) for d in kb.documents)
     click.echo(f"{len(kb.documents)} documents, {len(kb.entries)} entries, {len(kb.skipped)} skipped "
-               f"in {took:.2f} s -> {cache}")
+               f"in {took:.2f} s -> {cache}" + (f"; {warned} warnings" if warned else ""))
+    if strict and (kb.skipped or any(d.warnings for d in kb.documents)):
+        sys.exit(1)
 
 
 @cli.command()
-@click.option("--plans", type=click.Path(path_type=Path), default=DEFAULT_PLANS, show_default=True,
-              help="Folder of plan documents.")
-def stats(plans: Path) -> None:
-    """Per document: entries, clauses, task rows, rows with units, rows with deadlines."""
+@click.option("--plans", type=click.Path(path_type=Path), default=None,
+              help="Folder of plan documents [default: knowledge.plans_dir].")
+@click.pass_context
+def stats(ctx: click.Context, plans: Path | None) -> None:
+    """Per document: entries, clauses, task rows, entries with units (from any source), entries with
+    deadlines, then entries by where their units were read (table, 责任单位 note, sentence) and warnings."""
     from indexer.store import build_knowledge
 
     try:
-        kb = build_knowledge(plans)
+        kb = build_knowledge(plans or _paths(ctx).plans_dir)
     except DocumentError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{_pad('document', 44)} {'entries':>7} {'clauses':>7} {'rows':>5} {'units':>6} {'dated':>6}")
+    click.echo(f"{_pad('document', 44)} {'entries':>7} {'clauses':>7} {'rows':>5} {'units':>6} {'dated':>6} "
+               f"{'table':>6} {'note':>5} {'sentence':>8} {'warnings':>8}")
     for d in kb.documents:
-        rows = [e for e in d.entries if e.kind == "task"]
-        clauses = [e for e in d.entries if e.kind == "clause"]
-        click.echo(f"{_pad(Path(d.file).name, 44)} {len(d.entries):>7} {len(clauses):>7} {len(rows):>5} "
-                   f"{sum(1 for e in rows if e.responsible):>6} {sum(1 for e in rows if e.deadline):>6}")
+        by = [e.unit_source for e in d.entries if e.responsible]
+        click.echo(f"{_pad(Path(d.file).name, 44)} {len(d.entries):>7} "
+                   f"{sum(1 for e in d.entries if e.kind == 'clause'):>7} "
+                   f"{sum(1 for e in d.entries if e.kind == 'task'):>5} {len(by):>6} "
+                   f"{sum(1 for e in d.entries if e.deadline):>6} {by.count('table'):>6} {by.count('annotation'):>5} "
+                   f"{by.count('sentence'):>8} {len(d.warnings):>8}")
     for name, reason in kb.skipped:
         click.echo(f"skipped {name}: {reason}")
 

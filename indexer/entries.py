@@ -1,7 +1,7 @@
 """Plan text -> `Document` with clause-level `Entry`s: metadata, body clauses, task-table rows, and links.
 
-Data flow: read.read_document -> normalize.clean_lines -> (outline.parse_outline + tables.TableParser)
--> here -> list[Entry] for the bot's index. Ids are `<file stem>#<clause path>` (e.g. `…#一.(五)`) or
+Data flow: read.read_document -> flat_tables.recover_tables -> normalize.clean_lines ->
+(outline.parse_outline + tables.TableParser) -> here -> list[Entry] for the bot's index. Ids are `<file stem>#<clause path>` (e.g. `…#一.(五)`) or
 `<file stem>#表.<序号>` for table rows, so they survive a rebuild.
 """
 from __future__ import annotations
@@ -9,9 +9,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from indexer import fields
+from indexer import fields, metadata
+from indexer.actors import sentence_actors, split_roles, trailing_actors
+from indexer.checks import document_warnings
+from indexer.chrome import strip_chrome
+from indexer.flat_tables import recover_tables
+from indexer.hanzi import Verbatim, looks_traditional, simplify
 from indexer.model import Document, Entry
-from indexer.normalize import clean_lines
+from indexer.normalize import clean_lines, split_lines
 from indexer.outline import Clause, parse_outline
 from indexer.tables import TableParser, TaskRow
 
@@ -37,7 +42,7 @@ def _squash(s: str) -> str:
 
 def _find_title(lines: list[str]) -> int | None:
     for i, line in enumerate(lines[:80]):
-        if fields.is_plan_title(line):
+        if metadata.is_plan_title(line):
             return i
     return None
 
@@ -94,7 +99,7 @@ def _clause_entry(b: _Builder, node: Clause, number: str, section: str) -> Entry
     return b.add(
         "clause", number, section, text,
         responsible=units, roles=roles, deadline=deadline, due=fields.due_date(deadline, b.doc.year),
-        heading=heading,
+        heading=heading, unit_source="annotation" if units else None,
     )
 
 
@@ -109,7 +114,8 @@ def _walk(b: _Builder, nodes: list[Clause], prefix: str, path: list[str]) -> Non
             units, roles = fields.inline_units(para)
             deadline = fields.deadline_in_text(para)
             b.add("clause", f"{number}.p{k}", " > ".join(path), para, responsible=units, roles=roles,
-                  deadline=deadline, due=fields.due_date(deadline, b.doc.year))
+                  deadline=deadline, due=fields.due_date(deadline, b.doc.year),
+                  unit_source="annotation" if units else None)
 
 
 def _bigrams(s: str) -> set[str]:
@@ -127,6 +133,57 @@ def _title_key(title: str) -> str:
     return re.sub(r"[\s，。、；：,.;:“”\"]", "", t)
 
 
+def _best_clause(row: Entry, grams: list[tuple[set[str], Entry]], titles: dict[str, Entry]) -> Entry | None:
+    """The body clause a table row restates, or None: most of the row's wording appears in it."""
+    rg = _bigrams(row.text)
+    if len(rg) < 4:
+        return None
+    best, best_cov = None, 0.0
+    for cg, clause in grams:
+        cov = len(rg & cg) / len(rg)
+        if cov > best_cov:
+            best, best_cov = clause, cov
+    # The table's own task heading naming a clause title ("紧扣高质量发展加强信息公开") is strong
+    # evidence: a row filed under it restates that clause even when the table rewords the sentence.
+    under = titles.get(_title_key(row.section.split(" > ")[-1])) if row.section else None
+    if under is not None and under is not best:
+        cov = len(rg & _bigrams(under.text)) / len(rg)
+        if cov >= _LINK_UNDER_TITLE and (best is None or best_cov < _LINK_MIN or cov >= best_cov - 0.1):
+            best, best_cov = under, max(cov, _LINK_MIN)
+    elif under is not None and best is under:
+        best_cov = max(best_cov, _LINK_MIN) if best_cov >= _LINK_UNDER_TITLE else best_cov
+    return best if best is not None and best_cov >= _LINK_MIN else None
+
+
+def _union(values: list[list[str]]) -> list[str]:
+    out: list[str] = []
+    for group in values:
+        out.extend(v for v in group if v not in out)
+    return out
+
+
+def _take_from_rows(clause: Entry, linked: list[Entry]) -> None:
+    """A clause restated by table rows gets their units (when it names none) and their deadlines."""
+    if not clause.responsible:
+        clause.responsible = _union([r.responsible for r in linked])
+        clause.roles = "；".join(_union([[r.roles] for r in linked if r.roles])) or None
+        clause.unit_source = next((r.unit_source for r in linked if r.unit_source), None)
+    deadlines = _union([[r.deadline] for r in linked if r.deadline])
+    if deadlines:
+        clause.deadline = "；".join(deadlines)
+        dues = [r.due for r in linked if r.due]
+        clause.due = max(dues) if dues else None
+
+
+def _take_from_clause(row: Entry, clause: Entry) -> None:
+    """A table row without units (a table with no such column) gets its clause's units and deadline."""
+    row.responsible = list(clause.responsible)
+    row.roles = row.roles or clause.roles
+    row.unit_source = clause.unit_source
+    if not row.deadline:
+        row.deadline, row.due = clause.deadline, clause.due
+
+
 def _link(rows: list[Entry], clauses: list[Entry]) -> None:
     """Link each table row to the body clause it restates (most of its wording appears there).
 
@@ -136,72 +193,66 @@ def _link(rows: list[Entry], clauses: list[Entry]) -> None:
     grams = [(_bigrams(c.text), c) for c in clauses]
     titles = {_title_key(c.heading or c.text.split("。", 1)[0]): c for c in clauses}
     for row in rows:
-        rg = _bigrams(row.text)
-        if len(rg) < 4:
-            continue
-        best, best_cov = None, 0.0
-        for cg, clause in grams:
-            cov = len(rg & cg) / len(rg)
-            if cov > best_cov:
-                best, best_cov = clause, cov
-        # The table's own task heading naming a clause title ("紧扣高质量发展加强信息公开") is strong
-        # evidence: a row filed under it restates that clause even when the table rewords the sentence.
-        under = titles.get(_title_key(row.section.split(" > ")[-1])) if row.section else None
-        if under is not None and under is not best:
-            cov = len(rg & _bigrams(under.text)) / len(rg)
-            if cov >= _LINK_UNDER_TITLE and (best is None or best_cov < _LINK_MIN or cov >= best_cov - 0.1):
-                best, best_cov = under, max(cov, _LINK_MIN)
-        elif under is not None and best is under:
-            best_cov = max(best_cov, _LINK_MIN) if best_cov >= _LINK_UNDER_TITLE else best_cov
-        if best is None or best_cov < _LINK_MIN:
-            continue
-        row.linked.append(best.id)
-        best.linked.append(row.id)
+        best = _best_clause(row, grams, titles)
+        if best is not None:
+            row.linked.append(best.id)
+            best.linked.append(row.id)
     by_id = {e.id: e for e in rows}
     for clause in clauses:
         linked = [by_id[i] for i in clause.linked if i in by_id]
-        if not linked:
-            continue
-        if not clause.responsible:
-            units: list[str] = []
-            for r in linked:
-                units.extend(u for u in r.responsible if u not in units)
-            clause.responsible = units
-            roles = []
-            for r in linked:
-                if r.roles and r.roles not in roles:
-                    roles.append(r.roles)
-            clause.roles = "；".join(roles) or None
-        deadlines: list[str] = []
-        for r in linked:
-            if r.deadline and r.deadline not in deadlines:
-                deadlines.append(r.deadline)
-        if deadlines:
-            clause.deadline = "；".join(deadlines)
-            dues = [r.due for r in linked if r.due]
-            clause.due = max(dues) if dues else None
+        if linked:
+            _take_from_rows(clause, linked)
+    clause_by_id = {c.id: c for c in clauses}
     for row in rows:
-        if row.linked and not row.responsible:
-            clause = next((c for c in clauses if c.id == row.linked[0]), None)
-            if clause:
-                row.responsible = list(clause.responsible)
-                row.roles = row.roles or clause.roles
-                if not row.deadline:
-                    row.deadline, row.due = clause.deadline, clause.due
+        if row.linked and not row.responsible and row.linked[0] in clause_by_id:
+            _take_from_clause(row, clause_by_id[row.linked[0]])
 
 
-def build_document(text: str, file: str, doc_id: str | None = None) -> Document:
-    """Parse a plan's text (already read and decoded) into a Document with its entries."""
+def document_lines(text: str, chrome: list[str] | None = None) -> list[str]:
+    """The text's paragraphs, one per line, tables as TAB rows: page chrome removed (added to `chrome`),
+    flattened tables recovered, then lines cleaned."""
+    lines, removed = strip_chrome(split_lines(text))
+    if chrome is not None:
+        chrome.extend(removed)
+    return clean_lines(recover_tables(lines))
+
+
+def _read_metadata(doc: Document, lines: list[str], title_index: int | None) -> None:
+    """Title, issuer, 文号, date, region and year from the text; region and year from the file name
+    (`2025-某某区-…`) only when the text names none."""
+    head = lines[: title_index if title_index is not None else 20]
+    doc.title = _squash(lines[title_index]) if title_index is not None else metadata.notice_title(lines)
+    doc.issuer = metadata.issuer(lines, title_index)
+    doc.doc_number = metadata.doc_number(head)
+    doc.date = metadata.issue_date(lines, title_index)
+    doc.region = metadata.region_of(doc.title, doc.issuer)
+    notice = next((ln for ln in head if "关于印发" in ln), None)  # "…关于印发2021年全区…的通知"
+    doc.year = metadata.year_of(doc.title, notice, doc.date)
+    if doc.region is None or doc.year is None:
+        year, region = metadata.from_file_name(doc.file)
+        if doc.year is None and year:
+            doc.year = year
+            doc.warnings.append(f"year {year} taken from the file name")
+        if doc.region is None and region:
+            doc.region = region
+            doc.warnings.append(f"region {region} taken from the file name")
+
+
+def build_document(text: str, file: str, doc_id: str | None = None, *, ocr: bool = False) -> Document:
+    """Parse a plan's text (already read and decoded) into a Document with its entries.
+
+    A plan in traditional characters is parsed in simplified ones (metadata and units stay so, and each
+    entry's `search_text`); entry texts are quoted as written. `ocr` marks text recognised from scans."""
     doc_id = doc_id or Path(file).stem
-    lines = clean_lines(text)
+    original = text
+    traditional = looks_traditional(text)
+    if traditional:
+        text = simplify(text)
+    chrome: list[str] = []
+    lines = document_lines(text, chrome)
     title_index = _find_title(lines)
-    title = _squash(lines[title_index]) if title_index is not None else fields.notice_title(lines)
-    doc = Document(file=file, doc_id=doc_id, title=title)
-    doc.issuer = fields.issuer(lines, title_index)
-    doc.doc_number = fields.doc_number(lines[: title_index if title_index is not None else 15])
-    doc.date = fields.issue_date(lines, title_index)
-    doc.region = fields.region_of(title, doc.issuer)
-    doc.year = fields.year_of(title, doc.date)
+    doc = Document(file=file, doc_id=doc_id, ocr=ocr)
+    _read_metadata(doc, lines, title_index)
 
     start, end = _body_range(lines, title_index)
     body = [ln for ln in lines[start:end] if not _is_noise(ln)]
@@ -219,7 +270,30 @@ def build_document(text: str, file: str, doc_id: str | None = None) -> Document:
             parser.end_table()
     rows = _row_entries(b, parser.rows)
     _link(rows, clauses)
+    _split_roles(doc.entries)
+    for e in doc.entries:
+        e.ocr = ocr
+    if traditional:
+        verbatim = Verbatim(original, text)
+        for e in doc.entries:
+            e.search_text, e.text = e.text, verbatim.of(e.text)
+    doc.warnings.extend(document_warnings(doc, chrome))
     return doc
+
+
+def _split_roles(entries: list[Entry]) -> None:
+    """Lead and support of every entry: from its table or note wording, else from its sentences' actors
+    (a clause that names no unit in a table or note; in the preamble only a closing unit line)."""
+    for e in entries:
+        if e.responsible:
+            e.lead, e.support = split_roles(e.roles, e.responsible)
+            e.responsible = [*e.lead, *e.support]
+            continue
+        found = trailing_actors(e.text) if e.number.startswith("前言") else sentence_actors(e.text)
+        if found.units:
+            e.responsible, e.lead, e.support = found.units, found.lead, found.support
+            e.roles = "；".join(found.wording)
+            e.unit_source = "sentence"
 
 
 def _row_entries(b: _Builder, rows: list[TaskRow]) -> list[Entry]:
@@ -233,6 +307,6 @@ def _row_entries(b: _Builder, rows: list[TaskRow]) -> list[Entry]:
         out.append(b.add(
             "task", f"{prefix}.{r.number}", " > ".join(r.levels), r.text,
             responsible=list(r.units), roles=r.units_text, deadline=deadline,
-            due=fields.due_date(deadline, b.doc.year),
+            due=fields.due_date(deadline, b.doc.year), unit_source="table" if r.units else None,
         ))
     return out

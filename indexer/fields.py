@@ -1,13 +1,15 @@
-"""Field readers: responsible units, deadlines (text and date) and document metadata.
+"""Field readers: responsible units and deadlines (as written and as dates) of clauses and table rows.
 
-Used by indexer/tables.py and indexer/entries.py on already-normalised text (indexer/normalize.py).
-Everything is read from the document text, never from the file name.
+Used by indexer/tables.py, indexer/actors.py and indexer/entries.py on already-normalised text
+(indexer/normalize.py). Document metadata (title, issuer, 文号, date, region, year) is indexer/metadata.py.
 """
 from __future__ import annotations
 
 import calendar
 import re
 from dataclasses import dataclass
+
+from indexer.patterns import cn_to_int
 
 # ---------------------------------------------------------------- responsible units
 
@@ -17,7 +19,7 @@ _UNIT_END = (
     "院", "所", "站", "队", "团", "馆", "集团", "部", "署", "厅", "行", "组", "社", "支队", "大队",
     "管委会", "小组", "（单位）", "(单位)", "办事处",
 )
-_ROLE_SUFFIX = re.compile(r"(?:牵头|配合|负责|参与|协办|主办|为主|等)+$")
+_ROLE_SUFFIX = re.compile(r"(?:分别|共同)?(?:牵头|配合|负责|参与|协办|主办|为主|等|落实)+$")
 _TRAILING_GROUP = re.compile(r"等(?:区政府|市政府|县政府|区|市|县)?(?:各)?(?:有关|相关)?(?:部门|单位)(?:（单位）|\(单位\))?$")
 _SPLIT = re.compile(r"[、，,；;/]|\s+(?=[\u4e00-\u9fff])")
 _ANNOTATION = re.compile(r"[（(]\s*(?:责任单位|牵头单位|责任部门|负责单位)\s*[：:](?P<units>[^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*)[）)]")
@@ -89,8 +91,6 @@ def inline_units(text: str) -> tuple[list[str], str | None]:
 
 # ---------------------------------------------------------------- deadlines
 
-_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-           "十一": 11, "十二": 12}
 _DATE_ANY = re.compile(
     r"(?:(?P<y>\d{4})\s*年)?\s*(?:(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月)?\s*"
     r"(?:(?P<d>\d{1,2})\s*日|(?P<part>底|末|中旬|上旬|下旬|初|中))?"
@@ -111,27 +111,18 @@ DEADLINE_IN_TEXT = re.compile(
 )
 
 
-_CN_DIGIT = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})(?=\s*年)")
 _CN_MONTH = re.compile(r"(?<=年)(\s*)([一二三四五六七八九十]{1,2})(?=\s*月)")
 _CN_DAY = re.compile(r"(?<=月)(\s*)([一二三四五六七八九十]{1,3})(?=\s*日)")
-
-
-def _small_cn(s: str) -> int:
-    """一 … 三十一."""
-    if "十" not in s:
-        return _CN_DIGIT[s]
-    tens, _, ones = s.partition("十")
-    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
 
 
 def arabic_dates(text: str) -> str:
     """Dates written in Chinese numerals ("二〇二二年六月十四日") with Arabic digits ("2022年6月14日")."""
     if not re.search(r"[〇○零一二三四五六七八九十]\s*[年月日]", text):
         return text
-    text = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGIT[c]) for c in m.group(1)), text)
-    text = _CN_MONTH.sub(lambda m: m.group(1) + str(_small_cn(m.group(2))), text)
-    return _CN_DAY.sub(lambda m: m.group(1) + str(_small_cn(m.group(2))), text)
+    text = _CN_YEAR.sub(lambda m: str(cn_to_int(m.group(1))).zfill(4), text)
+    text = _CN_MONTH.sub(lambda m: m.group(1) + str(cn_to_int(m.group(2))), text)
+    return _CN_DAY.sub(lambda m: m.group(1) + str(cn_to_int(m.group(2))), text)
 
 
 @dataclass(frozen=True)
@@ -149,11 +140,51 @@ def looks_like_deadline(cell: str) -> bool:
 def _month(value: str | None) -> int | None:
     if not value:
         return None
-    if value.isdigit():
-        m = int(value)
-    else:
-        m = _CN_NUM.get(value, 0)
+    m = cn_to_int(value)
     return m if 1 <= m <= 12 else None
+
+
+def _day_of(y: int, mon: int, day: str | None, part: str | None) -> int:
+    """The day a month's deadline falls on: the day written, else 上旬 10, 中旬 20, else the month's last."""
+    if day:
+        return min(int(day), calendar.monthrange(y, mon)[1])
+    if part in {"上旬", "初"}:
+        return 10
+    if part in {"中旬", "中"}:
+        return 20
+    return calendar.monthrange(y, mon)[1]
+
+
+def _latest_date(s: str, year: int | None) -> tuple[int, int, int] | None:
+    """The latest (year, month, day) a deadline's text names ("2022年9月底前", "2022.12", "9月底" in `year`)."""
+    best: tuple[int, int, int] | None = None
+    for m in _DATE_ANY.finditer(s):
+        y = int(m.group("y")) if m.group("y") else year
+        mon = _month(m.group("m"))
+        if y is None or (mon is None and not m.group("y")):
+            continue
+        # "2022年年底前", "2022年底前", "2022年" alone -> the year's end
+        cand = (y, 12, 31) if mon is None else (y, mon, _day_of(y, mon, m.group("d"), m.group("part")))
+        best = cand if best is None or cand > best else best
+    for m in re.finditer(r"(\d{4})[.．/-](\d{1,2})(?:[.．/-](\d{1,2}))?", s):  # "2022.12", "2022/6/30"
+        y, mon = int(m.group(1)), int(m.group(2))
+        if 1 <= mon <= 12:
+            cand = (y, mon, _day_of(y, mon, m.group(3), None))
+            best = max(best, cand) if best else cand
+    return best
+
+
+def _period_end(s: str, year: int) -> str | None:
+    """The end of a period a deadline names within the plan's year: a quarter, the year, its first half."""
+    quarter = re.search(r"(?<!每)第?([一二三四])季度", s)
+    if quarter:  # "第三季度" -> the quarter's last day
+        mon = 3 * cn_to_int(quarter.group(1))
+        return f"{year:04d}-{mon:02d}-{calendar.monthrange(year, mon)[1]:02d}"
+    if re.search(r"全年|年内|年底|年末|长期|持续|常态|常年|每年|本年度|年度内|当年|今年|下半年", s):
+        return f"{year:04d}-12-31"
+    if "上半年" in s:
+        return f"{year:04d}-06-30"
+    return None
 
 
 def due_date(text: str | None, year: int | None = None) -> str | None:
@@ -167,148 +198,13 @@ def due_date(text: str | None, year: int | None = None) -> str | None:
     s = arabic_dates(re.sub(r"\s+", "", text))
     if re.search(r"印发后|发布后|结束后|\d+个?工作日内|\d+日内", s):
         return None
-    best: tuple[int, int, int] | None = None
-    for m in _DATE_ANY.finditer(s):
-        y = int(m.group("y")) if m.group("y") else year
-        mon = _month(m.group("m"))
-        if y is None or (mon is None and not m.group("y")):
-            continue
-        if mon is None:
-            # "2022年年底前", "2022年底前", "2022年" alone -> the year's end
-            mon, day = 12, 31
-        elif m.group("d"):
-            day = min(int(m.group("d")), calendar.monthrange(y, mon)[1])
-        elif m.group("part") in {"上旬", "初"}:
-            day = 10
-        elif m.group("part") == "中旬" or m.group("part") == "中":
-            day = 20
-        else:
-            day = calendar.monthrange(y, mon)[1]
-        cand = (y, mon, day)
-        best = cand if best is None or cand > best else best
-    for m in re.finditer(r"(\d{4})[.．/-](\d{1,2})(?:[.．/-](\d{1,2}))?", s):  # "2022.12", "2022/6/30"
-        y, mon = int(m.group(1)), int(m.group(2))
-        if 1 <= mon <= 12:
-            day = min(int(m.group(3)), calendar.monthrange(y, mon)[1]) if m.group(3) else calendar.monthrange(y, mon)[1]
-            best = max(best, (y, mon, day)) if best else (y, mon, day)
+    best = _latest_date(s, year)
     if best:
         return f"{best[0]:04d}-{best[1]:02d}-{best[2]:02d}"
-    quarter = re.search(r"(?<!每)第?([一二三四])季度", s)
-    if year and quarter:  # "第三季度" -> the quarter's last day
-        mon = 3 * "一二三四".index(quarter.group(1)) + 3
-        return f"{year:04d}-{mon:02d}-{calendar.monthrange(year, mon)[1]:02d}"
-    if year and re.search(r"全年|年内|年底|年末|长期|持续|常态|常年|每年|本年度|年度内|当年|今年|下半年", s):
-        return f"{year:04d}-12-31"
-    if year and "上半年" in s:
-        return f"{year:04d}-06-30"
-    return None
+    return _period_end(s, year) if year else None
 
 
 def deadline_in_text(text: str) -> str | None:
     """The first time requirement written inside a clause ("于8月31日前", "年底前", "每年至少听取1次")."""
     m = DEADLINE_IN_TEXT.search(text or "")
     return re.sub(r"\s+", "", m.group(0)) if m else None
-
-
-# ---------------------------------------------------------------- document metadata
-
-_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔［\[【(（]\s*\d{4}\s*[〕］\]】)）]\s*\d{1,4}\s*号")
-_DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:印发|发布)?\s*$")
-_PLAN_TITLE = re.compile(r"(政务公开|政府信息公开).{0,12}(工作要点|要点|实施方案|工作方案|工作计划|任务分解|工作安排)")
-_ISSUER = re.compile(r"^\s*([\u4e00-\u9fff]{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|政务公开领导小组办公室|政务公开办公室))\s*(?:文件)?\s*$")
-_ADMIN = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|特别行政区|地区|新区|省|市|区|县|旗|盟)")
-
-
-def doc_number(lines: list[str]) -> str | None:
-    """The plan's own 文号 (e.g. "周政办字〔2020〕27号"), from a header line that holds only the number."""
-    for line in lines:
-        s = line.strip()
-        m = _DOC_NUMBER.search(s)
-        if m and len(s) <= len(m.group(0)) + 4:
-            return re.sub(r"\s+", " ", m.group(0)).strip()
-    return None
-
-
-def iso_date(line: str) -> str | None:
-    """"2022 年 6 月 14 日", "二〇二二年六月十四日印发" -> "2022-06-14"; None unless the line is only a date."""
-    m = _DATE_LINE.match(arabic_dates(line))
-    if not m:
-        return None
-    y, mo, d = (int(x) for x in m.groups())
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
-
-
-def issue_date(lines: list[str], title_index: int | None) -> str | None:
-    """The signing date above the plan title (notice letters), else the "…印发" date at the end."""
-    head = lines[: title_index or 0]
-    for line in head:
-        if iso_date(line) and "印发" not in line:
-            return iso_date(line)
-    for line in reversed(lines):
-        if "印发" in line or "发布" in line:
-            got = iso_date(line.split("办公室")[-1]) or iso_date(line)
-            if got:
-                return got
-    for line in reversed(lines[-15:]):
-        if iso_date(line):
-            return iso_date(line)
-    return None
-
-
-def issuer(lines: list[str], title_index: int | None) -> str | None:
-    """The issuing office named in the letterhead (or, failing that, the signature before the date)."""
-    limit = title_index if title_index is not None else min(len(lines), 20)
-    for line in lines[:limit]:
-        m = _ISSUER.match(line)
-        if m:
-            return m.group(1)
-    for line in lines[-12:]:
-        m = _ISSUER.match(line)
-        if m:
-            return m.group(1)
-        m = re.match(r"^\s*([\u4e00-\u9fff]{2,30}?人民政府办公室)\s*\d{4}\s*年", line)
-        if m:
-            return m.group(1)
-    return None
-
-
-def is_plan_title(line: str) -> bool:
-    s = re.sub(r"\s+", "", line)
-    if not s or len(s) > 60 or s.startswith(("关于", "附件")) or "通知" in s or "《" in s:
-        return False
-    return bool(_PLAN_TITLE.search(s)) and not s.endswith(("。", "，", "；"))
-
-
-def notice_title(lines: list[str]) -> str | None:
-    """The plan's title named by its covering notice ("…关于印发2024年政务公开工作要点的通知", "现将《…》印发给你们"),
-    for a plan whose own title line is missing."""
-    head = "".join(re.sub(r"\s+", "", line) for line in lines[:30])
-    for m in re.finditer(r"关于印发(.{4,60}?)的通知|《(.{4,60}?)》", head):
-        name = m.group(1) or m.group(2)
-        if is_plan_title(name):
-            return name
-    return None
-
-
-def region_of(title: str | None, issuer_name: str | None) -> str | None:
-    """The most specific 区/县/市 named in the title ("2023年济南市历城区…" -> 历城区), else in the issuer."""
-    for source in (title, issuer_name):
-        if not source:
-            continue
-        s = re.sub(r"\s+", "", source)
-        s = re.sub(r"^\d{4}年(?:度)?", "", s)
-        s = re.split(r"(?:\d{4}年|政务公开|政府信息公开|人民政府)", s)[0]
-        names = _ADMIN.findall(s)
-        if names:
-            return names[-1]
-    return None
-
-
-def year_of(title: str | None, date: str | None) -> int | None:
-    if title:
-        m = re.search(r"(\d{4})\s*年", title)
-        if m:
-            return int(m.group(1))
-    return int(date[:4]) if date else None

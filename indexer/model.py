@@ -13,7 +13,7 @@ class Entry:
     """One citable unit of a plan: a numbered body clause or one row of a task table.
 
     `text` is verbatim (whitespace aside) because it is quoted back to citizens as the citation.
-    `responsible` holds unit names as written; `roles` keeps the raw responsibility wording
+    `responsible` holds every unit name as written, lead first (`lead` and `support` split it); `roles` keeps the raw responsibility wording
     (牵头 / 配合 / sub-labels such as ``区总体预案:区应急局``) so an answer can show it.
     """
 
@@ -32,6 +32,11 @@ class Entry:
     region: str | None = None
     year: int | None = None
     title: str | None = None
+    lead: list[str] = field(default_factory=list)  # units that lead (牵头, or responsible with no role said)
+    support: list[str] = field(default_factory=list)  # units that co-operate (配合 / 协助 / 参与)
+    unit_source: str | None = None  # where `responsible` was read: "table" | "annotation" | "sentence"
+    ocr: bool = False  # the text was recognised from a scanned page (may hold recognition errors)
+    search_text: str | None = None  # `text` in simplified characters, when the plan is written in traditional
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -39,7 +44,7 @@ class Entry:
 
 @dataclass
 class Document:
-    """A parsed plan: metadata read from the text (never from the file name) and its entries."""
+    """A parsed plan: metadata read from the text (the file name only as a fallback) and its entries."""
 
     file: str
     doc_id: str
@@ -50,6 +55,8 @@ class Document:
     issuer: str | None = None
     date: str | None = None
     entries: list[Entry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what looks wrong, one line each (see indexer.checks)
+    ocr: bool = False  # some text was recognised from scanned pages
 
     def to_json(self) -> dict[str, Any]:
         """The `python -m indexer parse --json` object for this file."""
@@ -65,6 +72,8 @@ class Document:
                 {k: v for k, v in e.to_dict().items()}
                 for e in self.entries
             ],
+            "warnings": list(self.warnings),
+            "ocr": self.ocr,
         }
 
 

@@ -3,32 +3,25 @@
 Keeps the source's characters: it only rejoins lines broken by extraction or hard wrapping, splits a body
 flattened onto one line before its clause numbers, drops page numbers, running headers and markup, and
 removes spaces that split Chinese words. Table rows stay TAB-separated lines so the table parser sees their
-cells; a task table flattened into text without TABs is turned back into such rows first (indexer/flat_tables.py).
+cells; a task table flattened into text without TABs was turned back into such rows before this step
+(indexer/flat_tables/, called by indexer/entries.py). Shared patterns come from indexer/patterns.py.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-from indexer.fields import arabic_dates, is_plan_title
+from indexer.actors import unit_line
+from indexer.fields import arabic_dates
+from indexer.flat_text import split_head, split_tail
+from indexer.metadata import is_plan_title
 from indexer.outline import match_marker
+from indexer.patterns import NUMBER_START, PAGE_NUMBER, STYLE_RANK, squash_cjk_spaces
 
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK_PUNCT = "，。、；：？！“”‘’（）《》〔〕【】—…·「」『』"
-_CJK_GAP = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \t\u3000]+(?=[{CJK}{CJK_PUNCT}])")
-_PAGE_NUMBER = re.compile(
-    r"^\s*(?:[—\-－–_·•]+\s*\d{1,4}\s*[—\-－–_·•]+|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?"
-    r"|\d{1,4}\s*/\s*\d{1,4}|[-－—]\s*\d{1,4}|\d{1,4}\s*[-－—])\s*$"
-)
 _HTML_TAG = re.compile(r"</?(?:p|br|span|div|b|strong|em|i|u|font|td|tr|li|ul|ol|h\d)\b[^>]*>", re.I)
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 _MD_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
-# Numbering that opens a clause or heading: 一、 （一） 1. （1） ① 第一条 …
-NUMBER_START = re.compile(
-    r"^\s*(?:[一二三四五六七八九十百]+\s*[、.．]|[（(]\s*[一二三四五六七八九十百]+\s*[）)]|\d{1,3}\s*[.．、](?!\d)"
-    r"|[（(]\s*\d{1,3}\s*[）)]|[①-⑳]|第[一二三四五六七八九十百]+[条章节部分])"
-)
 _TERMINAL = tuple("。！？!?；;：:")
 _BLOCK_START = re.compile(r"^\s*(?:附件|附表|抄送|主送|（此件|\(此件)")
 _DATE_ONLY = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
@@ -42,13 +35,6 @@ _INLINE_CANDIDATE = re.compile(
 )
 # What may stand right before an inline clause number: the end of a sentence, a colon, a closing bracket/quote.
 _INLINE_BOUNDARY = frozenset("。；;：:！!？?）)”\"")
-# Conventional nesting of numbering styles; an inline number may only open a level below the current one.
-_STYLE_RANK = {"cn": 0, "pcn": 1, "num": 2, "pnum": 3, "circ": 4, "art": 0}
-
-
-def squash_cjk_spaces(text: str) -> str:
-    """Remove spaces that split Chinese words ("进一步 拓展公 开广 度" -> "进一步拓展公开广度")."""
-    return _CJK_GAP.sub("", text)
 
 
 def _clean_line(line: str) -> str:
@@ -71,30 +57,6 @@ def _markdown_table_row(line: str) -> str | None:
         cells = s.strip("|").split("|")
         return "\t".join(c.strip() for c in cells)
     return None
-
-
-def _cells_per_line_tables(lines: list[str]) -> list[str]:
-    """Tables written one cell per line (each line starting with a TAB, rows split by blank lines) -> TAB rows.
-
-    Word-to-text exports often look like this; a row is the run of TAB-led lines between blank lines.
-    """
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if line.startswith("\t") and line.count("\t") == 1:
-            group: list[str] = []
-            j = i
-            while j < len(lines) and lines[j].startswith("\t") and lines[j].count("\t") == 1:
-                group.append(lines[j][1:].strip())
-                j += 1
-            if len(group) >= 3:
-                out.append("\t".join(group))
-                i = j
-                continue
-        out.append(line)
-        i += 1
-    return out
 
 
 def _is_heading_line(line: str) -> bool:
@@ -125,6 +87,8 @@ def _can_join(prev: str, cur: str, width: int | None = None, prev_raw_len: int =
     """
     if "\t" in prev or "\t" in cur or not prev or not cur:
         return False
+    if unit_line(prev) or unit_line(cur):  # a task's unit line belongs to the task above, never to the next
+        return False
     full_width = width is not None and prev_raw_len >= width - 2
     if prev.endswith(_TERMINAL) and not (full_width and prev.endswith("。") and not NUMBER_START.match(cur)
                                          and not _BLOCK_START.match(cur)):
@@ -135,26 +99,36 @@ def _can_join(prev: str, cur: str, width: int | None = None, prev_raw_len: int =
         return False
     if _is_heading_line(prev) and not full_width:  # a full line that opens with a number is a wrapped clause
         return False
-    if _DATE_ONLY.match(arabic_dates(cur)) or _DATE_ONLY.match(arabic_dates(prev)):
-        return False
-    if _OFFICE_LINE.search(prev) or _OFFICE_LINE.search(cur) and len(cur) < 30:
-        return False
-    if re.search(r"(工作要点|实施方案|工作方案|通知|决定|意见)$", prev) and len(prev) < 60:
-        return False
-    if _DOC_NUMBER_LINE.match(prev) or _DOC_NUMBER_LINE.match(cur) or cur.startswith("关于"):
+    if _letter_parts(prev, cur):
         return False
     return len(prev) >= 8 or bool(re.search(r"[，、（“《]$", prev))
 
 
+def _letter_parts(prev: str, cur: str) -> bool:
+    """Whether either line is a part of the covering letter that stands alone: a date, the office, the
+    notice's title, the 文号, "关于…"."""
+    if _DATE_ONLY.match(arabic_dates(cur)) or _DATE_ONLY.match(arabic_dates(prev)):
+        return True
+    if _OFFICE_LINE.search(prev) or _OFFICE_LINE.search(cur) and len(cur) < 30:
+        return True
+    if re.search(r"(工作要点|实施方案|工作方案|通知|决定|意见)$", prev) and len(prev) < 60:
+        return True
+    return bool(_DOC_NUMBER_LINE.match(prev) or _DOC_NUMBER_LINE.match(cur) or cur.startswith("关于"))
+
+
 def _running_headers(lines: list[str]) -> set[str]:
     """Short unnumbered lines repeated on many pages (running headers/footers of a PDF)."""
-    counts = Counter(s for s in lines if s and "\t" not in s and len(s) <= 30 and not NUMBER_START.match(s))
+    counts = Counter(s for s in lines if s and "\t" not in s and len(s) <= 30 and not NUMBER_START.match(s)
+                     and not unit_line(s))  # "县教育局牵头落实" after many tasks is no running header
     # The issuing office signs above a date (the notice's and the plan's signatures): its name is met three
     # times with the letterhead, and is no running header.
     nonblank = [s for s in lines if s]
     signed = {s for s, after in zip(nonblank, nonblank[1:], strict=False)
               if _OFFICE_LINE.search(s) and _DATE_ONLY.match(arabic_dates(after))}
     return {s for s, n in counts.items() if n >= 3 and not _DATE_ONLY.match(arabic_dates(s)) and s not in signed}
+
+
+_INLINE_MIN = 120  # characters: shorter lines are one clause as written, whatever numbers they hold
 
 
 class _InlineNumbers:
@@ -175,7 +149,7 @@ class _InlineNumbers:
         for s, v in reversed(self.stack):
             if s == style:
                 return value == v + 1
-        if self.stack and _STYLE_RANK.get(style, 9) <= _STYLE_RANK.get(self.stack[-1][0], 9):
+        if self.stack and STYLE_RANK.get(style, 9) <= STYLE_RANK.get(self.stack[-1][0], 9):
             return False
         return value == 1 or value == self.last.get(style, -9) + 1
 
@@ -198,29 +172,13 @@ class _InlineNumbers:
         if "\t" in line:
             return [line]
         self.observe(line)
-        if len(line) < 200:
+        if len(line) < _INLINE_MIN:
             return [line]
         cuts: list[int] = []
         opened = 0 if match_marker(line) else -1  # where the last accepted number starts
         for m in _INLINE_CANDIDATE.finditer(line):
             start = m.start()
-            if start == 0:
-                continue
-            before = line[:start].rstrip()
-            if not before:
-                continue
-            prev = before[-1]
-            if m.group(0)[0].isdigit() and (prev.isdigit() or prev.isascii() and prev.isalpha() or prev in "第.．-/~～"):
-                continue
-            if m.group(0)[0] in "一二三四五六七八九十" and prev in "一二三四五六七八九十第":
-                continue
-            after_heading = False
-            if opened >= 0 and prev not in _INLINE_BOUNDARY:
-                heading = line[opened:start]
-                marker = match_marker(heading)
-                title = heading[len(heading) - len(marker[3]):] if marker else heading
-                after_heading = 2 <= len(title) <= 45 and not re.search(r"[。；;！!？?]", title)
-            if prev not in _INLINE_BOUNDARY and not after_heading:
+            if start == 0 or not _stands_apart(line, m, opened):
                 continue
             marker = match_marker(line[start:])
             if marker is None or not self._plausible(marker[0], marker[2]):
@@ -234,45 +192,47 @@ class _InlineNumbers:
         return [p.strip() for p in parts if p.strip()]
 
 
-_TITLE_START = re.compile(
-    r"^(.{2,40}?(?:政务公开|政府信息公开).{0,12}?(?:工作要点|实施方案|工作方案|工作计划|任务分解|工作安排))"
-    r"\s*(?=为|根据|按照|依据|[一二三四五六七八九十]、|[（(]一[）)])"
-)
+def _stands_apart(line: str, m: re.Match[str], opened: int) -> bool:
+    """Whether the number at `m` may open a clause by what stands before it: a sentence end, a colon or a
+    closing bracket, or a short heading opened at `opened` ("一、聚焦重点领域（一）…"); never a digit run or
+    a numeral continuing a word ("第1.5", "十一")."""
+    start = m.start()
+    before = line[:start].rstrip()
+    if not before:
+        return False
+    prev = before[-1]
+    if m.group(0)[0].isdigit() and (prev.isdigit() or prev.isascii() and prev.isalpha() or prev in "第.．-/~～"):
+        return False
+    if m.group(0)[0] in "一二三四五六七八九十" and prev in "一二三四五六七八九十第":
+        return False
+    if prev in _INLINE_BOUNDARY:
+        return True
+    if opened < 0:
+        return False
+    heading = line[opened:start]
+    marker = match_marker(heading)
+    title = heading[len(heading) - len(marker[3]):] if marker else heading
+    return 2 <= len(title) <= 45 and not re.search(r"[。；;！!？?]", title)
 
 
-def _split_title(line: str) -> list[str]:
-    """A whole page copied as one line opens with the plan's title: it goes on its own line."""
-    m = _TITLE_START.match(line) if len(line) >= 200 and "\t" not in line else None
-    if m and is_plan_title(m.group(1)):
-        return [m.group(1), line[m.end():]]
-    return [line]
+def split_lines(text: str) -> list[str]:
+    """The text's raw lines, whatever line ends it uses."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def clean_lines(text: str) -> list[str]:
-    """Normalised paragraphs: one per line, table rows as TAB-separated cells, no blank lines."""
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    raw = _cells_per_line_tables(raw)
-    from indexer.flat_tables import unflatten_tables  # imports indexer.tables, which imports this module
+def _cleaned(line: str) -> str:
+    """One raw line cleaned ("" for a line that carries nothing: a rule, a page number, empty cells)."""
+    if _MD_RULE.match(line) or _MD_TABLE_SEP.match(line):
+        return ""
+    md_row = _markdown_table_row(line)
+    line = _clean_line(md_row if md_row is not None else line)
+    if not line.strip() or PAGE_NUMBER.match(line) or "\t" in line and not line.replace("\t", "").strip():
+        return ""
+    return line
 
-    raw = unflatten_tables(raw)
-    inline = _InlineNumbers()
-    lines: list[str] = []
-    for line in raw:
-        if _MD_RULE.match(line) or _MD_TABLE_SEP.match(line):
-            lines.append("")
-            continue
-        md_row = _markdown_table_row(line)
-        if md_row is not None:
-            line = md_row
-        line = _clean_line(line)
-        if not line.strip() or _PAGE_NUMBER.match(line):
-            lines.append("")
-            continue
-        if "\t" in line and not line.replace("\t", "").strip():
-            lines.append("")
-            continue
-        for part in _split_title(line):
-            lines.extend(inline.split(part))
+
+def _join_paragraphs(lines: list[str]) -> list[str]:
+    """Cleaned lines -> paragraphs: running headers dropped, lines broken by wrapping or pages rejoined."""
     headers = _running_headers(lines)
     width = wrap_width(lines)
     paragraphs: list[str] = []
@@ -292,3 +252,23 @@ def clean_lines(text: str) -> list[str]:
             paragraphs.append(line)
         last_len = len(line)
     return paragraphs
+
+
+def clean_lines(text: str | list[str]) -> list[str]:
+    """Normalised paragraphs: one per line, table rows as TAB-separated cells, no blank lines.
+
+    Takes the text or its raw lines; tables written without TABs are recovered before this step
+    (indexer.flat_tables.recover_tables, called by indexer/entries.py)."""
+    raw = split_lines(text) if isinstance(text, str) else text
+    inline = _InlineNumbers()
+    lines: list[str] = []
+    in_head = True  # before the plan's title or first clause: a line may hold the whole head (flat_text)
+    for line in map(_cleaned, raw):
+        if not line:
+            lines.append("")
+            continue
+        parts = split_head(line) if in_head else [line]
+        for part in (piece for p in parts for piece in split_tail(p)):
+            in_head = in_head and not (is_plan_title(part) or NUMBER_START.match(part))
+            lines.extend(inline.split(part))
+    return _join_paragraphs(lines)

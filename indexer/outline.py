@@ -9,40 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-
-_MARKERS: list[tuple[str, re.Pattern[str]]] = [
-    ("cn", re.compile(r"^\s*(?P<n>[一二三四五六七八九十百]+)\s*[、.．]\s*")),
-    ("pcn", re.compile(r"^\s*[（(]\s*(?P<n>[一二三四五六七八九十百]+)\s*[）)]\s*")),
-    ("pnum", re.compile(r"^\s*[（(]\s*(?P<n>\d{1,3})\s*[）)]\s*")),
-    ("num", re.compile(r"^\s*(?P<n>\d{1,3})\s*[.．、](?!\d)\s*")),
-    ("circ", re.compile(r"^\s*(?P<n>[①-⑳])\s*")),
-    ("art", re.compile(r"^\s*第(?P<n>[一二三四五六七八九十百]+)条\s*")),
-]
-
-
-def cn_to_int(s: str) -> int:
-    """Chinese numerals up to 999 ("十二" -> 12, "二十一" -> 21)."""
-    if s.isdecimal():  # not isdigit(): "①" is a digit to Python but int() rejects it
-        return int(s)
-    if len(s) == 1 and "①" <= s <= "⑳":
-        return ord(s) - ord("①") + 1
-    total, current = 0, 0
-    for ch in s:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = _CN_DIGITS.get(ch, 0)
-    return total + current
+from indexer.actors import unit_line
+from indexer.patterns import MARKERS, cn_to_int
 
 
 def match_marker(line: str) -> tuple[str, str, int, str] | None:
     """(style, label, value, rest) when the line opens with a clause number, else None."""
-    for style, pattern in _MARKERS:
+    for style, pattern in MARKERS:
         m = pattern.match(line)
         if m:
             n = m.group("n")
@@ -121,6 +94,19 @@ def _continues(node: Clause, line: str) -> bool:
     return bool(_ENUMERATION.match(line)) or last.endswith(("：", ":"))
 
 
+def _attach(top: Clause, line: str) -> None:
+    """An unnumbered line under clause `top`: its unit line, a paragraph of its own text, or a loose one."""
+    if unit_line(line):  # "县教育局牵头落实": the units of the item it follows
+        if top.loose:
+            top.loose[-1] += line
+        else:
+            top.paragraphs.append(line)
+    elif top.is_bare_heading and not top.children or _continues(top, line):
+        top.paragraphs.append(line)
+    else:
+        top.loose.append(line)
+
+
 def parse_outline(lines: list[str]) -> Outline:
     """Body paragraphs -> clause tree; paragraphs before the first number are the preamble."""
     outline = Outline()
@@ -133,14 +119,12 @@ def parse_outline(lines: list[str]) -> Outline:
         if marker and marker[0] == "art" and stack and all(n.style != "art" for n in stack):
             marker = None  # "第一条…" listed inside a clause of a plan numbered 一、/（一）: part of that clause
         if marker is None:
-            if not stack:
-                outline.preamble.append(line)
-                continue
-            top = stack[-1]
-            if top.is_bare_heading and not top.children or _continues(top, line):
-                top.paragraphs.append(line)
+            if stack:
+                _attach(stack[-1], line)
+            elif outline.preamble and unit_line(line):  # the units of the paragraph above
+                outline.preamble[-1] += line
             else:
-                top.loose.append(line)
+                outline.preamble.append(line)
             continue
         style, n, value, rest = marker
         last_seen[style] = value

@@ -12,11 +12,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.checks import duplicates
 from indexer.model import Document, DocumentError, Entry
 
 # Bumped whenever parsing changes what it produces, so old caches are rebuilt.
-PARSER_VERSION = "2"
-SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
+PARSER_VERSION = "3"
 
 
 @dataclass
@@ -56,27 +56,66 @@ def fingerprint(paths: list[Path], extra: str = "") -> str:
     source = code_fingerprint(Path(__file__).parent, recursive=True)  # indexer/ and its subpackages
     h = hashlib.sha256(f"{PARSER_VERSION}|{extra}|{source}".encode())
     for p in paths:
-        h.update(p.name.encode())
+        h.update(os.fsencode(p.name))  # bytes: a name that is not UTF-8 (GBK from a Windows zip) still hashes
         if p.is_file():
             h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
 
 
+def display_name(path: Path) -> str:
+    """The file name as text to show: itself, or for a name that is not UTF-8 its bytes read as GB18030."""
+    try:
+        path.name.encode("utf-8")
+        return path.name
+    except UnicodeEncodeError:
+        raw = os.fsencode(path.name)
+        try:
+            return raw.decode("gb18030")
+        except UnicodeDecodeError:
+            return raw.decode("utf-8", "replace")
+
+
+def readable_name(path: Path) -> str | None:
+    """Why a file name cannot be used (None when it can): a name that is not valid UTF-8, as unzipped from
+    a Windows archive, would break the store's JSON and every answer citing it."""
+    if display_name(path) == path.name:
+        return None
+    return "file name is not valid UTF-8 (GBK, as unzipped from a Windows archive?); rename the file to index it"
+
+
 def build_knowledge(plans_dir: Path) -> KnowledgeBase:
-    """Parse every plan; a file that cannot be read is listed in `skipped` with its reason."""
+    """Parse every plan; a file that cannot be read is listed in `skipped` with its reason, and so is the
+    second copy of a plan met twice (the same plan as txt and pdf: the first is kept, with a warning)."""
     from indexer import parse_file
 
     files = plan_files(plans_dir)
     kb = KnowledgeBase(fingerprint=fingerprint(files))
     for path in files:
+        shown = display_name(path)
         if path.is_dir():
-            kb.skipped.append((path.name, "is a directory"))
+            kb.skipped.append((shown, "is a directory"))
+            continue
+        bad_name = readable_name(path)
+        if bad_name:
+            kb.skipped.append((shown, bad_name))
             continue
         try:
             kb.documents.append(parse_file(path))
         except DocumentError as exc:
             kb.skipped.append((path.name, str(exc)))
+    drop_duplicates(kb)
     return kb
+
+
+def drop_duplicates(kb: KnowledgeBase) -> None:
+    """Keep one copy of a plan added twice; the kept one says so in its warnings."""
+    pairs = duplicates(kb.documents)
+    for kept, dup in pairs:
+        first, second = kb.documents[kept], kb.documents[dup]
+        first.warnings.append(f"same plan as {Path(second.file).name}: that copy is not indexed")
+        kb.skipped.append((Path(second.file).name, f"duplicate of {Path(first.file).name}"))
+    dropped = {dup for _, dup in pairs}
+    kb.documents = [d for k, d in enumerate(kb.documents) if k not in dropped]
 
 
 def _entry_from(d: dict) -> Entry:

@@ -10,18 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from indexer.actors import unit_line
 from indexer.fields import looks_like_deadline, looks_like_units, split_units
-from indexer.normalize import squash_cjk_spaces
 from indexer.outline import match_marker
+from indexer.patterns import HEADER_WORDS, squash_cjk_spaces
 
-_HEADER_WORDS = {
-    "number": ("序号", "编号"),
-    "task": ("工作任务", "重点任务", "任务", "工作项目", "项目", "类别", "重点工作", "工作事项"),
-    "text": ("具体要求", "工作要求", "主要内容", "工作内容", "具体任务", "任务内容", "具体措施", "公开内容", "要求"),
-    "units": ("责任单位", "牵头单位", "配合单位", "责任部门", "牵头部门", "责任主体", "负责单位", "主责单位"),
-    "deadline": ("完成时限", "完成时间", "时间节点", "时限要求", "时限", "进度安排", "时间安排"),
-    "note": ("备注",),
-}
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _CELL_BREAK = "\u2028"  # a paragraph break kept inside a cell by the Word/HTML readers (see indexer.read)
 
@@ -51,7 +44,7 @@ def cell_role(raw: str) -> str:
     c = re.sub(r"\s+", "", raw)
     if not c:
         return ""
-    fits = [(c == w, len(w), name) for name, words in _HEADER_WORDS.items() for w in words
+    fits = [(c == w, len(w), name) for name, words in HEADER_WORDS.items() for w in words
             if c == w or (len(c) <= 8 and w in c)]
     return max(fits, key=lambda fit: fit[:2])[2] if fits else ""
 
@@ -166,11 +159,12 @@ class TableParser:
         self._deadline = _cell(line)
         return True
 
-    def _row(self, raw_cells: list[str]) -> None:
-        assert self._layout is not None
-        layout, width = self._layout, len(raw_cells)
+    @staticmethod
+    def _split_cells(raw_cells: list[str]) -> tuple[list[str], list[int]]:
+        """Cleaned cells and each one's column in the raw row (a cell holding a numbered heading paragraph
+        and its text becomes two cells in one column)."""
         cells: list[str] = []
-        where: list[int] = []  # each cell's column in the raw row, for the header's roles
+        where: list[int] = []
         for column, c in enumerate(raw_cells):
             if "<" in c or _CELL_BREAK in c:
                 parts = _paragraph_cells(c)
@@ -188,6 +182,43 @@ class TableParser:
                     cell = labelled
             cells.append(cell)
             where.append(column)
+        return cells, where
+
+    def _take_number(self, cells: list[str], where: list[int]) -> str:
+        """The row's 序号 ("12", or "12." as Word's auto-numbered cells show it), taken off the cells."""
+        assert self._layout is not None
+        serial = re.fullmatch(r"(\d{1,4})\s*[.．、]?", cells[0]) if cells else None
+        if serial:
+            cells.pop(0)
+            where.pop(0)
+            self._explicit_numbers = True
+            return serial.group(1)
+        if self._layout.roles and self._layout.roles[0] == "number" and cells and not cells[0]:
+            cells.pop(0)
+            where.pop(0)
+        return ""
+
+    def _trailing(self, cells: list[str], where: list[int], width: int, several: bool
+                  ) -> tuple[str | None, str | None, int]:
+        """(deadline, units, index of the requirement cell) read from the row's last filled cells: the
+        deadline, then the units (by content; by the header's column where content is unclear)."""
+        filled = [i for i, c in enumerate(cells) if c]
+        tail = filled[::-1]
+        deadline = units_text = None
+        idx = 0
+        if len(filled) > 1 and self._is_deadline(cells[tail[0]], where[tail[0]], width):
+            deadline = cells[tail[0]]
+            idx += 1
+        if (not several and idx < len(tail) and len(filled) - idx > 1
+                and self._is_units(cells[tail[idx]], where[tail[idx]], width)):
+            units_text = cells[tail[idx]]
+            idx += 1
+        return deadline, units_text, tail[idx] if idx < len(tail) else -1
+
+    def _row(self, raw_cells: list[str]) -> None:
+        assert self._layout is not None
+        layout, width = self._layout, len(raw_cells)
+        cells, where = self._split_cells(raw_cells)
         # Columns the content logic below must not see: 备注, and 牵头单位/配合单位 when there are several.
         units_text: str | None = None
         units_inherited = True
@@ -198,57 +229,30 @@ class TableParser:
         keep = [k for k, column in enumerate(where)
                 if layout.role(column, width) != "note" and not (several and column in unit_columns)]
         cells, where = [cells[k] for k in keep], [where[k] for k in keep]
-        number = ""
-        serial = re.fullmatch(r"(\d{1,4})\s*[.．、]?", cells[0]) if cells else None
-        if serial:  # "12", or "12." as Word's auto-numbered 序号 cells show it
-            number = serial.group(1)
-            cells.pop(0)
-            where.pop(0)
-            self._explicit_numbers = True
-        elif layout.roles and layout.roles[0] == "number" and cells and not cells[0]:
-            cells.pop(0)
-            where.pop(0)
-        # trailing cells: deadline, then units (by content; by the header's column where content is unclear)
+        number = self._take_number(cells, where)
         while cells and not cells[-1]:
             cells.pop()
             where.pop()
-        deadline = None
-        filled = [i for i, c in enumerate(cells) if c]
-        if not filled:
+        if not cells or self._unit_row(cells):
             return
-        tail = filled[::-1]
-        idx = 0
-        if idx < len(tail) and len(filled) > 1 and self._is_deadline(cells[tail[idx]], where[tail[idx]], width):
-            deadline = cells[tail[idx]]
-            idx += 1
-        if (not several and idx < len(tail) and len(filled) - idx > 1
-                and self._is_units(cells[tail[idx]], where[tail[idx]], width)):
-            units_text = cells[tail[idx]]
-            idx += 1
-        body_end = tail[idx] if idx < len(tail) else -1
+        deadline, own_units, body_end = self._trailing(cells, where, width, several)
         if body_end < 0:
             return
-        text_cell = cells[body_end]
-        level_cells = cells[:body_end]
+        if own_units is not None:
+            units_text = own_units
+        text = cells[body_end]
         # A requirement cell that opens with its own numbered heading ("(三) 积极回应群众关切 出台…")
-        text = text_cell
         heading_in_text: list[str] = []
         if match_marker(text) and "。" not in text and len(text) <= 40 and units_text is None:
             heading_in_text, text = [text], ""
-        self._update_levels(level_cells, heading_in_text)
-        if several:
+        self._update_levels(cells[:body_end], heading_in_text)
+        if several or own_units is not None:
             self._units = units_text
-        elif units_text is not None:
-            self._units = units_text
-            units_inherited = False
+            units_inherited = units_inherited and own_units is None
         else:
             units_text = self._units
-            units_inherited = True
         inherited_deadline = deadline is None
-        if deadline is not None:
-            self._deadline = deadline
-        else:
-            deadline = self._deadline
+        self._deadline = deadline = self._deadline if deadline is None else deadline
         if not text:
             return
         self._auto_number += 1
@@ -264,6 +268,20 @@ class TableParser:
         row._deadline_inherited = inherited_deadline  # type: ignore[attr-defined]
         row._units_inherited = units_inherited  # type: ignore[attr-defined]
         self.rows.append(row)
+
+    def _unit_row(self, cells: list[str]) -> bool:
+        """A row holding only a unit line ("县教育局牵头落实") gives its units to the row above it, whose
+        units were not written (or only inherited): the units of the task it follows, never a task."""
+        filled = [c for c in cells if c]
+        if len(filled) != 1 or not self.rows or not unit_line(filled[0]):
+            return False
+        above = self.rows[-1]
+        if above.units and not getattr(above, "_units_inherited", False):
+            return False
+        above.units_text, above.units = filled[0], split_units(filled[0])
+        above._units_inherited = False  # type: ignore[attr-defined]
+        self._units = filled[0]
+        return True
 
     def _is_deadline(self, cell: str, column: int, width: int) -> bool:
         """A 完成时限 cell: reads as one, or is a short phrase ("常年坚持", "按要求") in the 完成时限 column."""

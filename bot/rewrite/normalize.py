@@ -47,6 +47,11 @@ def build_fold_table(corpus_chars: set[str]) -> dict[int, str]:
 
 
 def normalize(question: str, fold_table: dict[int, str]) -> str:
-    """Traditional -> simplified, full-width ASCII -> half-width, whitespace collapsed."""
+    """Traditional -> simplified, full-width ASCII -> half-width, whitespace collapsed; English
+    possessives and "&" read as words ("Qixia's" -> "Qixia", "Q&A" -> "Q and A")."""
     s = _ZERO_WIDTH_RE.sub("", question or "").translate(fold_table)
+    s = _POSSESSIVE_RE.sub(r"\1", s).replace("&", " and ")
     return _SPACES_RE.sub(" ", s).strip()
+
+
+_POSSESSIVE_RE = re.compile(r"([A-Za-z])['’]s\b")

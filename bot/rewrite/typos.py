@@ -10,6 +10,8 @@ from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
 
 from bot.rewrite.hanzi import F_COMPOUND, F_TERM, F_WORD, PinyinMap
 from bot.rewrite.pinyin import Readings
@@ -82,6 +84,7 @@ class TypoCorrector:
         the corpus, must not be an everyday word or cut through one (公积金 never becomes 公基金),
         must not touch a question word, allow-listed word or proper noun, and may differ from its
         target in at most half of its characters; the target must be a known term or frequent.
+        Longer windows go first, and a character once corrected is never corrected again.
         """
         n = len(run)
         if n < 2:
@@ -89,30 +92,36 @@ class TypoCorrector:
         chars = list(run)
         reads = [self.readings.reading(c) for c in run]
         fixed = [False] * n
-        spans: list[tuple[int, int, bool]] | None = None  # word occurrences, computed on demand
-        locked: list[bool] | None = None
+        words = _RunWords(self, run)
         for size in (4, 3, 2):
             for i in range(n - size + 1):
                 if any(fixed[i:i + size]):
                     continue
-                window = run[i:i + size]
-                target = self._homophone(window, reads[i:i + size])
+                target = self._safe_target(run, i, size, reads, words)
                 if target is None:
-                    continue
-                if _in_hashes(self.ngram_hashes, window):
-                    continue
-                if locked is None:
-                    spans, locked = self._word_spans(run)
-                if any(locked[i:i + size]):
-                    continue
-                assert spans is not None
-                if self._is_vocab(window) or _cuts(spans, i, i + size):
                     continue
                 chars[i:i + size] = list(target)
                 for k in range(i, i + size):
                     fixed[k] = True
-                corrections.append((window, target))
+                corrections.append((run[i:i + size], target))
         return "".join(chars)
+
+    def _safe_target(self, run: str, i: int, size: int, reads: list[str], words: _RunWords) -> str | None:
+        """The homophone that may replace run[i:i+size], or None when a guard of `correct` forbids it.
+
+        The cheap checks run first; the run's word analysis is only made once a window passes them.
+        """
+        window = run[i:i + size]
+        target = self._homophone(window, reads[i:i + size])
+        if target is None:
+            return None
+        if _in_hashes(self.ngram_hashes, window):
+            return None
+        if words.touches_locked(i, i + size):
+            return None
+        if self._is_vocab(window) or words.cuts(i, i + size):
+            return None
+        return target
 
     def _homophone(self, window: str, combo: list[str]) -> str | None:
         """The best corpus term pronounced like `window` and sharing most of its characters.
@@ -165,6 +174,27 @@ class TypoCorrector:
 
     def _is_vocab(self, w: str) -> bool:
         return w in self.vocab or _in_hashes(self.common_hashes, w)
+
+
+@dataclass
+class _RunWords:
+    """The words of one hanzi run, analysed on first use: most runs have no typo candidate at all, so
+    `TypoCorrector.correct` should not pay for `_word_spans` unless a window gets that far."""
+
+    corrector: TypoCorrector
+    run: str
+
+    @cached_property
+    def _analysis(self) -> tuple[list[tuple[int, int, bool]], list[bool]]:
+        return self.corrector._word_spans(self.run)
+
+    def touches_locked(self, i: int, j: int) -> bool:
+        """True when [i, j) touches a question word, allow-listed word or proper noun."""
+        return any(self._analysis[1][i:j])
+
+    def cuts(self, i: int, j: int) -> bool:
+        """True when replacing [i, j) would split a word the user wrote correctly (see _cuts)."""
+        return _cuts(self._analysis[0], i, j)
 
 
 def _cuts(spans: list[tuple[int, int, bool]], i: int, j: int) -> bool:

@@ -7,7 +7,7 @@ dates.py reads due ranges; the engine's department_tasks / due_tasks supply the 
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from bot.engine import Engine
@@ -27,6 +27,12 @@ def plan_name(entry: Entry) -> str:
     return "".join(parts)
 
 
+def trim(text: str, limit: int) -> str:
+    """Plain text cut to `limit` characters with an ellipsis (whitespace runs collapsed)."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def plan_key(entry: Entry) -> tuple[str, str, int]:
     return (entry.title or "", entry.region or "", entry.year or 0)
 
@@ -42,6 +48,24 @@ def days_left(due: str, today: date) -> str:
     """"还有 4 天", "今天到期" or "已逾期 3 天" for an ISO due date."""
     days = (date.fromisoformat(due) - today).days
     return "今天到期" if days == 0 else f"还有 {days} 天" if days > 0 else f"已逾期 {-days} 天"
+
+
+def entry_lines(entry: Entry, today: date | None, text_chars: int, bold: Callable[[str], str],
+                escape: Callable[[str], str]) -> str:
+    """One task in a list, for any channel: label and (short) text, then units, deadline and, with
+    `today`, "还有 N 天". `bold` and `escape` are the channel's markup (Telegram HTML, WeCom markdown)."""
+    head = entry.heading if entry.heading and len(entry.heading) < text_chars else entry.text
+    lines = [f"{bold(escape(entry_label(entry)))} {escape(trim(head, text_chars))}"]
+    facts = []
+    if entry.responsible:
+        facts.append(f"责任单位：{escape('、'.join(entry.responsible))}")
+    if entry.deadline or entry.due:
+        facts.append(f"时限：{escape(entry.deadline or entry.due or '')}")
+    if today is not None and entry.due:
+        facts.append(f"⏰ {escape(entry.due)}（{escape(days_left(entry.due, today))}）")
+    if facts:
+        lines.append("　" + "｜".join(facts))
+    return "\n".join(lines)
 
 
 def by_plan(entries: Sequence[Entry]) -> list[Entry]:

@@ -27,7 +27,7 @@ from bot.store import QuestionLog
 
 from .clean import clean_text
 from .dates import FAR_FUTURE, parse_due
-from .lists import listing_reply
+from .lists import listing_reply, trim
 from .messages import (
     AnswerPart,
     Ask,
@@ -58,12 +58,6 @@ MAX_SESSIONS = 5000  # follow-up contexts kept in memory, least recently used dr
 ALL_WORDS = {"all", "全部", "不限", "不限地区", "清除", "取消", "无", "-"}
 EDGE_PUNCT = " \t\n,，:：、。.!！?？"
 EXPIRED_BUTTON = "这个选项已失效，请重新发送命令或直接输入问题。"
-
-
-def trim(text: str, limit: int) -> str:
-    """Plain text cut to `limit` characters with an ellipsis (whitespace runs collapsed)."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def match_region(text: str, regions: Sequence[str]) -> str | None:
@@ -179,7 +173,7 @@ class StaffService:
         try:
             self.log.log_question(question, intent=str(answer.intent), answered=answer.answered, entry_id=top,
                                   latency_ms=latency_ms, session=sender.chat, channel=self.channel,
-                                  region=answer.region or region)
+                                  region=answer.region or region, reply=answer.reply)
             if answer.intent != Intent.NONE or answer.suggestions:
                 answer_id = self.prefs.save_answer(sender.chat, question, top, answer.suggestions[:3])
         except sqlite3.Error:  # a locked or full database must not cost the person the answer

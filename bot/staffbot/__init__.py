@@ -28,6 +28,7 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.engine import Engine
+from bot.office.publish import load_engine
 from bot.staff.prefs import Prefs
 from bot.storage import database_target
 from bot.store import QuestionLog
@@ -182,7 +183,7 @@ def run(settings: Settings) -> None:
             raise StaffBotError("webhook mode needs python-telegram-bot[webhooks] (tornado); "
                                 "install it or leave telegram.webhook_url empty for long polling")
     check_reachable(settings, token)  # before the index loads: fail fast, in one line
-    engine = Engine.load(settings)
+    engine = load_engine(settings)  # the shipped plans, or the set the office published in /admin
     engine.warm_up()  # load the word-segmentation dictionary now, not on the first staff member's question
     application = build_application(settings, engine)
     if webhook_url:

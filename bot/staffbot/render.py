@@ -25,10 +25,12 @@ from telegram import InlineKeyboardMarkup
 from bot.answer import Answer
 from bot.engine import Topic
 from bot.staff.lists import by_plan as by_plan  # re-exported: lists are grouped by plan here too
-from bot.staff.lists import days_left, entry_label, plan_key, plan_name
+from bot.staff.lists import days_left as days_left  # re-exported for the reminders
+from bot.staff.lists import entry_label as entry_label  # re-exported: the label of a task in a list
+from bot.staff.lists import entry_lines, plan_key, plan_name
 from bot.staff.lists import pager as list_pager
 from bot.staff.messages import AnswerPart, Part, Say, Span, Style, TaskGroup, TaskPage
-from bot.staff.service import answer_buttons, featured_buttons, region_buttons, trim
+from bot.staff.service import answer_buttons, featured_buttons, region_buttons
 from indexer.model import Entry
 
 from .buttons import keyboard
@@ -140,18 +142,7 @@ def plan_header(entry: Entry) -> str:
 
 def entry_block(entry: Entry, *, today: date | None = None, text_chars: int = LIST_TEXT_CHARS) -> str:
     """One task in a list: number, (short) text, responsible units and deadline; `today` adds "还有 N 天"."""
-    head = entry.heading if entry.heading and len(entry.heading) < text_chars else entry.text
-    lines = [f"<b>{esc(entry_label(entry))}</b> {esc(trim(head, text_chars))}"]
-    facts = []
-    if entry.responsible:
-        facts.append(f"责任单位：{esc('、'.join(entry.responsible))}")
-    if entry.deadline or entry.due:
-        facts.append(f"时限：{esc(entry.deadline or entry.due)}")
-    if today is not None and entry.due:
-        facts.append(f"⏰ {esc(entry.due)}（{esc(days_left(entry.due, today))}）")
-    if facts:
-        lines.append("　" + "｜".join(facts))
-    return "\n".join(lines)
+    return entry_lines(entry, today, text_chars, bold=lambda t: f"<b>{t}</b>", escape=esc)
 
 
 def grouped_blocks(entries: Sequence[Entry], *, today: date | None = None,
@@ -190,7 +181,7 @@ def task_page(title: str, entries: Sequence[Entry], page: int, page_size: int, *
 # -- answers --------------------------------------------------------------------------------------
 
 
-_LABEL = re.compile(r"^([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z ()]{1,29})：")
+_LABEL = re.compile(r"^([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z ,()]{1,39})(：|: )")
 
 
 def format_reply(reply: str) -> str:
@@ -198,7 +189,7 @@ def format_reply(reply: str) -> str:
     lines = []
     for line in reply.strip().splitlines():
         m = _LABEL.match(line)
-        lines.append(f"<b>{esc(m.group(1))}</b>：{esc(line[m.end():])}" if m else esc(line))
+        lines.append(f"<b>{esc(m.group(1))}</b>{m.group(2)}{esc(line[m.end():])}" if m else esc(line))
     return "\n".join(lines)
 
 

@@ -1,7 +1,8 @@
 """The question log's tables, as versioned migrations for SQLite and PostgreSQL (component "log").
 
 Version 1 is the schema of release 0.1 (CREATE … IF NOT EXISTS, so existing SQLite files adopt it
-unchanged); version 2 ties a feedback vote to the answer it rates (`answer_id`, one vote per answer).
+unchanged); version 2 ties a feedback vote to the answer it rates (`answer_id`, one vote per answer);
+version 3 keeps each question's answer id and reply, for the office's CSV export.
 Read by bot/store.py; applied by bot/storage/migrations.py.
 """
 from __future__ import annotations
@@ -74,6 +75,11 @@ CREATE TABLE IF NOT EXISTS feedback (
 CREATE INDEX IF NOT EXISTS feedback_day ON feedback(day)
 """
 
+_V3 = """
+ALTER TABLE questions ADD COLUMN answer_id TEXT;
+ALTER TABLE questions ADD COLUMN reply TEXT
+"""
+
 _V2 = """
 ALTER TABLE feedback ADD COLUMN answer_id TEXT;
 CREATE UNIQUE INDEX IF NOT EXISTS feedback_answer ON feedback(answer_id)
@@ -82,4 +88,5 @@ CREATE UNIQUE INDEX IF NOT EXISTS feedback_answer ON feedback(answer_id)
 LOG_MIGRATIONS = (
     Migration(1, "question log and feedback", _SQLITE_V1, _POSTGRES_V1),
     Migration(2, "feedback.answer_id: one vote per answer the server gave", _V2, _V2),
+    Migration(3, "questions.answer_id and questions.reply: what the office exports with each question", _V3, _V3),
 )

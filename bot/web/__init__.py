@@ -1,7 +1,8 @@
 """The web adapter: a Flask app serving the JSON API, the embeddable widget, the kiosk and the admin.
 
 `create_app(settings, engine)` builds it; one blueprint per area: api.py (/api/*, /healthz),
-pages.py (demo page `/` and `/widget.js`), kiosk.py (/kiosk), admin.py (/admin). serve.py runs it
+pages.py (demo page `/` and `/widget.js`), kiosk.py (/kiosk), browse.py (/browse), admin.py (/admin door
+and statistics), admin_pages.py (plans, official answers, curation), admin_api.py (/admin/api/*). serve.py runs it
 under waitress for `python -m bot serve`. The engine (bot/engine.py) is loaded once here and reached
 from views through `get_engine()`; the question log is bot/store.py, shared with the staff bot.
 """
@@ -16,9 +17,10 @@ from flask import Flask, current_app
 from bot.config import Settings, load_settings
 from bot.storage import database_target
 from bot.store import QuestionLog
-from bot.web import errors, security
+from bot.web import admin_auth, errors, security
 from bot.web.answer_ids import AnswerIds
 from bot.web.cache import AnswerCache
+from bot.web.office_actions import Office, attach_official
 from bot.web.ratelimit import Limiter, make_limiter
 from bot.web.sessions import SessionStore, make_sessions
 
@@ -47,11 +49,10 @@ class WebState:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
     """Build the app. Without `engine`, `Engine.load(settings)` runs once here (index load or build)."""
     settings = settings if settings is not None else load_settings()
-    if engine is None:
-        from bot.engine import Engine
-
-        engine = Engine.load(settings)
-        engine.warm_up()  # load the tokenizer dictionary now, not on the first visitor's question
+    admin_auth.check_settings(settings)  # a weak admin token or a bad password hash stops start-up
+    office = Office.build(settings)
+    if engine is None:  # the shipped plans, or the set the office published in /admin (bot/office/)
+        engine = office.publisher.build()
 
     app = Flask(__name__)
     app.config.update(
@@ -62,14 +63,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    app.extensions["engine"] = engine
+    app.extensions["office"] = office
+    app.extensions["engine"] = attach_official(engine, office.official)
     store = QuestionLog(database_target(settings))
     app.extensions["zwgk"] = WebState(
         settings=settings,
         store=store,
         sessions=make_sessions(store),
         limiter=make_limiter(store, int(settings["web.rate_limit"])),
-        answers=AnswerCache(int(settings["web.answer_cache"])),
+        answers=AnswerCache(int(settings["web.answer_cache"]), stamp=office.official.stamp),
         answer_ids=AnswerIds(store.secret("answer_key").encode()),
     )
 
@@ -78,15 +80,26 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+
+    @app.before_request
+    def _follow_published_knowledge() -> None:  # other workers' publications (bot/web/knowledge_watch.py)
+        office_now = current_app.extensions["office"]
+        office_now.watch.check(current_app._get_current_object(), office_now)  # type: ignore[attr-defined]
+
     security.install(app, security.Cors(settings["web.cors_origins"]))
     errors.install(app)
 
     from bot.web.admin import bp as admin_bp
+    from bot.web.admin_api import bp as admin_api_bp
+    from bot.web.admin_curation import bp as admin_curation_bp
+    from bot.web.admin_pages import bp as admin_pages_bp
     from bot.web.api import bp as api_bp
+    from bot.web.browse import bp as browse_bp
     from bot.web.kiosk import bp as kiosk_bp
     from bot.web.pages import bp as pages_bp
 
-    for bp in (api_bp, pages_bp, kiosk_bp, admin_bp):
+    for bp in (api_bp, pages_bp, kiosk_bp, browse_bp, admin_bp, admin_api_bp, admin_pages_bp,
+               admin_curation_bp):
         app.register_blueprint(bp)
     return app
 

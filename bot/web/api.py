@@ -134,7 +134,7 @@ def ask() -> Response:
             return json_error(500, "internal error")
         done = CachedAnswer(body=body, context=answer.context.to_dict(), intent=str(answer.intent),
                             answered=answer.answered, entry_id=answer.results[0].entry.id if answer.results else None,
-                            region=answer.region)
+                            region=answer.region, reply=answer.reply)
         state.answers.put(key, done)
     answer_id = state.answer_ids.issue(done.entry_id)
     latency_ms = (time.perf_counter() - started) * 1000.0
@@ -143,7 +143,8 @@ def ask() -> Response:
         state.sessions.put(session, done.fresh_context())
     try:
         state.store.log_question(question, intent=done.intent, answered=done.answered, entry_id=done.entry_id,
-                                 latency_ms=latency_ms, session=session, channel=channel, region=done.region or region)
+                                 latency_ms=latency_ms, session=session, channel=channel, region=done.region or region,
+                                 answer_id=answer_id, reply=done.reply)
     except Exception:  # the answer matters more than its statistics
         log.exception("could not log question")
     return Response(_with_answer_id(done.body, answer_id), mimetype="application/json")

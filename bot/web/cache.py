@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,6 +28,7 @@ class CachedAnswer:
     answered: bool
     entry_id: str | None
     region: str | None
+    reply: str = ""
 
     def fresh_context(self) -> Context:
         return Context.from_dict(self.context) or Context()
@@ -36,15 +38,28 @@ Key = tuple[str, str, str, str]
 
 
 class AnswerCache:
-    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+    def __init__(self, size: int = DEFAULT_SIZE, stamp: Callable[[], object] | None = None) -> None:
         self.size = int(size)
+        # Part of every key: what else answers depend on (the official answers' version, bot/official/),
+        # so an answer written by another worker is never hidden behind a cached reply.
+        self.stamp = stamp
         self._lock = threading.Lock()
         self._items: OrderedDict[Key, CachedAnswer] = OrderedDict()
+        # Bumped by /admin after it swaps in a new engine or changes official answers (bot/web/admin_api.py):
+        # keys made before the bump are never looked up again, so no stale answer is served. Set the engine
+        # first, then bump: a key made with the new generation can only meet the new engine.
+        self.generation = 0
 
-    @staticmethod
-    def key(question: str, region: str | None, context: Context | None) -> Key:
+    def key(self, question: str, region: str | None, context: Context | None) -> Key:
         ctx = json.dumps(context.to_dict(), sort_keys=True, ensure_ascii=False) if context else ""
-        return (question, region or "", ctx, date.today().isoformat())
+        stamp = self.stamp() if self.stamp is not None else ""
+        return (question, region or "", ctx, f"{date.today().isoformat()}#{self.generation}#{stamp}")
+
+    def bump(self) -> None:
+        """Forget every cached answer (new knowledge): new generation, old items dropped."""
+        with self._lock:
+            self.generation += 1
+            self._items.clear()
 
     def get(self, key: Key) -> CachedAnswer | None:
         if self.size <= 0:

@@ -66,6 +66,9 @@ def serve_workers(settings: Settings, host: str | None = None, port: int | None 
     except ImportError as exc:  # gunicorn is Unix-only; on Windows use the default single process
         raise WorkersError(f"--workers needs gunicorn on a Unix system ({exc}); without --workers the "
                            "single-process server runs anywhere") from None
+    from bot.web.admin_auth import check_settings
+
+    check_settings(settings)  # a weak admin token stops the master with one line, not each worker's boot
     host = host or str(settings["web.host"])
     port = int(port if port is not None else settings["web.port"])
     print("正在加载知识库 / loading the knowledge base …", file=sys.stderr, flush=True)

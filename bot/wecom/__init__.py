@@ -22,6 +22,7 @@ from flask import Flask
 
 from bot.config import Settings
 from bot.engine import Engine
+from bot.office.publish import load_engine
 from bot.staff.options import StaffError, staff_options
 from bot.staff.prefs import Prefs
 from bot.staff.service import StaffService
@@ -145,7 +146,7 @@ def run(settings: Settings) -> None:
                          "among the app's trusted IPs (企业可信IP)") from None
     finally:
         probe.close()
-    engine = Engine.load(settings)
+    engine = load_engine(settings)  # the shipped plans, or the set the office published in /admin
     engine.warm_up()
     app = build_wecom(settings, engine)
     app.reminders.start()

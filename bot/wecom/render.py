@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.answer import Answer
-from bot.staff.lists import days_left, entry_label, plan_key, plan_name
+from bot.staff.lists import entry_lines, plan_key, plan_name
 from bot.staff.messages import (
     AnswerPart,
     Button,
@@ -37,7 +37,6 @@ from bot.staff.messages import (
     TaskPage,
     Vote,
 )
-from bot.staff.service import trim
 from indexer.model import Entry
 
 from .api import MESSAGE_BYTES
@@ -89,18 +88,7 @@ def answer_md(answer: Answer) -> list[str]:
 
 
 def entry_md(entry: Entry, today: date | None) -> str:
-    head = entry.heading if entry.heading and len(entry.heading) < LIST_TEXT_CHARS else entry.text
-    lines = [f"**{plain(entry_label(entry))}** {plain(trim(head, LIST_TEXT_CHARS))}"]
-    facts = []
-    if entry.responsible:
-        facts.append(f"责任单位：{plain('、'.join(entry.responsible))}")
-    if entry.deadline or entry.due:
-        facts.append(f"时限：{plain(entry.deadline or entry.due)}")
-    if today is not None and entry.due:
-        facts.append(f"⏰ {plain(entry.due)}（{days_left(entry.due, today)}）")
-    if facts:
-        lines.append("　" + "｜".join(facts))
-    return "\n".join(lines)
+    return entry_lines(entry, today, LIST_TEXT_CHARS, bold=lambda t: f"**{t}**", escape=plain)
 
 
 def grouped_md(entries: Sequence[Entry], today: date | None) -> list[str]:

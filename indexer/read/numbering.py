@@ -6,6 +6,7 @@ plan clauses are often numbered by Word lists rather than typed numbers; indexer
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from indexer.read.wordml import W, w_val
@@ -49,35 +50,38 @@ def _roman(n: int) -> str:
     return out
 
 
+def _cycle(n: int, cycle: str) -> str:
+    return cycle[(n - 1) % len(cycle)] if n > 0 else str(n)
+
+
+_COUNTING = ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
+             "taiwaneseCountingThousand", "koreanCounting")
+_DIGITAL = ("ideographDigital", "japaneseDigitalTenThousand", "taiwaneseDigital")
+# w:numFmt -> how Word shows a value in it (the formats Chinese government documents use, and the common rest).
+_FORMATS: dict[str, Callable[[int], str]] = {
+    **{fmt: _chinese_count for fmt in _COUNTING},
+    "chineseLegalSimplified": lambda n: _chinese_count(n, _CN_LEGAL, "拾", "佰"),
+    **{fmt: (lambda n: "".join(_CN_NUMERALS[int(d)] for d in str(n))) for fmt in _DIGITAL},
+    "ideographTraditional": lambda n: _cycle(n, _TIANGAN),
+    "ideographZodiac": lambda n: _cycle(n, _DIZHI),
+    "decimalEnclosedCircle": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
+    "decimalEnclosedCircleChinese": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
+    "decimalEnclosedParen": lambda n: f"({n})",
+    "decimalEnclosedFullstop": lambda n: f"{n}.",
+    "decimalZero": lambda n: f"{n:02d}",
+    "decimalFullWidth": lambda n: "".join(chr(0xFF10 + int(d)) for d in str(n)),
+    "decimalFullWidth2": lambda n: "".join(chr(0xFF10 + int(d)) for d in str(n)),
+    "upperLetter": _letters,
+    "lowerLetter": lambda n: _letters(n).lower(),
+    "upperRoman": _roman,
+    "lowerRoman": lambda n: _roman(n).lower(),
+    "none": lambda n: "",
+}
+
+
 def _format_number(n: int, fmt: str) -> str:
-    """One level's value in a w:numFmt (the formats Chinese government documents use, and the common rest)."""
-    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting",
-               "taiwaneseCountingThousand", "koreanCounting"):
-        return _chinese_count(n)
-    if fmt == "chineseLegalSimplified":
-        return _chinese_count(n, _CN_LEGAL, "拾", "佰")
-    if fmt in ("ideographDigital", "japaneseDigitalTenThousand", "taiwaneseDigital"):
-        return "".join(_CN_NUMERALS[int(d)] for d in str(n))
-    if fmt in ("ideographTraditional", "ideographZodiac"):
-        cycle = _TIANGAN if fmt == "ideographTraditional" else _DIZHI
-        return cycle[(n - 1) % len(cycle)] if n > 0 else str(n)
-    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese"):
-        return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
-    if fmt == "decimalEnclosedParen":
-        return f"({n})"
-    if fmt == "decimalEnclosedFullstop":
-        return f"{n}."
-    if fmt == "decimalZero":
-        return f"{n:02d}"
-    if fmt in ("decimalFullWidth", "decimalFullWidth2"):
-        return "".join(chr(0xFF10 + int(d)) for d in str(n))
-    if fmt in ("upperLetter", "lowerLetter"):
-        return _letters(n) if fmt == "upperLetter" else _letters(n).lower()
-    if fmt in ("upperRoman", "lowerRoman"):
-        return _roman(n) if fmt == "upperRoman" else _roman(n).lower()
-    if fmt == "none":
-        return ""
-    return str(n)
+    """One level's value in a w:numFmt; unknown formats show the decimal value."""
+    return _FORMATS.get(fmt, str)(n)
 
 
 class DocxNumbering:
@@ -194,7 +198,8 @@ class DocxNumbering:
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):  # malformed numbering: no number
             return ""
 
-    def _label(self, paragraph: Any) -> str:
+    def _list_of(self, paragraph: Any) -> tuple[str | None, int | None, str | None]:
+        """(numId, ilvl, the style carrying the numbering) of a paragraph, from its own w:numPr or its style."""
         ppr = paragraph.find(f"{W}pPr")
         numpr = ppr.find(f"{W}numPr") if ppr is not None else None
         num_id = w_val(numpr, f"{W}numId")
@@ -206,6 +211,19 @@ class DocxNumbering:
             num_id = style_num
             if ilvl is None:
                 ilvl = style_ilvl
+        return num_id, ilvl, carrier
+
+    @staticmethod
+    def _count(counters: dict[int, int], ilvl: int, levels: dict[int, Any], start_of: Callable[[int], int]) -> None:
+        """Advance level `ilvl`; deeper levels restart unless their w:lvlRestart says otherwise."""
+        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else start_of(ilvl)
+        for deeper in [k for k in counters if k > ilvl]:
+            restart = w_val(levels.get(deeper), f"{W}lvlRestart")
+            if restart is None or (restart.isdigit() and int(restart) != 0 and ilvl < int(restart)):
+                del counters[deeper]
+
+    def _label(self, paragraph: Any) -> str:
+        num_id, ilvl, carrier = self._list_of(paragraph)
         if not num_id or num_id not in self.nums:
             return ""  # numId 0 switches numbering off
         aid, starts, overrides = self.nums[num_id]
@@ -223,11 +241,7 @@ class DocxNumbering:
             text = w_val(levels.get(level), f"{W}start")
             return int(text) if text and text.lstrip("-").isdigit() else 1
 
-        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else start_of(ilvl)
-        for deeper in [k for k in counters if k > ilvl]:
-            restart = w_val(levels.get(deeper), f"{W}lvlRestart")
-            if restart is None or (restart.isdigit() and int(restart) != 0 and ilvl < int(restart)):
-                del counters[deeper]
+        self._count(counters, ilvl, levels, start_of)
         legal = lvl.find(f"{W}isLgl") is not None and w_val(lvl, f"{W}isLgl") not in ("0", "false", "off")
 
         def render(match: re.Match[str]) -> str:

@@ -1,6 +1,8 @@
 """Reader for .pdf files: pypdf's plain-mode text, page after page, with its hard line breaks.
 
 Wrapped lines, page numbers and running headers are left in on purpose: indexer/normalize.py repairs them.
+A page with a drawn table is read again by pdf_tables.py (cells from the layout, as TAB rows); a PDF with no
+text at all (a scan) goes through OCR (ocr.py) and is marked so.
 """
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import logging
 import warnings
 
 from indexer.model import DocumentError
+from indexer.read.ocr import ocr_pdf
+from indexer.read.pdf_tables import may_hold_tables, with_tables
 from indexer.read.raw import RawText, fix_newlines, reason
 
 
@@ -29,9 +33,11 @@ def read_pdf(data: bytes, fmt: str) -> RawText:
             pages = _pdf_pages(data)
     finally:
         logger.setLevel(level)
+    if not "".join(pages).strip():
+        return RawText(text=fix_newlines(ocr_pdf(data)), format=fmt, encoding=None, ocr=True)
+    if may_hold_tables("".join(pages)):
+        pages = with_tables(data, pages)
     text = fix_newlines("\n".join(page.rstrip("\n") for page in pages))
-    if not text.strip():
-        raise DocumentError("PDF has no extractable text (scanned image?)")
     return RawText(text=text, format=fmt, encoding=None)
 
 

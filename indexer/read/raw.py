@@ -12,8 +12,9 @@ class RawText:
     """A document as plain text, before normalisation."""
 
     text: str  # the document as plain text
-    format: str  # "txt" | "md" | "html" | "docx" | "pdf"
+    format: str  # "txt" | "md" | "html" | "docx" | "doc" | "xlsx" | "xls" | "pdf"
     encoding: str | None  # detected text encoding for txt/md/html, None for docx/pdf
+    ocr: bool = False  # the text was recognised from page images (a scanned PDF)
 
 
 def fix_newlines(text: str) -> str:

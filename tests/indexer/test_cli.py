@@ -13,7 +13,7 @@ from tests.indexer.fixtures_formats import HUAIYIN, LICHENG, PLANS_DIR, XUECHENG
 
 ROOT = Path(__file__).resolve().parents[2]
 
-DOC_KEYS = ["file", "title", "region", "year", "doc_number", "issuer", "date", "entries"]
+DOC_KEYS = ["file", "title", "region", "year", "doc_number", "issuer", "date", "entries", "warnings", "ocr"]
 ENTRY_TYPES: dict[str, type | tuple[type, ...]] = {
     "id": str, "kind": str, "number": str, "section": str, "text": str, "responsible": list,
     "deadline": (str, type(None)), "due": (str, type(None)),
@@ -79,7 +79,7 @@ def test_bad_files_get_an_error_object_and_the_others_still_print(tmp_path: Path
     whole = make_docx(tmp_path / "whole.docx", *seed_clauses(limit=4))
     truncated = tmp_path / "truncated.docx"
     truncated.write_bytes(whole.read_bytes()[:600])
-    unknown = tmp_path / "plan.xls"
+    unknown = tmp_path / "plan.wps"
     unknown.write_text("序号\t工作任务", encoding="utf-8")
     folder = tmp_path / "folder.txt"
     folder.mkdir()
@@ -103,7 +103,7 @@ def test_bad_files_get_an_error_object_and_the_others_still_print(tmp_path: Path
     assert errors[str(empty)] == "empty file"
     assert errors[str(binary)] == "not a text file (binary content)"
     assert errors[str(truncated)].startswith("truncated or damaged Word file")
-    assert errors[str(unknown)].startswith("unsupported file type .xls")
+    assert errors[str(unknown)].startswith("unsupported file type .wps")
     assert errors[str(folder)] == "is a directory"
     assert errors[str(tmp_path / "missing.txt")] == "file not found"
     assert "no numbered clauses" in errors[str(not_a_plan)]
@@ -136,7 +136,7 @@ def test_build_writes_the_cache_and_reports_counts_and_skipped_files(tmp_path: P
     for name in (HUAIYIN, LICHENG):
         shutil.copy(PLANS_DIR / name, plans / name)
     (plans / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
-    (plans / "notes.xls").write_text("x", encoding="utf-8")
+    (plans / "notes.wps").write_text("x", encoding="utf-8")
     (plans / ".hidden.txt").write_text("ignored", encoding="utf-8")
     cache = tmp_path / "var" / "knowledge.json"
     done = run("build", "--plans", str(plans), "--cache", str(cache))
@@ -145,11 +145,11 @@ def test_build_writes_the_cache_and_reports_counts_and_skipped_files(tmp_path: P
     assert f"  {LICHENG}: 70 entries" in done.stdout
     assert "2 documents, 158 entries, 2 skipped in " in done.stdout and str(cache) in done.stdout
     assert "skipped broken.docx: truncated or damaged Word file" in done.stderr
-    assert "skipped notes.xls: unsupported file type .xls" in done.stderr
+    assert "skipped notes.wps: unsupported file type .wps" in done.stderr
     data = json.loads(cache.read_text(encoding="utf-8"))
     assert data["fingerprint"] and len(data["documents"]) == 2
     assert sum(len(d["entries"]) for d in data["documents"]) == 158
-    assert sorted(name for name, _ in data["skipped"]) == ["broken.docx", "notes.xls"]
+    assert sorted(name for name, _ in data["skipped"]) == ["broken.docx", "notes.wps"]
 
 
 def test_build_of_a_missing_folder_fails_cleanly(tmp_path: Path) -> None:
@@ -167,11 +167,13 @@ def test_stats(tmp_path: Path) -> None:
     done = run("stats", "--plans", str(plans))
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].split() == ["document", "entries", "clauses", "rows", "units", "dated"]
+    assert lines[0].split() == ["document", "entries", "clauses", "rows", "units", "dated",
+                                "table", "note", "sentence", "warnings"]
+    # units from every source: table rows and the clauses linked to them, 责任单位 notes, sentence actors
     huaiyin = next(line for line in lines if line.startswith(HUAIYIN[:20]))
-    assert huaiyin.split()[-5:] == ["88", "21", "67", "67", "67"]
+    assert huaiyin.split()[-9:] == ["88", "21", "67", "87", "87", "87", "0", "0", "0"]
     xuecheng = next(line for line in lines if line.startswith(XUECHENG[:20]))
-    assert xuecheng.split()[-5:] == ["45", "45", "0", "0", "0"]
+    assert xuecheng.split()[-9:] == ["45", "45", "0", "44", "2", "0", "43", "1", "0"]
     assert "skipped empty.txt: empty file" in done.stdout
 
 

@@ -5,19 +5,13 @@ import pytest
 
 from indexer.fields import (
     deadline_in_text,
-    doc_number,
     due_date,
     inline_units,
-    is_plan_title,
-    iso_date,
-    issue_date,
-    issuer,
     looks_like_deadline,
     looks_like_units,
-    region_of,
     split_units,
-    year_of,
 )
+from indexer.metadata import doc_number, is_plan_title, iso_date, issue_date, issuer, region_of, year_of
 
 # --- units ----------------------------------------------------------------------------------------------
 
@@ -135,10 +129,13 @@ def test_deadline_in_clause_text(text: str, deadline: str | None) -> None:
 @pytest.mark.parametrize(
     ("lines", "number"),
     [
-        (["栖霞市人民政府办公室文件", "栖政办发〔2022〕10 号"], "栖政办发〔2022〕10 号"),
+        (["栖霞市人民政府办公室文件", "栖政办发〔2022〕10 号"], "栖政办发〔2022〕10号"),
         (["周政办字〔2020〕27号"], "周政办字〔2020〕27号"),
-        (["济历城政办发 〔2023〕 3 号"], "济历城政办发 〔2023〕 3 号"),
+        (["济历城政办发 〔2023〕 3 号"], "济历城政办发〔2023〕3号"),
         (["某政办发[2021]5号"], "某政办发[2021]5号"),
+        (["某政办字（2021）8 號"], "某政办字（2021）8号"),
+        (["某政办字〔2021〕8 号 2021年3月1日"], "某政办字〔2021〕8号"),
+        (["某管办发【2019】第3号"], "某管办发【2019】第3号"),
         (["为贯彻落实《2020 年山东省政务公开工作要点》（鲁政办字〔2020〕78 号）和有关文件精神"], None),
         (["2022年某区政务公开工作要点"], None),
     ],
@@ -194,6 +191,7 @@ def test_year_from_title_or_date() -> None:
     assert year_of("2023年济南市历城区政务公开工作要点", "2023-07-25") == 2023
     assert year_of("某区政务公开工作要点", "2021-03-01") == 2021
     assert year_of(None, None) is None
+    assert year_of("二〇二一年某县政务公开工作要点") == 2021
 
 
 @pytest.mark.parametrize(

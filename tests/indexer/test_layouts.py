@@ -15,8 +15,8 @@ import pytest
 
 from indexer import parse_file
 from indexer.entries import build_document
+from indexer.entries import document_lines as clean_lines
 from indexer.model import Document, Entry
-from indexer.normalize import clean_lines
 from tests.indexer.fixtures_formats import (
     HUAIYIN,
     LICHENG,
@@ -259,7 +259,9 @@ def test_a_flattened_table_becomes_tab_rows_with_empty_merged_cells() -> None:
 def test_page_text_after_a_flattened_table_is_not_its_last_row() -> None:
     text = ("序号 工作任务 具体要求 责任单位 完成时限 1 做好公开 主动公开政府信息，接受社会监督。 县政府办公室 全年"
             " 2 推进解读 做好政策解读工作。 县政府办公室 全年 【打印本页】 【关闭窗口】 扫一扫在手机打开当前页")
-    assert clean_lines(text)[-2:] == ["2\t推进解读\t做好政策解读工作。\t县政府办公室\t全年", "【打印本页】【关闭窗口】扫一扫在手机打开当前页"]
+    chrome: list[str] = []
+    assert clean_lines(text, chrome)[-1] == "2\t推进解读\t做好政策解读工作。\t县政府办公室\t全年"
+    assert chrome == ["【打印本页】", "【关闭窗口】", "扫一扫在手机打开当前页"]  # page chrome, removed
 
 
 def test_prose_that_names_header_words_is_no_table() -> None:

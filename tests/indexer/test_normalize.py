@@ -121,12 +121,6 @@ def test_trailing_empty_cells_keep_the_row_as_wide_as_the_table() -> None:
     assert lines("\t\t\t") == []
 
 
-def test_one_cell_per_line_tables_become_rows() -> None:
-    """Word-to-text exports: each cell on its own TAB-led line, rows separated by blank lines."""
-    assert lines("\t序号", "\t工作任务", "\t责任单位", "", "\t1", "\t做好政策解读", "\t区政府办公室") == [
-        "序号\t工作任务\t责任单位", "1\t做好政策解读\t区政府办公室",
-    ]
-
 
 # --- markup and spacing ---------------------------------------------------------------------------------
 

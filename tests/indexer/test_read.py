@@ -534,17 +534,19 @@ def test_password_protected_pdf(tmp_path: Path) -> None:
 
 
 def test_pdf_without_text(tmp_path: Path) -> None:
+    """Blank pages: no text layer, and OCR recognises nothing in the page images."""
     path = make_pdf(tmp_path / "scan.pdf", [[], []], page_numbers=False)
-    assert expect_error(path) == "PDF has no extractable text (scanned image?)"
+    assert expect_error(path) == "PDF has no text, and OCR recognised none in its page images"
 
 
-@pytest.mark.parametrize("suffix", [".xls", ".doc", ""])
+@pytest.mark.parametrize("suffix", [".wps", ".key", ""])
 def test_unsupported_file_type(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"plan{suffix}"
     path.write_text(seed_text())
-    message = expect_error(path, "unsupported file type", ".txt .md .html .htm .docx .pdf")
-    if suffix == ".xls":
-        assert message == "unsupported file type .xls (supported: .txt .md .html .htm .docx .pdf)"
+    message = expect_error(path, "unsupported file type", ".txt .md .html .htm .docx .doc .xlsx .xls .pdf")
+    if suffix == ".wps":
+        assert message == ("unsupported file type .wps (supported: .txt .md .html .htm .docx .doc .xlsx .xls .pdf)"
+                           "; save it as .docx first")
 
 
 def test_directory(tmp_path: Path) -> None:

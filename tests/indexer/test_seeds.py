@@ -60,7 +60,7 @@ def containing(name: str, phrase: str, kind: str | None = None) -> Entry:
         (HUAIYIN, "2022年槐荫区政务公开工作要点", "槐荫区", 2022, None, None, None),
         (ZHOUCUN_MD, "周村区2020年政务公开工作要点", "周村区", 2020, "周政办字〔2020〕27号", "淄博市周村区人民政府办公室",
          "2020-07-28"),
-        (QIXIA, "2022年栖霞市政务公开工作要点", "栖霞市", 2022, "栖政办发〔2022〕10 号", "栖霞市人民政府办公室", "2022-06-14"),
+        (QIXIA, "2022年栖霞市政务公开工作要点", "栖霞市", 2022, "栖政办发〔2022〕10号", "栖霞市人民政府办公室", "2022-06-14"),
         (LICHENG, "2023年济南市历城区政务公开工作要点", "历城区", 2023, "济历城政办发〔2023〕3号", "济南市历城区人民政府办公室",
          "2023-07-25"),
         (XUECHENG, "2024年薛城区政务公开工作要点", "薛城区", 2024, None, "薛城区人民政府办公室", None),
@@ -116,7 +116,10 @@ def test_huaiyin_lead_and_supporting_units() -> None:
     assert r13.responsible[:2] == ["区政府办公室", "区行政审批服务局"]
     assert "各街道办事处" in r13.responsible
     assert r13.roles == "区政府办公室、区行政审批服务局牵头，有关部门配合，各街道办事处"
-    assert row(HUAIYIN, 15).responsible == ["区市场监管局", "有关部门", "各街道办事处"]
+    assert (r13.lead, r13.support) == (["区政府办公室", "区行政审批服务局", "各街道办事处"], ["有关部门"])
+    r15 = row(HUAIYIN, 15)  # every unit, lead first: 牵头 and unlabelled names, then 配合
+    assert r15.responsible == ["区市场监管局", "各街道办事处", "有关部门"]
+    assert (r15.lead, r15.support, r15.unit_source) == (["区市场监管局", "各街道办事处"], ["有关部门"], "table")
     assert row(HUAIYIN, 19).responsible == ["区教育和体育局"]  # no 街道 in this row
 
 

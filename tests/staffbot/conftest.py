@@ -8,9 +8,9 @@ import pytest
 
 from bot.config import Settings, load_settings
 from bot.engine import Engine
+from tests.fake_engine import FakeEngine
 
 from .fake_bot_api import FakeBotApi
-from .fake_engine import FakeEngine
 from .harness import RecordingEngine, bot_settings
 
 

@@ -9,8 +9,7 @@ import pytest
 from bot.staff import Ask, Command, Prefs, Press, Sender, StaffOptions, StaffService
 from bot.staff.messages import AnswerPart, HelpPart, Noop, Page, PickRegion, Say, Suggest, TaskPage, Vote
 from bot.store import QuestionLog
-
-from .fake_engine import FakeEngine
+from tests.fake_engine import FakeEngine
 
 ME = Sender("test", 1, 1)
 OTHER = Sender("test", 2, 2)

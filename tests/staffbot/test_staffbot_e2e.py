@@ -15,9 +15,9 @@ import pytest
 
 from bot.config import Settings
 from bot.store import QuestionLog
+from tests.fake_engine import FakeEngine
 
 from .fake_bot_api import BOT_USERNAME, FakeBotApi, callback_update, message_update
-from .fake_engine import FakeEngine
 from .harness import RecordingEngine, bot_running, bot_settings, run
 
 # PTB 22.x's own RetryAfter.__init__ reads its deprecated int `retry_after` on every 429, which warns

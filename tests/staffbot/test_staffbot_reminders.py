@@ -18,9 +18,9 @@ from bot.staffbot.prefs import Prefs
 from bot.staffbot.reminders import plan_digest, plan_reminders, send_digest, send_reminders
 from bot.staffbot.state import STATE_KEY, parse_settings
 from bot.store import QuestionLog
+from tests.fake_engine import FakeEngine
 
 from .fake_bot_api import FakeBotApi
-from .fake_engine import FakeEngine
 from .harness import bot_running, run
 
 SH = ZoneInfo("Asia/Shanghai")

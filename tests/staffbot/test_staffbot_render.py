@@ -9,8 +9,7 @@ import pytest
 from bot.answer import Answer, Intent, Result
 from bot.staffbot import render
 from indexer.model import Entry
-
-from .fake_engine import FakeEngine
+from tests.fake_engine import FakeEngine
 
 
 def _balanced(html: str) -> bool:

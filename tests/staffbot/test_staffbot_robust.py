@@ -18,9 +18,9 @@ from bot.cli import cli
 from bot.config import Settings
 from bot.staffbot.prefs import Prefs
 from bot.store import QuestionLog
+from tests.fake_engine import FakeEngine
 
 from .fake_bot_api import TOKEN, FakeBotApi, callback_update, message_update
-from .fake_engine import FakeEngine
 from .harness import bot_running, run
 
 pytestmark = pytest.mark.e2e

@@ -8,9 +8,9 @@ import pytest
 
 from bot.config import load_settings
 from bot.staffbot import StaffBotError, build_application, run
+from tests.fake_engine import FakeEngine
 
 from .fake_bot_api import TOKEN, FakeBotApi
-from .fake_engine import FakeEngine
 from .harness import bot_settings
 
 

@@ -42,4 +42,4 @@ def test_prefs_and_question_log_share_one_database(database_target: str | Path) 
         prefs.subscribe(1, "区民政局")
         assert log.count() == 1 and len(prefs.subscriptions()) == 1
         versions = log.db.run("SELECT component, MAX(version) FROM schema_version GROUP BY component ORDER BY component")
-        assert versions == [("log", 2), ("staffbot", 1)]
+        assert versions == [("log", 3), ("staffbot", 1)]

@@ -138,7 +138,7 @@ def test_a_release_0_1_database_is_migrated(tmp_path: Path) -> None:
     conn.close()
     with QuestionLog(path) as log:
         assert log.count() == 1 and log.top_questions()[0].question == "旧问题"
-        assert log.db.run("SELECT version FROM schema_version WHERE component = 'log' ORDER BY version") == [(1,), (2,)]
+        assert log.db.run("SELECT version FROM schema_version WHERE component = 'log' ORDER BY version") == [(1,), (2,), (3,)]
         assert log.log_feedback(helpful=True, question="旧问题", answer_id="x") is not None
     with QuestionLog(path) as again:  # idempotent
         assert again.count("feedback") == 1

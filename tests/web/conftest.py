@@ -1,7 +1,7 @@
 """Web fixtures: settings on a temporary database, the app over the REAL engine, a test client.
 
-The engine is loaded once per session from the shipped knowledge/ plans (Engine.load); FakeEngine
-(fake_engine.py) is only for tests that need an engine to fail.
+The engine is loaded once per session from the shipped knowledge/ plans (Engine.load); the shared fake
+(tests/fake_engine.py) is only for tests that need an engine to fail or to count its calls.
 """
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from flask.testing import FlaskClient
 
 from bot.config import Settings, load_settings
 from bot.web import close_app, create_app
+from tests.fake_engine import FakeEngine
 
-from .fake_engine import FakeEngine
-
-ADMIN_TOKEN = "test-token"
+ADMIN_TOKEN = "test-token-7c1e9a4b2f"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +38,7 @@ def fake_engine() -> FakeEngine:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return load_settings(environ={}).replace(web__database=str(tmp_path / "var" / "web.sqlite3"),
-                                             web__admin_token=ADMIN_TOKEN)
+                                             web__admin_token=ADMIN_TOKEN, office__dir=str(tmp_path / "office"))
 
 
 def make_app(settings: Settings, engine) -> Iterator[Flask]:
@@ -71,3 +73,15 @@ def app_factory(settings: Settings, engine):
     yield build
     for a in made:
         close_app(a)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Debian Chromium for every browser test (Playwright allows one sync driver per thread)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python package) is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()

@@ -22,8 +22,6 @@ from .live_server import LiveServer
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 QUESTION = "槐荫区养老补贴信息公开归哪个部门管？"
 OTHER_REGIONS = ("历城区", "周村区", "栖霞市", "薛城区")
@@ -39,7 +37,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (python
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory, engine) -> Iterator[LiveServer]:
     db = tmp_path_factory.mktemp("browser") / "web.sqlite3"
-    settings = load_settings(environ={}).replace(web__database=str(db), web__admin_token="test-token")
+    settings = load_settings(environ={}).replace(web__database=str(db), web__admin_token="test-token-7c1e9a4b2f")
     app = create_app(settings, engine=engine)
     server = LiveServer(app)
     server.db = db  # type: ignore[attr-defined]
@@ -50,15 +48,9 @@ def live(tmp_path_factory: pytest.TempPathFactory, engine) -> Iterator[LiveServe
         close_app(app)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+@pytest.fixture(scope="session", autouse=True)
+def _artifacts() -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 class Watch:

@@ -13,7 +13,7 @@ import pytest
 from bot.config import Settings, load_settings
 from bot.engine import Engine
 from bot.wecom import WeComApp, build_wecom
-from tests.staffbot.fake_engine import FakeEngine
+from tests.fake_engine import FakeEngine
 from tests.web.live_server import LiveServer
 
 from .fake_wecom_api import AGENT_ID, CORP_ID, SECRET, FakeWeComApi

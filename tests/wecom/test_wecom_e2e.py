@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.engine import Engine
 from bot.staff.options import StaffOptions
 from bot.store import QuestionLog
-from tests.staffbot.fake_engine import FakeEngine
+from tests.fake_engine import FakeEngine
 
 from .conftest import Running, start, wecom_settings_for
 from .fake_wecom_api import AGENT_ID, LIMIT_BYTES, FakeWeComApi

@@ -70,14 +70,16 @@
   function renderTiles() {
     tiles.textContent = "";
     topics.forEach(function (tp) {
+      // A real list of real buttons (<li><button>): screen readers announce "button, 1 of 6" and keyboards reach it.
+      var li = el("li", "tile-item");
       var b = el("button", "tile");
       b.type = "button";
-      b.setAttribute("role", "listitem");
       b.setAttribute("data-key", tp.key || "");
       b.appendChild(el("span", "name", tp.name));
       b.appendChild(el("span", "count", forHere(tp.questions || []).length + " 个常见问题"));
       b.addEventListener("click", function () { openTopic(tp); });
-      tiles.appendChild(b);
+      li.appendChild(b);
+      tiles.appendChild(li);
     });
   }
 
@@ -93,11 +95,12 @@
     topicTitle.textContent = tp.name;
     questions.textContent = "";
     forHere(tp.questions || []).forEach(function (q) {
+      var li = el("li", "question-item");
       var b = el("button", "question", q);
       b.type = "button";
-      b.setAttribute("role", "listitem");
       b.addEventListener("click", function () { ask(q); });
-      questions.appendChild(b);
+      li.appendChild(b);
+      questions.appendChild(li);
     });
     show("topic");
   }
@@ -138,7 +141,8 @@
     var shown = typeof a.brief === "string" ? a.brief : a.reply;  // badges + clause box carry the rest
     if (shown) box.appendChild(el("p", "reply", shown));
     var top = a.results && a.results[0];
-    if (top && top.text) {
+    // An office's official answer (kind "answer") carries its source and date in the reply itself.
+    if (top && top.text && top.kind !== "answer") {
       var clause = el("section", "clause");
       clause.appendChild(el("h3", null, "原文条款"));
       clause.appendChild(el("blockquote", null, top.text));

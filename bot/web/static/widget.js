@@ -45,6 +45,7 @@
       largeLabel: "大字号与高对比度",
       welcome: "您好！我可以回答政务公开工作要点中的问题，例如某项工作由哪个部门负责、什么时候完成。",
       featured: "常见问题",
+      browse: "按部门、板块、时限浏览全部任务",
       inputLabel: "输入您的问题",
       placeholder: "请输入问题，如：养老补贴信息公开归哪个部门管？",
       send: "发送",
@@ -80,6 +81,7 @@
       largeLabel: "Large text and high contrast",
       welcome: "Hello! I answer questions about the government information disclosure work plans: which department is responsible for a task and when it is due.",
       featured: "Popular questions",
+      browse: "Browse all tasks by department, section or deadline",
       inputLabel: "Type your question",
       placeholder: "e.g. Who is responsible for elderly care subsidies?",
       send: "Send",
@@ -327,6 +329,8 @@
           picks.map(function (q) { return chip(q, ask); })));
       }
     }
+    // 多维度分类展现: the plan's tasks by department, section and deadline (/browse), in a new tab.
+    box.appendChild(el("p", { class: "browse" }, [el("a", { href: API + "/browse", target: "_blank", rel: "noopener", text: t("browse") })]));
     return box;
   }
 
@@ -420,7 +424,8 @@
       role: "bot", question: a.question, answered: !!a.answered, reply: String(a.reply || ""),
       brief: typeof a.brief === "string" ? a.brief : null,
       units: Array.isArray(a.units) ? a.units.map(String) : [], deadline: a.deadline ? String(a.deadline) : null,
-      citation: a.citation ? String(a.citation) : null, clause: top && top.text ? String(top.text) : null,
+      citation: a.citation ? String(a.citation) : null,
+      clause: top && top.text && top.kind !== "answer" ? String(top.text) : null,  // official answers: reply says all
       entryId: top && top.id ? String(top.id) : null,
       answerId: a.answer_id ? String(a.answer_id) : null,
       suggestions: Array.isArray(a.suggestions) ? a.suggestions.map(String) : [], lang: a.lang === "en" ? "en" : "zh",

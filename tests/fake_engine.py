@@ -1,9 +1,11 @@
-"""A small stand-in for bot.engine.Engine with the same signatures, for fast unit tests of the staff bot.
+"""THE test fake of the engine contract (`bot.answer.EngineContract`), shared by the web, staff-bot and
+WeCom tests.
 
-Job: let handler, rendering and reminder tests control exactly which entries exist (dated tasks for
-reminders, many tasks of one department for pagination, text with markup for escaping) without
-loading the real index. The end-to-end tests in test_e2e.py use the real engine over the shipped
-knowledge base. Entries are modelled on the 2022 槐荫区 and 2023 历城区 plans.
+Job: let route, handler, rendering and reminder tests control exactly which entries exist (dated tasks
+for reminders, many tasks of one department for pagination, text with markup for escaping) without
+loading the real index, and make the engine fail on demand (the question "boom" raises). End-to-end
+tests use the real engine over the shipped knowledge base. Entries are modelled on the 2022 槐荫区 and
+2023 历城区 plans.
 """
 from __future__ import annotations
 
@@ -60,6 +62,7 @@ class FakeEngine(Engine):
     def __init__(self, entries: list[Entry] | None = None) -> None:
         self.entries = entries if entries is not None else _entries()
         self.calls: list[str] = []  # questions asked, so tests can assert "no engine call"
+        self.asked: list[tuple[str, str | None, Context | None]] = []  # (question, region, context) per call
 
     @classmethod
     def load(cls, settings: object) -> FakeEngine:  # type: ignore[override]
@@ -74,6 +77,9 @@ class FakeEngine(Engine):
 
     def answer(self, question: str, *, region: str | None = None, context: Context | None = None) -> Answer:
         self.calls.append(question)
+        self.asked.append((question, region, context))
+        if question == "boom":
+            raise RuntimeError("engine exploded")
         if question.strip("！!。 ") in ("你好", "您好", "hi"):
             return Answer(question, Intent.NONE, False, "您好！请直接提问。")
         intent = self._intent(question)
@@ -111,6 +117,16 @@ class FakeEngine(Engine):
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         return []
+
+    def warm_up(self) -> None:
+        pass
+
+    def entry_count(self) -> int:
+        return len(self.entries)
+
+    def documents(self) -> list[dict]:
+        docs = {e.doc: {"doc_id": e.doc, "title": e.title, "region": e.region, "year": e.year} for e in self.entries}
+        return list(docs.values())
 
     def featured(self) -> list[Topic]:
         return [Topic("养老", ["槐荫区养老补贴信息公开归哪个部门管？",

@@ -1,0 +1,109 @@
+"""Build an engine over the published plan set and swap it into the running app, atomically.
+
+The published set (bot/office/catalog.py) is materialised as a folder of hard links under
+`office.dir`/sets/<set id>/plans and loaded with the ordinary `Engine.load`, its index cached beside it,
+so a set already built once (a rollback) loads from disk. The swap is one reference assignment in the
+app (bot/web/admin_api.py `swap_engine`): requests that already hold the old engine finish with it,
+the next ones get the new one; nothing waits and nothing fails.
+
+Multi-worker deployments: this swap is per process. Until the versioned on-disk index with an atomic
+switch lands (scale-out issue), run one worker when plans are published from /admin, or restart the
+workers after publishing (each worker builds the published set at start-up; see `load_engine`).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import threading
+from pathlib import Path
+
+from bot.config import Settings
+from bot.office.catalog import PlanCatalog
+
+log = logging.getLogger(__name__)
+
+KEEP_SETS = 5  # built sets kept on disk for quick rollback; older ones are removed
+
+
+def catalog_for(settings: Settings) -> PlanCatalog:
+    return PlanCatalog(settings.path("office.dir"), settings.path("knowledge.plans_dir"),
+                       settings.path("knowledge.index_path").with_name("knowledge.json"))
+
+
+def set_id(files: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in sorted(files, key=lambda p: p.name):
+        h.update(p.name.encode("utf-8", "surrogateescape") + b"\0")
+        h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def _materialise(files: list[Path], folder: Path) -> None:
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for src in files:
+        try:
+            os.link(src, tmp / src.name)
+        except OSError:
+            shutil.copy2(src, tmp / src.name)
+    if folder.exists():
+        shutil.rmtree(folder)
+    os.replace(tmp, folder)
+
+
+def _prune(sets_dir: Path, keep: str) -> None:
+    built = sorted((p for p in sets_dir.iterdir() if p.is_dir() and not p.name.endswith(".tmp")),
+                   key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in built[KEEP_SETS:]:
+        if old.name != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+class Publisher:
+    """Builds engines for the published set; one build at a time."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.catalog = catalog_for(settings)
+        self._lock = threading.Lock()
+
+    def build(self, data_dir: Path | None = None, scratch: Path | None = None):  # type: ignore[no-untyped-def]
+        """An engine (warmed up) over the plans published now.
+
+        `data_dir` and `scratch` build a candidate instead (curation preview): the curated data from
+        `data_dir`, its index in `scratch`, nothing shared with the live index.
+        """
+        from bot.engine import Engine
+
+        settings = self.settings
+        if data_dir is not None and scratch is not None:
+            settings = settings.replace(knowledge__data_dir=str(data_dir),
+                                        knowledge__index_path=str(scratch / "index"))
+        with self._lock:
+            if self.catalog.is_shipped_set():
+                engine = Engine.load(settings)
+            else:
+                files = self.catalog.published_files()
+                if not files:
+                    raise ValueError("no plan is published")
+                sid = set_id(files)
+                root = self.settings.path("office.dir") / "sets" / sid
+                plans = root / "plans"
+                if not plans.is_dir():
+                    _materialise(files, plans)
+                os.utime(root)
+                index_path = (scratch or root) / "index"
+                engine = Engine.load(settings.replace(knowledge__plans_dir=str(plans),
+                                                      knowledge__index_path=str(index_path)))
+                _prune(root.parent, sid)
+                log.info("published set %s: %d plans", sid, len(files))
+            engine.warm_up()
+            return engine
+
+
+def load_engine(settings: Settings):  # type: ignore[no-untyped-def]
+    """The engine a server starts with: the shipped plans, or the office's published set when it differs."""
+    return Publisher(settings).build()

@@ -1,0 +1,159 @@
+"""The official answers on disk: one JSON file (`office.dir`/answers.json), written atomically.
+
+Every process (web workers, staff bot) reads the same file and reloads it when its modification time
+or size changes, so an answer written in /admin is used everywhere without a restart. Writes happen in
+the admin process only and are serialised by a lock; the file is replaced with os.replace, so a reader
+never sees half a file.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import tempfile
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 200
+MAX_ANSWER_CHARS = 4000
+MAX_VARIANTS = 30
+MAX_FIELD_CHARS = 200
+
+
+class AnswerError(ValueError):
+    """An official answer that cannot be stored; the message names the field."""
+
+
+@dataclass
+class AnswerRecord:
+    """One 答复口径: the question, other ways of asking it, the answer, where it applies and its source."""
+
+    id: str
+    question: str
+    answer: str
+    variants: list[str] = field(default_factory=list)
+    region: str | None = None
+    source: str | None = None
+    created: str = ""  # ISO date-time (UTC) the answer was written
+    author: str = ""
+
+    @property
+    def date(self) -> str:
+        return self.created[:10]
+
+
+def _text(value: Any, name: str, limit: int, *, required: bool) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise AnswerError(f"{name} is required")
+        return None
+    if not isinstance(value, str):
+        raise AnswerError(f"{name} must be a string")
+    value = " ".join(value.split())
+    if len(value) > limit:
+        raise AnswerError(f"{name} is too long ({len(value)} characters; at most {limit})")
+    return value
+
+
+def validated(data: dict[str, Any]) -> dict[str, Any]:
+    """The fields of a new answer from a JSON object or form, cleaned; AnswerError names what is wrong."""
+    variants = data.get("variants") or []
+    if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
+        raise AnswerError("variants must be a list of strings")
+    cleaned = [v for v in (_text(v, "variant", MAX_QUESTION_CHARS, required=False) for v in variants) if v]
+    if len(cleaned) > MAX_VARIANTS:
+        raise AnswerError(f"too many variants ({len(cleaned)}; at most {MAX_VARIANTS})")
+    answer = data.get("answer")
+    if isinstance(answer, str):  # keep the author's paragraphs, trim each line
+        answer = "\n".join(line.strip() for line in answer.strip().splitlines())
+    if answer is not None and not isinstance(answer, str):
+        raise AnswerError("answer must be a string")
+    if not answer:
+        raise AnswerError("answer is required")
+    if len(answer) > MAX_ANSWER_CHARS:
+        raise AnswerError(f"answer is too long ({len(answer)} characters; at most {MAX_ANSWER_CHARS})")
+    return {
+        "question": _text(data.get("question"), "question", MAX_QUESTION_CHARS, required=True),
+        "variants": list(dict.fromkeys(cleaned)),
+        "answer": answer,
+        "region": _text(data.get("region"), "region", MAX_FIELD_CHARS, required=False),
+        "source": _text(data.get("source"), "source", MAX_FIELD_CHARS, required=False),
+    }
+
+
+class AnswerStore:
+    """The answers file: `all()` for readers (cheap stat, reload on change), `add`/`delete` for /admin."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._records: list[AnswerRecord] = []
+        self.version = 0  # bumped on every reload; matchers rebuild their tables when it changes
+
+    def all(self) -> list[AnswerRecord]:
+        self._refresh()
+        return list(self._records)
+
+    def get(self, answer_id: str) -> AnswerRecord | None:
+        return next((r for r in self.all() if r.id == answer_id), None)
+
+    def add(self, fields: dict[str, Any], *, author: str, now: str) -> AnswerRecord:
+        record = AnswerRecord(id=secrets.token_hex(6), created=now, author=author, **fields)
+        with self._lock:
+            records = self._read()
+            records.append(record)
+            self._write(records)
+        return record
+
+    def delete(self, answer_id: str) -> bool:
+        with self._lock:
+            records = self._read()
+            kept = [r for r in records if r.id != answer_id]
+            if len(kept) == len(records):
+                return False
+            self._write(kept)
+            return True
+
+    # -- file --------------------------------------------------------------------------------
+    def _stat(self) -> tuple[int, int] | None:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def _refresh(self) -> None:
+        stamp = self._stat()
+        if stamp == self._stamp:
+            return
+        with self._lock:
+            self._records = self._read()
+            self._stamp = stamp
+            self.version += 1
+
+    def _read(self) -> list[AnswerRecord]:
+        if not self.path.is_file():
+            return []
+        try:
+            rows = json.loads(self.path.read_text(encoding="utf-8"))
+            return [AnswerRecord(**row) for row in rows.get("answers", [])]
+        except (OSError, ValueError, TypeError) as exc:
+            log.error("official answers file %s unreadable (%s); using none until it is fixed", self.path, exc)
+            return []
+
+    def _write(self, records: list[AnswerRecord]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        body = json.dumps({"answers": [asdict(r) for r in records]}, ensure_ascii=False, indent=1)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".answers-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(body)
+        os.replace(tmp, self.path)
+        self._records = records
+        self._stamp = self._stat()
+        self.version += 1

@@ -1,0 +1,65 @@
+"""What looks wrong in a parsed plan, one line each: the warnings `python -m indexer parse|build` print.
+
+A document read as one giant clause, with no region or year, with no unit anywhere, recognised by OCR, or
+carrying page chrome is indexed anyway, but whoever adds it must hear about it (`--strict` makes any
+warning an error). Duplicates are a property of the whole plans folder: `duplicates` pairs them up for
+indexer/store.py and the CLI. Used by indexer/entries.py.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from indexer.model import Document
+
+LONG_CLAUSE = 1500  # characters: a clause this long most likely holds several the parser did not split
+_SAME_PLAN = 0.8  # share of character pairs two plans' entries have in common to be the same plan (OCR errors aside)
+
+
+def document_warnings(doc: Document, chrome: Sequence[str] = ()) -> list[str]:
+    """The warnings of one document (file-name fallbacks are added where they are taken)."""
+    out: list[str] = []
+    long = [e for e in doc.entries if len(e.text) > LONG_CLAUSE]
+    if long:
+        shown = ", ".join(f"{e.number} ({len(e.text)} chars)" for e in long[:3])
+        out.append(f"{len(long)} clause(s) over {LONG_CLAUSE} characters, not split: {shown}")
+    if doc.region is None:
+        out.append("no region found in the title, issuer or file name")
+    if doc.year is None:
+        out.append("no year found in the title, notice, date or file name")
+    if doc.entries and not any(e.responsible for e in doc.entries):
+        out.append("no responsible units anywhere (no task table, note or sentence names one)")
+    if doc.ocr:
+        out.append("text recognised by OCR from scanned pages: check it against the original")
+    if chrome:
+        pieces = list(dict.fromkeys(chrome))
+        shown = "、".join(p if len(p) <= 20 else p[:19] + "…" for p in pieces[:4])
+        out.append(f"web page chrome removed ({len(chrome)} pieces): {shown}")
+    return out
+
+
+def _fingerprint(doc: Document) -> set[str]:
+    text = re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", "".join(e.search_text or e.text for e in doc.entries))
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def duplicates(docs: Sequence[Document]) -> list[tuple[int, int]]:
+    """(kept, duplicate) index pairs: a later document that is the same plan as an earlier one (the same
+    text in another format: txt and pdf), by the character pairs of their entries."""
+    prints = [_fingerprint(d) for d in docs]
+    pairs: list[tuple[int, int]] = []
+    dropped: set[int] = set()
+    for j in range(len(docs)):
+        for i in range(j):
+            if i in dropped or not prints[i] or not prints[j]:
+                continue
+            a, b = prints[i], prints[j]
+            if len(a & b) / max(1, min(len(a), len(b))) >= _SAME_PLAN and _same_meta(docs[i], docs[j]):
+                pairs.append((i, j))
+                dropped.add(j)
+                break
+    return pairs
+
+
+def _same_meta(a: Document, b: Document) -> bool:
+    return (a.region, a.year) == (b.region, b.year) or None in (a.region, b.region)

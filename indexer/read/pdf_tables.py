@@ -1,0 +1,53 @@
+"""Tables of a PDF rebuilt from its layout (pdfplumber): the ruled cells of a task table as TAB rows, the
+text around them as lines, in reading order. pypdf's plain text runs a table's cells together line by line;
+the drawn grid says which words share a cell. Merged cells come back empty (TableParser inherits them).
+Used by pdf.py, only for pages of a PDF whose text names a table's header words.
+"""
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from indexer.patterns import HEADER_WORDS
+from indexer.read.cells import cell_text
+
+_TABLE_WORDS = re.compile("|".join(HEADER_WORDS["units"] + HEADER_WORDS["deadline"]))
+
+
+def may_hold_tables(text: str) -> bool:
+    """Whether the text names a task table's 责任单位/完成时限 header (worth reading the layout)."""
+    return bool(_TABLE_WORDS.search(re.sub(r"\s+", "", text)))
+
+
+def with_tables(data: bytes, pages: list[str]) -> list[str]:
+    """The pages' text, where pdfplumber finds a ruled table on a page: that page rebuilt with TAB rows."""
+    import pdfplumber  # local: only PDFs that may hold a table need it
+
+    out = list(pages)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for k, page in enumerate(pdf.pages[: len(pages)]):
+                tables = page.find_tables()
+                if tables:
+                    out[k] = _page_text(page, tables)
+    except Exception:  # the layout is a bonus: a page pdfplumber cannot read keeps pypdf's text
+        return pages
+    return out
+
+
+def _page_text(page: Any, tables: list[Any]) -> str:
+    """Lines outside the tables and the tables' rows, ordered top to bottom."""
+    outside = page
+    for table in tables:
+        outside = outside.outside_bbox(table.bbox)
+    lines = [(line["top"], line["text"]) for line in outside.extract_text_lines()]
+    for table in tables:
+        top = table.bbox[1]
+        rows = table.extract()
+        lines.append((top - 0.5, ""))  # a blank line before and after: where the table starts and ends
+        for k, row in enumerate(rows):
+            cells = [cell_text([part.strip() for part in (cell or "").split("\n")]) for cell in row]
+            lines.append((top + k * 1e-3, "\t".join(cells)))
+        lines.append((table.bbox[3] + 0.5, ""))
+    return "\n".join(text for _, text in sorted(lines, key=lambda item: item[0]))

@@ -183,13 +183,13 @@ def _build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str) -> SearchI
     regions = sorted({d.region for d in kb.documents if d.region})
     parents = parent_places(kb.documents)
     units = {u for e in entries for u in e.responsible}
-    texts = [e.text for e in entries] + [e.section for e in entries]
+    texts = [searchable(e) for e in entries] + [e.section for e in entries]
     terms = knowledge_terms(texts, units, regions) | curated_terms(data_dir)
     tokenizer = Tokenizer(terms)
     cache = tokenize_all(tokenizer, _strings_to_tokenize(entries))
     toks = cache.__getitem__
 
-    text_tokens = [toks(e.text) for e in entries]
+    text_tokens = [toks(searchable(e)) for e in entries]
     meta_tokens = [toks(e.section) + toks(e.heading or "") for e in entries]
     unit_tokens = [toks(" ".join(e.responsible)) for e in entries]
     departments = DepartmentDirectory.build(data_dir / "departments.toml", units)
@@ -225,9 +225,15 @@ def _build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str) -> SearchI
     return index
 
 
+def searchable(e: Entry) -> str:
+    """What is searched for an entry: its simplified text for a plan in traditional characters (the
+    indexer keeps the verbatim text for quoting), else the text itself."""
+    return getattr(e, "search_text", None) or e.text
+
+
 def _strings_to_tokenize(entries: list[Entry]) -> Iterator[str]:
     for e in entries:
-        yield e.text
+        yield searchable(e)
         yield e.section
         yield e.heading or ""
         yield " ".join(e.responsible)
@@ -270,7 +276,7 @@ def _build_rewriter(entries: list[Entry], data_dir: Path, regions: list[str], ex
         from bot.rewrite import QueryRewriter
     except ImportError:  # pragma: no cover - the module ships with the package
         return None
-    corpus = [e.text for e in entries] + sorted({e.section for e in entries})
+    corpus = [searchable(e) for e in entries] + sorted({e.section for e in entries})
     return QueryRewriter.build(corpus, data_dir, regions, extra)
 
 

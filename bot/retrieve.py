@@ -16,7 +16,7 @@ import numpy as np
 
 from bot.answer import Intent
 from bot.everyday import Everyday
-from bot.index import SearchIndex
+from bot.index import SearchIndex, searchable
 from bot.text import Tokenizer
 from bot.tuning import Tuning
 from bot.understand import Query
@@ -224,7 +224,7 @@ class Retriever:
         body = self._bodies.get(pos)
         if body is None:
             e = self.index.entries[pos]
-            body = re.sub(r"\s+", "", f"{e.text}{e.section}{e.heading or ''}{''.join(e.responsible)}")
+            body = re.sub(r"\s+", "", f"{searchable(e)}{e.section}{e.heading or ''}{''.join(e.responsible)}")
             if len(self._bodies) < 20_000:
                 self._bodies[pos] = body
         return body

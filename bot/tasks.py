@@ -1,19 +1,19 @@
 """Stage 2 for list questions, *retrieve* a task list: a department's tasks, tasks due by a date, or a
 region's whole plan, from the index maps (no scan over every entry).
 
-Neighbours: bot/index.py builds `unit_positions` and the sorted due dates; bot/understand.py reads the
-question; bot/decide.py turns a `TaskList` into a list answer. The engine's `department_tasks` /
+Neighbours: bot/index.py builds the postings bot/postings.py reads (by department, region, due date);
+bot/understand.py reads the question; bot/decide.py turns a `TaskList` into a list answer. The engine's `department_tasks` /
 `due_tasks` (the staff bot's /dept, /due and reminders) are these same lookups.
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
 from bot.index import SearchIndex
+from bot.postings import ListPostings
 from bot.retrieve import Retriever
 from bot.understand import Query
 from bot.vocabulary import COMPLETION_DATE
@@ -43,28 +43,24 @@ class TaskLists:
         self.index = index
         self.retriever = retriever
         self.list_limit = list_limit
+        self.postings = ListPostings(index)
 
     # -- lookups shared with the staff bot --------------------------------------------------
     def department_tasks(self, department: str, region: str | None = None) -> list[Entry]:
         """Every entry whose responsible units include the department (aliases resolved), in plan order."""
-        deps = self.index.departments
-        canon = deps.name_for(department) or department
-        picked = [e for e in self.naming_unit(canon, region)
-                  if (not region or e.region == region) and any(deps.matches(u, canon) for u in e.responsible)]
-        return self.without_restated(picked)
+        canon = self.index.departments.name_for(department) or department
+        positions = self.postings.without_restated(self.postings.department(canon, region))
+        return self.postings.entries(positions)
 
     def due_tasks(self, until: date, *, since: date | None = None, region: str | None = None,
                   department: str | None = None) -> list[Entry]:
         """Entries with a readable due date in [since, until], earliest first."""
-        deps = self.index.departments
-        canon = (deps.name_for(department) or department) if department else None
         lo, hi = (since.isoformat() if since else ""), until.isoformat()
-        picked = [
-            e for e in self.due_between(lo, hi, region)
-            if e.due and lo <= e.due <= hi and (not region or e.region == region)
-            and (not canon or any(deps.matches(u, canon) for u in e.responsible))
-        ]
-        picked = self.without_restated(picked)
+        positions = self.postings.due_between(lo, hi, region)
+        if department:
+            canon = self.index.departments.name_for(department) or department
+            positions = np.intersect1d(positions, self.postings.department(canon, region), assume_unique=True)
+        picked = self.postings.entries(self.postings.without_restated(positions))
         return sorted(picked, key=lambda e: (e.due or "", e.region or "", self.index.by_id[e.id]))
 
     # -- list questions ---------------------------------------------------------------------
@@ -81,9 +77,9 @@ class TaskLists:
                 picked = [e for e in picked if e.year == query.year]
         else:  # a region's whole plan: its task rows (or clauses, for a plan without a table)
             kind = "region"
-            picked = self.without_restated([e for e in self.index.entries if e.region == region
-                                            and (not query.year or e.year == query.year)
-                                            and not e.number.startswith("前言")])
+            positions = self.postings.region(region, query.year) if region else np.zeros(0, dtype=np.int32)
+            picked = [e for e in self.postings.entries(self.postings.without_restated(positions))
+                      if not e.number.startswith("前言")]
         total = len(picked)
         if query.topic and picked:
             scores = self.retriever.topic_scores(query)
@@ -115,28 +111,10 @@ class TaskLists:
         return picked, undated
 
     # -- index maps ---------------------------------------------------------------------------
-    def naming_unit(self, canon: str, region: str | None) -> list[Entry]:
-        """Entries naming a unit that matches the department, in plan order (index map, no full scan)."""
-        idx = self.index
-        hits = [p for u, p in idx.unit_positions.items() if idx.departments.matches(u, canon)]
-        return self._at(np.unique(np.concatenate(hits)), region) if hits else []
-
-    def due_between(self, lo: str, hi: str, region: str | None) -> list[Entry]:
-        """Entries due in [lo, hi], in plan order (bisect on the index's sorted due dates, no full scan)."""
-        idx = self.index
-        a, b = bisect_left(idx.due_keys, lo), bisect_right(idx.due_keys, hi)
-        return self._at(np.sort(idx.due_positions[a:b]), region)
-
-    def _at(self, positions: np.ndarray, region: str | None) -> list[Entry]:
-        """The entries at these positions, only the region's when it is one of the index's regions."""
-        idx = self.index
-        if region and region in idx.regions:
-            positions = positions[idx.entry_region[positions] == idx.regions.index(region)]
-        return [idx.entries[i] for i in positions.tolist()]
-
     @staticmethod
     def without_restated(entries: list[Entry]) -> list[Entry]:
-        """Drop body clauses whose task-table rows are already in the list (one task, one line)."""
+        """Drop body clauses whose task-table rows are already in the list (one task, one line); the
+        reference for `ListPostings.without_restated`, which does the same on positions."""
         ids = {e.id for e in entries}
         return [e for e in entries if not (e.kind == "clause" and any(i in ids for i in e.linked))]
 

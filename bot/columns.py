@@ -177,7 +177,7 @@ class EntryColumns(Sequence[Entry]):
     keep returning to are made once, and a scan over every entry never holds them all.
     """
 
-    CACHE_SIZE = 50_000
+    CACHE_SIZE = 10_000  # about 25 MB of Entry objects: the entries answers return to, not a scan's
 
     def __init__(self, columns: dict[str, tuple[str, Sequence[Any]]], n: int) -> None:
         self._columns, self._n = columns, n

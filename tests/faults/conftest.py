@@ -18,7 +18,7 @@ from .server import PROJECT, Server
 @pytest.fixture(scope="session")
 def index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An index built once for every fault test (each server only reads it)."""
-    path = tmp_path_factory.mktemp("index") / "index.pickle"
+    path = tmp_path_factory.mktemp("index") / "index"
     env_db = path.parent / "build.sqlite3"
     subprocess.run([sys.executable, "-m", "bot", "serve", "--get", "/healthz"], cwd=PROJECT, check=True,
                    capture_output=True, timeout=300,

@@ -24,7 +24,7 @@ class _Plant:
 
 
 def _config(tmp_path: Path) -> Path:
-    """A config in a temp folder: relative paths (the default var/index.pickle) resolve inside it."""
+    """A config in a temp folder: relative paths (the default var/index) resolve inside it."""
     knowledge = PROJECT / "knowledge"
     path = tmp_path / "config.toml"
     path.write_text(f'[knowledge]\nplans_dir = "{knowledge / "plans"}"\ndata_dir = "{knowledge / "data"}"\n',
@@ -32,16 +32,17 @@ def _config(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.xfail(reason="data-only index: scale branch", strict=False)
 def test_a_planted_index_file_does_not_run_code(start_server, tmp_path: Path, index_path: Path) -> None:
     """Whoever can write var/ plants the index and everything beside it (the parsed-plans cache too):
-    at var/index.pickle (where release 0.1 kept it) and at a configured knowledge.index_path."""
+    at var/index.pickle (where release 0.1 kept it), in the index directory itself, and at a configured
+    knowledge.index_path that names a pickle file."""
     marker = tmp_path / "PWNED"
     payload = pickle.dumps(_Plant(marker))
     planted = [tmp_path / "var" / "index.pickle", tmp_path / "planted" / "index.pickle"]
     for path in planted:
         shutil.copytree(index_path.parent, path.parent, dirs_exist_ok=True)
         path.write_bytes(payload)
+    (tmp_path / "var" / "index" / "index.pickle").write_bytes(payload)  # beside the versions
     config = _config(tmp_path)
     default = start_server(tmp_path / "a.sqlite3", config=config, index=None)  # index_path's default, in tmp_path
     configured = start_server(tmp_path / "b.sqlite3", config=config, index=planted[1])

@@ -134,8 +134,10 @@ class Retriever:
         n = min(len(scores), tn.candidates)
         if n == 0:
             return Ranked()
-        cand = np.argpartition(-scores, n - 1)[:n] if len(scores) > n else np.arange(len(scores))
-        cand = [int(i) for i in cand if scores[i] > 0]
+        matched = np.flatnonzero(scores > 0)  # rank only what matched: at a million entries, a few thousand
+        if len(matched) > n:
+            matched = matched[np.argpartition(-scores[matched], n - 1)[:n]]
+        cand = [int(i) for i in matched]
         has = self._has_among(query, cand)
         leaders = sorted(cand, key=lambda i: -scores[i])[: tn.story_evidence]
         content = self._content(query, leaders, has)

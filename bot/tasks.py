@@ -7,11 +7,13 @@ bot/understand.py reads the question; bot/decide.py turns a `TaskList` into a li
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
+from bot.departments import unit_key
 from bot.index import SearchIndex
 from bot.postings import ListPostings
 from bot.retrieve import Retriever
@@ -49,8 +51,26 @@ class TaskLists:
     def department_tasks(self, department: str, region: str | None = None) -> list[Entry]:
         """Every entry whose responsible units include the department (aliases resolved), in plan order."""
         canon = self.index.departments.name_for(department) or department
-        positions = self.postings.without_restated(self.postings.department(canon, region))
-        return self.postings.entries(positions)
+        positions = np.union1d(self.postings.department(canon, region), self._named_as_actor(canon, region))
+        return self.postings.entries(self.postings.without_restated(positions.astype(np.int32)))
+
+    def _named_as_actor(self, canon: str, region: str | None) -> np.ndarray:
+        """Entries whose own text makes the department a sentence's subject ("区政府办公室是…主管部门",
+        "区政府办公室定期检查…") though their unit column names others; only entries whose text has the
+        name as a word are read."""
+        deps = self.index.departments
+        forms = [f for f in deps.forms if len(f) >= 3 and deps.canonical.get(unit_key(f)) == canon] or [canon]
+        found: list[int] = []
+        for form in forms:
+            posting = self.index.text._ids.get(form)  # unit names are whole words of the tokenizer
+            if posting is None:
+                continue
+            # the name opening a sentence or clause as its subject, not a modifier ("…的") or a list item ("、")
+            actor = re.compile(rf"(?:^|[。；！？，\s])(?:由)?{re.escape(form)}(?![的、和与及等（(，。；\s])")
+            for pos in self.postings.in_region(np.asarray(posting, dtype=np.int32), region).tolist():
+                if actor.search(self.index.entries[pos].text):
+                    found.append(pos)
+        return np.array(sorted(set(found)), dtype=np.int32)
 
     def due_tasks(self, until: date, *, since: date | None = None, region: str | None = None,
                   department: str | None = None) -> list[Entry]:

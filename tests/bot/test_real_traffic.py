@@ -119,3 +119,11 @@ def test_long_lists_state_their_total_and_page(shipped_engine) -> None:
     assert {r.entry.id for r in first.results}.isdisjoint(r.entry.id for r in second.results)
     last = shipped_engine.answer("下一页", context=second.context)
     assert not last.answered and "全部列出" in last.reply
+
+
+def test_department_lists_include_clauses_naming_it_as_the_subject(shipped_engine) -> None:
+    tasks = shipped_engine.department_tasks("区政府办公室", region="周村区")
+    by_text = [e for e in tasks if "区政府办公室" not in e.responsible]
+    assert by_text and all("区政府办公室" in e.text for e in by_text)
+    assert not any("区政府办公室的" in e.text and "区政府办公室" not in e.responsible
+                   and not any(s.startswith("区政府办公室") for s in e.text.split("。")) for e in by_text)

@@ -9,6 +9,7 @@ the words below the high mark are kept (~a tenth of the table).
 """
 from __future__ import annotations
 
+import importlib.util
 import threading
 from pathlib import Path
 
@@ -19,9 +20,11 @@ _table: dict[str, float] | None = None
 
 
 def _idf_path() -> Path:
-    import jieba.analyse  # the table ships in the wheel: jieba/analyse/idf.txt
-
-    return Path(jieba.analyse.__file__).with_name("idf.txt")
+    """jieba/analyse/idf.txt, found without importing jieba.analyse (which loads two dictionaries)."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:
+        return Path("/nonexistent")
+    return Path(spec.origin).parent / "analyse" / "idf.txt"
 
 
 def _load(high: float) -> dict[str, float]:
@@ -31,12 +34,11 @@ def _load(high: float) -> dict[str, float]:
             if _table is None:
                 table: dict[str, float] = {}
                 try:
-                    with _idf_path().open(encoding="utf-8") as f:
-                        for line in f:
-                            word, _, value = line.rstrip("\n").partition(" ")
-                            idf = float(value or "inf")
-                            if idf < high:
-                                table[word] = idf
+                    parts = _idf_path().read_text(encoding="utf-8").split()
+                    for word, value in zip(parts[::2], parts[1::2], strict=True):
+                        # most words are rare (IDF >= 10): skip them before paying for float()
+                        if (high >= 10 or value[1:2] == ".") and float(value) < high:
+                            table[word] = float(value)
                 except (OSError, ValueError):  # a jieba without its table: every word counts fully
                     table = {}
                 _table = table

@@ -133,8 +133,15 @@ def test_official_answer_from_a_declined_question(page, live) -> None:
     assert declined.inner_text()
     log_in(page, live)
     page.goto(live.url + "/admin")
+    row = page.locator("section[aria-labelledby=h-declined] tr", has_text=DECLINED).first  # other tests' too
+    for _ in range(20):  # the log is written behind the request: reload until the row is there
+        if row.count():
+            break
+        page.wait_for_timeout(250)
+        page.reload()
+    assert row.count(), "the declined question is not listed in /admin"
     audit(page, "admin statistics")
-    page.locator("a.act[href*='/admin/answers']").filter(has_text="写答复口径").first.click()
+    row.locator("a.act[href*='/admin/answers']").filter(has_text="写答复口径").first.click()
     page.wait_for_url("**/admin/answers?question=*")
     assert page.input_value("#question") == DECLINED
     audit(page, "admin answers")

@@ -96,6 +96,23 @@ class DepartmentDirectory:
         canon = self.canonical.get(unit_key(unit), unit)
         return unit_key(canon) == unit_key(department) or unit_key(unit) == unit_key(department)
 
+    def forms_of(self, canon: str) -> list[str]:
+        """The surface forms (3+ characters) the directory files under a canonical department."""
+        return [f for f in self.forms if len(f) >= 3 and self.canonical.get(unit_key(f)) == canon]
+
     @staticmethod
     def is_generic(unit: str) -> bool:
         return unit in _GENERIC or unit_key(unit) in {unit_key(g) for g in _GENERIC}
+
+
+@lru_cache(maxsize=4_096)
+def _actor_pattern(form: str) -> re.Pattern[str]:
+    # the name opening a sentence or clause as its subject, not a modifier ("…的") or a list item ("、")
+    return re.compile(rf"(?:^|[。；！？，\s])(?:由)?{re.escape(form)}(?![的、和与及等（(，。；\s])")
+
+
+def names_as_actor(text: str, form: str) -> bool:
+    """Whether `text` makes the department named `form` a sentence's subject ("区政府办公室是…主管部门",
+    "区政府办公室定期检查…"), which counts it among the clause's departments though the unit column
+    names others. The index precomputes this per entry (bot/index.py `actor_positions`)."""
+    return _actor_pattern(form).search(text) is not None

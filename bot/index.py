@@ -23,17 +23,18 @@ from pathlib import Path
 import numpy as np
 
 from bot.bm25 import SparseBM25
-from bot.departments import DepartmentDirectory, unit_key
+from bot.departments import DepartmentDirectory, names_as_actor, unit_key
 from bot.index_files import IndexFormatError, current_index_dir, open_index, publish_index, write_index
 from bot.text import Lexicon, Tokenizer, knowledge_terms
 from bot.tokenize_many import tokenize_all
+from bot.vocabulary import COMPLETION_DATE
 from indexer.model import Document, Entry
 from indexer.store import KnowledgeBase, load_knowledge
 
 log = logging.getLogger(__name__)
 
 # Bumped when what the index stores changes, so stale indexes are rebuilt.
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 DATA_FILES = ("departments.toml", "synonyms.txt", "glossary.toml", "featured.toml")
 
 
@@ -94,6 +95,15 @@ class SearchIndex:
     department_positions: Mapping[str, np.ndarray] = field(default_factory=dict)
     linked_from: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     linked_to: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    # Per-entry facts the lists filter and sort on without making Entry objects: the deadline names a
+    # completion date (全年/长期 name none), the entry is a plan's preface, and its rank in due-list order
+    # (due date, region, plan order; -1 without a readable due date).
+    entry_dated: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    entry_preface: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    due_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    # department form (3+ characters, as in `departments.forms`) -> entries whose text makes it a
+    # sentence's subject (`names_as_actor`): department lists count them beside the unit column
+    actor_positions: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def position(self, entry_id: str) -> int | None:
         return self.by_id.get(entry_id)
@@ -217,9 +227,14 @@ def _build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str) -> SearchI
     index.region_positions = _region_positions(index.entry_region, regions)
     index.department_positions = _department_positions(index.unit_positions, departments)
     index.linked_from, index.linked_to = _restated_pairs(entries, index.by_id)
-    dated = sorted((e.due, i) for i, e in enumerate(entries) if e.due)
-    index.due_keys = [d for d, _ in dated]
-    index.due_positions = np.array([i for _, i in dated], dtype=np.int32)
+    dated = sorted((e.due, e.region or "", i) for i, e in enumerate(entries) if e.due)  # due-list order
+    index.due_keys = [d for d, _, _ in dated]
+    index.due_positions = np.array([i for _, _, i in dated], dtype=np.int32)
+    index.due_rank = np.full(len(entries), -1, dtype=np.int32)
+    index.due_rank[index.due_positions] = np.arange(len(dated), dtype=np.int32)
+    index.entry_dated = np.array([bool(COMPLETION_DATE.search(e.deadline or "")) for e in entries], dtype=bool)
+    index.entry_preface = np.array([e.number.startswith("前言") for e in entries], dtype=bool)
+    index.actor_positions = _actor_positions(entries, text_tokens, departments)
     index.suggestions = _suggestions(index, rewriter)
     log.info("index built: %d entries in %.2f s", len(entries), time.perf_counter() - started)
     return index
@@ -245,6 +260,23 @@ def _unit_positions(entries: list[Entry]) -> dict[str, np.ndarray]:
         for u in dict.fromkeys(e.responsible):
             positions.setdefault(u, []).append(i)
     return {u: np.array(p, dtype=np.int32) for u, p in positions.items()}
+
+
+def _actor_positions(entries: Sequence[Entry], text_tokens: list[list[str]],
+                     departments: DepartmentDirectory) -> dict[str, np.ndarray]:
+    """Department form -> entries whose text makes it a sentence's subject. Only entries whose tokens
+    include a form are read (unit names are whole words of the tokenizer), so the cost follows the
+    mentions, not the corpus times the departments."""
+    forms = {f for f in departments.forms if len(f) >= 3}
+    found: dict[str, list[int]] = {}
+    for i, tokens in enumerate(text_tokens):
+        named = forms.intersection(tokens)
+        if named:
+            text = entries[i].text
+            for form in named:
+                if names_as_actor(text, form):
+                    found.setdefault(form, []).append(i)
+    return {f: np.array(p, dtype=np.int32) for f, p in sorted(found.items())}
 
 
 def _region_positions(entry_region: np.ndarray, regions: list[str]) -> dict[str, np.ndarray]:

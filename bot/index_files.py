@@ -38,13 +38,14 @@ from bot.text import Lexicon
 log = logging.getLogger(__name__)
 
 FORMAT = "zwgk-index"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT = "current"
 KEEP_VERSIONS = 3  # the current version and two before it (rollback; readers still mapping them)
 # UTC build time to the microsecond (names sort in build order), fingerprint prefix, random suffix
 _VERSION_NAME = re.compile(r"^[0-9]{8}T[0-9]{6}\.[0-9]{6}-[0-9a-f]{12}-[0-9a-f]{6}$")
 _FIELDS = ("text", "meta", "units")
-_ARRAYS = ("entry_region", "entry_year", "due_positions", "linked_from", "linked_to")
+_ARRAYS = ("entry_region", "entry_year", "due_positions", "linked_from", "linked_to", "entry_dated", "entry_preface",
+           "due_rank")
 # Small parts stored as data forms in objects.json (bot/dataform.py)
 _OBJECTS = ("documents", "terms", "regions", "featured", "skipped", "parents", "suggestions", "departments",
             "rewriter")
@@ -143,7 +144,8 @@ def _write_parts(folder: Path, index: Any) -> None:
 
 
 def _postings_of(index: Any) -> dict[str, Mapping[str, np.ndarray]]:
-    return {name: getattr(index, name) for name in ("unit_positions", "region_positions", "department_positions")
+    return {name: getattr(index, name) for name in ("unit_positions", "region_positions", "department_positions",
+                                                         "actor_positions")
             if getattr(index, name, None) is not None}
 
 
@@ -203,7 +205,7 @@ def _read_parts(folder: Path, manifest: dict) -> dict[str, Any]:
         **{name: SparseBM25.open(folder, f"bm25.{name}") for name in _FIELDS},
         **{name: CsrMap.open(folder, name) for name in manifest.get("postings", [])},
     )
-    if any(len(parts[a]) != n for a in ("entry_region", "entry_year")) or parts["text"].n_docs != n:
+    if any(len(parts[a]) != n for a in ("entry_region", "entry_year", "entry_dated", "entry_preface", "due_rank")) or parts["text"].n_docs != n:
         raise IndexFormatError(f"{folder.name}: arrays disagree with the {n} entries")
     return parts
 

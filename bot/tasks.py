@@ -7,19 +7,19 @@ bot/understand.py reads the question; bot/decide.py turns a `TaskList` into a li
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
-from bot.departments import unit_key
+from bot.departments import names_as_actor
 from bot.index import SearchIndex
 from bot.postings import ListPostings
 from bot.retrieve import Retriever
 from bot.understand import Query
-from bot.vocabulary import COMPLETION_DATE
 from indexer.model import Entry
+
+_EMPTY = np.zeros(0, dtype=np.int32)
 
 
 @dataclass(frozen=True)
@@ -39,49 +39,58 @@ class TaskList:
 
 
 class TaskLists:
-    """Index lookups for task lists."""
+    """Index lookups for task lists: positions filtered and ordered with numpy; only one page of them
+    ever becomes `Entry` objects."""
 
     def __init__(self, index: SearchIndex, retriever: Retriever, list_limit: int) -> None:
         self.index = index
         self.retriever = retriever
         self.list_limit = list_limit
         self.postings = ListPostings(index)
+        self.plan_years = sorted({d.year for d in index.documents.values() if d.year})
+        self._forms = {f for f in index.departments.forms if len(f) >= 3}  # those `actor_positions` covers
 
     # -- lookups shared with the staff bot --------------------------------------------------
     def department_tasks(self, department: str, region: str | None = None) -> list[Entry]:
         """Every entry whose responsible units include the department (aliases resolved), in plan order."""
+        return self.postings.entries(self.department_positions(department, region))
+
+    def department_positions(self, department: str, region: str | None = None) -> np.ndarray:
         canon = self.index.departments.name_for(department) or department
         positions = np.union1d(self.postings.department(canon, region), self._named_as_actor(canon, region))
-        return self.postings.entries(self.postings.without_restated(positions.astype(np.int32)))
+        return self.postings.without_restated(positions.astype(np.int32))
 
     def _named_as_actor(self, canon: str, region: str | None) -> np.ndarray:
-        """Entries whose own text makes the department a sentence's subject ("区政府办公室是…主管部门",
-        "区政府办公室定期检查…") though their unit column names others; only entries whose text has the
-        name as a word are read."""
-        deps = self.index.departments
-        forms = [f for f in deps.forms if len(f) >= 3 and deps.canonical.get(unit_key(f)) == canon] or [canon]
-        found: list[int] = []
-        for form in forms:
-            posting = self.index.text._ids.get(form)  # unit names are whole words of the tokenizer
-            if posting is None:
+        """Entries whose own text makes the department a sentence's subject though their unit column
+        names others (`names_as_actor`): precomputed per form at build; a name the directory does not
+        hold is checked here, on the entries whose text has it as a word."""
+        found = []
+        for form in self.index.departments.forms_of(canon) or [canon]:
+            if form in self._forms:
+                found.append(self.postings.in_region(self.index.actor_positions.get(form, _EMPTY), region))
                 continue
-            # the name opening a sentence or clause as its subject, not a modifier ("…的") or a list item ("、")
-            actor = re.compile(rf"(?:^|[。；！？，\s])(?:由)?{re.escape(form)}(?![的、和与及等（(，。；\s])")
-            for pos in self.postings.in_region(np.asarray(posting, dtype=np.int32), region).tolist():
-                if actor.search(self.index.entries[pos].text):
-                    found.append(pos)
-        return np.array(sorted(set(found)), dtype=np.int32)
+            posting = self.index.text._ids.get(form)  # unit names are whole words of the tokenizer
+            if posting is not None:
+                positions = self.postings.in_region(np.asarray(posting, dtype=np.int32), region).tolist()
+                found.append(np.array([p for p in positions if names_as_actor(self.index.entries[p].text, form)],
+                                      dtype=np.int32))
+        return np.unique(np.concatenate(found)).astype(np.int32) if found else _EMPTY
 
     def due_tasks(self, until: date, *, since: date | None = None, region: str | None = None,
                   department: str | None = None) -> list[Entry]:
         """Entries with a readable due date in [since, until], earliest first."""
+        return self.postings.entries(self.due_positions(until, since=since, region=region, department=department))
+
+    def due_positions(self, until: date, *, since: date | None = None, region: str | None = None,
+                      department: str | None = None) -> np.ndarray:
+        """Positions of `due_tasks`, ordered by due date, region, plan order (the index's `due_rank`)."""
         lo, hi = (since.isoformat() if since else ""), until.isoformat()
         positions = self.postings.due_between(lo, hi, region)
         if department:
             canon = self.index.departments.name_for(department) or department
             positions = np.intersect1d(positions, self.postings.department(canon, region), assume_unique=True)
-        picked = self.postings.entries(self.postings.without_restated(positions))
-        return sorted(picked, key=lambda e: (e.due or "", e.region or "", self.index.by_id[e.id]))
+        positions = self.postings.without_restated(positions)
+        return positions[np.argsort(self.index.due_rank[positions], kind="stable")]
 
     # -- list questions ---------------------------------------------------------------------
     def gather(self, query: Query, offset: int = 0) -> TaskList:
@@ -90,45 +99,47 @@ class TaskLists:
         region = query.region
         undated = 0
         if query.until is not None:
-            kind, picked, undated = "due", *self._due_for(query)
+            kind = "due"
+            positions, undated = self._due_for(query)
         elif query.departments:
-            kind, picked = "department", self.department_tasks(query.departments[0], region=region)
+            kind = "department"
+            positions = self.department_positions(query.departments[0], region=region)
             if query.year:
-                picked = [e for e in picked if e.year == query.year]
+                positions = positions[self.index.entry_year[positions] == query.year]
         else:  # a region's whole plan: its task rows (or clauses, for a plan without a table)
             kind = "region"
-            positions = self.postings.region(region, query.year) if region else np.zeros(0, dtype=np.int32)
-            picked = [e for e in self.postings.entries(self.postings.without_restated(positions))
-                      if not e.number.startswith("前言")]
-        total = len(picked)
-        if query.topic and picked:
-            scores = self.retriever.topic_scores(query)
-            focused = [e for e in picked if scores[self.index.by_id[e.id]] > 0]
-            if focused:
-                picked = focused
-        offset = max(0, min(offset, len(picked) - 1)) if picked else 0
-        return TaskList(kind, tuple(picked[offset:offset + self.list_limit]), region=region,
-                        department=query.department, until=query.until, month_only=query.month_only,
-                        plan_total=total, total=len(picked), offset=offset, undated=undated)
+            positions = self.postings.region(region, query.year) if region else _EMPTY
+            positions = self.postings.without_restated(positions)
+            positions = positions[~self.index.entry_preface[positions]]
+        total = len(positions)
+        if query.topic and total:
+            focused = positions[self.retriever.topic_scores(query)[positions] > 0]
+            if len(focused):
+                positions = focused
+        offset = max(0, min(offset, len(positions) - 1)) if len(positions) else 0
+        page = self.postings.entries(positions[offset:offset + self.list_limit])
+        return TaskList(kind, tuple(page), region=region, department=query.department, until=query.until,
+                        month_only=query.month_only, plan_total=total, total=len(positions), offset=offset,
+                        undated=undated)
 
-    def _due_for(self, query: Query) -> tuple[list[Entry], int]:
+    def _due_for(self, query: Query) -> tuple[np.ndarray, int]:
         """Due by the question's date in each plan year it may mean ("9月底前" names no year): a plan's
         rows against that plan's own year, and only rows whose deadline names a completion date (全年,
         长期, 常态化 name none: never due). Also how many rows were left out for naming none."""
         assert query.until is not None
-        picked: list[Entry] = []
+        picked: list[np.ndarray] = []
         undated = 0
-        years = {query.year} if query.year else {d.year for d in self.index.documents.values() if d.year}
-        for y in sorted(y for y in years if y):
+        for y in [query.year] if query.year else self.plan_years:
             until = _same_day(query.until, y) if query.month_only else query.until
             if until.year != y and not query.month_only:
                 continue
-            rows = [e for e in self.due_tasks(until, since=date(y, 1, 1), region=query.region,
-                                              department=query.department) if e.year in (y, None)]
-            dated = [e for e in rows if COMPLETION_DATE.search(e.deadline or "")]
-            undated += len(rows) - len(dated)
-            picked += dated
-        return picked, undated
+            rows = self.due_positions(until, since=date(y, 1, 1), region=query.region, department=query.department)
+            year = self.index.entry_year[rows]
+            rows = rows[(year == y) | (year == 0)]
+            dated = self.index.entry_dated[rows]
+            undated += int(len(rows) - dated.sum())
+            picked.append(rows[dated])
+        return (np.concatenate(picked) if picked else _EMPTY), undated
 
     # -- index maps ---------------------------------------------------------------------------
     @staticmethod

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 
+import numpy as np
 import pytest
 
+from bot.departments import names_as_actor
 from bot.postings import ListPostings
 from bot.regions import RegionMatcher, covered_regions_text
 from bot.tasks import TaskLists
+from bot.vocabulary import COMPLETION_DATE
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +69,34 @@ def test_covered_regions_text_is_bounded() -> None:
     assert len(covered_regions_text(many)) < 60 and "2,800" in covered_regions_text(many)
     assert covered_regions_text(["槐荫区", "历城区"]) == "槐荫区、历城区"
     assert covered_regions_text(many, lang="en").endswith("and 2,795 more")
+
+
+def test_list_arrays_hold_what_the_entries_say(index) -> None:  # type: ignore[no-untyped-def]
+    """entry_dated / entry_preface / due_rank: what the lists used to read from every Entry."""
+    entries = list(index.entries)
+    assert index.entry_dated.tolist() == [bool(COMPLETION_DATE.search(e.deadline or "")) for e in entries]
+    assert index.entry_preface.tolist() == [e.number.startswith("前言") for e in entries]
+    due_order = sorted((i for i, e in enumerate(entries) if e.due),
+                       key=lambda i: (entries[i].due, entries[i].region or "", i))
+    assert [int(index.due_rank[i]) for i in due_order] == list(range(len(due_order)))
+    assert all(index.due_rank[i] == -1 for i, e in enumerate(entries) if not e.due)
+
+
+def test_actor_positions_match_the_scan(index) -> None:  # type: ignore[no-untyped-def]
+    forms = [f for f in index.departments.forms if len(f) >= 3]
+    seen = 0
+    for form in forms:
+        posting = index.text._ids.get(form)
+        scan = [i for i in ([] if posting is None else posting) if names_as_actor(index.entries[i].text, form)]
+        assert index.actor_positions.get(form, np.zeros(0)).tolist() == sorted(scan), form
+        seen += len(scan)
+    assert seen > 0  # the shipped plans do make departments the subject of sentences
+
+
+def test_due_lists_are_ordered_by_date_region_and_plan_order(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    tasks = shipped_engine.tasks
+    for region in (None, *shipped_engine.index.regions):
+        got = tasks.due_tasks(date(2099, 12, 31), region=region)
+        by_id = shipped_engine.index.by_id
+        assert got == sorted(got, key=lambda e: (e.due or "", e.region or "", by_id[e.id]))
+        assert all(e.due for e in got) and len({e.id for e in got}) == len(got)

@@ -121,6 +121,25 @@ class SparseBM25:
             scores[ids] += w if scale is None else w * scale
         return scores
 
+    def get_scores_of(self, query: Sequence[str], docs: np.ndarray,
+                      weights: Sequence[float] | None = None) -> np.ndarray:
+        """`get_scores(query, weights)[docs]` for distinct doc ids, without scoring the rest of the
+        corpus: each term's postings are searched for the docs (a region's few hundred entries among
+        a million cost microseconds). The same float32 additions in the same order: bit-for-bit equal."""
+        docs = np.asarray(docs)
+        scores = np.zeros(len(docs), dtype=np.float32)
+        for i, term in enumerate(query):
+            ids = self._ids.get(term)
+            if ids is None or not len(ids) or not len(docs):
+                continue
+            k = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+            hit = ids[k] == docs
+            w = self._weights[term][k[hit]]
+            if weights is not None and weights[i] != 1.0:
+                w = w * np.float32(weights[i])
+            scores[hit] += w
+        return scores
+
     def _dense_weights(self, term: str, ids: np.ndarray) -> np.ndarray:
         dense = self._dense.get(term)
         if dense is None:

@@ -302,10 +302,9 @@ class Composer:
     def _held(self, lang: str, regions: tuple[str, ...]) -> str:
         """The plans held (of `regions`, or all), bounded: "槐荫区2022年、历城区2023年等12份"."""
         w = words(lang)
-        items = [w["held_item"].format(region=r, year=y or "")
-                 for r, y in self.holdings if not regions or r in regions]
-        shown = w["sep"].join(items[:HELD_SHOWN])
-        return shown + (w["held_more"].format(n=len(items)) if len(items) > HELD_SHOWN else "")
+        held = [h for h in self.holdings if h[0] in regions] if regions else self.holdings
+        shown = w["sep"].join(w["held_item"].format(region=r, year=y or "") for r, y in held[:HELD_SHOWN])
+        return shown + (w["held_more"].format(n=len(held)) if len(held) > HELD_SHOWN else "")
 
     def _question_for(self, entry: Entry, intent: Intent) -> str:
         w = words("zh")

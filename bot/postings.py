@@ -55,12 +55,25 @@ class ListPostings:
         return positions[self.index.entry_region[positions] == self.index.regions.index(region)]
 
     def without_restated(self, positions: np.ndarray) -> np.ndarray:
-        """Drop clauses whose task-table rows are among the positions too (one task, one line)."""
+        """Drop clauses whose task-table rows are among the positions too (one task, one line).
+
+        `positions` ascending. The (clause, row) pairs are stored sorted by clause, so only the pairs of
+        these positions are read (two binary searches each), never every pair of the index.
+        """
         idx = self.index
         if not len(positions) or not len(idx.linked_from):
             return positions
-        both = np.isin(idx.linked_from, positions) & np.isin(idx.linked_to, positions)
-        return np.setdiff1d(positions, idx.linked_from[both], assume_unique=True) if both.any() else positions
+        lo = np.searchsorted(idx.linked_from, positions, side="left")
+        hi = np.searchsorted(idx.linked_from, positions, side="right")
+        counts = hi - lo
+        if not counts.any():
+            return positions
+        # the pair indices lo[j] .. hi[j]-1 of every position j, as one array
+        pairs = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        rows = np.asarray(idx.linked_to[pairs])
+        k = np.minimum(np.searchsorted(positions, rows), len(positions) - 1)
+        restated = np.asarray(idx.linked_from[pairs])[positions[k] == rows]
+        return np.setdiff1d(positions, restated, assume_unique=True) if len(restated) else positions
 
     def entries(self, positions: np.ndarray, limit: int | None = None) -> list[Entry]:
         """The Entry objects at the first `limit` positions: the only ones ever made."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.answer import Intent
+from bot.bm25 import SparseBM25
 from bot.everyday import Everyday
 from bot.index import SearchIndex, searchable
 from bot.text import Tokenizer
@@ -77,34 +78,41 @@ class Retriever:
         self._bodies: dict[int, str] = {}  # coverage's whitespace-free entry bodies, by position
         self.everyday = Everyday(tuning)
 
-    def _mask(self, query: Query) -> np.ndarray | None:
-        """Entries of the named regions and year (a year no plan of those regions has is ignored)."""
+    def region_scope(self, query: Query) -> np.ndarray | None:
+        """Ascending positions of the entries of the question's regions (and year, when those regions
+        have a plan of it), from the region postings rather than a pass over every entry. None when the
+        question names no region."""
         idx = self.index
-        mask = None
-        if query.regions:
-            wanted = [idx.regions.index(r) for r in query.regions]
-            mask = np.isin(idx.entry_region, wanted)
+        if not query.regions:
+            return None
+        parts = [idx.region_positions[r] for r in query.regions if r in idx.region_positions]
+        scope = np.unique(np.concatenate(parts)) if len(parts) > 1 else (parts[0] if parts else _EMPTY)
         if query.year:
-            ym = idx.entry_year == query.year
-            if mask is None or (mask & ym).any():
-                mask = ym if mask is None else (mask & ym)
-        return mask
+            of_year = scope[idx.entry_year[scope] == query.year]
+            if len(of_year):
+                scope = of_year
+        return scope
 
-    def scores(self, query: Query) -> np.ndarray:
-        """BM25 over text, headings and units, plus synonym expansions at a lower weight, for every entry."""
+    def scores(self, query: Query, docs: np.ndarray | None = None) -> np.ndarray:
+        """BM25 over text, headings and units, plus synonym expansions at a lower weight, for every entry
+        (or only for the distinct positions `docs`, aligned with them)."""
         idx, tn = self.index, self.tuning
+
+        def bm25(field: SparseBM25, terms: list[str]) -> np.ndarray:
+            return field.get_scores(terms) if docs is None else field.get_scores_of(terms, docs)
+
         terms = list(query.terms)
-        scores = idx.text.get_scores(terms)
-        scores += tn.section_weight * idx.meta.get_scores(terms)
-        scores += tn.units_weight * idx.units.get_scores(terms)
+        scores = bm25(idx.text, terms)
+        scores += tn.section_weight * bm25(idx.meta, terms)
+        scores += tn.units_weight * bm25(idx.units, terms)
         extra = [t for t in self.expansion_terms(query) if t not in terms]
         if extra:
-            scores += tn.synonym_weight * (idx.text.get_scores(extra) + tn.section_weight * idx.meta.get_scores(extra))
+            scores += tn.synonym_weight * (bm25(idx.text, extra) + tn.section_weight * bm25(idx.meta, extra))
         return scores
 
-    def topic_scores(self, query: Query) -> np.ndarray:
+    def topic_scores(self, query: Query, docs: np.ndarray | None = None) -> np.ndarray:
         """BM25 of the question's topic words alone (list questions narrowed to a topic)."""
-        return self.scores(replace(query, terms=query.topic, expansions=()))
+        return self.scores(replace(query, terms=query.topic, expansions=()), docs)
 
     def expansion_terms(self, query: Query) -> list[str]:
         """Tokens of the synonym expansions (tokenized once per phrase: they come from curated files)."""
@@ -124,28 +132,31 @@ class Retriever:
         """Best entries first: BM25 within the filters, then re-ranked by coverage of the question,
         by intent (who prefers entries naming units, when those with deadlines) and named departments."""
         idx, tn = self.index, self.tuning
-        scores = self.scores(query)
-        mask = self._mask(query)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        if self.default_region and not query.regions and self.default_region in idx.regions:
-            own = idx.entry_region == idx.regions.index(self.default_region)
-            scores = np.where(own, scores * tn.default_region_boost, scores)
-        n = min(len(scores), tn.candidates)
-        if n == 0:
+        scope = self.region_scope(query)
+        if scope is not None:  # a region named: score its entries only
+            scores = self.scores(query, scope)
+            top = top_positions(scores, min(len(scope), tn.candidates))
+            cand, bm25 = scope[top].tolist(), scores[top].tolist()
+        else:
+            scores = self.scores(query)
+            if query.year:
+                scores = np.where(idx.entry_year == query.year, scores, 0.0)
+            if self.default_region and self.default_region in idx.regions:
+                own = idx.entry_region == idx.regions.index(self.default_region)
+                scores = np.where(own, scores * tn.default_region_boost, scores)
+            top = top_positions(scores, min(len(scores), tn.candidates))
+            cand, bm25 = top.tolist(), scores[top].tolist()
+        if not cand:
             return Ranked()
-        matched = np.flatnonzero(scores > 0)  # rank only what matched: at a million entries, a few thousand
-        if len(matched) > n:
-            matched = matched[np.argpartition(-scores[matched], n - 1)[:n]]
-        cand = [int(i) for i in matched]
+        score_of = dict(zip(cand, bm25, strict=True))
         has = self._has_among(query, cand)
-        leaders = sorted(cand, key=lambda i: -scores[i])[: tn.story_evidence]
+        leaders = sorted(cand, key=lambda i: -score_of[i])[: tn.story_evidence]
         content = self._content(query, leaders, has)
         boosted: list[Candidate] = []
         for i in cand:
             e = idx.entries[i]
             coverage, matched = self._coverage(query, content, i, has)
-            s = self._boost(query, e, float(scores[i]) * (tn.coverage_floor + coverage))
+            s = self._boost(query, e, score_of[i] * (tn.coverage_floor + coverage))
             boosted.append(Candidate(e, i, s, coverage, matched))
         boosted.sort(key=lambda c: -c.score)
         return Ranked(tuple(self._rows_before_clauses(boosted, query.intent)))
@@ -274,3 +285,32 @@ class Retriever:
                 if k < len(ids) and ids[k] == pos:
                     return True
         return False
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+SAMPLE_STRIDE = 16  # top_positions reads every 16th score first to find a floor for the n best
+
+
+def top_positions(scores: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the `n` highest positive scores, ascending; at the boundary, equal scores go to the
+    earlier positions (plan order), so the choice never depends on how a partition happened to run.
+
+    Why the sample: at a million entries nearly every entry matches some common word, and selecting
+    among all of them costs milliseconds. The n-th best of every 16th score is a floor the true n-th best
+    cannot be below, so only the entries at or above it (about n * 16) are partitioned.
+    """
+    if n <= 0:
+        return _EMPTY
+    if len(scores) >= 4 * n * SAMPLE_STRIDE:
+        sample = scores[::SAMPLE_STRIDE]
+        sample = sample[sample > 0]
+        floor = np.partition(sample, len(sample) - n)[len(sample) - n] if len(sample) >= n else 0
+        matched = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores > 0)
+    else:
+        matched = np.flatnonzero(scores > 0)
+    if len(matched) <= n:
+        return matched
+    values = scores[matched]
+    kth = np.partition(values, len(values) - n)[len(values) - n]
+    above = matched[values > kth]
+    return np.sort(np.concatenate([above, matched[values == kth][: n - len(above)]]))

@@ -113,7 +113,7 @@ class TaskLists:
             positions = positions[~self.index.entry_preface[positions]]
         total = len(positions)
         if query.topic and total:
-            focused = positions[self.retriever.topic_scores(query)[positions] > 0]
+            focused = positions[self.retriever.topic_scores(query, positions) > 0]
             if len(focused):
                 positions = focused
         offset = max(0, min(offset, len(positions) - 1)) if len(positions) else 0

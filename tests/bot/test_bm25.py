@@ -5,6 +5,7 @@ Tokenizer); the rest uses tiny hand-made corpora whose scores can be worked out 
 """
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from rank_bm25 import BM25Okapi, BM25Plus
 
 from bot import bm25
 from bot import index as index_module
-from bot.bm25 import SparseBM25
+from bot.bm25 import DENSE_MIN_DOCS, SparseBM25
 from bot.text import Tokenizer
 from indexer.store import build_knowledge
 
@@ -203,3 +204,19 @@ def test_empty_documents_and_empty_query() -> None:
 def test_bad_parameters_raise(k1: float, b: float) -> None:
     with pytest.raises(ValueError, match="k1 must be >= 0 and b in"):
         SparseBM25([["养老"]], k1=k1, b=b)
+
+
+def test_scores_of_some_docs_equal_the_full_scores_bit_for_bit() -> None:
+    """get_scores_of (a region's entries) == get_scores(...)[docs], dense terms and weights included."""
+    rng = random.Random(5)
+    words = [f"w{i}" for i in range(300)]
+    common = ["公开", "信息"]  # in most documents: the dense path of get_scores at this size
+    corpus = [rng.sample(words, rng.randint(1, 12)) + [c for c in common if rng.random() < 0.7]
+              for _ in range(DENSE_MIN_DOCS + 500)]
+    bm25 = SparseBM25(corpus)
+    docs = np.array(sorted(rng.sample(range(len(corpus)), 700)), dtype=np.int64)
+    for query, weights in ((["公开", "w3", "w7", "missing"], None), (["信息", "w1"], [0.5, 2.0]), ([], None)):
+        full = bm25.get_scores(query, weights)
+        assert bm25.get_scores_of(query, docs, weights).tobytes() == full[docs].tobytes()
+        shuffled = docs[::-1].copy()
+        assert bm25.get_scores_of(query, shuffled, weights).tobytes() == full[shuffled].tobytes()

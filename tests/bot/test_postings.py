@@ -100,3 +100,14 @@ def test_due_lists_are_ordered_by_date_region_and_plan_order(shipped_engine) -> 
         by_id = shipped_engine.index.by_id
         assert got == sorted(got, key=lambda e: (e.due or "", e.region or "", by_id[e.id]))
         assert all(e.due for e in got) and len({e.id for e in got}) == len(got)
+
+
+def test_without_restated_on_random_position_sets(index) -> None:  # type: ignore[no-untyped-def]
+    postings = ListPostings(index)
+    assert np.all(np.diff(index.linked_from) >= 0)  # stored sorted by clause: what the lookup relies on
+    rng = random.Random(11)
+    n = len(index.entries)
+    for _ in range(200):
+        positions = np.array(sorted(rng.sample(range(n), rng.randint(1, n))), dtype=np.int32)
+        kept = postings.without_restated(positions)
+        assert postings.entries(kept) == TaskLists.without_restated(postings.entries(positions))

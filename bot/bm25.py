@@ -7,10 +7,11 @@ every document for every query term, a per-query constant that never changes the
 it out and score only documents that contain a term (tests/bot/test_bm25.py checks the ranking
 against rank_bm25.BM25Plus on the shipped corpus).
 
-Layout: one CSR matrix (term -> doc ids ascending, precomputed per-posting weights). `_ids[term]` and
-`_weights[term]` are views into it, made on lookup; `save` writes the flat arrays as .npy files and the
-term list as JSON, `open` maps them back read-only (no pickle), so loading costs a term dict however
-many postings there are, and every process mapping the same files shares their pages.
+Layout: one CSR matrix (term -> doc ids ascending, precomputed per-posting weights) kept by
+bot/posting_lists.py: in memory while building; in an opened index read from the version directory by
+pread (nothing mapped: a worker's memory does not grow with the postings it has read), with a sample of
+every 128th id in memory so a region's part of a long posting is read without the rest. `save` writes
+.npy arrays and the term list as JSON; nothing is ever unpickled.
 Neighbours: bot/text.py makes the tokens; bot/index.py builds one of these per field; bot/index_files.py
 saves and opens them.
 """
@@ -22,12 +23,17 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.posting_lists import PostingLists
+
 # A term in more than 1/DENSE_SHARE of the documents of an index of at least DENSE_MIN_DOCS is added as a
 # dense vector (built on its first query, never pickled): one contiguous add instead of a scatter over
 # 25 000+ postings. At most DENSE_SHARE * postings / documents terms qualify, so the vectors take at
 # most 4 * DENSE_SHARE bytes per posting; scores are bit-for-bit the same (other documents add 0).
+# The vectors are private to each process, so their total per index field is capped (DENSE_CACHE_BYTES:
+# eight terms at a million entries); a term beyond the cap is scattered from its postings as usual.
 DENSE_SHARE = 8
 DENSE_MIN_DOCS = 20_000
+DENSE_CACHE_BYTES = 32 * 1024 * 1024
 
 
 class SparseBM25:
@@ -58,49 +64,51 @@ class SparseBM25:
         weights = (idf[post_term].astype(np.float32) * tf32 * np.float32(k1 + 1) / (tf32 + self._norm[ids]))
         indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
-        self._set_postings(list(vocab), indptr, ids, weights.astype(np.float32))
+        self._set_postings(PostingLists(list(vocab), indptr, ids, weights.astype(np.float32)))
 
-    def _set_postings(self, terms: list[str], indptr: np.ndarray, ids: np.ndarray, weights: np.ndarray) -> None:
-        self._terms, self._indptr, self._flat_ids, self._flat_weights = terms, indptr, ids, weights
+    def _set_postings(self, postings: PostingLists) -> None:
+        self._postings = postings
+        self._terms, self._indptr = postings.terms, postings.indptr
         self._dense: dict[str, np.ndarray] = {}
-        term_ix = {t: i for i, t in enumerate(terms)}
-        self._ids: Mapping[str, np.ndarray] = _Postings(term_ix, indptr, ids)
-        self._weights: Mapping[str, np.ndarray] = _Postings(term_ix, indptr, weights)
-        self.idf: Mapping[str, float] = _Idf(term_ix, indptr, self.n_docs)
+        self._ids: Mapping[str, np.ndarray] = postings.ids_map()
+        self._weights: Mapping[str, np.ndarray] = postings.weights_map()
+        self.idf: Mapping[str, float] = _Idf(postings.term_ix, postings.indptr, self.n_docs)
 
     def save(self, folder: Path, name: str) -> None:
         """Write this index as `name.*.npy` arrays and `name.json` (parameters and terms) into `folder`."""
-        for part, arr in (("norm", self._norm), ("indptr", self._indptr), ("ids", self._flat_ids),
-                          ("weights", self._flat_weights)):
-            np.save(folder / f"{name}.{part}.npy", np.ascontiguousarray(arr), allow_pickle=False)
+        np.save(folder / f"{name}.norm.npy", np.ascontiguousarray(self._norm), allow_pickle=False)
+        self._postings.save(folder, name)
         meta = {"k1": self.k1, "b": self.b, "n_docs": self.n_docs, "terms": self._terms}
         (folder / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def open(cls, folder: Path, name: str) -> SparseBM25:
-        """The index `save` wrote, its arrays memory-mapped read-only; ValueError when they disagree."""
+        """The index `save` wrote: lengths memory-mapped, postings read by pread (bot/posting_lists.py);
+        ValueError when the parts disagree."""
         meta = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
-        arrays = {part: np.load(folder / f"{name}.{part}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
-                  for part in ("norm", "indptr", "ids", "weights")}
         terms, n_docs = meta["terms"], int(meta["n_docs"])
-        if (not isinstance(terms, list) or len(arrays["indptr"]) != len(terms) + 1 or len(arrays["norm"]) != n_docs
-                or len(arrays["ids"]) != len(arrays["weights"])
-                or (len(terms) and int(arrays["indptr"][-1]) != len(arrays["ids"]))):
-            raise ValueError(f"{name}: BM25 arrays disagree with each other")
+        if not isinstance(terms, list):
+            raise ValueError(f"{name}: terms are not a list")
+        norm = np.load(folder / f"{name}.norm.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
+        if len(norm) != n_docs:
+            raise ValueError(f"{name}: document lengths disagree with the document count")
         self = cls.__new__(cls)
-        self.k1, self.b, self.n_docs, self._norm = float(meta["k1"]), float(meta["b"]), n_docs, arrays["norm"]
-        self._set_postings(terms, arrays["indptr"], arrays["ids"], arrays["weights"])
+        self.k1, self.b, self.n_docs, self._norm = float(meta["k1"]), float(meta["b"]), n_docs, norm
+        self._set_postings(PostingLists.open(folder, name, terms))
         return self
 
     def df(self, term: str) -> int:
-        ids = self._ids.get(term)
-        return 0 if ids is None else len(ids)
+        got = self._postings.bounds(term)
+        return 0 if got is None else got[1] - got[0]
 
     def contains(self, term: str, docs: np.ndarray) -> np.ndarray:
         """For each doc id in `docs`, whether the term occurs in it (one vectorised lookup)."""
-        ids = self._ids.get(term)
         docs = np.asarray(docs)
-        if ids is None or not len(ids) or not len(docs):
+        dense = self._dense.get(term)
+        if dense is not None:  # every posting weight is positive: the cached vector says it
+            return dense[docs] != 0
+        ids = self._postings.ids_near(term, docs) if len(docs) else None
+        if ids is None or not len(ids):
             return np.zeros(len(docs), dtype=bool)
         k = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
         return ids[k] == docs
@@ -109,68 +117,54 @@ class SparseBM25:
         """Scores aligned with the corpus; `weights` scale each query term (e.g. synonyms count less)."""
         scores = np.zeros(self.n_docs, dtype=np.float32)
         for i, term in enumerate(query):
-            ids = self._ids.get(term)
-            if ids is None:
+            got = self._postings.bounds(term)
+            if got is None:
                 continue
             scale = np.float32(weights[i]) if weights is not None and weights[i] != 1.0 else None
-            if self.n_docs >= DENSE_MIN_DOCS and len(ids) * DENSE_SHARE > self.n_docs:
-                dense = self._dense_weights(term, ids)
-                scores += dense if scale is None else dense * scale
-                continue
-            w = self._weights[term]
+            if self.n_docs >= DENSE_MIN_DOCS and (got[1] - got[0]) * DENSE_SHARE > self.n_docs:
+                dense = self._dense_weights(term)
+                if dense is not None:
+                    scores += dense if scale is None else dense * scale
+                    continue
+            ids, w = self._postings.whole(term)  # type: ignore[misc]
             scores[ids] += w if scale is None else w * scale
         return scores
 
     def get_scores_of(self, query: Sequence[str], docs: np.ndarray,
                       weights: Sequence[float] | None = None) -> np.ndarray:
         """`get_scores(query, weights)[docs]` for distinct doc ids, without scoring the rest of the
-        corpus: each term's postings are searched for the docs (a region's few hundred entries among
-        a million cost microseconds). The same float32 additions in the same order: bit-for-bit equal."""
+        corpus: only the part of each posting between the smallest and largest doc is read (a region's
+        entries are neighbours, so a few hundred postings among a million). The same float32 additions
+        in the same order: bit-for-bit equal."""
         docs = np.asarray(docs)
         scores = np.zeros(len(docs), dtype=np.float32)
+        if not len(docs):
+            return scores
+        lo, hi = int(docs.min()), int(docs.max())
         for i, term in enumerate(query):
-            ids = self._ids.get(term)
-            if ids is None or not len(ids) or not len(docs):
+            got = self._postings.in_range(term, lo, hi)
+            if got is None or not len(got[0]):
                 continue
+            ids, w_all = got
             k = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
             hit = ids[k] == docs
-            w = self._weights[term][k[hit]]
+            w = w_all[k[hit]]
             if weights is not None and weights[i] != 1.0:
                 w = w * np.float32(weights[i])
             scores[hit] += w
         return scores
 
-    def _dense_weights(self, term: str, ids: np.ndarray) -> np.ndarray:
+    def _dense_weights(self, term: str) -> np.ndarray | None:
+        """The term's cached dense vector; None when the cache is full (the caller scatters instead)."""
         dense = self._dense.get(term)
         if dense is None:
+            if (len(self._dense) + 1) * 4 * self.n_docs > DENSE_CACHE_BYTES:
+                return None
+            ids, w = self._postings.whole(term)  # type: ignore[misc]
             dense = np.zeros(self.n_docs, dtype=np.float32)
-            dense[ids] = self._weights[term]
+            dense[ids] = w
             self._dense[term] = dense  # a racing thread builds an identical vector: harmless
         return dense
-
-
-class _Postings(Mapping[str, np.ndarray]):
-    """term -> its slice of a flat postings array (doc ids or weights), made on lookup."""
-
-    def __init__(self, term_ix: dict[str, int], indptr: np.ndarray, flat: np.ndarray) -> None:
-        self._term_ix, self._indptr, self._flat = term_ix, indptr, flat
-
-    def __getitem__(self, term: str) -> np.ndarray:
-        i = self._term_ix[term]
-        return self._flat[int(self._indptr[i]):int(self._indptr[i + 1])]
-
-    def get(self, term: str, default: np.ndarray | None = None) -> np.ndarray | None:  # type: ignore[override]
-        i = self._term_ix.get(term)
-        return default if i is None else self._flat[int(self._indptr[i]):int(self._indptr[i + 1])]
-
-    def __contains__(self, term: object) -> bool:
-        return term in self._term_ix
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._term_ix)
-
-    def __len__(self) -> int:
-        return len(self._term_ix)
 
 
 class _Idf(Mapping[str, float]):

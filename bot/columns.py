@@ -1,15 +1,15 @@
-"""Entries stored column by column in memory-mapped numpy arrays, read back as `Entry` objects on access.
+"""Index data as memory-mapped numpy arrays: string columns, coded columns, id lookup, postings maps.
 
 Why: a million entries as Python objects take seconds to load and about 3 KB each in every worker.
-Stored as columns (each string column one UTF-8 blob plus byte offsets; repeated values such as the
-document, region or title as codes into a small table), they open in milliseconds, their pages are
-shared by every process that maps them, and an `Entry` is made only when one is asked for.
-Neighbours: bot/index_files.py writes and opens these inside an index version directory; bot/index.py
-puts `EntryColumns` in `SearchIndex.entries`, `IdPositions` in `by_id`, `CsrMap` in `unit_positions`.
+Stored as arrays (a string column is one UTF-8 blob plus byte offsets; values repeated across entries,
+such as the document, region or title, are codes into a small table), they open in milliseconds, their
+pages are shared by every process that maps them, and nothing is decoded until asked for.
+Neighbours: bot/index_files.py writes and opens these inside an index version directory;
+bot/entry_rows.py stores the entries themselves (using `CodedColumn` for their few-valued fields);
+bot/index.py puts `IdPositions` in `by_id` and `CsrMap` in `unit_positions` and the other postings.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,11 +17,6 @@ from pathlib import Path
 from typing import Any, overload
 
 import numpy as np
-
-from indexer.model import Entry
-
-LIST_SEP = "\x1f"  # joins list[str] cells; a value holding it is stored as JSON instead (prefix "\x1e")
-JSON_MARK = "\x1e"
 
 
 def open_array(path: Path) -> np.ndarray:
@@ -122,126 +117,6 @@ class CodedColumn(Sequence[Any]):
             return [self._table[c] for c in self._codes[i].tolist()]
         value = self._table[self._codes.item(i)]
         return list(value) if isinstance(value, list) else value
-
-
-def _encode_list(values: list[str]) -> str:
-    """Values joined by LIST_SEP; JSON (marked) when a value is empty or holds a separator or the mark."""
-    if any(not v or LIST_SEP in v or JSON_MARK in v for v in values):
-        return JSON_MARK + json.dumps(values, ensure_ascii=False)
-    return LIST_SEP.join(values)
-
-
-def _decode_list(cell: str | None) -> list[str]:
-    if not cell:
-        return []
-    if cell.startswith(JSON_MARK):
-        return list(json.loads(cell[1:]))
-    return cell.split(LIST_SEP)
-
-
-# ------------------------------------------------------------------------------------------ entries
-# How each Entry field is stored: "coded" (few distinct values), "list" (list[str]), "str" (anything else
-# that is a string or None), "json" (other types, e.g. a field added later with a richer type).
-CODED_SHARE = 4  # a string field with at most n / CODED_SHARE distinct values is stored coded
-
-
-def _field_kind(f: dataclasses.Field, values: list[Any]) -> str:
-    if all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in values):
-        return "list"
-    if not all(v is None or isinstance(v, str) for v in values):
-        return "coded" if len(set(map(repr, values))) * CODED_SHARE <= max(len(values), 1) else "json"
-    return "coded" if len(set(values)) * CODED_SHARE <= max(len(values), 1) else "str"
-
-
-def write_entries(folder: Path, entries: Sequence[Entry]) -> dict[str, str]:
-    """Write every Entry field as a column; returns {field: kind} for the manifest."""
-    kinds: dict[str, str] = {}
-    for f in dataclasses.fields(Entry):
-        values = [getattr(e, f.name) for e in entries]
-        kind = kinds[f.name] = _field_kind(f, values)
-        if kind == "coded":
-            CodedColumn.write(folder, f"entry.{f.name}", values)
-        elif kind == "list":
-            StringColumn.write(folder, f"entry.{f.name}", [_encode_list(v) for v in values])
-        elif kind == "json":
-            StringColumn.write(folder, f"entry.{f.name}", [json.dumps(v, ensure_ascii=False) for v in values])
-        else:
-            StringColumn.write(folder, f"entry.{f.name}", values)
-    return kinds
-
-
-class EntryColumns(Sequence[Entry]):
-    """`SearchIndex.entries`: indexable, iterable, len()-able sequence of `Entry`.
-
-    An Entry is made on first access and kept in a bounded cache (CACHE_SIZE): the entries questions
-    keep returning to are made once, and a scan over every entry never holds them all.
-    """
-
-    CACHE_SIZE = 10_000  # about 25 MB of Entry objects: the entries answers return to, not a scan's
-
-    def __init__(self, columns: dict[str, tuple[str, Sequence[Any]]], n: int) -> None:
-        self._columns, self._n = columns, n
-        names = {f.name for f in dataclasses.fields(Entry)}
-        self._order = [(name, kind, col) for name, (kind, col) in columns.items() if name in names]
-        self._cache: dict[int, Entry] = {}
-
-    @classmethod
-    def open(cls, folder: Path, kinds: dict[str, str], n: int) -> EntryColumns:
-        missing = [f.name for f in dataclasses.fields(Entry) if f.name not in kinds and f.default is dataclasses.MISSING
-                   and f.default_factory is dataclasses.MISSING]
-        if missing:
-            raise ValueError(f"index entries lack the fields {missing}")
-        columns: dict[str, tuple[str, Sequence[Any]]] = {}
-        for name, kind in kinds.items():
-            col = CodedColumn.open(folder, f"entry.{name}") if kind == "coded" else StringColumn.open(folder, f"entry.{name}")
-            if len(col) != n:
-                raise ValueError(f"entry column {name} holds {len(col)} values, not {n}")
-            columns[name] = (kind, col)
-        return cls(columns, n)
-
-    def __len__(self) -> int:
-        return self._n
-
-    def column(self, name: str) -> Sequence[Any]:
-        """One field of every entry, without making Entry objects (e.g. all ids)."""
-        return self._columns[name][1]
-
-    def _make(self, i: int) -> Entry:
-        got = self._cache.get(i)
-        if got is not None:
-            return got
-        values: dict[str, Any] = {}
-        for name, kind, col in self._order:
-            cell = col[i]
-            if kind == "list":
-                cell = _decode_list(cell)
-            elif kind == "json":
-                cell = json.loads(cell)
-            values[name] = cell
-        entry = Entry(**values)
-        if len(self._cache) >= self.CACHE_SIZE:
-            self._cache.clear()  # racing threads may clear twice or miss an insert: harmless
-        self._cache[i] = entry
-        return entry
-
-    @overload
-    def __getitem__(self, i: int) -> Entry: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[Entry]: ...
-
-    def __getitem__(self, i: int | slice) -> Any:
-        if isinstance(i, slice):
-            return [self._make(k) for k in range(*i.indices(self._n))]
-        i = int(i)
-        if i < 0:
-            i += self._n
-        if not 0 <= i < self._n:
-            raise IndexError(i)
-        return self._make(i)
-
-    def __iter__(self) -> Iterator[Entry]:
-        for i in range(self._n):
-            yield self._make(i)
 
 
 # ------------------------------------------------------------------------------------------ lookups

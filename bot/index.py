@@ -34,7 +34,7 @@ from indexer.store import KnowledgeBase, load_knowledge
 log = logging.getLogger(__name__)
 
 # Bumped when what the index stores changes, so stale indexes are rebuilt.
-INDEX_VERSION = "6"
+INDEX_VERSION = "8"
 DATA_FILES = ("departments.toml", "synonyms.txt", "glossary.toml", "featured.toml")
 
 

@@ -31,8 +31,9 @@ from typing import Any
 import numpy as np
 
 from bot.bm25 import SparseBM25
-from bot.columns import CsrMap, EntryColumns, IdPositions, StringColumn, open_array, save_array, write_entries
+from bot.columns import CsrMap, IdPositions, StringColumn, open_array, save_array
 from bot.dataform import dumps, loads
+from bot.entry_rows import EntryRows, write_entries
 from bot.text import Lexicon
 
 log = logging.getLogger(__name__)
@@ -193,12 +194,12 @@ def open_index(folder: Path, build: Any) -> Any:
 
 def _read_parts(folder: Path, manifest: dict) -> dict[str, Any]:
     n = int(manifest["entries"])
-    entries = EntryColumns.open(folder, dict(manifest["entry_fields"]), n)
+    entries = EntryRows.open(folder, dict(manifest["entry_fields"]), n)
     objects = loads((folder / "objects.json").read_bytes())
     parts: dict[str, Any] = {name: objects[name] for name in _OBJECTS}
     parts.update(
         entries=entries,
-        by_id=IdPositions.open(folder, entries.column("id")),
+        by_id=IdPositions.open(folder, entries.ids()),
         **{name: open_array(folder / f"{name}.npy") for name in _ARRAYS},
         due_keys=StringColumn.open(folder, "due_keys"),
         lexicon=_read_lexicon(folder),

@@ -278,13 +278,8 @@ class Retriever:
         return lambda t, pos: pos in found[t] if t in found else self._has(t, pos)
 
     def _has(self, term: str, pos: int) -> bool:
-        for field_index in (self.index.text, self.index.meta, self.index.units):
-            ids = field_index._ids.get(term)
-            if ids is not None:
-                k = int(np.searchsorted(ids, pos))
-                if k < len(ids) and ids[k] == pos:
-                    return True
-        return False
+        one = np.array([pos], dtype=np.int32)
+        return any(bool(f.contains(term, one)[0]) for f in (self.index.text, self.index.meta, self.index.units))
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)

@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi, BM25Plus
 
-from bot import bm25
+from bot import bm25, posting_lists
 from bot import index as index_module
 from bot.bm25 import DENSE_MIN_DOCS, SparseBM25
+from bot.pread import PreadArray
 from bot.text import Tokenizer
 from indexer.store import build_knowledge
 
@@ -137,7 +138,7 @@ def test_save_and_open_keep_scores(reference, shipped, tmp_path) -> None:  # typ
     _, sparse = reference
     sparse.save(tmp_path, "text")
     loaded = SparseBM25.open(tmp_path, "text")
-    assert not loaded._flat_ids.flags.writeable  # memory-mapped read-only, not copied
+    assert isinstance(loaded._postings._ids, PreadArray)  # read from the file by pread, never mapped
     query = shipped[1].tokens("政务公开 养老 补贴 责任单位")
     np.testing.assert_array_equal(loaded.get_scores(query), sparse.get_scores(query))
     assert dict(loaded.idf) == dict(sparse.idf)
@@ -159,6 +160,10 @@ def test_dense_path_for_frequent_terms_gives_identical_scores(monkeypatch: pytes
     dense = SparseBM25(corpus)
     np.testing.assert_array_equal(dense.get_scores(query, weights=[1.0, 0.5, 1.0, 0.3]), sparse_only)
     assert dense._dense  # the dense path was taken
+    monkeypatch.setattr(bm25, "DENSE_CACHE_BYTES", 4 * 400)  # room for one vector: the rest scatter
+    capped = SparseBM25(corpus)
+    np.testing.assert_array_equal(capped.get_scores(query, weights=[1.0, 0.5, 1.0, 0.3]), sparse_only)
+    assert len(capped._dense) == 1
 
 
 # ------------------------------------------------------------------------------- why BM25Plus, not Okapi
@@ -220,3 +225,29 @@ def test_scores_of_some_docs_equal_the_full_scores_bit_for_bit() -> None:
         assert bm25.get_scores_of(query, docs, weights).tobytes() == full[docs].tobytes()
         shuffled = docs[::-1].copy()
         assert bm25.get_scores_of(query, shuffled, weights).tobytes() == full[shuffled].tobytes()
+
+
+@pytest.mark.parametrize("block", [1, 3, 128])
+def test_opened_postings_read_in_part_give_the_same_scores_and_hits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   block: int) -> None:
+    """Range reads (a region's entries) and block reads (scattered candidates) of an opened index agree
+    with the index in memory, whatever the block size (block 1: every id sampled)."""
+    monkeypatch.setattr(posting_lists, "BLOCK", block)
+    monkeypatch.setattr(posting_lists, "WHOLE_READ_MAX", 4)  # long postings read by block even here
+    rng = random.Random(block)
+    words = [f"w{i}" for i in range(40)]
+    corpus = [rng.sample(words, rng.randint(1, 10)) for _ in range(3_000)]
+    built = SparseBM25(corpus)
+    built.save(tmp_path, "t")
+    opened = SparseBM25.open(tmp_path, "t")
+    for _ in range(30):
+        lo = rng.randrange(3_000)
+        docs = np.arange(lo, min(3_000, lo + rng.randint(1, 400)))
+        scattered = np.array(sorted(rng.sample(range(3_000), 60)))
+        query = rng.sample(words, 5) + ["missing"]
+        assert opened.get_scores_of(query, docs).tobytes() == built.get_scores(query)[docs].tobytes()
+        assert opened.get_scores_of(query, scattered).tobytes() == built.get_scores(query)[scattered].tobytes()
+        for term in query:
+            assert opened.contains(term, scattered).tolist() == built.contains(term, scattered).tolist()
+            assert opened.contains(term, docs).tolist() == built.contains(term, docs).tolist()
+    assert opened.get_scores(words[:7]).tobytes() == built.get_scores(words[:7]).tobytes()

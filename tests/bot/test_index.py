@@ -94,7 +94,9 @@ def test_rebuilds_when_curated_data_changes(template, site: Site) -> None:  # ty
 
 @pytest.mark.parametrize("damage", [
     "manifest.json",  # the manifest gone
-    "entry.text.offsets.npy",  # a column gone
+    "entry.rows.offsets.npy",  # the entries' record bounds gone
+    "entry.rows.npy",  # the entries' records gone
+    "bm25.meta.samples.npy",  # the postings' samples gone
     "bm25.text.ids.npy",  # postings gone
     "objects.json",
 ])

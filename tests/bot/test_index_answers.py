@@ -32,7 +32,7 @@ def in_memory(shipped_settings, shipped_engine) -> Engine:  # type: ignore[no-un
 
 
 def test_loaded_index_answers_exactly_as_the_built_one(shipped_engine, in_memory: Engine) -> None:  # type: ignore[no-untyped-def]
-    assert type(shipped_engine.index.entries).__name__ == "EntryColumns"  # really the on-disk form
+    assert type(shipped_engine.index.entries).__name__ == "EntryRows"  # really the on-disk form
     for question in QUESTIONS:
         loaded = json.dumps(shipped_engine.answer(question).to_dict(), ensure_ascii=False)
         built = json.dumps(in_memory.answer(question).to_dict(), ensure_ascii=False)

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 class Tokenizer:
     """jieba in search mode, with the knowledge base's own terms added so they stay whole.
 
-    The jieba instance is private to this object (a `jieba.Tokenizer`), so loading our terms never
+    The jieba instance is private to this object (a `jieba.Tokenizer`, bot/segmenter.py), so loading our terms never
     changes global jieba state used by anyone else in the process.
     """
 
@@ -47,8 +47,10 @@ class Tokenizer:
                 if self._jieba is None:
                     import jieba
 
+                    from bot.segmenter import Segmenter
+
                     jieba.setLogLevel(logging.WARNING)
-                    tk = jieba.Tokenizer()
+                    tk = Segmenter()
                     if self._offered is not None and self._offered.key == _terms_key(self._terms):
                         self._lexicon = self._offered
                         tk.FREQ, tk.total, tk.initialized = {}, self._lexicon.total, True

@@ -134,6 +134,7 @@ class _Hook:
 
     def __init__(self) -> None:
         self.objects: list[Any] = []
+        self._classes: dict[str, type] = {}  # checked once per class name, not once per object
 
     def __call__(self, d: dict) -> Any:
         if len(d) != 1:
@@ -158,6 +159,14 @@ class _Hook:
         name, attrs = d.get("$o"), d.get("v")
         if len(d) != 2 or not isinstance(name, str) or ":" not in name or not isinstance(attrs, dict):
             raise DataFormError("a tagged object needs a class name and its attributes")
+        cls = self._classes.get(name) or self._class(name)
+        obj = object.__new__(cls)
+        obj.__dict__.update(attrs)
+        self.objects.append(obj)
+        return obj
+
+    def _class(self, name: str) -> type:
+        """The class a stored object names, if it is one of this project's (ALLOWED_MODULES)."""
         module_name, qualname = name.split(":", 1)
         if not _allowed(module_name) or "." in qualname:
             raise DataFormError(f"{name} is not a class this project stores")
@@ -168,10 +177,8 @@ class _Hook:
         cls = getattr(module, qualname, None)
         if not isinstance(cls, type) or cls.__module__ != module_name:
             raise DataFormError(f"{name} is not a class this project stores")
-        obj = object.__new__(cls)
-        obj.__dict__.update(attrs)
-        self.objects.append(obj)
-        return obj
+        self._classes[name] = cls
+        return cls
 
 
 def _decode_mapping(value: Any) -> dict:

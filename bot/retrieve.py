@@ -64,11 +64,25 @@ class Ranked:
         return [c.entry for c in self.candidates[:n]]
 
 
+class _Among:
+    """`Has` for one search's candidates: the candidates holding each question term, found at once
+    (`Retriever._has_among`); other terms or positions fall back to the index lookup."""
+
+    __slots__ = ("found", "fallback")
+
+    def __init__(self, found: dict[str, set[int]], fallback: Has) -> None:
+        self.found, self.fallback = found, fallback
+
+    def __call__(self, term: str, pos: int) -> bool:
+        hits = self.found.get(term)
+        return pos in hits if hits is not None else self.fallback(term, pos)
+
+
 @dataclass(frozen=True)
 class _Measure:
     """Coverage of one question's content (`Retriever._coverage`), term weights already worked out."""
 
-    weights: tuple[tuple[str, float], ...]  # content terms and their weights, in question order
+    weights: tuple[tuple[str, float, set[int] | None], ...]  # content terms, weights, candidates holding them
     total: float
     expansions: tuple[tuple[str, float], ...]  # synonym-expansion terms and their text IDF
     bigrams: tuple[str, ...]
@@ -80,8 +94,8 @@ class _Measure:
         has, total = self.has, self.total
         matched = 0.0
         found: list[str] = []
-        for t, w in self.weights:
-            if has(t, pos):
+        for t, w, hits in self.weights:
+            if (pos in hits) if hits is not None else has(t, pos):
                 matched += w
                 found.append(t)
         if self.expansions and matched < total:
@@ -234,9 +248,10 @@ class Retriever:
         """`_coverage` for one question's content, its term weights worked out once: a search measures
         some forty candidates against the same terms."""
         terms, bigrams = content
-        weights = tuple((t, self._weight(t)) for t in terms)
+        among = has.found if isinstance(has, _Among) else {}
+        weights = tuple((t, self._weight(t), among.get(t)) for t in terms)
         total = 0.0
-        for _, w in weights:  # summed in term order, as the candidates' matched weights are
+        for _, w, _ in weights:  # summed in term order, as the candidates' matched weights are
             total += w
         expansions: tuple[tuple[str, float], ...] = ()
         if query.expansions:
@@ -299,7 +314,7 @@ class Retriever:
                 for field_index in (self.index.text, self.index.meta, self.index.units):
                     hit |= field_index.contains(t, cand)
                 found[t] = set(cand[hit].tolist())
-        return lambda t, pos: pos in found[t] if t in found else self._has(t, pos)
+        return _Among(found, self._has)
 
     def _has(self, term: str, pos: int) -> bool:
         for field_index in (self.index.text, self.index.meta, self.index.units):

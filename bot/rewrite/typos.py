@@ -173,13 +173,14 @@ class TypoCorrector:
         for i in range(n):
             for j in range(i + 2, min(n, i + longest) + 1):
                 w = run[i:j]
-                if w in self.locked or _in_hashes(self.proper_hashes, w):
+                h = _crc(w)  # once per substring, looked up in up to three hash arrays
+                if w in self.locked or _has_hash(self.proper_hashes, h):
                     for k in range(i, j):
                         locked[k] = True
                 if w in self.vocab:  # curated words are protected like corpus words
                     spans.append((i, j, True))
-                elif _in_hashes(self.common_hashes, w):
-                    spans.append((i, j, j - i <= 4 and _in_hashes(self.ngram_hashes, w)))
+                elif _has_hash(self.common_hashes, h):
+                    spans.append((i, j, j - i <= 4 and _has_hash(self.ngram_hashes, h)))
         for i, ch in enumerate(run):  # one-character question words (谁)
             if ch in self.locked:
                 locked[i] = True
@@ -250,6 +251,9 @@ def _hash_array(words: Iterable[str]) -> array:
 
 def _in_hashes(hashes: array, s: str) -> bool:
     """Membership in a sorted CRC32 array; a collision only ever makes us *more* conservative."""
-    h = _crc(s)
+    return _has_hash(hashes, _crc(s))
+
+
+def _has_hash(hashes: array, h: int) -> bool:
     i = bisect_left(hashes, h)
     return i < len(hashes) and hashes[i] == h

@@ -310,10 +310,12 @@ class Retriever:
         found: dict[str, set[int]] = {}
         for t in [*query.terms, *(self.expansion_terms(query) if query.expansions else [])]:
             if t not in found:
-                hit = np.zeros(len(cand), dtype=bool)
+                hit = None
                 for field_index in (self.index.text, self.index.meta, self.index.units):
-                    hit |= field_index.contains(t, cand)
-                found[t] = set(cand[hit].tolist())
+                    if t in field_index._ids:  # fields without the term need no lookup
+                        h = field_index.contains(t, cand)
+                        hit = h if hit is None else hit | h
+                found[t] = set(cand[hit].tolist()) if hit is not None else set()
         return _Among(found, self._has)
 
     def _has(self, term: str, pos: int) -> bool:

@@ -312,7 +312,7 @@ class Retriever:
             if t not in found:
                 hit = None
                 for field_index in (self.index.text, self.index.meta, self.index.units):
-                    if t in field_index._ids:  # fields without the term need no lookup
+                    if field_index.df(t):  # fields without the term need no lookup
                         h = field_index.contains(t, cand)
                         hit = h if hit is None else hit | h
                 found[t] = set(cand[hit].tolist()) if hit is not None else set()

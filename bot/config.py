@@ -48,7 +48,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("search", "hotline", "12345政务服务便民热线", "Where the bot sends people when the plans are silent."),
     Setting("web", "host", "127.0.0.1", "Address `bot serve` listens on."),
     Setting("web", "port", 8000, "Port `bot serve` listens on."),
-    Setting("web", "threads", 8, "Worker threads of the WSGI server (waitress; each gunicorn worker with --workers)."),
+    Setting("web", "threads", 2, "Worker threads of the WSGI server (waitress; each gunicorn worker with --workers). Answering holds the GIL: more threads only take turns on one core (bench/README.md)."),
     Setting("web", "answer_cache", 2048, "Finished answers kept per process for repeated questions (0: off, as the uncached load benchmark runs)."),
     Setting("web", "public_url", "", "URL the widget script is served from, when behind a proxy. Empty: derived from each request."),
     Setting("web", "database", "var/zwgk.sqlite3", "Question log, feedback and staff-bot subscriptions: a SQLite file (default) or a postgresql:// URL shared by several workers and hosts."),

@@ -65,6 +65,52 @@ class Ranked:
         return [c.entry for c in self.candidates[:n]]
 
 
+class _Among:
+    """`Has` for one search's candidates: the candidates holding each question term, found at once
+    (`Retriever._has_among`); other terms or positions fall back to the index lookup."""
+
+    __slots__ = ("found", "fallback")
+
+    def __init__(self, found: dict[str, set[int]], fallback: Has) -> None:
+        self.found, self.fallback = found, fallback
+
+    def __call__(self, term: str, pos: int) -> bool:
+        hits = self.found.get(term)
+        return pos in hits if hits is not None else self.fallback(term, pos)
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """Coverage of one question's content (`Retriever._coverage`), term weights already worked out."""
+
+    weights: tuple[tuple[str, float, set[int] | None], ...]  # content terms, weights, candidates holding them
+    total: float
+    expansions: tuple[tuple[str, float], ...]  # synonym-expansion terms and their text IDF
+    bigrams: tuple[str, ...]
+    has: Has
+    body: Callable[[int], str]
+
+    def coverage(self, pos: int) -> tuple[float, tuple[str, ...]]:
+        """(coverage, the question terms the entry at `pos` contains)."""
+        has, total = self.has, self.total
+        matched = 0.0
+        found: list[str] = []
+        for t, w, hits in self.weights:
+            if (pos in hits) if hits is not None else has(t, pos):
+                matched += w
+                found.append(t)
+        if self.expansions and matched < total:
+            exp = [w for t, w in self.expansions if has(t, pos)]
+            if exp:
+                matched += min(total - matched, max(exp))
+        words = matched / total if total else 0.0
+        if not self.bigrams:
+            return words, tuple(found)
+        body = self.body(pos)
+        pairs = len([b for b in self.bigrams if b in body]) / len(self.bigrams)
+        return 0.5 * words + 0.5 * pairs, tuple(found)
+
+
 class Retriever:
     """Ranks entries for a Query. Holds only caches derived from the index, so one per Engine."""
 
@@ -76,6 +122,7 @@ class Retriever:
         self._max_idf = math.log(index.text.n_docs + 1) if index.text.n_docs else 1.0
         self._phrase_tokens: dict[str, list[str]] = {}
         self._bodies: dict[int, str] = {}  # coverage's whitespace-free entry bodies, by position
+        self._weights: dict[str, float] = {}  # coverage's term weights (`_weight`), by term
         self.everyday = Everyday(tuning)
 
     def region_scope(self, query: Query) -> np.ndarray | None:
@@ -152,10 +199,11 @@ class Retriever:
         has = self._has_among(query, cand)
         leaders = sorted(cand, key=lambda i: -score_of[i])[: tn.story_evidence]
         content = self._content(query, leaders, has)
+        measure = self._measure(query, content, has)
         boosted: list[Candidate] = []
         for i in cand:
             e = idx.entries[i]
-            coverage, matched = self._coverage(query, content, i, has)
+            coverage, matched = measure.coverage(i)
             s = self._boost(query, e, score_of[i] * (tn.coverage_floor + coverage))
             boosted.append(Candidate(e, i, s, coverage, matched))
         boosted.sort(key=lambda c: -c.score)
@@ -205,13 +253,37 @@ class Retriever:
         """The mean of IDF-weighted word coverage over the question's content terms and topic
         character-pair coverage (the latter needs compound terms to appear together), and the question
         terms the entry contains."""
+        return self._measure(query, content, has).coverage(pos)
+
+    def _measure(self, query: Query, content: tuple[tuple[str, ...], tuple[str, ...]], has: Has) -> _Measure:
+        """`_coverage` for one question's content, its term weights worked out once: a search measures
+        some forty candidates against the same terms."""
         terms, bigrams = content
-        words, matched = self._word_coverage(query, terms, pos, has)
-        if not bigrams:
-            return words, matched
-        body = self._body(pos)
-        pairs = sum(1 for b in bigrams if b in body) / len(bigrams)
-        return 0.5 * words + 0.5 * pairs, matched
+        among = has.found if isinstance(has, _Among) else {}
+        weights = tuple((t, self._weight(t), among.get(t)) for t in terms)
+        total = 0.0
+        for _, w, _ in weights:  # summed in term order, as the candidates' matched weights are
+            total += w
+        expansions: tuple[tuple[str, float], ...] = ()
+        if query.expansions:
+            idf = self.index.text.idf
+            expansions = tuple((t, idf.get(t, 1.0)) for t in self.expansion_terms(query))  # type: ignore[misc]
+        return _Measure(weights, total, expansions, bigrams, has, self._body)
+
+    def _weight(self, t: str) -> float:
+        """A question term's weight in word coverage: its IDF in the plans, or for a word the plans never
+        use, that of a rare plan word scaled down the more everyday it is (bot/everyday.py); generic
+        words weigh less. A pure function of the word and the index, kept per Retriever."""
+        weight = self._weights.get(t)
+        if weight is None:
+            idx, tn = self.index, self.tuning
+            idf = idx.text.idf.get(t) or idx.meta.idf.get(t) or idx.units.idf.get(t)
+            weight = idf if idf is not None else tn.oov_weight * self._max_idf * self.everyday.salience(t)
+            if is_generic(t):
+                weight *= tn.generic_weight
+            if len(self._weights) < 100_000:
+                self._weights[t] = weight
+        return weight
 
     def _content(self, query: Query, leaders: list[int], has: Has) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The question's terms and character pairs, minus the sender's story: in a message of several
@@ -242,28 +314,6 @@ class Retriever:
                 self._bodies[pos] = body
         return body
 
-    def _word_coverage(self, query: Query, terms: tuple[str, ...], pos: int,
-                       has: Has) -> tuple[float, tuple[str, ...]]:
-        """Share of the question's topic words (IDF-weighted) that the entry actually contains. A word
-        the plans never use weighs like a rare plan word, less the more everyday it is (bot/everyday.py)."""
-        idx, tn = self.index, self.tuning
-        total = matched = 0.0
-        found: list[str] = []
-        for t in terms:
-            idf = idx.text.idf.get(t) or idx.meta.idf.get(t) or idx.units.idf.get(t)
-            weight = idf if idf is not None else tn.oov_weight * self._max_idf * self.everyday.salience(t)
-            if is_generic(t):
-                weight *= tn.generic_weight
-            total += weight
-            if has(t, pos):
-                matched += weight
-                found.append(t)
-        if query.expansions and matched < total:
-            exp = [t for t in self.expansion_terms(query) if has(t, pos)]
-            if exp:
-                matched += min(total - matched, max(idx.text.idf.get(t, 1.0) for t in exp))
-        return (matched / total if total else 0.0), tuple(found)
-
     def _has_among(self, query: Query, positions: list[int]) -> Has:
         """`_has` for one search's candidates at once: a vectorised lookup per term and field instead of
         a binary search per (term, candidate) pair, the hot path of `search`."""
@@ -271,11 +321,13 @@ class Retriever:
         found: dict[str, set[int]] = {}
         for t in [*query.terms, *(self.expansion_terms(query) if query.expansions else [])]:
             if t not in found:
-                hit = np.zeros(len(cand), dtype=bool)
+                hit = None
                 for field_index in (self.index.text, self.index.meta, self.index.units):
-                    hit |= field_index.contains(t, cand)
-                found[t] = set(cand[hit].tolist())
-        return lambda t, pos: pos in found[t] if t in found else self._has(t, pos)
+                    if field_index.df(t):  # fields without the term need no lookup
+                        h = field_index.contains(t, cand)
+                        hit = h if hit is None else hit | h
+                found[t] = set(cand[hit].tolist()) if hit is not None else set()
+        return _Among(found, self._has)
 
     def _has(self, term: str, pos: int) -> bool:
         one = np.array([pos], dtype=np.int32)

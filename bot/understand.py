@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import logging
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -186,7 +187,7 @@ class QuestionReader:
         if regions:
             return tuple(regions), None
         known = [*self.index.regions, *self.index.parents]
-        words = self.tokenizer.words(text)
+        words = _Words(self.tokenizer, text)
         unknown = (self._district_of_city(text, words) or unknown_place(text, known, self._vocabulary, words)
                    or latin_place(question, text))
         if unknown:
@@ -196,7 +197,7 @@ class QuestionReader:
                 regions.append(under[0])
         return tuple(regions), None
 
-    def _district_of_city(self, text: str, words: list[str]) -> str | None:
+    def _district_of_city(self, text: str, words: Container[str]) -> str | None:
         """A district named right after its city that is not held ("枣庄市市中区", "济南市章丘区")."""
         for m in re.finditer(r"[市州](?=([\u4e00-\u9fff]{1,3}?[区县]))", text):
             district = m.group(1)
@@ -227,11 +228,20 @@ class QuestionReader:
         strip = vocab.YEAR_PHRASE.sub(" ", strip)
         if procedure:
             strip = strip_procedure(strip)
-        segments = self._segments(strip)
-        strip = vocab.QUESTION_PHRASES.sub(" ", strip)
-        bigrams = tuple(topic_bigrams(strip))
-        return (tuple(dict.fromkeys(self.tokenizer.tokens(strip))), bigrams,
-                segments if len(segments) >= 2 else ())
+        read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # this question's parts, read once
+        segments = self._segments(strip, read)
+        terms, bigrams = self._terms_of(vocab.QUESTION_PHRASES.sub(" ", strip), read)
+        return terms, bigrams, segments if len(segments) >= 2 else ()
+
+    def _terms_of(self, content: str, read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+                  ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A text's distinct tokens and topic character pairs. `read` holds those already made for
+        parts of the same question: a message of one segment is that segment, tokenized once."""
+        got = read.get(content)
+        if got is None:
+            got = read[content] = (tuple(dict.fromkeys(self.tokenizer.tokens(content))),
+                                   tuple(topic_bigrams(content)))
+        return got
 
     def _names_department(self, token: str, departments: tuple[str, ...]) -> bool:
         """A word of a department the question names, in its canonical or any alias form (发改局)."""
@@ -251,7 +261,8 @@ class QuestionReader:
                 strip = strip.replace(r[:-1], " ")
         return strip
 
-    def _segments(self, text: str) -> tuple[Segment, ...]:
+    def _segments(self, text: str, read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+                  ) -> tuple[Segment, ...]:
         """The message's segments; those in sentences before the asking one are marked, unless the
         asking sentence points back ("这方面…") or has hardly a topic of its own."""
         sentences = [s for s in vocab.SENTENCE_SPLIT.split(text) if s.strip()]
@@ -263,7 +274,7 @@ class QuestionReader:
         out: list[Segment] = []
         for i, sentence in enumerate(sentences):
             parts = [p for p in vocab.SEGMENT_SPLIT.split(sentence) if p.strip()]
-            out += [self._segment(p, last=(i == len(sentences) - 1 and j == len(parts) - 1), sentence=i)
+            out += [self._segment(p, read, last=(i == len(sentences) - 1 and j == len(parts) - 1), sentence=i)
                     for j, p in enumerate(parts)]
         start = asking
         if asking > 0 and (vocab.POINTS_BACK.search(sentences[asking]) or self._thin(out, asking)):
@@ -275,12 +286,26 @@ class QuestionReader:
                  if len(t) >= 2 and not vocab.is_generic(t) and t not in vocab.FOLLOWUP_FILLERS}
         return len(topic) < 2
 
-    def _segment(self, part: str, last: bool, sentence: int = 0) -> Segment:
-        content = vocab.QUESTION_PHRASES.sub(" ", part)
-        return Segment(tuple(dict.fromkeys(self.tokenizer.tokens(content))), tuple(topic_bigrams(content)),
-                       last or bool(vocab.ASKING.search(part)), sentence=sentence)
+    def _segment(self, part: str, read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]], last: bool,
+                 sentence: int = 0) -> Segment:
+        terms, bigrams = self._terms_of(vocab.QUESTION_PHRASES.sub(" ", part), read)
+        return Segment(terms, bigrams, last or bool(vocab.ASKING.search(part)), sentence=sentence)
 
 
+
+
+class _Words:
+    """The segmenter's words of a text, cut on the first lookup: most questions naming no held region
+    name no other place either, and never look."""
+
+    def __init__(self, tokenizer: Tokenizer, text: str) -> None:
+        self._tokenizer, self._text = tokenizer, text
+        self._words: set[str] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if self._words is None:
+            self._words = set(self._tokenizer.words(self._text))
+        return word in self._words
 
 
 def strip_dates(text: str) -> str:
@@ -360,7 +385,7 @@ def own_topic(query: Query) -> tuple[str, ...]:
     return tuple(t for t in query.topic if len(t) >= 2 and t not in vocab.FOLLOWUP_FILLERS)
 
 
-def unknown_place(text: str, known: list[str], known_terms: set[str], words: list[str]) -> str | None:
+def unknown_place(text: str, known: list[str], known_terms: set[str], words: Container[str]) -> str | None:
     """A 区/县/市 name in the question that is not one of the knowledge base's regions (e.g. 海淀区).
 
     Every stem of two to four characters before the suffix is tried, shortest first ("我是章丘区" names

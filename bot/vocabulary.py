@@ -11,6 +11,7 @@ knowledge/data/, not here.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # --- Chinese numerals ---------------------------------------------------------------------------------
 # Digits of small Chinese numbers ("九", "两"); `cn_number` reads 1-99 from them.
@@ -70,8 +71,10 @@ GENERIC_TERMS: frozenset[str] = frozenset(
 
 
 
+@lru_cache(maxsize=65_536)
 def is_generic(term: str) -> bool:
-    """A generic term, or a compound of two ("公开事项" = 公开 + 事项): names no topic either."""
+    """A generic term, or a compound of two ("公开事项" = 公开 + 事项): names no topic either.
+    Remembered per word: the reader and the ranking ask about the same words many times."""
     if term in GENERIC_TERMS:
         return True
     return any(term[:i] in GENERIC_TERMS and term[i:] in GENERIC_TERMS for i in range(1, len(term)))

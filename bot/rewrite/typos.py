@@ -5,6 +5,8 @@ and jieba's dictionary (bot/rewrite/data.py); homophones come from the pinyin ma
 """
 from __future__ import annotations
 
+import threading
+import weakref
 import zlib
 from array import array
 from bisect import bisect_left
@@ -25,6 +27,8 @@ _FUNCTION_CHARS: frozenset[str] = frozenset(
 # Build-time knobs (documented in knowledge/data/README.md).
 _TYPO_MIN_FREQ = 2  # corpus frequency a dictionary word (not a curated term) needs to be a typo target
 _MAX_NGRAM_HASHES = 1_000_000  # cap on the corpus-membership hash array (4 bytes each)
+_MAX_KEPT_WINDOWS = 50_000  # per corrector: windows whose window-only guards were already checked
+_UNKNOWN = object()
 
 
 class TypoCorrector:
@@ -90,14 +94,14 @@ class TypoCorrector:
         if n < 2:
             return run
         chars = list(run)
-        reads = [self.readings.reading(c) for c in run]
         fixed = [False] * n
         words = _RunWords(self, run)
+        targets = _targets_of(self)
         for size in (4, 3, 2):
             for i in range(n - size + 1):
                 if any(fixed[i:i + size]):
                     continue
-                target = self._safe_target(run, i, size, reads, words)
+                target = self._safe_target(run, i, size, words, targets)
                 if target is None:
                     continue
                 chars[i:i + size] = list(target)
@@ -106,20 +110,29 @@ class TypoCorrector:
                 corrections.append((run[i:i + size], target))
         return "".join(chars)
 
-    def _safe_target(self, run: str, i: int, size: int, reads: list[str], words: _RunWords) -> str | None:
+    def _safe_target(self, run: str, i: int, size: int, words: _RunWords,
+                     targets: dict[str, str | None]) -> str | None:
         """The homophone that may replace run[i:i+size], or None when a guard of `correct` forbids it.
 
-        The cheap checks run first; the run's word analysis is only made once a window passes them.
+        The checks that depend on the window alone are made once per window and kept in `targets`
+        (the same windows recur in every question: 哪个部门, 负责); the run's word analysis is only
+        made once a window passes them.
         """
         window = run[i:i + size]
-        target = self._homophone(window, reads[i:i + size])
-        if target is None:
+        target = targets.get(window, _UNKNOWN)
+        if target is _UNKNOWN:
+            target = self._window_target(window)
+            if len(targets) < _MAX_KEPT_WINDOWS:
+                targets[window] = target
+        if target is None or words.touches_locked(i, i + size) or words.cuts(i, i + size):
             return None
-        if _in_hashes(self.ngram_hashes, window):
-            return None
-        if words.touches_locked(i, i + size):
-            return None
-        if self._is_vocab(window) or words.cuts(i, i + size):
+        return target  # type: ignore[return-value]
+
+    def _window_target(self, window: str) -> str | None:
+        """The guards of `correct` that depend on the window alone: a homophone target exists, and the
+        window is neither a corpus n-gram nor a known or everyday word."""
+        target = self._homophone(window, [self.readings.reading(c) for c in window])
+        if target is None or _in_hashes(self.ngram_hashes, window) or self._is_vocab(window):
             return None
         return target
 
@@ -160,13 +173,14 @@ class TypoCorrector:
         for i in range(n):
             for j in range(i + 2, min(n, i + longest) + 1):
                 w = run[i:j]
-                if w in self.locked or _in_hashes(self.proper_hashes, w):
+                h = _crc(w)  # once per substring, looked up in up to three hash arrays
+                if w in self.locked or _has_hash(self.proper_hashes, h):
                     for k in range(i, j):
                         locked[k] = True
                 if w in self.vocab:  # curated words are protected like corpus words
                     spans.append((i, j, True))
-                elif _in_hashes(self.common_hashes, w):
-                    spans.append((i, j, j - i <= 4 and _in_hashes(self.ngram_hashes, w)))
+                elif _has_hash(self.common_hashes, h):
+                    spans.append((i, j, j - i <= 4 and _has_hash(self.ngram_hashes, h)))
         for i, ch in enumerate(run):  # one-character question words (谁)
             if ch in self.locked:
                 locked[i] = True
@@ -212,6 +226,20 @@ def _cuts(spans: list[tuple[int, int, bool]], i: int, j: int) -> bool:
     return False
 
 
+# Each corrector's checked windows, beside it rather than in it: correctors are stored as data forms
+# (bot/dataform.py writes every attribute), and an index that is swapped out takes its entry with it.
+_targets: weakref.WeakKeyDictionary[TypoCorrector, dict[str, str | None]] = weakref.WeakKeyDictionary()
+_targets_lock = threading.Lock()
+
+
+def _targets_of(corrector: TypoCorrector) -> dict[str, str | None]:
+    found = _targets.get(corrector)
+    if found is None:
+        with _targets_lock:
+            found = _targets.setdefault(corrector, {})
+    return found
+
+
 def _crc(s: str) -> int:
     """Stable 32-bit hash (Python's str hash is salted per process, so it cannot be pickled)."""
     return zlib.crc32(s.encode("utf-8"))
@@ -223,6 +251,9 @@ def _hash_array(words: Iterable[str]) -> array:
 
 def _in_hashes(hashes: array, s: str) -> bool:
     """Membership in a sorted CRC32 array; a collision only ever makes us *more* conservative."""
-    h = _crc(s)
+    return _has_hash(hashes, _crc(s))
+
+
+def _has_hash(hashes: array, h: int) -> bool:
     i = bisect_left(hashes, h)
     return i < len(hashes) and hashes[i] == h

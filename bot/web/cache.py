@@ -35,6 +35,7 @@ class CachedAnswer:
 
 
 Key = tuple[str, str, str, str]
+_OFF: Key = ("", "", "", "")  # the key of every question while the cache is off (size 0)
 
 
 class AnswerCache:
@@ -51,6 +52,10 @@ class AnswerCache:
         self.generation = 0
 
     def key(self, question: str, region: str | None, context: Context | None) -> Key:
+        """The cache key of a question; with the cache off, no key is looked up, so none is made (the
+        official answers' stamp is a stat of their file)."""
+        if self.size <= 0:
+            return _OFF
         ctx = json.dumps(context.to_dict(), sort_keys=True, ensure_ascii=False) if context else ""
         stamp = self.stamp() if self.stamp is not None else ""
         return (question, region or "", ctx, f"{date.today().isoformat()}#{self.generation}#{stamp}")

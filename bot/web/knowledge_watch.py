@@ -2,7 +2,9 @@
 
 The worker that serves /admin swaps its engine itself (office_actions.py). Other worker processes
 (`bot serve --workers N`) notice the change on their next request: one stat of the plan record
-(`office.dir`/plans.json) and of the curated data files, compared with what their engine was built from.
+(`office.dir`/plans.json) and of the curated data files, compared with what their engine was built from,
+at most once every `CHECK_SECONDS` (six stats per request would cost more than a fast answer, and each
+releases the GIL for a system call that other threads are waiting on).
 On a change one background thread compares the published set with the one its engine serves and, when it
 differs (an upload or a deleted draft changes the record but not the set), builds the new engine (usually
 from the index the admin worker just wrote under `office.dir`/sets) and swaps it in; requests meanwhile
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+CHECK_SECONDS = 1.0  # a publication elsewhere is noticed within this long (plus the rebuild)
 DATA_FILES = ("departments.toml", "synonyms.txt", "glossary.toml", "featured.toml", "keep_words.txt")
 
 Stamp = tuple[tuple[int, int] | None, ...]
@@ -43,6 +47,7 @@ class KnowledgeWatch:
         self._built = self.stamp()
         self._serving = self._content()
         self._busy = threading.Lock()
+        self._next_check = 0.0  # time.monotonic() of the next look at the files
 
     def stamp(self) -> Stamp:
         return tuple(_stat(p) for p in self.paths)
@@ -57,7 +62,12 @@ class KnowledgeWatch:
         self._serving = self._content()
 
     def check(self, app: Flask, office: Office) -> None:
-        """Start one background rebuild when the published knowledge changed since this engine was built."""
+        """Start one background rebuild when the published knowledge changed since this engine was built
+        (looked at once per `CHECK_SECONDS`; requests in between go straight on)."""
+        clock = time.monotonic()
+        if clock < self._next_check:
+            return
+        self._next_check = clock + CHECK_SECONDS
         now = self.stamp()
         if now == self._built or not self._busy.acquire(blocking=False):
             return

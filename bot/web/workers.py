@@ -38,12 +38,15 @@ def prepare_index(settings: Settings) -> int:
 
 
 def gunicorn_options(settings: Settings, host: str, port: int, workers: int) -> dict[str, Any]:
-    """The gunicorn settings we run with (threaded workers: keep-alive and slow clients cost no process)."""
+    """The gunicorn settings we run with (threaded workers: keep-alive and slow clients cost no process;
+    idle workers accept first, bot/web/balanced_worker.py)."""
+    from bot.web.balanced_worker import BalancedThreadWorker
+
     shown = f"[{host}]" if ":" in host else host
     return {
         "bind": [f"{shown}:{port}"],
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": BalancedThreadWorker,
         "threads": max(1, int(settings["web.threads"])),
         "preload_app": False,
         "graceful_timeout": GRACEFUL_SECONDS,

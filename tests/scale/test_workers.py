@@ -69,7 +69,7 @@ def test_follow_ups_survive_turns_on_different_workers(server: WorkersServer) ->
 
 
 def test_2000_questions_make_2000_rows(server: WorkersServer) -> None:
-    before = server.logged_rows()
+    before = server.settled_rows()
     questions = [f"{q}" for q in ("就业补贴信息公开谁负责？", "政府信息公开年度报告什么时候发布？", "区民政局有哪些任务？",
                                   "依申请公开要多久答复？", "火星上有政务公开吗？")]
     statuses: list[int] = []
@@ -159,7 +159,7 @@ def test_kill_9_of_one_worker_fails_only_its_in_flight_requests(server: WorkersS
 
 def test_sigterm_stops_every_worker_gracefully(server: WorkersServer) -> None:
     """Last: it stops the server. Requests answered before the stop are all logged; exit status 0."""
-    before = server.logged_rows()
+    before = server.settled_rows()
     answered = 0
     lock = threading.Lock()
     stop_sent = threading.Event()

@@ -135,3 +135,17 @@ class WorkersServer:
 
         with psycopg.connect(self.database) as db:
             return int(db.execute("SELECT count(*) FROM questions").fetchone()[0])
+
+    def settled_rows(self, quiet: float = 0.5, limit: float = 30.0) -> int:
+        """`logged_rows` once it stops changing: each worker writes its question log in batches, up to
+        LINGER_SECONDS after the answers (bot/storage/writer.py), so rows of the requests just made
+        may still be arriving."""
+        rows = self.logged_rows()
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            time.sleep(quiet)
+            now = self.logged_rows()
+            if now == rows:
+                break
+            rows = now
+        return rows

@@ -13,6 +13,7 @@ import pytest
 
 from bot.storage import StoreError
 from bot.storage.sqlite import SQLiteDatabase
+from bot.storage.writer import Item, LogWriter
 from bot.store import QuestionLog
 
 
@@ -142,3 +143,26 @@ def test_a_release_0_1_database_is_migrated(tmp_path: Path) -> None:
         assert log.log_feedback(helpful=True, question="旧问题", answer_id="x") is not None
     with QuestionLog(path) as again:  # idempotent
         assert again.count("feedback") == 1
+
+
+def test_rows_arriving_together_share_one_transaction() -> None:
+    """A row waits (up to the linger) for others to share its batch; flush() writes at once."""
+    batches: list[int] = []
+    writer = LogWriter(lambda items: batches.append(len(items)), lambda exc: False, linger=60.0)
+    for i in range(20):
+        writer.submit(Item("questions", (i,)))
+    assert writer.flush(30)
+    assert batches == [20]
+    assert writer.close(5) == 0
+
+
+def test_a_row_someone_waits_for_is_written_without_lingering() -> None:
+    """A feedback vote's sender waits for its row id: its batch is written at once, not after the linger."""
+    batches: list[int] = []
+    writer = LogWriter(lambda items: batches.append(len(items)), lambda exc: False, linger=600.0)
+    writer.submit(Item("questions", (1,)))
+    vote = Item("feedback", (2,), done=threading.Event())
+    writer.submit(vote)
+    assert vote.done.wait(60) and vote.ok  # type: ignore[union-attr]
+    assert batches == [2]
+    assert writer.close(5) == 0

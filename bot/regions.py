@@ -1,12 +1,11 @@
-"""Region names found in a question through a trie, and the list of covered regions kept short.
+"""Region names found in a text through a trie, not by checking every region.
 
 Why: with every county of a province or the country in the index (2 800 names), checking each region
-name against the question grows with the number of regions. A character trie over the names (and
-their short forms without 区/县/市) finds every name occurring in the text in time that grows with the
-text's length only. The decline for an unknown region names a few covered regions and the count,
-never thousands of names.
-Neighbours: bot/engine.py (question understanding, the unknown-region decline); bot/index.py holds
-`regions`.
+name against a question grows with the number of regions. A character trie over the names (and their
+short forms without 区/县/市) finds every name occurring in a text in time that grows with the text's
+length only, and a set of the names' substrings tells at once whether a place name is part of one.
+Neighbours: bot/understand.py asks whether a place a question names is one held (`overlaps`);
+bot/index.py holds `regions` and their parent cities.
 """
 from __future__ import annotations
 
@@ -51,14 +50,3 @@ class RegionMatcher:
 
     def _full_names_in(self, text: str) -> list[str]:
         return [r for r in self.find(text) if r in text]
-
-
-def covered_regions_text(regions: list[str], lang: str = "zh", shown: int = 5) -> str:
-    """'槐荫区、历城区、… 等 2 800 个地区' — at most `shown` names and the count, whatever the count."""
-    names = regions[:shown]
-    if lang == "en":
-        more = f" and {len(regions) - shown:,} more" if len(regions) > shown else ""
-        return ", ".join(names) + more
-    if len(regions) <= shown:
-        return "、".join(names)
-    return "、".join(names) + f"等 {len(regions):,} 个地区"

@@ -20,6 +20,7 @@ from bot import vocabulary as vocab
 from bot.answer import Intent
 from bot.departments import unit_key
 from bot.index import SearchIndex
+from bot.regions import RegionMatcher
 from bot.text import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ class QuestionReader:
         self._region_keys: dict[str, list[int]] = {}  # first two characters -> region positions
         for i, r in enumerate(index.regions):
             self._region_keys.setdefault(r[:2], []).append(i)
+        self._known_places = RegionMatcher([*index.regions, *index.parents])  # held regions and their cities
 
     def read(self, question: str, region: str | None = None) -> Query:
         rw = self._rewrite(question)
@@ -186,9 +188,9 @@ class QuestionReader:
                 regions.append(r)
         if regions:
             return tuple(regions), None
-        known = [*self.index.regions, *self.index.parents]
         words = _Words(self.tokenizer, text)
-        unknown = (self._district_of_city(text, words) or unknown_place(text, known, self._vocabulary, words)
+        unknown = (self._district_of_city(text, words)
+                   or unknown_place(text, self._known_places, self._vocabulary, words)
                    or latin_place(question, text))
         if unknown:
             return (), unknown
@@ -385,7 +387,7 @@ def own_topic(query: Query) -> tuple[str, ...]:
     return tuple(t for t in query.topic if len(t) >= 2 and t not in vocab.FOLLOWUP_FILLERS)
 
 
-def unknown_place(text: str, known: list[str], known_terms: set[str], words: Container[str]) -> str | None:
+def unknown_place(text: str, known: RegionMatcher, known_terms: set[str], words: Container[str]) -> str | None:
     """A 区/县/市 name in the question that is not one of the knowledge base's regions (e.g. 海淀区).
 
     Every stem of two to four characters before the suffix is tried, shortest first ("我是章丘区" names
@@ -404,7 +406,7 @@ def unknown_place(text: str, known: list[str], known_terms: set[str], words: Con
                 continue
             if not (name in words and not stem.startswith(vocab.NOT_PLACE_STARTS)) and not _placelike(stem, text, end):
                 continue
-            if any(name in k or k in name for k in known) or name in known_terms or stem in known_terms:
+            if known.overlaps(name) or name in known_terms or stem in known_terms:
                 break
             if name in words or stem in words:
                 return name

@@ -56,6 +56,7 @@ class TaskLists:
         return self.postings.entries(self.department_positions(department, region))
 
     def department_positions(self, department: str, region: str | None = None) -> np.ndarray:
+        """Ascending positions of `department_tasks`: named in the unit column or as a sentence's subject."""
         canon = self.index.departments.name_for(department) or department
         positions = np.union1d(self.postings.department(canon, region), self._named_as_actor(canon, region))
         return self.postings.without_restated(positions.astype(np.int32))

@@ -304,7 +304,8 @@ class Composer:
         w = words(lang)
         held = [h for h in self.holdings if h[0] in regions] if regions else self.holdings
         shown = w["sep"].join(w["held_item"].format(region=r, year=y or "") for r, y in held[:HELD_SHOWN])
-        return shown + (w["held_more"].format(n=len(held)) if len(held) > HELD_SHOWN else "")
+        return shown + (w["held_more"].format(n=len(held), more=len(held) - HELD_SHOWN)
+                       if len(held) > HELD_SHOWN else "")
 
     def _question_for(self, entry: Entry, intent: Intent) -> str:
         w = words("zh")

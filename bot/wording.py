@@ -70,7 +70,7 @@ WORDING: dict[str, dict[str, str]] = {
         "region_header": "{region}政务公开工作要点的任务（共{n}项）：",
         "ask_when": "{where}{topic}的完成时限是什么？",
         "ask_who": "{where}{topic}由哪个部门负责？",
-        "held_item": "{region}{year}年", "held_more": "等{n}份", "sep": "、",
+        "held_item": "{region}{year}年", "held_more": "等{n:,}份", "sep": "、",
     },
     "en": {
         Kind.GREETING: "Hello! I answer questions about this area's government disclosure plans (政务公开工作要点): "
@@ -98,7 +98,7 @@ WORDING: dict[str, dict[str, str]] = {
         "region_header": "Tasks in the {region} plan ({n} in all):",
         "ask_when": "{where}{topic}的完成时限是什么？",
         "ask_who": "{where}{topic}由哪个部门负责？",
-        "held_item": "{region} {year}", "held_more": " and {n} more", "sep": ", ",
+        "held_item": "{region} {year}", "held_more": " and {more:,} more", "sep": ", ",
     },
 }
 

@@ -12,9 +12,12 @@ Neighbours: bot/entry_rows.py (entry records) and bot/bm25.py (postings) read th
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
+
+_HAS_PREAD = hasattr(os, "pread")
 
 
 class PreadArray:
@@ -30,11 +33,12 @@ class PreadArray:
         if len(shape) != 1 or fortran or dtype.hasobject:
             raise ValueError(f"{path.name}: not a flat data array")
         self.dtype, self.length = np.dtype(dtype), int(shape[0])
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
         if os.fstat(fd).st_size < self.start + self.length * self.dtype.itemsize:
             os.close(fd)
             raise ValueError(f"{path.name}: shorter than its header says")
         self._fd: int | None = fd
+        self._lock = threading.Lock()  # seek + read where the system has no pread (Windows)
 
     def take(self, a: int, b: int) -> np.ndarray:
         """Elements a..b-1 as a new read-only array (a copy from the page cache)."""
@@ -47,7 +51,14 @@ class PreadArray:
 
     def read(self, offset: int, size: int) -> bytes:
         """`size` bytes from byte `offset` of the data."""
-        got = os.pread(self._fd, size, self.start + offset)
+        if self._fd is None:
+            raise OSError("index file closed")
+        if _HAS_PREAD:
+            got = os.pread(self._fd, size, self.start + offset)
+        else:
+            with self._lock:
+                os.lseek(self._fd, self.start + offset, os.SEEK_SET)
+                got = os.read(self._fd, size)
         if len(got) != size:
             raise OSError(f"short read at {offset} (index file changed underneath?)")
         return got

@@ -63,3 +63,13 @@ def test_reading_entries_maps_nothing(tmp_path: Path) -> None:
     maps = Path("/proc/self/maps")
     if maps.exists():
         assert ROWS not in maps.read_text()
+
+
+def test_rows_read_the_same_without_pread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the system has no pread (Windows), a locked seek + read gives the same entries."""
+    from bot import pread
+
+    entries = _entries(30)
+    kinds = write_entries(tmp_path, entries)
+    monkeypatch.setattr(pread, "_HAS_PREAD", False)
+    assert list(EntryRows.open(tmp_path, kinds, 30)) == entries

@@ -16,7 +16,9 @@ from typing import Any
 
 import jieba
 
-LOG_CACHE_MAX = 2_000_000  # remembered fragment log-frequencies (a dictionary's worth), then forgotten
+# Remembered fragment log-frequencies. A fragment is a dictionary word or one character (about 370 000
+# of them with jieba's dictionary), so the memory stays bounded; past this many, it starts again.
+LOG_CACHE_MAX = 500_000
 
 
 class Segmenter(jieba.Tokenizer):  # type: ignore[misc]

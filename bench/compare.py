@@ -22,7 +22,7 @@ COMPARE_MAX_DOCS = 200_000
 def versus_libraries(engine: Any, token_lists: list[list[str]], questions: list[str], p50_ms: float,
                      max_queries: int) -> dict:
     """Build time and get_scores time of each library on these token lists; ratios to SparseBM25."""
-    from bot.bm25 import SparseBM25
+    from bot.index.bm25 import SparseBM25
 
     queries = [list(t) for t in (engine.understand(q).terms for q in questions) if t][:max_queries]
     r: dict[str, Any] = {"docs": len(token_lists), "queries": len(queries)}

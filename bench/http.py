@@ -98,7 +98,7 @@ def _one_server(settings: Any, index_path: Path, workers: int, script: Path, db:
     cmd = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)]
     if workers > 1:
         cmd += ["--workers", str(workers)]
-    from bot.config import PROJECT_ROOT
+    from indexer.settings import PROJECT_ROOT
 
     server = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               start_new_session=True)

@@ -20,8 +20,8 @@ from bench.mix import MIX, QUESTIONS, SUBPROCESS_TIMEOUT
 
 def engine_over(index: Any, settings: Any) -> Any:
     """An Engine over an index already in memory, with the settings Engine.load would pass."""
-    from bot.engine import Engine
-    from bot.tuning import Tuning
+    from bot.engine.coordinator import Engine
+    from bot.engine.tuning import Tuning
 
     return Engine(index, top_k=int(settings["search.top_k"]), list_limit=int(settings["search.list_limit"]),
                   default_region=str(settings["search.default_region"]), hotline=str(settings["search.hotline"]),
@@ -52,8 +52,8 @@ def latency(engine: Any, n_queries: int, mix: Sequence[tuple[str, str]] = MIX) -
 
 def text_token_lists(index: Any, limit: int | None = None) -> list[list[str]]:
     """The token lists build_index gave the text field (identical texts tokenized once, as it does)."""
-    from bot.text import Tokenizer
-    from bot.tokenize_many import tokenize_all
+    from bot.language.tokenizer import Tokenizer
+    from bot.language.tokenize_many import tokenize_all
 
     texts = [e.text for e in index.entries[:limit]] if limit else [e.text for e in index.entries]
     tokens = tokenize_all(Tokenizer(index.terms, lexicon=index.lexicon), texts)
@@ -72,8 +72,8 @@ def child_main(argv: list[str]) -> None:
     """In the child: load (Engine.load, or the index directory at argv[1]), answer stdin's questions, print RSS."""
     mode, path = argv[0], Path(argv[1])
     questions = json.loads(sys.stdin.read())
-    from bot.config import load_settings
-    from bot.engine import Engine
+    from indexer.settings import load_settings
+    from bot.engine.coordinator import Engine
 
     settings = load_settings()
     t0 = time.perf_counter()
@@ -127,7 +127,7 @@ def memory_of(pid: int) -> dict[str, float]:
 
 def child_env(settings: Any, index_path: Path) -> dict[str, str]:
     """The environment that makes a child's load_settings() equal `settings`, with the temporary index."""
-    from bot.config import PROJECT_ROOT, SETTINGS
+    from indexer.settings import PROJECT_ROOT, SETTINGS
 
     env = dict(os.environ)
     for s in SETTINGS:
@@ -140,7 +140,7 @@ def child_env(settings: Any, index_path: Path) -> dict[str, str]:
 
 
 def run(cmd: list[str], env: dict[str, str], stdin: str | None = None) -> str:
-    from bot.config import PROJECT_ROOT
+    from indexer.settings import PROJECT_ROOT
 
     proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, encoding="utf-8", env=env,
                           cwd=PROJECT_ROOT, timeout=SUBPROCESS_TIMEOUT, check=False)
@@ -151,7 +151,7 @@ def run(cmd: list[str], env: dict[str, str], stdin: str | None = None) -> str:
 
 def open_index_dir(path: Path) -> Any:
     """What Engine.load does with a valid index: open the published version, memory-mapped."""
-    from bot.index import open_current
+    from bot.index.search_index import open_current
 
     return open_current(path)
 

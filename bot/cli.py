@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from bot.config import SECRET_SETTINGS, SETTINGS, ConfigError, Settings, load_settings
+from indexer.settings import SECRET_SETTINGS, SETTINGS, ConfigError, Settings, load_settings
 
 
 def _settings(config: str | None) -> Settings:
@@ -114,8 +114,8 @@ def _interactive(engine, region: str | None, as_json: bool) -> None:  # type: ig
 @click.pass_obj
 def serve(config: str | None, host: str | None, port: int | None, get_path: str | None, workers: int) -> None:
     """Serve the web chat widget, kiosk, JSON API and admin (waitress; gunicorn with --workers N)."""
-    from bot.web.serve import get_once
-    from bot.web.serve import serve as run_server
+    from bot.channels.web.serve import get_once
+    from bot.channels.web.serve import serve as run_server
 
     settings = _settings(config)
     if get_path:
@@ -126,7 +126,7 @@ def serve(config: str | None, host: str | None, port: int | None, get_path: str 
         return
     try:
         if workers >= 2:
-            from bot.web.workers import WorkersError, serve_workers
+            from bot.channels.web.workers import WorkersError, serve_workers
 
             try:
                 serve_workers(settings, host=host, port=port, workers=workers)
@@ -143,7 +143,7 @@ def serve(config: str | None, host: str | None, port: int | None, get_path: str 
               help="The /admin password (asked for when not given).")
 def admin_hash(password: str) -> None:
     """Print the hash of an /admin password, for web.admin_password_hash (ZWGK_WEB__ADMIN_PASSWORD_HASH)."""
-    from bot.web.admin_auth import MIN_PASSWORD_CHARS, hash_password
+    from bot.channels.web.admin_auth import MIN_PASSWORD_CHARS, hash_password
 
     if len(password.strip()) < MIN_PASSWORD_CHARS:
         raise click.ClickException(f"the password is too short (at least {MIN_PASSWORD_CHARS} characters)")
@@ -154,7 +154,7 @@ def admin_hash(password: str) -> None:
 @click.pass_obj
 def telegram(config: str | None) -> None:
     """Run the staff bot (long polling, or webhook when telegram.webhook_url is set)."""
-    from bot.staffbot import StaffBotError, run
+    from bot.channels.telegram import StaffBotError, run
 
     try:
         run(_settings(config))
@@ -167,7 +167,7 @@ def telegram(config: str | None) -> None:
 def wecom(config: str | None) -> None:
     """Run the WeCom (企业微信) staff app: the callback server for a self-built app."""
     from bot.staff import StaffError
-    from bot.wecom import run as run_wecom
+    from bot.channels.wecom import run as run_wecom
 
     try:
         run_wecom(_settings(config))
@@ -190,7 +190,7 @@ def wecom(config: str | None) -> None:
 def bench(config: str | None, entries: int, queries: int, skip_scaled: bool, workers: int,
           eval_dir: Path | None, seconds: float, connections: int) -> None:
     """Benchmark build/load, start-up, latency per question kind, memory, BM25 libraries and HTTP load."""
-    from bot.config import PROJECT_ROOT
+    from indexer.settings import PROJECT_ROOT
 
     bench_module = _bench_module()
     if eval_dir is None and (PROJECT_ROOT.parent / "shared" / "eval").is_dir():
@@ -203,7 +203,7 @@ def bench(config: str | None, entries: int, queries: int, skip_scaled: bool, wor
 
 def _bench_module():  # type: ignore[no-untyped-def]
     """The project's bench/ package: the benchmark is not part of the installed package."""
-    from bot.config import PROJECT_ROOT
+    from indexer.settings import PROJECT_ROOT
 
     if not (PROJECT_ROOT / "bench" / "__init__.py").is_file():
         raise click.ClickException(f"the benchmark is not installed: {PROJECT_ROOT / 'bench'} is missing "

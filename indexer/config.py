@@ -1,10 +1,10 @@
 """Where the indexer finds the plans and writes the knowledge store: the `[knowledge]` settings of
-config.toml, read here with tomllib because indexer/ never imports bot/ (bot/config.py declares them).
+config.toml, read here with tomllib because indexer/ never imports bot/ (indexer/settings.py declares them).
 
 Same precedence as the bot: the environment (`ZWGK_KNOWLEDGE__PLANS_DIR`, `ZWGK_KNOWLEDGE__INDEX_PATH`) over
 the file over the default; the file is `--config`, else `ZWGK_CONFIG`, else config.toml in the project
 root. Relative paths are relative to the config file's folder. The knowledge store is `knowledge.json`
-beside the index file, where the bot looks for it (bot/index.py).
+beside the index file, where the bot looks for it (bot/index/search_index.py).
 """
 from __future__ import annotations
 
@@ -59,6 +59,6 @@ def knowledge_paths(config: str | Path | None = None, environ: Mapping[str, str]
 
 
 def _resolve(value: str, root: Path) -> Path:
-    """A path setting against the config file's folder (absolute paths stay as they are), as bot/config.py."""
+    """A path setting against the config file's folder (absolute paths stay as they are), as indexer/settings.py."""
     p = Path(value).expanduser()
     return p if p.is_absolute() else root / p

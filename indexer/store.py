@@ -1,6 +1,6 @@
 """The knowledge store: every plan in knowledge/plans parsed once and cached as JSON until a file changes.
 
-Neighbours: indexer.parse_file produces the Documents; bot/index.py builds its search index on top and
+Neighbours: indexer.parse_file produces the Documents; bot/index/search_index.py builds its search index on top and
 keys its own cache on this store's fingerprint, so nothing is re-parsed or re-indexed needlessly.
 """
 from __future__ import annotations
@@ -40,7 +40,7 @@ def plan_files(plans_dir: Path) -> list[Path]:
 def code_fingerprint(package_dir: Path, *, recursive: bool = False) -> str:
     """Hash of a package's source, so a cache built by older code is never reused.
 
-    One folder by default (bot/index.py hashes its packages one by one); `recursive` takes in subpackages
+    One folder by default (bot/index/search_index.py hashes its packages one by one); `recursive` takes in subpackages
     too, as the knowledge store needs for indexer/read/. Files are named by their path inside the package,
     so read/html.py and a top-level html.py could never be confused.
     """

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.config import Settings, load_settings
+from indexer.settings import Settings, load_settings
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +20,6 @@ def shipped_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="session")
 def shipped_engine(shipped_settings: Settings):  # type: ignore[no-untyped-def]
-    from bot.engine import Engine
+    from bot.engine.coordinator import Engine
 
     return Engine.load(shipped_settings)

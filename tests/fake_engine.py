@@ -1,4 +1,4 @@
-"""THE test fake of the engine contract (`bot.answer.EngineContract`), shared by the web, staff-bot and
+"""THE test fake of the engine contract (`bot.engine.answer.EngineContract`), shared by the web, staff-bot and
 WeCom tests.
 
 Job: let route, handler, rendering and reminder tests control exactly which entries exist (dated tasks
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.answer import Answer, Context, Intent, Result
-from bot.engine import Engine, Topic
+from bot.engine.answer import Answer, Context, Intent, Result
+from bot.engine.coordinator import Engine, Topic
 from indexer.model import Entry
 
 HY = dict(region="槐荫区", year=2022, title="2022年槐荫区政务公开工作要点", doc="2022-hy")

@@ -15,7 +15,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bot.config import ConfigError
+from indexer.settings import ConfigError
 from indexer.store import load_knowledge, plan_files, write_atomic
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 The published set (bot/office/catalog.py) is materialised as a folder of hard links under
 `office.dir`/sets/<set id>/plans and loaded with the ordinary `Engine.load`, its index cached beside it,
 so a set already built once (a rollback) loads from disk. The swap is one reference assignment in the
-app (bot/web/admin_api.py `swap_engine`): requests that already hold the old engine finish with it,
+app (bot/channels/web/admin_api.py `swap_engine`): requests that already hold the old engine finish with it,
 the next ones get the new one; nothing waits and nothing fails.
 
 Multi-worker deployments: this swap is per process. Until the versioned on-disk index with an atomic
@@ -19,7 +19,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from bot.config import Settings
+from indexer.settings import Settings
 from bot.office.catalog import PlanCatalog
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ class Publisher:
         `data_dir` and `scratch` build a candidate instead (curation preview): the curated data from
         `data_dir`, its index in `scratch`, nothing shared with the live index.
         """
-        from bot.engine import Engine
+        from bot.engine.coordinator import Engine
 
         settings = self.settings
         if data_dir is not None and scratch is not None:

@@ -3,7 +3,7 @@
 store.py keeps them (one JSON file, reloaded when another process changes it), match.py finds the one a
 question asks (normalised exact match on question and variants, then a strict near-match), overlay.py
 puts it in front of the engine's plan answer. The engine calls `OfficialAnswers.overlay` at the end of
-`Engine.answer` (bot/engine.py); staff write answers in /admin (bot/web/admin_api.py, admin_answers.py).
+`Engine.answer` (bot/engine/coordinator.py); staff write answers in /admin (bot/channels/web/admin_api.py, admin_answers.py).
 """
 from __future__ import annotations
 

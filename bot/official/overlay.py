@@ -10,7 +10,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from bot.answer import Answer, Result
+from bot.engine.answer import Answer, Result
 from bot.official.match import Matcher
 from bot.official.store import AnswerRecord, AnswerStore
 from indexer.model import Entry

@@ -2,7 +2,7 @@
 
 `StaffService(engine, prefs, log, options, channel=...)` takes typed messages in and gives typed
 replies out (messages.py); schedule.py plans reminders and digests. The adapters are thin
-translators: bot/staffbot/ (Telegram) and bot/wecom/ (WeCom 企业微信).
+translators: bot/channels/telegram/ (Telegram) and bot/channels/wecom/ (WeCom 企业微信).
 """
 from .messages import Ask, Command, Press, Reply, Sender
 from .options import StaffError, StaffOptions, staff_options

@@ -5,7 +5,7 @@ later step can encode: a lone UTF-16 surrogate ("\\ud800", valid JSON but not va
 would otherwise fail deep inside SQLite or the question log's writer. Replaced, not rejected, so
 the person still gets an answer to the rest of the message.
 
-Neighbours: called by the channel adapters (bot/staffbot/, bot/wecom/) on every incoming text and by
+Neighbours: called by the channel adapters (bot/channels/telegram/, bot/channels/wecom/) on every incoming text and by
 prefs.py on every value it writes.
 """
 from __future__ import annotations

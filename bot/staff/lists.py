@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from bot.engine import Engine
+from bot.engine.coordinator import Engine
 from indexer.model import Entry
 
 from .dates import DueRange

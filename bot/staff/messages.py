@@ -1,7 +1,7 @@
 """Typed messages into and out of the staff service: what a person asked, and what to say back.
 
-Job: the vocabulary shared by the service (service.py) and the channel adapters (bot/staffbot/ for
-Telegram, bot/wecom/ for WeCom). In: a `Sender` and one of `Ask` (free text), `Command` (by name,
+Job: the vocabulary shared by the service (service.py) and the channel adapters (bot/channels/telegram/ for
+Telegram, bot/channels/wecom/ for WeCom). In: a `Sender` and one of `Ask` (free text), `Command` (by name,
 channel-neutral: "dept", "due", …) or `Press` (a button, or its text stand-in such as "有用" / "1" /
 "下一页"). Out: one `Reply` of parts (`Say` sentences made of styled `Span`s, an engine `AnswerPart`, a
 `TaskPage`, a `TaskGroup`, a `HelpPart`) and rows of `Button`s carrying typed actions. No markup
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from bot.answer import Answer
-from bot.engine import Topic
+from bot.engine.answer import Answer
+from bot.engine.coordinator import Topic
 from indexer.model import Entry
 
 from .prefs import ChatId

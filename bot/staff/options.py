@@ -1,9 +1,9 @@
 """The staff service's settings, parsed once: page size, reminder window and time, timezone, limits.
 
-Job: read the shared staff settings (declared under [telegram] in bot/config.py since the first release;
+Job: read the shared staff settings (declared under [telegram] in indexer/settings.py since the first release;
 the WeCom app uses the same ones) into a frozen `StaffOptions`, turning a bad value into a one-line
 `StaffError` that the CLI prints. Neighbours: service.py and schedule.py read the options; the
-adapters (bot/staffbot/state.py, bot/wecom/) call `staff_options(settings)` at start-up.
+adapters (bot/channels/telegram/state.py, bot/channels/wecom/) call `staff_options(settings)` at start-up.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.config import Settings
+from indexer.settings import Settings
 
 MAX_ARG_CHARS = 60  # longest command argument read (department, region, date); longer ones are refused unread
 

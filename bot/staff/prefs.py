@@ -9,7 +9,7 @@ One set of tables per channel: Telegram's are prefixed `staffbot_` (integer chat
 names of the first release, so existing databases keep working) and WeCom's `wecom_` (text user ids
 such as "ZhangSan"). A channel never sees, and never sends reminders to, another channel's chats.
 
-Neighbours: bot/store.py (`QuestionLog`, the question/feedback log) opens the same database with its own
+Neighbours: bot/storage/question_log.py (`QuestionLog`, the question/feedback log) opens the same database with its own
 tables. Used by the staff service (service.py, lists.py, schedule.py). No channel code. Storage is a
 bot/storage `Database` (SQLite file by default, or a `postgresql://` URL shared by several hosts); the
 tables are created by versioned migrations (component "staffbot" or "wecom"; version 1 adopts the

@@ -13,7 +13,7 @@ across restarts (prefs.py `…_sent`). Pure functions of a date the caller contr
     nothing is sent when nothing is due (a weekly "nothing to do" would train people to ignore it).
 
 Neighbours: service.py (StaffService: engine, prefs, options); the Telegram JobQueue jobs
-(bot/staffbot/reminders.py) and the WeCom scheduler thread (bot/wecom/schedule.py) send.
+(bot/channels/telegram/reminders.py) and the WeCom scheduler thread (bot/channels/wecom/schedule.py) send.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Job: `StaffService.handle(sender, incoming) -> Reply`. Questions with follow-ups (the engine's opaque
 `Context`, kept per chat as its dict), who/when shortcuts, department and due lists (lists.py), the
-default region, subscriptions, 👍/👎 into the shared question log (bot/store.py, channel column =
+default region, subscriptions, 👍/👎 into the shared question log (bot/storage/question_log.py, channel column =
 the sender's channel), suggested follow-ups and featured questions. Synchronous on purpose: the
 engine and SQLite block, so adapters on an event loop call `handle` in a worker thread.
 
@@ -21,9 +21,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bot.answer import Answer, Context, Intent
-from bot.engine import Engine, Topic
-from bot.store import QuestionLog
+from bot.engine.answer import Answer, Context, Intent
+from bot.engine.coordinator import Engine, Topic
+from bot.storage.question_log import QuestionLog
 
 from .clean import clean_text
 from .dates import FAR_FUTURE, parse_due

@@ -3,7 +3,7 @@
 `open_database(target)` returns a `Database` (bot/storage/base.py): a `postgresql://` (or
 `postgres://`) URL opens bot/storage/postgres.py, anything else is a SQLite file path. From settings:
 `database_for(settings)` reads `web.database` (ZWGK_WEB__DATABASE), relative paths against the project
-root. Stores built on it: bot/store.py (question log, feedback), bot/storage/shared.py (conversation
+root. Stores built on it: bot/storage/question_log.py (question log, feedback), bot/storage/shared.py (conversation
 context, rate limits shared between workers). Migrations: bot/storage/migrations.py.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from bot.storage.base import Database, StoreError, Transaction
 from bot.storage.migrations import Migration
 
 if TYPE_CHECKING:
-    from bot.config import Settings
+    from indexer.settings import Settings
 
 __all__ = ["Database", "Migration", "StoreError", "Transaction", "database_target", "database_for",
            "is_postgres_url", "open_database"]

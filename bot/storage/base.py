@@ -1,7 +1,7 @@
 """The storage interface every store is written against: `Database`, one per process and target.
 
 A `Database` is a SQLite file (bot/storage/sqlite.py, the embedded default) or a PostgreSQL server
-(bot/storage/postgres.py); stores (bot/store.py's QuestionLog, bot/storage/shared.py's sessions and
+(bot/storage/postgres.py); stores (bot/storage/question_log.py's QuestionLog, bot/storage/shared.py's sessions and
 rate limits, the staff bot's tables) write SQL with `?` placeholders and the subset both dialects
 share, and create their tables through versioned migrations (bot/storage/migrations.py).
 

@@ -1,7 +1,7 @@
 """Text at the storage boundary: lone UTF-16 surrogates found and replaced before anything is written.
 
 A JSON body may carry "\\ud800" (valid JSON, invalid text); such a str cannot be encoded as UTF-8, so
-SQLite and PostgreSQL both refuse it. The web API rejects it with 400 (bot/web/api.py uses
+SQLite and PostgreSQL both refuse it. The web API rejects it with 400 (bot/channels/web/api.py uses
 `find_surrogate`); everything logged goes through `clean` so one odd value can never stop the log.
 """
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Version 1 is the schema of release 0.1 (CREATE … IF NOT EXISTS, so existing SQLite files adopt it
 unchanged); version 2 ties a feedback vote to the answer it rates (`answer_id`, one vote per answer);
 version 3 keeps each question's answer id and reply, for the office's CSV export.
-Read by bot/store.py; applied by bot/storage/migrations.py.
+Read by bot/storage/question_log.py; applied by bot/storage/migrations.py.
 """
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Versioned schema migrations, applied by the project at start-up, never by hand.
 
-Each store (a "component": "log" for bot/store.py, "shared" for bot/storage/shared.py, the staff bot
+Each store (a "component": "log" for bot/storage/question_log.py, "shared" for bot/storage/shared.py, the staff bot
 may add its own) lists `Migration(version, name, sqlite, postgresql)` steps; `apply` runs the missing
 ones in order inside one transaction per step and records each in `schema_version(component, version,
 name, applied)`. Two processes starting at once are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL:

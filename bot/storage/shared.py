@@ -1,6 +1,6 @@
 """State that several workers and hosts must share on PostgreSQL: conversation contexts, rate limits.
 
-With SQLite (one process) bot/web/sessions.py and bot/web/ratelimit.py keep these in memory, exactly as
+With SQLite (one process) bot/channels/web/sessions.py and bot/channels/web/ratelimit.py keep these in memory, exactly as
 before; with a `postgresql://` database they use these classes instead (same methods), so a follow-up
 question may land on any worker and a client's limit counts across all of them. Keys are hashed with
 the database's salt before they are stored: neither session ids nor client addresses are kept in
@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from bot.answer import Context
+from bot.engine.answer import Context
 from bot.storage.base import Database
 from bot.storage.migrations import Migration
 
@@ -64,7 +64,7 @@ class _Keyed:
 
 
 class SharedSessions(_Keyed):
-    """`SessionContexts` (bot/web/sessions.py) on PostgreSQL: get / put / drop with a time-to-live."""
+    """`SessionContexts` (bot/channels/web/sessions.py) on PostgreSQL: get / put / drop with a time-to-live."""
 
     def __init__(self, db: Database, salt: bytes, ttl: float, clock: Callable[[], float] = time.time) -> None:
         super().__init__(db, salt, clock)
@@ -101,7 +101,7 @@ class SharedSessions(_Keyed):
 
 
 class SharedRateLimiter(_Keyed):
-    """`RateLimiter` (bot/web/ratelimit.py) on PostgreSQL: at most `limit` hits per client per window.
+    """`RateLimiter` (bot/channels/web/ratelimit.py) on PostgreSQL: at most `limit` hits per client per window.
 
     Fixed windows (one counter row per client and minute) rather than the in-memory sliding window: one
     upsert per request, atomic across workers; a client may at worst burst 2 × limit across a window

@@ -1,6 +1,6 @@
 """The question log's writer thread: queued rows written in batches, and a writer that cannot die.
 
-bot/store.py queues each logged question (and feedback vote) here and returns at once; one thread per
+bot/storage/question_log.py queues each logged question (and feedback vote) here and returns at once; one thread per
 process writes them. Each batch is one transaction. On an error the transaction is rolled back and:
 - a transient error (the database locked longer than busy_timeout, a lost PostgreSQL connection) is
   retried with backoff for as long as it lasts, so lock contention never drops rows;

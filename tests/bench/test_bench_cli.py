@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import bot.config
+import indexer.settings
 from bot.cli import cli
 
 
 def test_bench_missing_folder_is_one_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(bot.config, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr(indexer.settings, "PROJECT_ROOT", tmp_path)
     result = CliRunner().invoke(cli, ["bench", "--skip-scaled"])
     assert result.exit_code == 1
     assert "bench" in result.output and "missing" in result.output
@@ -19,7 +19,7 @@ def test_bench_missing_folder_is_one_clear_error(monkeypatch: pytest.MonkeyPatch
 
 
 def test_bench_package_is_outside_the_runtime_package() -> None:
-    root = Path(bot.config.PROJECT_ROOT)
+    root = Path(indexer.settings.PROJECT_ROOT)
     assert (root / "bench" / "__init__.py").is_file()
     assert not (root / "bot" / "bench.py").exists()
     assert all(len(p.read_text(encoding="utf-8").splitlines()) <= 500 for p in (root / "bench").glob("*.py"))

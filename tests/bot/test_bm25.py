@@ -1,4 +1,4 @@
-"""bot/bm25.py: SparseBM25 ranks exactly like rank_bm25.BM25Plus, and why BM25Plus rather than BM25Okapi.
+"""bot/index/bm25.py: SparseBM25 ranks exactly like rank_bm25.BM25Plus, and why BM25Plus rather than BM25Okapi.
 
 The reference comparison runs on the shipped corpus (knowledge/plans, tokenized by the index's own
 Tokenizer); the rest uses tiny hand-made corpora whose scores can be worked out on paper.
@@ -12,11 +12,13 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi, BM25Plus
 
-from bot import bm25, posting_lists
-from bot import index as index_module
-from bot.bm25 import DENSE_MIN_DOCS, SparseBM25
-from bot.pread import PreadArray
-from bot.text import Tokenizer
+from bot.index import bm25
+
+from bot.index import posting_lists
+from bot.index import search_index as index_module
+from bot.index.bm25 import DENSE_MIN_DOCS, SparseBM25
+from bot.index.pread import PreadArray
+from bot.language.tokenizer import Tokenizer
 from indexer.store import build_knowledge
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,7 +1,7 @@
-"""A scope decline names a few plans held and the count, however many the index holds (bot/compose.py)."""
+"""A scope decline names a few plans held and the count, however many the index holds (bot/engine/compose.py)."""
 from __future__ import annotations
 
-from bot.compose import HELD_SHOWN, Composer
+from bot.engine.compose import HELD_SHOWN, Composer
 
 
 def _composer(n_regions: int) -> Composer:

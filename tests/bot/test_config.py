@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import SETTINGS, ConfigError, Secret, load_settings
+from indexer.settings import SETTINGS, ConfigError, Secret, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

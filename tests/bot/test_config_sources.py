@@ -1,9 +1,9 @@
-"""Where settings come from (bot/config.py): which file is read and the environment's precedence."""
+"""Where settings come from (indexer/settings.py): which file is read and the environment's precedence."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT, _apply_environ, _config_path
+from indexer.settings import PROJECT_ROOT, _apply_environ, _config_path
 
 
 def test_config_path_argument_then_variable_then_project_file(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Conversation rules (bot/conversation.py) with questions written for these tests: the same clause asked
+"""Conversation rules (bot/engine/conversation.py) with questions written for these tests: the same clause asked
 again, a region switch, a topic switch, "who else", a follow-up after a decline or a request for detail,
 a year switch and a fresh question — through the engine, the web API's sessions and the staff service."""
 from __future__ import annotations
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Context, Intent
-from bot.conversation import Move, plan_turn
+from bot.engine.answer import Context, Intent
+from bot.engine.conversation import Move, plan_turn
 
 
 def converse(engine, *questions: str):  # type: ignore[no-untyped-def]
@@ -87,8 +87,8 @@ def test_plan_turn_names_the_rule(shipped_engine, question: str, move: Move) -> 
 
 
 def test_web_sessions_carry_the_region_switch(shipped_engine, tmp_path: Path) -> None:
-    from bot.config import load_settings
-    from bot.web import close_app, create_app
+    from indexer.settings import load_settings
+    from bot.channels.web import close_app, create_app
 
     app = create_app(load_settings(environ={}).replace(web__database=str(tmp_path / "w.sqlite3"), web__rate_limit=0),
                      engine=shipped_engine)
@@ -103,7 +103,7 @@ def test_web_sessions_carry_the_region_switch(shipped_engine, tmp_path: Path) ->
 
 def test_the_staff_service_carries_the_region_switch(shipped_engine, tmp_path: Path) -> None:
     from bot.staff import Ask, Prefs, Sender, StaffOptions, StaffService
-    from bot.store import QuestionLog
+    from bot.storage.question_log import QuestionLog
 
     prefs, log = Prefs(tmp_path / "db.sqlite3"), QuestionLog(tmp_path / "db.sqlite3")
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer import Intent
+from bot.engine.answer import Intent
 
 
 def ask(engine, question: str, **kw):  # type: ignore[no-untyped-def]
@@ -153,7 +153,7 @@ def test_region_argument_filters_results(shipped_engine) -> None:
 
 
 def test_default_region_is_preferred(shipped_settings) -> None:
-    from bot.engine import Engine
+    from bot.engine.coordinator import Engine
 
     engine = Engine.load(shipped_settings.replace(search__default_region="薛城区"))
     ans = engine.answer("义务教育信息公开由哪个部门负责？")

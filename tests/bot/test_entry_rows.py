@@ -1,11 +1,11 @@
-"""bot/entry_rows.py: every Entry value round-trips through the row file, which is read, never mapped."""
+"""bot/index/entry_rows.py: every Entry value round-trips through the row file, which is read, never mapped."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from bot.entry_rows import ROWS, EntryRows, decode_cell, encode_cell, write_entries
+from bot.index.entry_rows import ROWS, EntryRows, decode_cell, encode_cell, write_entries
 from indexer.model import Entry
 
 
@@ -67,7 +67,7 @@ def test_reading_entries_maps_nothing(tmp_path: Path) -> None:
 
 def test_rows_read_the_same_without_pread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Where the system has no pread (Windows), a locked seek + read gives the same entries."""
-    from bot import pread
+    from bot.index import pread
 
     entries = _entries(30)
     kinds = write_entries(tmp_path, entries)

@@ -1,4 +1,4 @@
-"""bot/index.py: the index is built once and then loaded from its cache until plans or curated data change.
+"""bot/index/search_index.py: the index is built once and then loaded from its cache until plans or curated data change.
 
 Every test works on a copy of knowledge/ under tmp_path (the real one is never touched). The query
 rewriter is not built here (it is not what these tests are about, and it is the slowest part of a build).
@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import index as index_module
-from bot.index import SearchIndex, load_index
-from bot.text import Tokenizer
+from bot.index import search_index as index_module
+from bot.index.search_index import SearchIndex, load_index
+from bot.language.tokenizer import Tokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,7 +102,7 @@ def test_rebuilds_when_curated_data_changes(template, site: Site) -> None:  # ty
 ])
 def test_survives_a_damaged_index_version(template, site: Site, damage: str,  # type: ignore[no-untyped-def]
                                           caplog: pytest.LogCaptureFixture) -> None:
-    from bot.index_files import current_index_dir
+    from bot.index.files import current_index_dir
 
     (current_index_dir(site.index_path) / damage).write_bytes(b"\x80\x05\x95 not what it should be")
     with caplog.at_level("WARNING"):

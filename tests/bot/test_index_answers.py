@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from bot.engine import Engine
-from bot.index import build_index
+from bot.engine.coordinator import Engine
+from bot.index.search_index import build_index
 from indexer.store import build_knowledge
 
 QUESTIONS = (
@@ -23,7 +23,7 @@ QUESTIONS = (
 def in_memory(shipped_settings, shipped_engine) -> Engine:  # type: ignore[no-untyped-def]
     kb = build_knowledge(shipped_settings.path("knowledge.plans_dir"))
     index = build_index(kb, shipped_settings.path("knowledge.data_dir"), shipped_engine.index.fingerprint)
-    from bot.tuning import Tuning
+    from bot.engine.tuning import Tuning
 
     s = shipped_settings
     return Engine(index, top_k=int(s["search.top_k"]), list_limit=int(s["search.list_limit"]),

@@ -1,4 +1,4 @@
-"""bot/index_files.py: the data-only index directory — round trip, nothing in var/ runs, atomic switch.
+"""bot/index/files.py: the data-only index directory — round trip, nothing in var/ runs, atomic switch.
 
 Every test works on a copy of knowledge/ under tmp_path; the query rewriter is not built (slow, and the
 shipped-engine tests in test_engine.py cover answering from a loaded index).
@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot import index as index_module
-from bot.dataform import DataFormError, from_data, to_data
-from bot.index import SearchIndex, build_index, load_index, open_current
-from bot.index_files import IndexFormatError, current_index_dir, publish_index, write_index
+from bot.index import search_index as index_module
+from bot.index.dataform import DataFormError, from_data, to_data
+from bot.index.search_index import SearchIndex, build_index, load_index, open_current
+from bot.index.files import IndexFormatError, current_index_dir, publish_index, write_index
 from indexer.store import build_knowledge
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,7 +118,7 @@ def test_object_arrays_and_foreign_objects_are_refused(loaded, tmp_path: Path) -
         open_current(root)
     assert not marker.exists()
     for foreign in ({"$o": "os:system", "v": {}}, {"$o": "pathlib:Path", "v": {}},
-                    {"$o": "bot.rewrite.nothing:X", "v": {}}, {"$x": 1}, {"$r": 5}):
+                    {"$o": "bot.language.rewrite.nothing:X", "v": {}}, {"$x": 1}, {"$r": 5}):
         with pytest.raises(DataFormError):
             from_data(foreign)
 

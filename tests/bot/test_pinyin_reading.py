@@ -1,7 +1,7 @@
-"""The steps of reading typed pinyin as hanzi (bot/rewrite/hanzi.py), each checked on its own."""
+"""The steps of reading typed pinyin as hanzi (bot/language/rewrite/hanzi.py), each checked on its own."""
 from __future__ import annotations
 
-from bot.rewrite.hanzi import F_TERM, F_WORD, _first_usable, _join_typed, _render, _trace_back
+from bot.language.rewrite.hanzi import F_TERM, F_WORD, _first_usable, _join_typed, _render, _trace_back
 
 
 def test_typed_boundaries_are_kept_as_offsets() -> None:

@@ -1,4 +1,4 @@
-"""bot/postings.py and bot/regions.py give exactly what the scans they replace give, on the shipped index."""
+"""bot/index/list_positions.py and bot/language/regions.py give exactly what the scans they replace give, on the shipped index."""
 from __future__ import annotations
 
 import random
@@ -7,11 +7,11 @@ from datetime import date
 import numpy as np
 import pytest
 
-from bot.departments import names_as_actor
-from bot.postings import ListPostings
-from bot.regions import RegionMatcher
-from bot.tasks import TaskLists
-from bot.vocabulary import COMPLETION_DATE
+from bot.language.departments import names_as_actor
+from bot.index.list_positions import ListPostings
+from bot.language.regions import RegionMatcher
+from bot.engine.task_lists import TaskLists
+from bot.language.vocabulary import COMPLETION_DATE
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.answer import Intent
+from bot.engine.answer import Intent
 
 
 def top(ans):  # type: ignore[no-untyped-def]

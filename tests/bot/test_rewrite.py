@@ -1,4 +1,4 @@
-"""Query rewriting (bot/rewrite/): typos by pronunciation, pinyin, traditional/full-width, English,
+"""Query rewriting (bot/language/rewrite/): typos by pronunciation, pinyin, traditional/full-width, English,
 regions, synonyms, the curated data files, and the pickled object's start-up contract."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.rewrite import QueryRewriter, Rewrite
+from bot.language.rewrite import QueryRewriter, Rewrite
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANS = ROOT / "knowledge" / "plans"

@@ -1,4 +1,4 @@
-"""bot/segmenter.py cuts exactly as stock jieba: the shipped plans and random text, every mode."""
+"""bot/language/segmenter.py cuts exactly as stock jieba: the shipped plans and random text, every mode."""
 from __future__ import annotations
 
 import random
@@ -7,7 +7,7 @@ from pathlib import Path
 import jieba
 import pytest
 
-from bot.segmenter import Segmenter
+from bot.language.segmenter import Segmenter
 from indexer.store import build_knowledge
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,10 +1,10 @@
-"""bot/retrieve.py `top_positions`: the n best positive scores, ties at the boundary to earlier positions."""
+"""bot/engine/retrieve.py `top_positions`: the n best positive scores, ties at the boundary to earlier positions."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from bot.retrieve import top_positions
+from bot.engine.retrieve import top_positions
 
 
 def _reference(scores: np.ndarray, n: int) -> list[int]:

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import zhconv
 
-from bot.config import load_settings
-from bot.engine import Engine
+from indexer.settings import load_settings
+from bot.engine.coordinator import Engine
 
 ROOT = Path(__file__).resolve().parents[2]
 

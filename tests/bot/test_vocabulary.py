@@ -1,9 +1,9 @@
-"""One test per cue list of bot/vocabulary.py: each list does the one job its comment names."""
+"""One test per cue list of bot/language/vocabulary.py: each list does the one job its comment names."""
 from __future__ import annotations
 
 import pytest
 
-from bot import vocabulary as v
+from bot.language import vocabulary as v
 
 
 @pytest.mark.parametrize(("text", "value"), [("9", 9), ("09", 9), ("九", 9), ("十", 10), ("十二", 12),

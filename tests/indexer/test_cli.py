@@ -13,7 +13,8 @@ from tests.indexer.fixtures_formats import HUAIYIN, LICHENG, PLANS_DIR, XUECHENG
 
 ROOT = Path(__file__).resolve().parents[2]
 
-DOC_KEYS = ["file", "title", "region", "year", "doc_number", "issuer", "date", "entries", "warnings", "ocr"]
+DOC_KEYS = ["file", "title", "region", "year", "doc_number", "issuer", "date", "entries", "warnings", "ocr",
+            "division_code", "region_full"]
 ENTRY_TYPES: dict[str, type | tuple[type, ...]] = {
     "id": str, "kind": str, "number": str, "section": str, "text": str, "responsible": list,
     "deadline": (str, type(None)), "due": (str, type(None)),

@@ -21,7 +21,7 @@ def test_a_change_in_a_subpackage_changes_the_recursive_fingerprint(tmp_path: Pa
     package = make_package(tmp_path / "pkg")
     flat, deep = code_fingerprint(package), code_fingerprint(package, recursive=True)
     (package / "read" / "html.py").write_text("A = 2\n", encoding="utf-8")
-    assert code_fingerprint(package) == flat  # one folder only: what bot/index.py asks for, package by package
+    assert code_fingerprint(package) == flat  # one folder only: what bot/index/search_index.py asks for, package by package
     assert code_fingerprint(package, recursive=True) != deep
 
 

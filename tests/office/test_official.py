@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Answer, Intent, Result
+from bot.engine.answer import Answer, Intent, Result
 from bot.official import AnswerStore, OfficialAnswers
 from bot.official.match import Matcher, content_pairs, normalise
 from bot.official.store import AnswerError, AnswerRecord, validated

@@ -1,4 +1,4 @@
-"""gunicorn with bot/web/balanced_worker.py (2 workers × 1 thread) serving a WSGI app that takes 0.3 s
+"""gunicorn with bot/channels/web/balanced_worker.py (2 workers × 1 thread) serving a WSGI app that takes 0.3 s
 and answers with its worker's pid: run as `python -m tests.scale.balanced_server PORT [stock]`.
 
 The app is the test's own (a slow, predictable request), the worker class and gunicorn are the real
@@ -14,7 +14,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
-from bot.web.balanced_worker import BalancedThreadWorker
+from bot.channels.web.balanced_worker import BalancedThreadWorker
 
 REQUEST_SECONDS = 0.3
 

@@ -1,4 +1,4 @@
-"""bot/web/balanced_worker.py through real gunicorn and real sockets: while one worker's threads are
+"""bot/channels/web/balanced_worker.py through real gunicorn and real sockets: while one worker's threads are
 busy, a new connection goes to the idle worker instead of waiting behind the busy one.
 
 Two clients connect at the same instant to 2 workers × 1 thread whose requests take 0.3 s: the second

@@ -3,7 +3,7 @@
 Asked through the CLI (`python -m bot ask --json`, a real subprocess), the HTTP API (`POST /api/ask`
 through the Flask app) and the staff bot (the real PTB Application against the fake Bot API), each
 question must come back with the same decision: answered or not, the same top clause, the same units
-and deadline. Also: the real Engine and both test fakes satisfy `bot.answer.EngineContract`.
+and deadline. Also: the real Engine and both test fakes satisfy `bot.engine.answer.EngineContract`.
 """
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import EngineContract
-from bot.config import Settings, load_settings
-from bot.engine import Engine
-from bot.web import close_app, create_app
+from bot.engine.answer import EngineContract
+from indexer.settings import Settings, load_settings
+from bot.engine.coordinator import Engine
+from bot.channels.web import close_app, create_app
 
 from .fake_bot_api import FakeBotApi, message_update
 from .harness import bot_running, run

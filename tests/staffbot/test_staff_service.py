@@ -8,7 +8,7 @@ import pytest
 
 from bot.staff import Ask, Command, Prefs, Press, Sender, StaffOptions, StaffService
 from bot.staff.messages import AnswerPart, HelpPart, Noop, Page, PickRegion, Say, Suggest, TaskPage, Vote
-from bot.store import QuestionLog
+from bot.storage.question_log import QuestionLog
 from tests.fake_engine import FakeEngine
 
 ME = Sender("test", 1, 1)

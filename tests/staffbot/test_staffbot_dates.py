@@ -1,11 +1,11 @@
-"""`/due` argument parsing (bot/staffbot/dates.py): every accepted form, past periods, next-year months."""
+"""`/due` argument parsing (bot/channels/telegram/dates.py): every accepted form, past periods, next-year months."""
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
 
-from bot.staffbot.dates import FAR_FUTURE, DueRange, parse_due
+from bot.channels.telegram.dates import FAR_FUTURE, DueRange, parse_due
 
 TODAY = date(2024, 8, 15)
 

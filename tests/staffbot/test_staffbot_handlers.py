@@ -1,10 +1,10 @@
-"""Offline unit tests of handler helpers (bot/staffbot/handlers.py): mentions, regions, settings parsing."""
+"""Offline unit tests of handler helpers (bot/channels/telegram/handlers.py): mentions, regions, settings parsing."""
 from __future__ import annotations
 
 import pytest
 
-from bot.staffbot.handlers import match_region, strip_mention
-from bot.staffbot.state import StaffBotError, parse_allowed_ids
+from bot.channels.telegram.handlers import match_region, strip_mention
+from bot.channels.telegram.state import StaffBotError, parse_allowed_ids
 
 REGIONS = ["历城区", "周村区", "栖霞市", "槐荫区", "薛城区"]
 

@@ -1,11 +1,11 @@
-"""SQLite persistence of the staff bot (bot/staffbot/prefs.py), beside the shared QuestionLog tables."""
+"""SQLite persistence of the staff bot (bot/channels/telegram/prefs.py), beside the shared QuestionLog tables."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.staffbot.prefs import Prefs, Subscription
-from bot.store import QuestionLog
+from bot.channels.telegram.prefs import Prefs, Subscription
+from bot.storage.question_log import QuestionLog
 
 
 def test_everything_survives_reopening(tmp_path: Path) -> None:

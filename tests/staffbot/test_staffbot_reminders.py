@@ -1,4 +1,4 @@
-"""Reminders and the weekly digest (bot/staffbot/reminders.py) with a controlled clock, sent to the fake Bot API.
+"""Reminders and the weekly digest (bot/channels/telegram/reminders.py) with a controlled clock, sent to the fake Bot API.
 
 A reminder goes out once per task (never again, even after a restart), at most `remind_days_before` days
 ahead, in Asia/Shanghai; a blocked subscriber (403) is skipped without stopping the others and gets it
@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import Settings
-from bot.staffbot import StaffBotState
-from bot.staffbot.prefs import Prefs
-from bot.staffbot.reminders import plan_digest, plan_reminders, send_digest, send_reminders
-from bot.staffbot.state import STATE_KEY, parse_settings
-from bot.store import QuestionLog
+from indexer.settings import Settings
+from bot.channels.telegram import StaffBotState
+from bot.channels.telegram.prefs import Prefs
+from bot.channels.telegram.reminders import plan_digest, plan_reminders, send_digest, send_reminders
+from bot.channels.telegram.state import STATE_KEY, parse_settings
+from bot.storage.question_log import QuestionLog
 from tests.fake_engine import FakeEngine
 
 from .fake_bot_api import FakeBotApi

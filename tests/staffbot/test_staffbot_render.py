@@ -1,4 +1,4 @@
-"""Rendering (bot/staffbot/render.py): escaping, splitting under 4096 with balanced tags, keyboards, pages."""
+"""Rendering (bot/channels/telegram/render.py): escaping, splitting under 4096 with balanced tags, keyboards, pages."""
 from __future__ import annotations
 
 import re
@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.answer import Answer, Intent, Result
-from bot.staffbot import render
+from bot.engine.answer import Answer, Intent, Result
+from bot.channels.telegram import render
 from indexer.model import Entry
 from tests.fake_engine import FakeEngine
 

@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from bot.config import Settings
-from bot.staffbot.prefs import Prefs
-from bot.store import QuestionLog
+from indexer.settings import Settings
+from bot.channels.telegram.prefs import Prefs
+from bot.storage.question_log import QuestionLog
 from tests.fake_engine import FakeEngine
 
 from .fake_bot_api import TOKEN, FakeBotApi, callback_update, message_update
@@ -159,7 +159,7 @@ def test_losing_the_network_while_polling_logs_one_line_each(tmp_path: Path,
                                                             caplog: pytest.LogCaptureFixture) -> None:
     import logging
 
-    from bot.staffbot import quiet_network_tracebacks
+    from bot.channels.telegram import quiet_network_tracebacks
 
     from .harness import bot_settings
 

@@ -1,4 +1,4 @@
-"""Starting the bot (bot/staffbot/__init__.py): token, Bot API base URL, proxy, settings errors, webhook checks."""
+"""Starting the bot (bot/channels/telegram/__init__.py): token, Bot API base URL, proxy, settings errors, webhook checks."""
 from __future__ import annotations
 
 import importlib.util
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
-from bot.staffbot import StaffBotError, build_application, run
+from indexer.settings import load_settings
+from bot.channels.telegram import StaffBotError, build_application, run
 from tests.fake_engine import FakeEngine
 
 from .fake_bot_api import TOKEN, FakeBotApi

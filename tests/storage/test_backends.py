@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.storage import open_database
 from bot.storage.log_schema import LOG_MIGRATIONS
 from bot.storage.migrations import Migration
-from bot.store import QuestionLog
+from bot.storage.question_log import QuestionLog
 
 CST = timezone(timedelta(hours=8))
 

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from bot.answer import Context
-from bot.config import load_settings
+from bot.engine.answer import Context
+from indexer.settings import load_settings
 from bot.storage import open_database
 from bot.storage.shared import SharedRateLimiter, SharedSessions
-from bot.web import close_app, create_app
+from bot.channels.web import close_app, create_app
 
 
 class Clock:
@@ -52,7 +52,7 @@ def test_shared_rate_limit_counts_across_instances(pg_url: str) -> None:
 
 @pytest.fixture
 def two_workers(pg_url: str) -> Iterator[tuple[Flask, Flask]]:
-    from bot.engine import Engine
+    from bot.engine.coordinator import Engine
 
     settings = load_settings(environ={}).replace(web__database=pg_url, web__rate_limit=5)
     engine = Engine.load(settings)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.staff.prefs import Prefs
-from bot.store import QuestionLog
+from bot.storage.question_log import QuestionLog
 
 
 def test_prefs_on_both_backends(database_target: str | Path) -> None:

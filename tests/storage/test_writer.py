@@ -1,4 +1,4 @@
-"""bot/storage/writer.py through bot/store.py: the question log writer that cannot die.
+"""bot/storage/writer.py through bot/storage/question_log.py: the question log writer that cannot die.
 
 Tests taking `database_target` run on SQLite and on a real PostgreSQL (tests/storage/conftest.py)."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from bot.storage import StoreError
 from bot.storage.sqlite import SQLiteDatabase
 from bot.storage.writer import Item, LogWriter
-from bot.store import QuestionLog
+from bot.storage.question_log import QuestionLog
 
 
 def test_lone_surrogates_are_replaced_and_the_log_keeps_going(database_target: str | Path) -> None:

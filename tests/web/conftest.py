@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bot.config import Settings, load_settings
-from bot.web import close_app, create_app
+from indexer.settings import Settings, load_settings
+from bot.channels.web import close_app, create_app
 from tests.fake_engine import FakeEngine
 
 ADMIN_TOKEN = "test-token-7c1e9a4b2f"
@@ -25,7 +25,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 @pytest.fixture(scope="session")
 def engine():
     """The real engine over the shipped plans, loaded once."""
-    from bot.engine import Engine
+    from bot.engine.coordinator import Engine
 
     return Engine.load(load_settings(environ={}))
 

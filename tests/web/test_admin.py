@@ -1,4 +1,4 @@
-"""bot/web/admin.py: token handling, the statistics page and the CSV export."""
+"""bot/channels/web/admin.py: token handling, the statistics page and the CSV export."""
 from __future__ import annotations
 
 import csv
@@ -6,8 +6,8 @@ import io
 
 from flask.testing import FlaskClient
 
-from bot.config import load_settings
-from bot.web import close_app, create_app
+from indexer.settings import load_settings
+from bot.channels.web import close_app, create_app
 
 from .conftest import ADMIN_TOKEN
 

@@ -1,4 +1,4 @@
-"""bot/web/api.py: every JSON route, every bad request, CORS, rate limiting, logging under concurrency."""
+"""bot/channels/web/api.py: every JSON route, every bad request, CORS, rate limiting, logging under concurrency."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bot.web import get_state
+from bot.channels.web import get_state
 from tests.fake_engine import FakeEngine
 
 QUESTION = "槐荫区养老补贴信息公开归哪个部门管？"
@@ -175,7 +175,7 @@ def test_rate_limit_zero_disables(app_factory) -> None:
 
 
 def test_sliding_window() -> None:
-    from bot.web.ratelimit import RateLimiter
+    from bot.channels.web.ratelimit import RateLimiter
 
     now = [1000.0]
     rl = RateLimiter(2, window=60, clock=lambda: now[0])
@@ -402,8 +402,8 @@ def test_cached_answers_give_each_session_its_own_context(app_factory) -> None:
 
 
 def test_session_contexts_are_bounded_and_expire() -> None:
-    from bot.answer import Context
-    from bot.web.sessions import SessionContexts
+    from bot.engine.answer import Context
+    from bot.channels.web.sessions import SessionContexts
 
     now = [0.0]
     store = SessionContexts(max_size=3, ttl=100, clock=lambda: now[0])

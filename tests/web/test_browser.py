@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
-from bot.store import QuestionLog
-from bot.web import close_app, create_app
+from indexer.settings import load_settings
+from bot.storage.question_log import QuestionLog
+from bot.channels.web import close_app, create_app
 
 from .live_server import LiveServer
 
@@ -159,7 +159,7 @@ def test_widget_conversation_and_history(page, live) -> None:
 
 def test_widget_is_styled_under_a_strict_host_csp(page, live) -> None:
     """A host page whose CSP forbids inline styles still gets a styled widget (constructable stylesheet)."""
-    from bot.web.security import STRICT_CSP
+    from bot.channels.web.security import STRICT_CSP
 
     def strict(route) -> None:
         resp = route.fetch()

@@ -1,4 +1,4 @@
-"""bot/web/knowledge_watch.py: a worker looks at the published files at most once per CHECK_SECONDS.
+"""bot/channels/web/knowledge_watch.py: a worker looks at the published files at most once per CHECK_SECONDS.
 
 (That it then follows another worker's publication is tests/web/test_office_api.py's
 `test_another_worker_follows_a_publication`.)"""
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.web import knowledge_watch
-from bot.web.knowledge_watch import CHECK_SECONDS, KnowledgeWatch
+from bot.channels.web import knowledge_watch
+from bot.channels.web.knowledge_watch import CHECK_SECONDS, KnowledgeWatch
 
 
 def test_the_files_are_looked_at_once_per_interval(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from bot.config import Settings, load_settings
-from bot.web import close_app, create_app
+from indexer.settings import Settings, load_settings
+from bot.channels.web import close_app, create_app
 
 from .office_seed import QUESTION, SEED_TEXT, seed_docx
 
@@ -240,7 +240,7 @@ def test_another_worker_follows_a_publication(office_settings: Settings, engine,
 
 
 def test_a_damaged_plan_record_stops_start_up_with_one_line(office_settings: Settings, engine) -> None:
-    from bot.config import ConfigError
+    from indexer.settings import ConfigError
 
     record = office_settings.path("office.dir") / "plans.json"
     record.parent.mkdir(parents=True, exist_ok=True)

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
-from bot.web import close_app, create_app
-from bot.web.admin_auth import hash_password
+from indexer.settings import load_settings
+from bot.channels.web import close_app, create_app
+from bot.channels.web.admin_auth import hash_password
 
 from .live_server import LiveServer
 from .office_seed import QUESTION, seed_docx

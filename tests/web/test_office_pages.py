@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from bot.config import PROJECT_ROOT
-from bot.web.admin_auth import hash_password
+from indexer.settings import PROJECT_ROOT
+from bot.channels.web.admin_auth import hash_password
 
 from .office_seed import SEED_TEXT, seed_docx
 
@@ -30,7 +30,7 @@ def staff(app_factory, tmp_path: Path, password_hash: str) -> FlaskClient:
     app = app_factory(admin_password_hash=password_hash, rate_limit=0)
     settings = app.extensions["office"].settings.replace(knowledge__data_dir=str(data),
                                                          knowledge__index_path=str(tmp_path / "idx" / "index"))
-    from bot.web.office_actions import Office
+    from bot.channels.web.office_actions import Office
 
     app.extensions["office"] = Office.build(settings)
     client = app.test_client()

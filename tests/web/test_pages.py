@@ -1,4 +1,4 @@
-"""bot/web/pages.py, kiosk.py and serve.py: the demo page, widget.js, the kiosk page, HTML errors, CSP."""
+"""bot/channels/web/pages.py, kiosk.py and serve.py: the demo page, widget.js, the kiosk page, HTML errors, CSP."""
 from __future__ import annotations
 
 import json
@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from bot.config import Settings
-from bot.web import serve as serve_module
+from indexer.settings import Settings
+from bot.channels.web import serve as serve_module
 
 ROOT = Path(__file__).resolve().parents[2]
-STATIC = ROOT / "bot" / "web" / "static"
+STATIC = ROOT / "bot" / "channels" / "web" / "static"
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
 JS_COMMENT = re.compile(r"/\*.*?\*/|^\s*//[^\n]*", re.S | re.M)
@@ -108,7 +108,7 @@ def test_html_404_is_a_page_with_csp(client: FlaskClient) -> None:
 
 
 def test_get_once(settings: Settings, engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot import engine as engine_module
+    from bot.engine import coordinator as engine_module
 
     monkeypatch.setattr(engine_module.Engine, "load", classmethod(lambda cls, s: engine))
     status, text = serve_module.get_once(settings, "/healthz")
@@ -118,9 +118,9 @@ def test_get_once(settings: Settings, engine, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_serve_runs_waitress_and_prints_the_url(tmp_path: Path) -> None:
-    """`python -m bot.web --port 0` (what `python -m bot serve` calls): a real socket, a clean Ctrl+C."""
+    """`python -m bot.channels.web --port 0` (what `python -m bot serve` calls): a real socket, a clean Ctrl+C."""
     env = {**os.environ, "ZWGK_WEB__DATABASE": str(tmp_path / "serve.sqlite3"), "ZWGK_WEB__THREADS": "2"}
-    proc = subprocess.Popen([sys.executable, "-m", "bot.web", "--port", "0"], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "bot.channels.web", "--port", "0"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert proc.stdout is not None

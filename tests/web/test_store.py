@@ -1,4 +1,4 @@
-"""bot/store.py: the question log shared by the web app and the staff bot."""
+"""bot/storage/question_log.py: the question log shared by the web app and the staff bot."""
 from __future__ import annotations
 
 import sqlite3
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import QuestionLog
+from bot.storage.question_log import QuestionLog
 
 CST = timezone(timedelta(hours=8))
 

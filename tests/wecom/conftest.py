@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.config import Settings, load_settings
-from bot.engine import Engine
-from bot.wecom import WeComApp, build_wecom
+from indexer.settings import Settings, load_settings
+from bot.engine.coordinator import Engine
+from bot.channels.wecom import WeComApp, build_wecom
 from tests.fake_engine import FakeEngine
 from tests.web.live_server import LiveServer
 

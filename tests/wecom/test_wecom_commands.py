@@ -1,9 +1,9 @@
-"""Reading what staff type in WeCom (bot/wecom/commands.py) and rendering replies for it (bot/wecom/render.py)."""
+"""Reading what staff type in WeCom (bot/channels/wecom/commands.py) and rendering replies for it (bot/channels/wecom/render.py)."""
 from __future__ import annotations
 
 import pytest
 
-from bot.answer import Answer, Intent
+from bot.engine.answer import Answer, Intent
 from bot.staff.messages import (
     AnswerPart,
     Ask,
@@ -18,8 +18,8 @@ from bot.staff.messages import (
     bold,
     cmd,
 )
-from bot.wecom.commands import Latest, read_text
-from bot.wecom.render import pack, plain, render_reply
+from bot.channels.wecom.commands import Latest, read_text
+from bot.channels.wecom.render import pack, plain, render_reply
 
 LATEST = Latest(answer_id=7, listing_id=3, page=1)
 

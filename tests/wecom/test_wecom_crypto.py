@@ -1,9 +1,9 @@
-"""The callback encryption (bot/wecom/crypto.py) against WeCom's published example and an independent sealer."""
+"""The callback encryption (bot/channels/wecom/crypto.py) against WeCom's published example and an independent sealer."""
 from __future__ import annotations
 
 import pytest
 
-from bot.wecom.crypto import CryptoError, WeComCrypto, aes_key_of, signature
+from bot.channels.wecom.crypto import CryptoError, WeComCrypto, aes_key_of, signature
 
 from .wecom_side import AES_KEY, TOKEN, WeComSide
 

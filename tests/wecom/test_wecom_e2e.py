@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
-from bot.engine import Engine
+from indexer.settings import Settings
+from bot.engine.coordinator import Engine
 from bot.staff.options import StaffOptions
-from bot.store import QuestionLog
+from bot.storage.question_log import QuestionLog
 from tests.fake_engine import FakeEngine
 
 from .conftest import Running, start, wecom_settings_for
@@ -137,7 +137,7 @@ def test_rate_limit_is_waited_out(running: Running) -> None:
 
 
 def test_api_error_costs_one_reply_not_the_app(running: Running, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.WARNING, logger="bot.wecom")
+    caplog.set_level(logging.WARNING, logger="bot.channels.wecom")
     running.api.fail_next("message/send", 60020)  # this server's IP is not among the trusted IPs
     running.say(PENSION)
     running.say("你好")

@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from bot.config import PROJECT_ROOT, Settings
+from indexer.settings import PROJECT_ROOT, Settings
 from bot.staff import StaffError
-from bot.wecom import wecom_settings
-from bot.wecom.schedule import next_run, send_digest, send_reminders
+from bot.channels.wecom import wecom_settings
+from bot.channels.wecom.schedule import next_run, send_digest, send_reminders
 
 from .conftest import PATH, Running
 from .fake_wecom_api import AGENT_ID, CORP_ID, SECRET, FakeWeComApi

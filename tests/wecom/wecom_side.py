@@ -1,4 +1,4 @@
-"""Plays WeCom's part of the callback protocol, implemented separately from bot/wecom/crypto.py.
+"""Plays WeCom's part of the callback protocol, implemented separately from bot/channels/wecom/crypto.py.
 
 Job: seal messages exactly as WeCom does before POSTing them to the app's callback URL (AES-256-CBC
 with the EncodingAESKey, IV = key[:16], 16 random bytes + 4-byte big-endian length + msg + CorpID,

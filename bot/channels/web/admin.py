@@ -1,0 +1,246 @@
+"""`/admin`: the door (login, logout, session, CSRF), the statistics page, the CSV export and the audit log.
+
+People log in at /admin/login with the password hashed in `web.admin_password_hash`; scripts send
+`Authorization: Bearer <web.admin_token>` (bot/channels/web/admin_auth.py). The old `/admin?token=` URL no longer
+logs anyone in: it redirects to the login page. Plans and official answers are in admin_pages.py (HTML)
+and admin_api.py (JSON); what they do is in office_actions.py. Times are shown in `web.timezone`.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from datetime import datetime
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, g, jsonify, redirect, render_template, request, url_for
+
+from bot.channels.web import get_state
+from bot.channels.web.admin_auth import COOKIE, SESSION_SECONDS
+from bot.channels.web.office_actions import Office
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+LOGIN_COOKIE = "zwgk_login"  # double-submit CSRF token of the login form (there is no session yet)
+OPEN_ENDPOINTS = frozenset({"admin.login", "admin.login_post"})
+UPLOAD_ENDPOINTS = frozenset({"admin_pages.plans_upload", "admin_api.upload"})
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def get_office() -> Office:
+    return current_app.extensions["office"]
+
+
+def client() -> str:
+    return request.remote_addr or "unknown"
+
+
+def who() -> str:
+    return str(g.get("admin_who", "?"))
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/admin/api/")
+
+
+def _refuse(status: int, title: str, detail: str, headers: dict[str, str] | None = None) -> Response:
+    if _is_api():
+        resp = jsonify({"error": detail, "status": status})
+        resp.status_code = status
+    else:
+        resp = Response(render_template("admin_error.html", title=title, detail=detail), status=status)
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+def _bearer(office: Office, given: str) -> Response | None:
+    if office.door.token_ok(given):
+        g.admin_who = "token"
+        return None
+    office.throttle.fail(client())
+    return _refuse(403, "令牌错误 Wrong token", "提供的管理令牌不正确。")
+
+
+def _session(office: Office, cookie: str) -> Response | None:
+    user = office.door.session_user(cookie)
+    if user is None:
+        return None
+    g.admin_who, g.admin_cookie = user, cookie
+    if request.method in UNSAFE:
+        given = request.headers.get("X-CSRF-Token") or request.form.get("csrf")
+        if not office.door.csrf_ok(cookie, given):
+            return _refuse(403, "表单已失效 Form expired", "表单校验失败（CSRF），请刷新页面后重试。")
+    return None
+
+
+def guard() -> Response | None:
+    """Before every /admin request: who is asking (token or session), CSRF on forms, throttled failures."""
+    office = get_office()
+    if request.endpoint in UPLOAD_ENDPOINTS:  # plan files may be far larger than question bodies
+        request.max_content_length = office.max_upload_bytes + 64 * 1024
+    if not office.door.enabled:
+        return _refuse(404, "管理页未启用 Admin disabled",
+                       "未设置管理口令或令牌：请设置 ZWGK_WEB__ADMIN_PASSWORD_HASH（python -m bot admin-hash）"
+                       "或 ZWGK_WEB__ADMIN_TOKEN 后重启。")
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    auth = request.headers.get("Authorization", "")
+    if auth.lower().startswith("bearer "):
+        wait = office.throttle.wait(client())
+        if wait:
+            return _refuse(429, "请稍后再试 Too many attempts", f"失败次数过多，请 {wait} 秒后再试。",
+                           {"Retry-After": str(wait)})
+        return _bearer(office, auth[7:].strip())
+    cookie = request.cookies.get(COOKIE)
+    if cookie:
+        refused = _session(office, cookie)
+        if refused is not None or g.get("admin_who"):
+            return refused
+    if _is_api() or not office.door.password_hash:
+        return _refuse(401, "需要登录 Login required",
+                       "请登录，或在请求头中发送 Authorization: Bearer <令牌>。",
+                       {"WWW-Authenticate": 'Bearer realm="zwgk-admin"'})
+    target = request.path if request.method == "GET" and "token" not in request.args else url_for("admin.index")
+    return redirect(url_for("admin.login", next=target))
+
+
+bp.before_request(guard)
+
+
+@bp.after_request
+def private_headers(resp: Response) -> Response:
+    """Admin pages are never cached, framed or leaked through a referrer."""
+    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["X-Frame-Options"] = "DENY"
+    resp.headers["Referrer-Policy"] = "no-referrer"
+    return resp
+
+
+@bp.app_context_processor
+def _admin_context() -> dict:
+    """`csrf` for every admin form, `local` for times in web.timezone, `site_name` for the header."""
+    cookie = g.get("admin_cookie")
+    office = current_app.extensions.get("office")
+    return {
+        "csrf": office.door.csrf_token(cookie) if office and cookie else "",
+        "local": office.local_time if office else (lambda s: s),
+        "admin_user": g.get("admin_who"),
+    }
+
+
+# -- login ----------------------------------------------------------------------------------------
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/admin") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("admin.index")
+
+
+def _login_page(status: int = 200, error: str = "") -> Response:
+    office = get_office()
+    token = secrets.token_urlsafe(24)
+    html = render_template("admin_login.html", site_name=get_state().settings["web.site_name"], login_csrf=token,
+                           next=_safe_next(request.values.get("next")), error=error,
+                           enabled=bool(office.door.password_hash))
+    resp = Response(html, status=status)
+    resp.set_cookie(LOGIN_COOKIE, token, max_age=1800, httponly=True, samesite="Strict",
+                    secure=request.is_secure, path="/admin/login")
+    return resp
+
+
+@bp.get("/login")
+def login() -> Response:
+    return _login_page()
+
+
+@bp.post("/login")
+def login_post() -> Response:
+    office = get_office()
+    wait = office.throttle.wait(client())
+    if wait:
+        resp = _login_page(429, f"失败次数过多，请 {wait} 秒后再试。")
+        resp.headers["Retry-After"] = str(wait)
+        return resp
+    form_token, cookie_token = request.form.get("csrf", ""), request.cookies.get(LOGIN_COOKIE, "")
+    if not form_token or not secrets.compare_digest(form_token.encode(), cookie_token.encode()):
+        return _login_page(403, "表单已失效，请重新输入。")
+    if not office.door.password_ok(request.form.get("password", "")):
+        office.throttle.fail(client())
+        office.audit.record("?", "login.fail", "", client())
+        return _login_page(401, "口令不正确。")
+    office.throttle.succeed(client())
+    office.audit.record("admin", "login", "", client())
+    resp = redirect(_safe_next(request.form.get("next")))
+    resp.set_cookie(COOKIE, office.door.session_cookie("admin"), max_age=SESSION_SECONDS, httponly=True,
+                    samesite="Strict", secure=request.is_secure, path="/admin")
+    resp.delete_cookie(LOGIN_COOKIE, path="/admin/login")
+    return resp
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    get_office().audit.record(who(), "logout", "", client())
+    resp = redirect(url_for("admin.login"))
+    resp.delete_cookie(COOKIE, path="/admin")
+    return resp
+
+
+# -- reports --------------------------------------------------------------------------------------
+
+@bp.get("")
+@bp.get("/")
+def index() -> Response:
+    if "token" in request.args:  # the retired /admin?token= style: never accept a token in a URL
+        return redirect(url_for("admin.login"))
+    store = get_state().store
+    office = get_office()
+    html = render_template(
+        "admin.html",
+        site_name=get_state().settings["web.site_name"],
+        total=store.count("questions"),
+        top=store.top_questions(20),
+        declined=store.declined(20),
+        unhelpful=store.unhelpful(30),
+        days=store.per_day(30),
+        today=datetime.now(office.tz).date().isoformat(),
+        timezone=str(office.tz),
+    )
+    return Response(html)
+
+
+@bp.get("/audit")
+def audit() -> Response:
+    office = get_office()
+    return Response(render_template("admin_audit.html", site_name=get_state().settings["web.site_name"],
+                                    events=office.audit.recent(200), timezone=str(office.tz)))
+
+
+def _local_ts_column(body: str, office: Office) -> str:
+    """The CSV with its `ts` column in web.timezone (the log stores the server's local time)."""
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    if not rows or "ts" not in rows[0]:
+        return body
+    col = rows[0].index("ts")
+    for row in rows[1:]:
+        if len(row) > col:
+            row[col] = office.local_time(row[col])
+    out = io.StringIO()
+    out.write("\ufeff")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+@bp.get("/export.csv")
+def export_csv() -> Response:
+    table = request.args.get("table", "questions")
+    if table not in ("questions", "feedback"):
+        return _refuse(400, "参数错误 Bad request", "table 只能是 questions 或 feedback。")
+    office = get_office()
+    body = _local_ts_column(get_state().store.export_csv(table), office)
+    office.audit.record(who(), "export", table, client())
+    day = datetime.now(office.tz).date().isoformat()
+    resp = Response(body.encode("utf-8"), mimetype="text/csv")
+    resp.headers["Content-Type"] = "text/csv; charset=utf-8"
+    resp.headers["Content-Disposition"] = f"attachment; filename=\"zwgk-{quote(table)}-{day}.csv\""
+    return resp

@@ -1,0 +1,90 @@
+"""Keep every worker on the knowledge the office published, without a restart.
+
+The worker that serves /admin swaps its engine itself (office_actions.py). Other worker processes
+(`bot serve --workers N`) notice the change on their next request: one stat of the plan record
+(`office.dir`/plans.json) and of the curated data files, compared with what their engine was built from,
+at most once every `CHECK_SECONDS` (six stats per request would cost more than a fast answer, and each
+releases the GIL for a system call that other threads are waiting on).
+On a change one background thread compares the published set with the one its engine serves and, when it
+differs (an upload or a deleted draft changes the record but not the set), builds the new engine (usually
+from the index the admin worker just wrote under `office.dir`/sets) and swaps it in; requests meanwhile
+keep being answered by the old one.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask import Flask
+
+if TYPE_CHECKING:
+    from bot.channels.web.office_actions import Office
+
+log = logging.getLogger(__name__)
+
+CHECK_SECONDS = 1.0  # a publication elsewhere is noticed within this long (plus the rebuild)
+DATA_FILES = ("departments.toml", "synonyms.txt", "glossary.toml", "featured.toml", "keep_words.txt")
+
+Stamp = tuple[tuple[int, int] | None, ...]
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+class KnowledgeWatch:
+    def __init__(self, record: Path, data_dir: Path, published: Callable[[], list[Path]]) -> None:
+        self.paths = [record] + [data_dir / name for name in DATA_FILES]
+        self.published = published
+        self._built = self.stamp()
+        self._serving = self._content()
+        self._busy = threading.Lock()
+        self._next_check = 0.0  # time.monotonic() of the next look at the files
+
+    def stamp(self) -> Stamp:
+        return tuple(_stat(p) for p in self.paths)
+
+    def _content(self) -> tuple[object, ...]:
+        """What the engine is built from: the published files and the curated data files' stamps."""
+        return (tuple(str(p) for p in self.published()), self.stamp()[1:])
+
+    def mark_built(self) -> None:
+        """This process is building from the files as they are now (called by the admin actions)."""
+        self._built = self.stamp()
+        self._serving = self._content()
+
+    def check(self, app: Flask, office: Office) -> None:
+        """Start one background rebuild when the published knowledge changed since this engine was built
+        (looked at once per `CHECK_SECONDS`; requests in between go straight on)."""
+        clock = time.monotonic()
+        if clock < self._next_check:
+            return
+        self._next_check = clock + CHECK_SECONDS
+        now = self.stamp()
+        if now == self._built or not self._busy.acquire(blocking=False):
+            return
+        threading.Thread(target=self._rebuild, args=(app, office, now), name="zwgk-rebuild", daemon=True).start()
+
+    def _rebuild(self, app: Flask, office: Office, stamp: Stamp) -> None:
+        from bot.channels.web.office_actions import swap_engine
+
+        try:
+            with office.lock:
+                content = self._content()
+                if self._built != stamp and content != self._serving:
+                    swap_engine(app, office.publisher.build())
+                    self._serving = content
+                    log.info("knowledge changed elsewhere: engine rebuilt and swapped in")
+        except Exception:  # keep serving the old engine; try again only when the files change again
+            log.exception("could not rebuild the engine after a knowledge change")
+        finally:
+            self._built = stamp
+            self._busy.release()

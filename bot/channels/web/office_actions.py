@@ -1,0 +1,211 @@
+"""What /admin does, once, for both its HTML pages (admin_pages.py) and its JSON API (admin_api.py).
+
+Upload, publish and unpublish plans, write and delete official answers; every action is audited and
+each change of knowledge drops the answer cache. Publishing builds a new engine (bot/office/publish.py)
+and swaps it into the app with one reference assignment (`swap_engine`), so requests in flight finish on
+the old engine and no request fails or waits.
+"""
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+from indexer.settings import Settings
+from bot.office.audit import AuditLog, utc_now
+from bot.office.catalog import DRAFT, PUBLISHED, PlanCatalog, PlanRecord, new_upload_id
+from bot.office.publish import Publisher
+from bot.office.uploads import Parsed, UploadError, checked_name, parse, store
+from bot.official import AnswerRecord, OfficialAnswers
+from bot.official.store import validated
+from bot.channels.web.admin_auth import Door, LoginThrottle
+from bot.channels.web.knowledge_watch import KnowledgeWatch
+
+
+class ActionError(ValueError):
+    """An admin action refused; `status` is the HTTP status, the message one line for the person."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Office:
+    """Everything /admin needs, built once per app in create_app (app.extensions["office"])."""
+
+    settings: Settings
+    catalog: PlanCatalog
+    publisher: Publisher
+    audit: AuditLog
+    official: OfficialAnswers
+    door: Door
+    throttle: LoginThrottle
+    tz: ZoneInfo
+    watch: KnowledgeWatch
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def build(cls, settings: Settings) -> Office:
+        folder = settings.path("office.dir")
+        publisher = Publisher(settings)
+        return cls(settings=settings, catalog=publisher.catalog, publisher=publisher,
+                   audit=AuditLog(folder / "audit.jsonl"),
+                   official=OfficialAnswers.at(folder / "answers.json"),
+                   door=Door.from_settings(settings),
+                   throttle=LoginThrottle(int(settings["web.admin_login_limit"])),
+                   tz=ZoneInfo(str(settings["web.timezone"])),
+                   watch=KnowledgeWatch(publisher.catalog.record_path, settings.path("knowledge.data_dir"),
+                                        publisher.catalog.published_files))
+
+    def local_time(self, iso_utc: str) -> str:
+        """An ISO UTC time as 'YYYY-MM-DD HH:MM:SS' in web.timezone (unparseable text shown as it is)."""
+        try:
+            t = datetime.fromisoformat(iso_utc.replace("Z", "+00:00"))
+        except (TypeError, ValueError):
+            return iso_utc
+        if t.tzinfo is None:
+            t = t.replace(tzinfo=UTC)
+        return t.astimezone(self.tz).strftime("%Y-%m-%d %H:%M:%S")
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.settings["office.max_upload_mb"]) * 2**20
+
+
+def attach_official(engine: Any, official: OfficialAnswers) -> Any:
+    """The engine with this app's official answers (a shallow copy: an engine shared by tests stays as it was)."""
+    if getattr(engine, "official", None) is official:
+        return engine
+    engine = copy.copy(engine)
+    engine.official = official
+    return engine
+
+
+def swap_engine(app: Flask, engine: Any) -> None:
+    """Serve `engine` from now on: one assignment, then forget cached answers (see AnswerCache.bump)."""
+    app.extensions["engine"] = attach_official(engine, app.extensions["office"].official)
+    app.extensions["zwgk"].answers.bump()
+
+
+# -- plans ----------------------------------------------------------------------------------------
+
+def upload_plan(office: Office, name: str | None, data: bytes, who: str, client: str) -> tuple[PlanRecord, Parsed]:
+    """Check, store and parse an upload; it becomes a draft (not yet answered from)."""
+    try:
+        name = checked_name(name)
+        if len(data) > office.max_upload_bytes:
+            raise UploadError(413, f"the file is too large (at most {office.settings['office.max_upload_mb']} MB)")
+        plan_id = new_upload_id()
+        stem, suffix = Path(name).stem, Path(name).suffix.lower()
+        taken = office.catalog.taken_stems()
+        stored = f"{stem}-{plan_id[2:]}{suffix}" if stem in taken else f"{stem}{suffix}"
+        folder = office.catalog.uploads_dir / plan_id
+        path = store(data, stored, folder, office.max_upload_bytes)
+        try:
+            parsed = parse(path)
+        except UploadError:
+            path.unlink(missing_ok=True)
+            folder.rmdir()
+            raise
+    except UploadError as exc:
+        raise ActionError(exc.status, str(exc)) from None
+    doc = parsed.document
+    record = PlanRecord(id=plan_id, file=stored, title=doc.title, region=doc.region, year=doc.year, status=DRAFT,
+                        doc_number=doc.doc_number, entries=len(doc.entries), tasks=parsed.tasks,
+                        warnings=parsed.warnings, original=name, uploaded=utc_now(), author=who)
+    office.catalog.add_upload(record)
+    office.audit.record(who, "plan.upload", f"{plan_id} {name} ({record.title or '无标题'})", client)
+    return record, parsed
+
+
+def preview(office: Office, record: PlanRecord) -> Parsed:
+    """The plan parsed again from its file, for the preview page."""
+    path = (office.settings.path("knowledge.plans_dir") / record.file if record.shipped
+            else office.catalog.upload_path(record))
+    try:
+        return parse(path)
+    except UploadError as exc:
+        raise ActionError(exc.status, str(exc)) from None
+
+
+def set_plan_status(app: Flask, office: Office, plan_id: str, status: str, who: str, client: str,
+                    replaces: str | None = None) -> PlanRecord:
+    """Publish or unpublish, rebuild the engine and swap it in; on any failure the records are restored.
+
+    `replaces` (publishing only) unpublishes that plan in the same switch: replacing a plan by a new
+    version, or rolling back to an older one, never serves both or neither.
+    """
+    with office.lock:
+        record = office.catalog.get(plan_id)
+        old = office.catalog.get(replaces) if replaces else None
+        if record is None or (replaces and old is None):
+            raise ActionError(404, f"unknown plan: {plan_id if record is None else replaces}")
+        if status == DRAFT and record.status == PUBLISHED and len(office.catalog.published_files()) <= 1:
+            raise ActionError(409, "this is the only published plan; publish another one first")
+        changes = [(plan_id, status, record.status)]
+        if old is not None and status == PUBLISHED and old.id != plan_id:
+            changes.append((old.id, DRAFT, old.status))
+        for pid, new_status, _ in changes:
+            office.catalog.set_status(pid, new_status)
+        office.watch.mark_built()
+        try:
+            engine = office.publisher.build()
+        except Exception as exc:
+            for pid, _, before in changes:
+                office.catalog.set_status(pid, before)
+            office.watch.mark_built()
+            raise ActionError(500, f"could not build the index for the new plan set ({exc})") from exc
+        swap_engine(app, engine)
+    action = "plan.publish" if status == PUBLISHED else "plan.unpublish"
+    detail = f"{plan_id} {record.file}" + (f" (replaces {old.id} {old.file})" if len(changes) > 1 and old else "")
+    office.audit.record(who, action, detail, client)
+    record.status = status
+    return record
+
+
+def plan_history(office: Office, record: PlanRecord) -> list:
+    """Audit events about this plan, newest first (its upload, publications, replacements)."""
+    return [e for e in office.audit.recent(2000) if e.detail.startswith(record.id) or f"replaces {record.id}" in e.detail]
+
+
+def versions(office: Office, record: PlanRecord) -> list[PlanRecord]:
+    """Other plans of the same region: what this one can replace, or roll back to."""
+    return [p for p in office.catalog.all() if p.id != record.id and p.region and p.region == record.region]
+
+
+def delete_draft(office: Office, plan_id: str, who: str, client: str) -> PlanRecord:
+    record = office.catalog.get(plan_id)
+    if record is None or record.shipped:
+        raise ActionError(404, f"unknown uploaded plan: {plan_id}")
+    if record.status == PUBLISHED:
+        raise ActionError(409, "unpublish the plan before deleting it")
+    office.catalog.remove_upload(plan_id)
+    office.audit.record(who, "plan.delete", f"{plan_id} {record.file}", client)
+    return record
+
+
+# -- official answers -----------------------------------------------------------------------------
+
+def add_answer(app: Flask, office: Office, data: dict[str, Any], who: str, client: str) -> AnswerRecord:
+    try:
+        fields = validated(data)
+    except ValueError as exc:
+        raise ActionError(400, str(exc)) from None
+    record = office.official.store.add(fields, author=who, now=utc_now())
+    app.extensions["zwgk"].answers.bump()
+    office.audit.record(who, "answer.add", f"{record.id} {record.question}", client)
+    return record
+
+
+def delete_answer(app: Flask, office: Office, answer_id: str, who: str, client: str) -> None:
+    if not office.official.store.delete(answer_id):
+        raise ActionError(404, f"unknown answer: {answer_id}")
+    app.extensions["zwgk"].answers.bump()
+    office.audit.record(who, "answer.delete", answer_id, client)

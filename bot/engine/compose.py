@@ -1,0 +1,333 @@
+"""Stage 4, *compose*: a `Decision` -> the `Answer` a person reads, in Chinese or English.
+
+The direct answer first (units, deadline or the period asked for, the key sentence), then the clause —
+verbatim, or an excerpt when it is long, the whole text one step away in `results[0].text` and the cited
+clause — then its source; honest declines keyed by `Reason`, with what the plans do say and where to ask
+instead. Strings come from bot/engine/wording.py. Adapters show `Answer.reply` as is (the widget and kiosk also
+show `units`/`deadline` and the clause apart).
+Neighbours: bot/engine/decide.py makes the Decision; bot/engine/conversation.py the next context.
+"""
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from bot.engine.answer import Answer, Context, Intent, Result, Topic
+from bot.engine.decide import Decision, Kind, Reason
+from bot.engine.understand import Query
+from bot.language.vocabulary import LAST_YEAR, LEADING_CLAUSE_NUMBER, STATES_PERIOD, THIS_YEAR
+from bot.engine.wording import MONTHS, deadline_en, labels, words
+from indexer.fields import deadline_in_text
+from indexer.model import Entry
+
+LEAD_CHARS = 200  # a reply leads with at most this much: the direct answer and the key sentence
+EXCERPT_CHARS = 120  # a long clause is quoted up to here; the whole text is one step away
+HELD_SHOWN = 8  # a scope decline names this many plans held, then "等N份"
+
+
+def citation(entry: Entry, lang: str = "zh") -> str:
+    """《plan title》 + where in it: 附件任务表第21项（section）or 一.(五)（section）."""
+    lab = labels(lang)
+    title = f"《{entry.title}》" if entry.title else entry.doc
+    where = lab["row"].format(entry.number.split(".", 1)[-1]) if entry.kind == "task" else entry.number
+    section = f"（{entry.section}）" if entry.section else ""
+    return f"{title} {where}{section}"
+
+
+def _units_line(entry: Entry, lang: str) -> str:
+    lab = labels(lang)
+    if not entry.responsible:
+        return f"{lab['units']}{lab['colon']}{lab['none_units']}"
+    line = f"{lab['units']}{lab['colon']}{'、'.join(entry.responsible)}"
+    if entry.roles and any(k in entry.roles for k in ("牵头", "配合", ":", "：")):
+        line += lab["roles"].format(entry.roles)
+    return line
+
+
+def show_deadline(text: str, lang: str) -> str:
+    return deadline_en(text) if lang == "en" else text
+
+
+def _deadline_line(entry: Entry, lang: str, deadline: str | None = None) -> str:
+    lab = labels(lang)
+    shown = deadline or entry.deadline
+    return f"{lab['deadline']}{lab['colon']}{show_deadline(shown, lang) if shown else lab['none_deadline']}"
+
+
+def _clause_line(entry: Entry, lang: str, key: str | None) -> str:
+    """The clause verbatim, or when long an excerpt (around the key sentence when there is one)."""
+    lab = labels(lang)
+    text = entry.text
+    if len(text) <= LEAD_CHARS:
+        return f"{lab['clause']}{lab['colon']}“{text}”"
+    start = text.find(key) if key else -1
+    piece = text[start:start + EXCERPT_CHARS] if start > 0 else text[:EXCERPT_CHARS]
+    lead = "…" if start > 0 else ""
+    return f"{lab['excerpt']}{lab['colon']}“{lead}{piece}…”{lab['full'].format(n=len(text))}"
+
+
+def single(entry: Entry, intent: Intent, lang: str, related: list[Entry], corrected: str | None = None,
+           key: str | None = None, deadline: str | None = None, period: str | None = None) -> str:
+    """One answer: direct answer line(s), the clause, the citation, and up to two related entries.
+
+    For "what" questions over a long clause, `key` (the best-matching sentence) comes first; `deadline`
+    overrides the entry's own when the question's sentence states a different time requirement;
+    `period` answers a how-long question."""
+    lab = labels(lang)
+    lines: list[str] = []
+    if corrected:
+        lines.append(lab["corrected"].format(corrected))
+    if period:
+        label = lab["period"] if STATES_PERIOD.search(period) else lab["frequency"]
+        lines.append(f"{label}{lab['colon']}{show_deadline(period, lang)}")
+    if key and intent == Intent.WHAT:
+        lines.append(f"{lab['key']}{lab['colon']}{_trim(key, LEAD_CHARS)}")
+    if intent == Intent.WHEN:
+        if not period or (deadline or entry.deadline or "") not in ("", period):
+            lines.append(_deadline_line(entry, lang, None if deadline == period else deadline))
+        if key:
+            lines.append(f"{lab['key']}{lab['colon']}{_trim(key, LEAD_CHARS)}")
+        lines.append(_units_line(entry, lang))
+    else:
+        lines.append(_units_line(entry, lang))
+        if entry.deadline or intent == Intent.WHO:
+            lines.append(_deadline_line(entry, lang))
+    lines.append(_clause_line(entry, lang, key))
+    lines.append(f"{lab['source']}{lab['colon']}{citation(entry, lang)}")
+    if related:
+        lines.append(f"{lab['related']}{lab['colon']}")
+        for r in related[:2]:
+            lines.append(f"· {short(r)}（{citation(r, lang)}）")
+    return "\n".join(lines)
+
+
+def _trim(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def by_region(best: list[Entry], intent: Intent, lang: str) -> str:
+    """Several plans answer and the question named no region: one short answer per region."""
+    lab = labels(lang)
+    lines = [lab["by_region"]]
+    for e in best:
+        direct = []
+        if intent in (Intent.WHO, Intent.WHAT, Intent.LIST) and e.responsible:
+            direct.append(f"{lab['units']}{lab['colon']}{'、'.join(e.responsible)}")
+        if intent == Intent.WHEN or e.deadline:
+            direct.append(f"{lab['deadline']}{lab['colon']}{show_deadline(e.deadline, lang) if e.deadline else lab['none_deadline']}")
+        lines.append(f"【{e.region or e.doc}】" + ("；".join(direct) if direct else ""))
+        lines.append(f"  {_clause_line(e, lang, None)}")
+        lines.append(f"  {lab['source']}{lab['colon']}{citation(e, lang)}")
+    return "\n".join(lines)
+
+
+def short(entry: Entry, limit: int = 60) -> str:
+    return _trim(entry.text.replace("\n", ""), limit)
+
+
+def listing(entries: list[Entry], header: str, lang: str, shown_per_plan: int = 12, first: int = 1) -> str:
+    """A list answer grouped by plan, capped per plan so it stays readable; numbered from `first`
+    (a later page continues the numbering)."""
+    lab = labels(lang)
+    groups: OrderedDict[str, list[Entry]] = OrderedDict()
+    for e in entries:
+        groups.setdefault(f"{e.title or e.doc}", []).append(e)
+    lines = [header]
+    for title, items in groups.items():
+        lines.append(f"《{title}》（{len(items)}项）" if lang != "en" else f"《{title}》 ({len(items)})")
+        for i, e in enumerate(items[:shown_per_plan], first if len(groups) == 1 else 1):
+            extra = []
+            if e.deadline:
+                extra.append(f"{lab['deadline']}{lab['colon']}{show_deadline(e.deadline, lang)}")
+            if e.responsible:
+                extra.append(f"{lab['units']}{lab['colon']}{'、'.join(e.responsible[:4])}{'等' if len(e.responsible) > 4 else ''}")
+            tail = f"（{'；'.join(extra)}）" if extra else ""
+            lines.append(f"{i}. {short(e)}{tail}")
+        if len(items) > shown_per_plan:
+            lines.append(lab["more"].format(len(items) - shown_per_plan))
+    return "\n".join(lines)
+
+
+def decline(reason: str, lang: str, close_topics: list[str], hotline: str) -> str:
+    """An honest "the plans do not say", with close topics and where to ask instead."""
+    lab = labels(lang)
+    lines = [reason, lab["decline_scope"]]
+    if close_topics:
+        lines.append(lab["decline_close"] + "；".join(close_topics[:3]))
+    lines.append(lab["decline_hotline"].format(hotline=hotline))
+    return "\n".join(lines)
+
+
+def brief(reply: str, lang: str) -> str:
+    """The reply without its direct-answer, clause, source and related lines, for pages that show those
+    apart (badges, a citation box, question chips): what is left is the reading note, if any."""
+    lab = labels(lang)
+    heads = tuple(f"{lab[k]}{lab['colon']}" for k in ("units", "deadline", "clause", "excerpt", "source"))
+    kept = []
+    for line in reply.split("\n"):
+        if line.startswith(f"{lab['related']}{lab['colon']}"):
+            break  # related clauses: the pages offer them as question chips instead
+        if not line.startswith(heads):
+            kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def topic_of(entry: Entry) -> str:
+    """A short topic name for an entry: its own heading, else its last section level, else its text."""
+    for candidate in (entry.heading, entry.section.split(" > ")[-1] if entry.section else ""):
+        c = LEADING_CLAUSE_NUMBER.sub("", (candidate or "").strip()).strip("。；")
+        if 3 <= len(c) <= 30:
+            return c
+    text = re.split(r"[，。；]", entry.text, maxsplit=1)[0]
+    return text[:24]
+
+
+def sentence_deadline(entry: Entry, key: str | None) -> str | None:
+    """For a body clause with no task-table row, the time requirement of the sentence the question
+    is about (a long clause can state several; the indexer keeps only its first)."""
+    if entry.kind != "clause" or entry.linked or not key:
+        return None
+    return deadline_in_text(key)
+
+
+@dataclass(frozen=True)
+class Composer:
+    """Renders Decisions for one deployment: its hotline, the plans it holds and its featured questions."""
+
+    hotline: str
+    holdings: tuple[tuple[str, int | None], ...]  # (region, year) of every plan held
+    featured: tuple[Topic, ...]
+    top_k: int
+    max_question_chars: int
+    list_shown: int = 12
+
+    def render(self, raw: str, query: Query | None, decision: Decision, context: Context) -> Answer:
+        """The Answer for a decision; `context` is what the conversation carries into the next turn."""
+        if query is not None and decision.kind in (Kind.ANSWER, Kind.FOLLOWUP, Kind.BY_REGION):
+            return self._single(raw, query, decision, context)
+        if query is not None and decision.kind == Kind.LIST:
+            return self._list(raw, query, decision, context)
+        if query is not None and decision.kind == Kind.DECLINE:
+            return self._decline(raw, query, decision, context)
+        lang = query.lang if query is not None else _language_of(raw)
+        text = words(lang)[decision.kind].format(hotline=self.hotline, n=len(raw.strip()),
+                                                 limit=self.max_question_chars)
+        return Answer(question=raw, intent=Intent.NONE, answered=False, reply=text,
+                      suggestions=self.featured_questions(3), lang=lang, context=context)
+
+    def featured_questions(self, n: int) -> list[str]:
+        return [t.questions[0] for t in self.featured if t.questions][:n]
+
+    def _single(self, raw: str, query: Query, d: Decision, context: Context) -> Answer:
+        top = d.candidates[0].entry
+        lang, intent = query.lang, d.intent
+        corrected = ("、".join(f"“{b}”（{a}）" for a, b in query.corrections)
+                     if query.corrections and lang != "en" else None)
+        deadline: str | None = None
+        if d.kind == Kind.BY_REGION:
+            reply = by_region(list(d.grouped), intent, lang)
+            brief_text = reply
+        else:
+            key = d.key if intent in (Intent.WHAT, Intent.WHEN) else None
+            deadline = d.period or (sentence_deadline(top, key) if intent == Intent.WHEN else None)
+            reply = single(top, intent, lang, list(d.related), corrected, key, deadline, d.period)
+            brief_text = brief(reply, lang)
+        if query.year_relative and top.year:
+            note = labels(lang)["relative_year"].format(said=_relative_word(query.raw), region=top.region or "",
+                                                        year=top.year)
+            reply, brief_text = f"{reply}\n{note}", f"{brief_text}\n{note}".strip()
+        return Answer(question=raw, intent=intent, answered=True, reply=reply,
+                      results=[Result(c.entry, c.score) for c in d.candidates[: self.top_k]],
+                      suggestions=self._suggestions_for(top, list(d.related), intent), units=list(top.responsible),
+                      deadline=deadline or top.deadline, citation=citation(top, lang), lang=lang,
+                      region=top.region, context=context, brief=brief_text)
+
+    def _list(self, raw: str, query: Query, d: Decision, context: Context) -> Answer:
+        assert d.tasks is not None
+        tasks, lab = d.tasks, labels(query.lang)
+        entries = list(tasks.entries)
+        header = self._list_header(query, tasks.plan_total)
+        notes = []
+        if tasks.total > len(entries) or tasks.offset:
+            notes.append(lab["list_total"].format(total=tasks.total, first=tasks.offset + 1,
+                                                  last=tasks.offset + len(entries)))
+        if tasks.undated:
+            notes.append(lab["list_undated"].format(n=tasks.undated))
+        reply = listing(entries, header, query.lang, self.list_shown, first=tasks.offset + 1)
+        if notes:
+            reply = "\n".join([reply, *notes])
+        return Answer(question=raw, intent=Intent.LIST, answered=True, reply=reply,
+                      results=[Result(e, 1.0) for e in entries], suggestions=self.featured_questions(2),
+                      lang=query.lang, region=tasks.region, context=context)
+
+    def _list_header(self, query: Query, plan_total: int) -> str:
+        w = words(query.lang)
+        if query.until is not None:
+            d = query.until
+            key = "due_month" if query.month_only else "due_date"
+            what = w[key].format(year=d.year, month=d.month, day=d.day, month_name=MONTHS[d.month - 1])
+            return w["due_header"].format(what=what)
+        if query.departments:
+            return w["department_header"].format(department=query.departments[0])
+        return w["region_header"].format(region=query.region, n=plan_total)
+
+    def _decline(self, raw: str, query: Query, d: Decision, context: Context) -> Answer:
+        lang = query.lang
+        entries = [c.entry for c in d.candidates]
+        close: list[str] = []
+        for e in entries[:6]:
+            topic = topic_of(e)
+            if topic and topic not in close:
+                close.append(topic)
+        reply = decline(self._reason_text(query, d), lang, close, self.hotline)
+        suggestions = [self._question_for(e, Intent.WHO) for e in entries[:2]] or self.featured_questions(3)
+        return Answer(question=raw, intent=query.intent, answered=False, reply=reply,
+                      results=[Result(c.entry, c.score) for c in d.candidates[: self.top_k]],
+                      suggestions=suggestions, lang=lang, region=query.region, context=context)
+
+    def _reason_text(self, query: Query, d: Decision) -> str:
+        w, lang = words(query.lang), query.lang
+        assert d.reason is not None
+        held_for = query.regions if d.reason == Reason.YEAR_NOT_HELD else ()
+        text = w[d.reason].format(place=query.unknown_region, question=query.raw[:40], year=query.year_not_held,
+                                  held=self._held(lang, held_for))
+        top = d.top
+        if d.reason == Reason.HOW_TO and top is not None and top.responsible:
+            text += w["how_to_who"].format(units="、".join(top.responsible), citation=citation(top, lang))
+        if d.reason == Reason.DURATION and top is not None:
+            text += w["nearest"].format(citation=citation(top, lang), text=_trim(d.key or top.text, EXCERPT_CHARS))
+        return text
+
+    def _held(self, lang: str, regions: tuple[str, ...]) -> str:
+        """The plans held (of `regions`, or all), bounded: "槐荫区2022年、历城区2023年等12份"."""
+        w = words(lang)
+        held = [h for h in self.holdings if h[0] in regions] if regions else self.holdings
+        shown = w["sep"].join(w["held_item"].format(region=r, year=y or "") for r, y in held[:HELD_SHOWN])
+        return shown + (w["held_more"].format(n=len(held), more=len(held) - HELD_SHOWN)
+                       if len(held) > HELD_SHOWN else "")
+
+    def _question_for(self, entry: Entry, intent: Intent) -> str:
+        w = words("zh")
+        key = "ask_when" if intent == Intent.WHEN else "ask_who"
+        return w[key].format(where=entry.region or "", topic=topic_of(entry))
+
+    def _suggestions_for(self, top: Entry, related: list[Entry], intent: Intent) -> list[str]:
+        out = []
+        if intent != Intent.WHEN and top.deadline:
+            out.append(self._question_for(top, Intent.WHEN))
+        if intent != Intent.WHO and top.responsible:
+            out.append(self._question_for(top, Intent.WHO))
+        for r in related:
+            out.append(self._question_for(r, Intent.WHO))
+        return list(dict.fromkeys(out))[:4]
+
+
+def _language_of(raw: str) -> str:
+    """For replies made before the question is read (empty, too long): English when it has no hanzi."""
+    return "en" if raw.strip() and not re.search(r"[\u4e00-\u9fff]", raw) else "zh"
+
+
+def _relative_word(raw: str) -> str:
+    m = THIS_YEAR.search(raw) or LAST_YEAR.search(raw)
+    return m.group(0) if m else ""

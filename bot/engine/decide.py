@@ -1,0 +1,198 @@
+"""Stage 3, *decide*: the question, its evidence and the conversation so far -> a `Decision`.
+
+Answer, list, answer per region, ask for a topic, or decline — each decline with a named `Reason`, so
+bot/engine/compose.py can word it and the log can count it. Pure: reads the frozen `Query`, the `Ranked`
+evidence (bot/engine/retrieve.py) or the `TaskList` (bot/engine/task_lists.py) and the follow-up entry the coordinator
+resolved from the conversation (bot/engine/conversation.py); never searches, never calls back into the engine.
+Thresholds are fields of bot/engine/tuning.py.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.engine.answer import Intent
+from bot.engine.retrieve import Candidate, Ranked
+from bot.engine.task_lists import TaskList
+from bot.engine.tuning import Tuning
+from bot.engine.understand import Query, stated_period
+from bot.language.vocabulary import STATES_AMOUNT, STATES_CONTACT, is_generic
+from indexer.model import Entry
+
+
+class Kind(StrEnum):
+    """What the reply does."""
+
+    ANSWER = "answer"  # one clause answers
+    FOLLOWUP = "followup"  # the previous answer's clause, asked about again
+    BY_REGION = "by_region"  # several plans answer a question that named no region
+    LIST = "list"  # a task list
+    ASK_TOPIC = "ask_topic"  # only general words: ask what it is about
+    NO_MORE = "no_more"  # "下一页" after a list's last page
+    GREETING = "greeting"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    FAILED = "failed"  # an internal error; the adapter still gets a polite reply
+    DECLINE = "decline"  # see Reason
+
+
+class Reason(StrEnum):
+    """Why a question is declined."""
+
+    OUT_OF_SCOPE = "out_of_scope"  # names a district the knowledge base does not hold
+    YEAR_NOT_HELD = "year_not_held"  # names a year no plan of its region has
+    NO_MATCH = "no_match"  # nothing in the plans matches
+    LOW_COVERAGE = "low_coverage"  # the best clause covers too little of the question
+    AMOUNT = "amount"  # asks for money the plans do not state
+    CONTACT = "contact"  # asks for a phone number, an address or opening hours
+    HOW_TO = "how_to"  # asks how to apply; the plans only say what is published
+    DURATION = "duration"  # asks how long; the clause states no period
+    NO_TASKS = "no_tasks"  # a list question with nothing on the list
+
+
+# Declines that mean "this plan is silent on it" (another region's plan may not be).
+SILENT = frozenset({Reason.NO_MATCH, Reason.LOW_COVERAGE})
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to reply, with the evidence the reply cites."""
+
+    kind: Kind
+    intent: Intent = Intent.NONE
+    candidates: tuple[Candidate, ...] = ()  # best first; for ANSWER/FOLLOWUP the first is the answer
+    reason: Reason | None = None
+    grouped: tuple[Entry, ...] = ()  # BY_REGION: the best entry of each region
+    related: tuple[Entry, ...] = ()  # ANSWER: other clauses of the same plan on the same topic
+    tasks: TaskList | None = None  # LIST
+    key: str | None = None  # the sentence of the top clause the question is about
+    period: str | None = None  # a how-long question: the period that sentence states
+
+    @property
+    def answered(self) -> bool:
+        return self.kind in (Kind.ANSWER, Kind.FOLLOWUP, Kind.BY_REGION, Kind.LIST)
+
+    @property
+    def top(self) -> Entry | None:
+        return self.candidates[0].entry if self.candidates else None
+
+
+def before_search(query: Query, followup_entry: Entry | None) -> Decision | None:
+    """Decisions that need no search: greetings, follow-ups on the previous clause, districts or years
+    not held, questions with no topic. None: search (or gather a list) and call `after_search`/`listing`."""
+    if query.greeting:
+        return Decision(Kind.GREETING)
+    if followup_entry is not None:
+        intent = query.intent if query.intent != Intent.LIST else Intent.WHAT
+        key = key_sentence(followup_entry.text, query.bigrams)
+        return Decision(Kind.FOLLOWUP, intent, (Candidate(followup_entry, -1, 1.0, 1.0),), key=key,
+                        period=_period(query, followup_entry, key))
+    if query.unknown_region:
+        return Decision(Kind.DECLINE, query.intent, reason=Reason.OUT_OF_SCOPE)
+    if query.year_not_held:
+        return Decision(Kind.DECLINE, query.intent, reason=Reason.YEAR_NOT_HELD)
+    if query.intent == Intent.LIST:
+        return None
+    if not query.terms or query.vague:
+        return Decision(Kind.ASK_TOPIC, Intent.NONE)
+    return None
+
+
+def after_search(query: Query, ranked: Ranked, tuning: Tuning, grouping: bool) -> Decision:
+    """Answer from the top candidate, answer per region, or decline with the reason.
+
+    `grouping`: the deployment serves no default region, so a region-less question several plans
+    answer about as well is answered per region."""
+    top = ranked.top
+    if top is None:
+        return Decision(Kind.DECLINE, query.intent, reason=Reason.NO_MATCH)
+    key = key_sentence(top.entry.text, query.bigrams)
+    period = _period(query, top.entry, key)
+    reason = _decline_reason(query, top, tuning, period)
+    if reason is not None:
+        return Decision(Kind.DECLINE, query.intent, ranked.candidates, reason=reason, key=key)
+    related = _related(query, ranked, tuning)
+    grouped = by_region(query, ranked, tuning) if grouping else []
+    if len(grouped) > 1:
+        return Decision(Kind.BY_REGION, query.intent, ranked.candidates, grouped=tuple(grouped), related=related)
+    return Decision(Kind.ANSWER, query.intent, ranked.candidates, related=related, key=key, period=period)
+
+
+def _period(query: Query, entry: Entry, key: str | None) -> str | None:
+    """For a how-long / how-often question, the period the relevant sentence (or the row's own
+    deadline) states; a completion date is no answer to 多久."""
+    if not (query.asks_duration or query.asks_frequency):
+        return None
+    for text in (key or entry.text, entry.deadline or ""):
+        found = stated_period(text, query.asks_frequency)
+        if found:
+            return found
+    return None
+
+
+def _decline_reason(query: Query, top: Candidate, tuning: Tuning, period: str | None) -> Reason | None:
+    e = top.entry
+    if top.coverage < tuning.min_score:
+        return Reason.LOW_COVERAGE
+    if query.asks_amount and not STATES_AMOUNT.search(e.text):
+        return Reason.AMOUNT
+    if query.asks_contact and not STATES_CONTACT.search(e.text):
+        return Reason.CONTACT
+    if query.asks_procedure:
+        return Reason.HOW_TO
+    if (query.asks_duration or query.asks_frequency) and period is None:
+        return Reason.DURATION
+    return None
+
+
+def _related(query: Query, ranked: Ranked, tuning: Tuning) -> tuple[Entry, ...]:
+    """Other clauses of the top one's plan that share the question's topic (a specific word it matched,
+    and nearly the top clause's coverage), never the rows restating the top clause."""
+    first = ranked.candidates[0]
+    top = first.entry
+    topic = {t for t in query.topic if not is_generic(t)}
+    floor = max(tuning.min_score, tuning.related_coverage * first.coverage)
+    out = [c.entry for c in ranked.candidates[1:]
+           if c.entry.id not in top.linked and c.entry.region == top.region
+           and c.coverage >= floor and topic & set(c.matched)]
+    return tuple(out[:2])
+
+
+def by_region(query: Query, ranked: Ranked, tuning: Tuning) -> list[Entry]:
+    """Best entry per region when the question named none and several plans answer about as well."""
+    if query.regions or not ranked:
+        return []
+    top_score = ranked.candidates[0].score
+    floor = max(tuning.min_score, tuning.group_min_coverage)
+    best: dict[str, Entry] = {}
+    for c in ranked.candidates[:12]:
+        e = c.entry
+        if c.score < tuning.group_score_ratio * top_score or not e.region or e.region in best:
+            continue
+        if c.coverage < floor:
+            continue
+        best[e.region] = e
+    return list(best.values())
+
+
+def listing(query: Query, tasks: TaskList) -> Decision:
+    """A list answer, or a decline when nothing is on the list."""
+    if not tasks.entries:
+        return Decision(Kind.DECLINE, query.intent, reason=Reason.NO_TASKS, tasks=tasks)
+    return Decision(Kind.LIST, Intent.LIST, tuple(Candidate(e, -1, 1.0, 1.0) for e in tasks.entries), tasks=tasks)
+
+
+def key_sentence(text: str, bigrams: tuple[str, ...] | list[str]) -> str | None:
+    """The sentence of a long clause that best matches the question (by shared character pairs), so a
+    reply can lead with it; None when the clause is short or nothing stands out."""
+    sentences = [x for x in re.split(r"(?<=[。；！？])", text) if x.strip()]
+    if len(sentences) < 2 or not bigrams:
+        return None
+    wanted = set(bigrams)
+
+    def overlap(sentence: str) -> int:
+        return sum(1 for b in wanted if b in sentence)
+
+    best = max(sentences, key=overlap)
+    return best.strip() if overlap(best) >= max(2, len(wanted) // 3) else None

@@ -1,0 +1,363 @@
+"""Stage 2, *retrieve*: a `Query` -> `Ranked` candidates with their evidence (score, coverage, matched terms).
+
+Per-field BM25 (bot/index/bm25.py) over clause text, headings and units, region/year filters, re-ranking by
+coverage of the question and by intent. Neighbours: bot/engine/understand.py makes the Query, bot/index/search_index.py holds
+the fields, bot/engine/decide.py reads the evidence to answer or decline. Every weight is a named field of
+bot/engine/tuning.py.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from bot.engine.answer import Intent
+from bot.index.bm25 import SparseBM25
+from bot.language.everyday import Everyday
+from bot.index.search_index import SearchIndex, searchable
+from bot.language.tokenizer import Tokenizer
+from bot.engine.tuning import Tuning
+from bot.engine.understand import Query
+from bot.language.vocabulary import is_generic
+from indexer.model import Entry
+
+Has = Callable[[str, int], bool]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One ranked entry and why it ranks: its final score, the share of the question's topic it covers
+    and which question terms it contains."""
+
+    entry: Entry
+    position: int  # in the index
+    score: float
+    coverage: float
+    matched: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """Candidates best first (scores non-increasing)."""
+
+    candidates: tuple[Candidate, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.candidates)
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    def __iter__(self) -> Iterator[Candidate]:
+        return iter(self.candidates)
+
+    def __getitem__(self, i: int) -> Candidate:
+        return self.candidates[i]
+
+    @property
+    def top(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    def entries(self, n: int | None = None) -> list[Entry]:
+        return [c.entry for c in self.candidates[:n]]
+
+
+class _Among:
+    """`Has` for one search's candidates: the candidates holding each question term, found at once
+    (`Retriever._has_among`); other terms or positions fall back to the index lookup."""
+
+    __slots__ = ("found", "fallback")
+
+    def __init__(self, found: dict[str, set[int]], fallback: Has) -> None:
+        self.found, self.fallback = found, fallback
+
+    def __call__(self, term: str, pos: int) -> bool:
+        hits = self.found.get(term)
+        return pos in hits if hits is not None else self.fallback(term, pos)
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """Coverage of one question's content (`Retriever._coverage`), term weights already worked out."""
+
+    weights: tuple[tuple[str, float, set[int] | None], ...]  # content terms, weights, candidates holding them
+    total: float
+    expansions: tuple[tuple[str, float], ...]  # synonym-expansion terms and their text IDF
+    bigrams: tuple[str, ...]
+    has: Has
+    body: Callable[[int], str]
+
+    def coverage(self, pos: int) -> tuple[float, tuple[str, ...]]:
+        """(coverage, the question terms the entry at `pos` contains)."""
+        has, total = self.has, self.total
+        matched = 0.0
+        found: list[str] = []
+        for t, w, hits in self.weights:
+            if (pos in hits) if hits is not None else has(t, pos):
+                matched += w
+                found.append(t)
+        if self.expansions and matched < total:
+            exp = [w for t, w in self.expansions if has(t, pos)]
+            if exp:
+                matched += min(total - matched, max(exp))
+        words = matched / total if total else 0.0
+        if not self.bigrams:
+            return words, tuple(found)
+        body = self.body(pos)
+        pairs = len([b for b in self.bigrams if b in body]) / len(self.bigrams)
+        return 0.5 * words + 0.5 * pairs, tuple(found)
+
+
+class Retriever:
+    """Ranks entries for a Query. Holds only caches derived from the index, so one per Engine."""
+
+    def __init__(self, index: SearchIndex, tokenizer: Tokenizer, tuning: Tuning, default_region: str = "") -> None:
+        self.index = index
+        self.tokenizer = tokenizer
+        self.tuning = tuning
+        self.default_region = default_region
+        self._max_idf = math.log(index.text.n_docs + 1) if index.text.n_docs else 1.0
+        self._phrase_tokens: dict[str, list[str]] = {}
+        self._bodies: dict[int, str] = {}  # coverage's whitespace-free entry bodies, by position
+        self._weights: dict[str, float] = {}  # coverage's term weights (`_weight`), by term
+        self.everyday = Everyday(tuning)
+
+    def region_scope(self, query: Query) -> np.ndarray | None:
+        """Ascending positions of the entries of the question's regions (and year, when those regions
+        have a plan of it), from the region postings rather than a pass over every entry. None when the
+        question names no region."""
+        idx = self.index
+        if not query.regions:
+            return None
+        parts = [idx.region_positions[r] for r in query.regions if r in idx.region_positions]
+        scope = np.unique(np.concatenate(parts)) if len(parts) > 1 else (parts[0] if parts else _EMPTY)
+        if query.year:
+            of_year = scope[idx.entry_year[scope] == query.year]
+            if len(of_year):
+                scope = of_year
+        return scope
+
+    def scores(self, query: Query, docs: np.ndarray | None = None) -> np.ndarray:
+        """BM25 over text, headings and units, plus synonym expansions at a lower weight, for every entry
+        (or only for the distinct positions `docs`, aligned with them)."""
+        idx, tn = self.index, self.tuning
+
+        def bm25(field: SparseBM25, terms: list[str]) -> np.ndarray:
+            return field.get_scores(terms) if docs is None else field.get_scores_of(terms, docs)
+
+        terms = list(query.terms)
+        scores = bm25(idx.text, terms)
+        scores += tn.section_weight * bm25(idx.meta, terms)
+        scores += tn.units_weight * bm25(idx.units, terms)
+        extra = [t for t in self.expansion_terms(query) if t not in terms]
+        if extra:
+            scores += tn.synonym_weight * (bm25(idx.text, extra) + tn.section_weight * bm25(idx.meta, extra))
+        return scores
+
+    def topic_scores(self, query: Query, docs: np.ndarray | None = None) -> np.ndarray:
+        """BM25 of the question's topic words alone (list questions narrowed to a topic)."""
+        return self.scores(replace(query, terms=query.topic, expansions=()), docs)
+
+    def expansion_terms(self, query: Query) -> list[str]:
+        """Tokens of the synonym expansions (tokenized once per phrase: they come from curated files)."""
+        out: list[str] = []
+        for phrase in query.expansions:
+            toks = self._phrase_tokens.get(phrase)
+            if toks is None:
+                toks = self.tokenizer.tokens(phrase)
+                if len(self._phrase_tokens) < 10_000:  # expansions come from the curated files: few
+                    self._phrase_tokens[phrase] = toks
+            for t in toks:
+                if t not in out:
+                    out.append(t)
+        return out
+
+    def search(self, query: Query) -> Ranked:
+        """Best entries first: BM25 within the filters, then re-ranked by coverage of the question,
+        by intent (who prefers entries naming units, when those with deadlines) and named departments."""
+        idx, tn = self.index, self.tuning
+        scope = self.region_scope(query)
+        if scope is not None:  # a region named: score its entries only
+            scores = self.scores(query, scope)
+            top = top_positions(scores, min(len(scope), tn.candidates))
+            cand, bm25 = scope[top].tolist(), scores[top].tolist()
+        else:
+            scores = self.scores(query)
+            if query.year:
+                scores = np.where(idx.entry_year == query.year, scores, 0.0)
+            if self.default_region and self.default_region in idx.regions:
+                own = idx.entry_region == idx.regions.index(self.default_region)
+                scores = np.where(own, scores * tn.default_region_boost, scores)
+            top = top_positions(scores, min(len(scores), tn.candidates))
+            cand, bm25 = top.tolist(), scores[top].tolist()
+        if not cand:
+            return Ranked()
+        score_of = dict(zip(cand, bm25, strict=True))
+        has = self._has_among(query, cand)
+        leaders = sorted(cand, key=lambda i: -score_of[i])[: tn.story_evidence]
+        content = self._content(query, leaders, has)
+        measure = self._measure(query, content, has)
+        boosted: list[Candidate] = []
+        for i in cand:
+            e = idx.entries[i]
+            coverage, matched = measure.coverage(i)
+            s = self._boost(query, e, score_of[i] * (tn.coverage_floor + coverage))
+            boosted.append(Candidate(e, i, s, coverage, matched))
+        boosted.sort(key=lambda c: -c.score)
+        return Ranked(tuple(self._rows_before_clauses(boosted, query.intent)))
+
+    def _boost(self, query: Query, e: Entry, s: float) -> float:
+        """The score re-weighted by intent (who: entries naming units, task rows; when: entries with a
+        deadline) and by the departments the question names."""
+        tn = self.tuning
+        if query.intent == Intent.WHO:
+            s *= tn.who_has_units if e.responsible else tn.who_no_units
+            if e.kind == "task":
+                s *= tn.who_task_row
+        elif query.intent == Intent.WHEN:
+            s *= tn.when_has_deadline if e.deadline else tn.when_no_deadline
+        if query.departments and any(
+            self.index.departments.matches(u, d) for u in e.responsible for d in query.departments
+        ):
+            s *= tn.department_match
+        return s
+
+    def _rows_before_clauses(self, ranked: list[Candidate], intent: Intent) -> list[Candidate]:
+        """A task row and the body clause it restates are one answer: for who/when the row (which states
+        the units and deadline of exactly this task) goes first when it matches nearly as well."""
+        if intent not in (Intent.WHO, Intent.WHEN) or len(ranked) < 2:
+            return ranked
+        top = ranked[0]
+        if top.entry.kind != "clause" or not top.entry.linked:
+            return ranked
+        for pos, c in enumerate(ranked[1:], 1):
+            if c.entry.id in top.entry.linked and c.score >= self.tuning.row_over_clause * top.score:
+                ranked = [replace(c, score=top.score), *ranked[:pos], *ranked[pos + 1:]]
+                break
+        # keep scores non-increasing in rank order, as the JSON contract promises "ranked best first"
+        out, ceiling = [], math.inf
+        for c in ranked:
+            ceiling = min(ceiling, c.score)
+            out.append(c if c.score == ceiling else replace(c, score=ceiling))
+        return out
+
+    def coverage(self, query: Query, pos: int) -> float:
+        """How much of the question's topic the entry at `pos` contains (see `_coverage`)."""
+        return self._coverage(query, self._content(query, [pos], self._has), pos, self._has)[0]
+
+    def _coverage(self, query: Query, content: tuple[tuple[str, ...], tuple[str, ...]], pos: int,
+                  has: Has) -> tuple[float, tuple[str, ...]]:
+        """The mean of IDF-weighted word coverage over the question's content terms and topic
+        character-pair coverage (the latter needs compound terms to appear together), and the question
+        terms the entry contains."""
+        return self._measure(query, content, has).coverage(pos)
+
+    def _measure(self, query: Query, content: tuple[tuple[str, ...], tuple[str, ...]], has: Has) -> _Measure:
+        """`_coverage` for one question's content, its term weights worked out once: a search measures
+        some forty candidates against the same terms."""
+        terms, bigrams = content
+        among = has.found if isinstance(has, _Among) else {}
+        weights = tuple((t, self._weight(t), among.get(t)) for t in terms)
+        total = 0.0
+        for _, w, _ in weights:  # summed in term order, as the candidates' matched weights are
+            total += w
+        expansions: tuple[tuple[str, float], ...] = ()
+        if query.expansions:
+            idf = self.index.text.idf
+            expansions = tuple((t, idf.get(t, 1.0)) for t in self.expansion_terms(query))  # type: ignore[misc]
+        return _Measure(weights, total, expansions, bigrams, has, self._body)
+
+    def _weight(self, t: str) -> float:
+        """A question term's weight in word coverage: its IDF in the plans, or for a word the plans never
+        use, that of a rare plan word scaled down the more everyday it is (bot/language/everyday.py); generic
+        words weigh less. A pure function of the word and the index, kept per Retriever."""
+        weight = self._weights.get(t)
+        if weight is None:
+            idx, tn = self.index, self.tuning
+            idf = idx.text.idf.get(t) or idx.meta.idf.get(t) or idx.units.idf.get(t)
+            weight = idf if idf is not None else tn.oov_weight * self._max_idf * self.everyday.salience(t)
+            if is_generic(t):
+                weight *= tn.generic_weight
+            if len(self._weights) < 100_000:
+                self._weights[t] = weight
+        return weight
+
+    def _content(self, query: Query, leaders: list[int], has: Has) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The question's terms and character pairs, minus the sender's story: in a message of several
+        segments, a segment that asks nothing and shares no specific word with any of the best BM25
+        matches (`leaders`) is about the sender, not the plans. Decided once per question, so every
+        candidate is measured against the same content."""
+        if not query.segments:
+            return query.terms, query.bigrams
+        kept_terms: set[str] = set()
+        kept_pairs: list[str] = []
+        for seg in query.segments:
+            if seg.before_question:
+                continue
+            if seg.asks or any(not is_generic(t) and has(t, p) for t in seg.terms for p in leaders):
+                kept_terms.update(seg.terms)
+                kept_pairs += seg.bigrams
+        terms = tuple(t for t in query.terms if t in kept_terms)
+        pairs = tuple(b for b in query.bigrams if b in kept_pairs)
+        return terms, (pairs or query.bigrams)
+
+    def _body(self, pos: int) -> str:
+        """The entry's text, section, heading and units without whitespace, made once per entry (bounded)."""
+        body = self._bodies.get(pos)
+        if body is None:
+            e = self.index.entries[pos]
+            body = re.sub(r"\s+", "", f"{searchable(e)}{e.section}{e.heading or ''}{''.join(e.responsible)}")
+            if len(self._bodies) < 20_000:
+                self._bodies[pos] = body
+        return body
+
+    def _has_among(self, query: Query, positions: list[int]) -> Has:
+        """`_has` for one search's candidates at once: a vectorised lookup per term and field instead of
+        a binary search per (term, candidate) pair, the hot path of `search`."""
+        cand = np.asarray(positions, dtype=np.int32)
+        found: dict[str, set[int]] = {}
+        for t in [*query.terms, *(self.expansion_terms(query) if query.expansions else [])]:
+            if t not in found:
+                hit = None
+                for field_index in (self.index.text, self.index.meta, self.index.units):
+                    if field_index.df(t):  # fields without the term need no lookup
+                        h = field_index.contains(t, cand)
+                        hit = h if hit is None else hit | h
+                found[t] = set(cand[hit].tolist()) if hit is not None else set()
+        return _Among(found, self._has)
+
+    def _has(self, term: str, pos: int) -> bool:
+        one = np.array([pos], dtype=np.int32)
+        return any(bool(f.contains(term, one)[0]) for f in (self.index.text, self.index.meta, self.index.units))
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+SAMPLE_STRIDE = 16  # top_positions reads every 16th score first to find a floor for the n best
+
+
+def top_positions(scores: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the `n` highest positive scores, ascending; at the boundary, equal scores go to the
+    earlier positions (plan order), so the choice never depends on how a partition happened to run.
+
+    Why the sample: at a million entries nearly every entry matches some common word, and selecting
+    among all of them costs milliseconds. The n-th best of every 16th score is a floor the true n-th best
+    cannot be below, so only the entries at or above it (about n * 16) are partitioned.
+    """
+    if n <= 0:
+        return _EMPTY
+    if len(scores) >= 4 * n * SAMPLE_STRIDE:
+        sample = scores[::SAMPLE_STRIDE]
+        sample = sample[sample > 0]
+        floor = np.partition(sample, len(sample) - n)[len(sample) - n] if len(sample) >= n else 0
+        matched = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores > 0)
+    else:
+        matched = np.flatnonzero(scores > 0)
+    if len(matched) <= n:
+        return matched
+    values = scores[matched]
+    kth = np.partition(values, len(values) - n)[len(values) - n]
+    above = matched[values > kth]
+    return np.sort(np.concatenate([above, matched[values == kth][: n - len(above)]]))

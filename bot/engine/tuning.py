@@ -1,0 +1,92 @@
+"""Every ranking and decision constant in one frozen `Tuning`, each with the reason it has its value.
+
+One default per constant, here. The ones an operator may want to change are read from the `[search]`
+table of config.toml (indexer/settings.py declares them with these defaults); the rest are engineering
+choices measured on our own question sets, changed here or not at all. Read by bot/engine/retrieve.py
+(ranking), bot/engine/decide.py (answer or decline) and bot/engine/compose.py (how much a reply shows).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Named constants of the answer pipeline. `Tuning.from_settings(settings)` applies `[search]`."""
+
+    # --- answer or decline (bot/engine/decide.py) ---
+    # Least share of the question's topic (IDF-weighted words and character pairs) the top clause must
+    # contain before the bot answers rather than declines.
+    min_score: float = 0.42
+    # A region-less question is answered per region when another region's best entry scores at least
+    # this share of the top score ...
+    group_score_ratio: float = 0.8
+    # ... and covers at least this much of the question (never less than min_score).
+    group_min_coverage: float = 0.6
+
+    # A related clause is offered only when it covers at least this share of what the answer covers.
+    related_coverage: float = 0.75
+
+    # --- ranking (bot/engine/retrieve.py) ---
+    # Weight of a term found in an entry's headings, relative to its clause text.
+    section_weight: float = 0.5
+    # Weight of a term found in an entry's unit names.
+    units_weight: float = 0.4
+    # Weight of synonym expansions (curated everyday words -> plan words) relative to the question's own.
+    synonym_weight: float = 0.5
+    # A question word the plans never use weighs this share of the rarest plan word: enough that an
+    # off-topic question ("个税专项附加扣除") is declined, not so much that chatty wording sinks a real one.
+    oov_weight: float = 0.6
+    # Generic words ("政务公开", "任务") count this share of their IDF in coverage.
+    generic_weight: float = 0.3
+    # A word the plans never use weighs less the more everyday it is in general Chinese (bot/language/everyday.py):
+    # full weight at a general-language IDF of `everyday_idf_high` or more, `everyday_floor` at
+    # `everyday_idf_low` or less (看, 打算, 平时 are chatter; 个税, 供暖费 are topics the plans lack).
+    everyday_idf_low: float = 4.0
+    everyday_idf_high: float = 9.0
+    everyday_floor: float = 0.1
+    # An English word the glossary does not know (the glossary covers the plans' vocabulary, so what
+    # is left is mostly wording: "supposed", "keep", "even") weighs this share of an unknown word.
+    untranslated_english: float = 0.5
+    # A segment of a chatty message that asks nothing counts as its topic only when one of this many best
+    # BM25 matches shares a specific word with it; otherwise it is the sender's story.
+    story_evidence: int = 5
+    # Entries re-ranked per question (BM25 top N).
+    candidates: int = 60
+    # Score multiplier for the deployment's own region when the question names none.
+    default_region_boost: float = 1.25
+    # Re-ranking: score * (coverage_floor + coverage), so coverage matters but BM25 still orders ties.
+    coverage_floor: float = 0.4
+    # Who-questions prefer entries naming units, and task-table rows (which state units per task).
+    who_has_units: float = 1.15
+    who_no_units: float = 0.6
+    who_task_row: float = 1.1
+    # When-questions prefer entries with a deadline.
+    when_has_deadline: float = 1.1
+    when_no_deadline: float = 0.85
+    # An entry naming the department the question names.
+    department_match: float = 1.3
+    # A task row restating the top clause goes first for who/when when it scores this share of the top.
+    row_over_clause: float = 0.55
+
+    # --- replies (bot/engine/compose.py) ---
+    # List replies show this many items per plan before "…另有N项".
+    list_shown: int = 12
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any] | Any) -> Tuning:
+        """Defaults overridden by the `[search]` settings that name a field (search.min_score, …)."""
+        overrides = {}
+        for f in fields(cls):
+            name = f"search.{f.name}"
+            try:
+                value = settings[name]
+            except KeyError:
+                continue
+            overrides[f.name] = type(f.default)(value)
+        return replace(cls(), **overrides)
+
+
+DEFAULT = Tuning()

@@ -1,0 +1,191 @@
+"""Sparse BM25 scoring over posting lists: the same ranking as rank-bm25's BM25Plus, thousands of times faster.
+
+Why BM25Plus: rank-bm25's BM25Okapi floors negative IDF with epsilon, so on our small corpora a term in
+half the entries scores 0 or, filtered by region, even ranks documents that lack it above those that
+have it. BM25Plus uses idf = log((N + 1) / df), always positive. Its extra `delta * idf` is added to
+every document for every query term, a per-query constant that never changes the ranking, so we leave
+it out and score only documents that contain a term (tests/bot/test_bm25.py checks the ranking
+against rank_bm25.BM25Plus on the shipped corpus).
+
+Layout: one CSR matrix (term -> doc ids ascending, precomputed per-posting weights) kept by
+bot/index/posting_lists.py: in memory while building; in an opened index read from the version directory by
+pread (nothing mapped: a worker's memory does not grow with the postings it has read), with a sample of
+every 128th id in memory so a region's part of a long posting is read without the rest. `save` writes
+.npy arrays and the term list as JSON; nothing is ever unpickled.
+Neighbours: bot/language/tokenizer.py makes the tokens; bot/index/search_index.py builds one of these per field; bot/index/files.py
+saves and opens them.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from bot.index.posting_lists import PostingLists
+
+# A term in more than 1/DENSE_SHARE of the documents of an index of at least DENSE_MIN_DOCS is added as a
+# dense vector (built on its first query, never pickled): one contiguous add instead of a scatter over
+# 25 000+ postings. At most DENSE_SHARE * postings / documents terms qualify, so the vectors take at
+# most 4 * DENSE_SHARE bytes per posting; scores are bit-for-bit the same (other documents add 0).
+# The vectors are private to each process, so their total per index field is capped (DENSE_CACHE_BYTES:
+# eight terms at a million entries); a term beyond the cap is scattered from its postings as usual.
+DENSE_SHARE = 8
+DENSE_MIN_DOCS = 20_000
+DENSE_CACHE_BYTES = 32 * 1024 * 1024
+
+
+class SparseBM25:
+    """Index: term -> (doc ids, term frequencies); scores are accumulated only where a term occurs."""
+
+    def __init__(self, corpus: Sequence[Sequence[str]], k1: float = 1.5, b: float = 0.75) -> None:
+        if k1 < 0 or not 0 <= b <= 1:
+            raise ValueError(f"k1 must be >= 0 and b in [0, 1]; got k1={k1}, b={b}")
+        self.k1, self.b = k1, b
+        self.n_docs = len(corpus)
+        lengths = np.fromiter((len(d) for d in corpus), dtype=np.int64, count=self.n_docs)
+        total = int(lengths.sum())
+        avgdl = total / self.n_docs if total else 1.0
+        self._norm = (k1 * (1 - b + b * lengths.astype(np.float32) / np.float32(avgdl))).astype(np.float32)
+        # Every (term, doc) occurrence as one int64 key term_id * n_docs + doc_id: sorting the keys groups
+        # postings by term with doc ids ascending, and runs of equal keys are the term frequencies.
+        vocab: dict[str, int] = {}
+        term_of = np.fromiter((vocab.setdefault(t, len(vocab)) for doc in corpus for t in doc),
+                              dtype=np.int64, count=total)
+        docs = np.repeat(np.arange(self.n_docs, dtype=np.int64), lengths)
+        keys, tf = np.unique(term_of * max(self.n_docs, 1) + docs, return_counts=True)
+        post_term = keys // max(self.n_docs, 1)
+        ids = (keys - post_term * max(self.n_docs, 1)).astype(np.int32)
+        df = np.bincount(post_term, minlength=len(vocab))
+        idf = np.log((self.n_docs + 1) / np.maximum(df, 1))
+        tf32 = tf.astype(np.float32)
+        # Per-posting BM25 weight: idf * tf (k1 + 1) / (tf + norm)
+        weights = (idf[post_term].astype(np.float32) * tf32 * np.float32(k1 + 1) / (tf32 + self._norm[ids]))
+        indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+        np.cumsum(df, out=indptr[1:])
+        self._set_postings(PostingLists(list(vocab), indptr, ids, weights.astype(np.float32)))
+
+    def _set_postings(self, postings: PostingLists) -> None:
+        self._postings = postings
+        self._terms, self._indptr = postings.terms, postings.indptr
+        self._dense: dict[str, np.ndarray] = {}
+        self._ids: Mapping[str, np.ndarray] = postings.ids_map()
+        self._weights: Mapping[str, np.ndarray] = postings.weights_map()
+        self.idf: Mapping[str, float] = _Idf(postings.term_ix, postings.indptr, self.n_docs)
+
+    def save(self, folder: Path, name: str) -> None:
+        """Write this index as `name.*.npy` arrays and `name.json` (parameters and terms) into `folder`."""
+        np.save(folder / f"{name}.norm.npy", np.ascontiguousarray(self._norm), allow_pickle=False)
+        self._postings.save(folder, name)
+        meta = {"k1": self.k1, "b": self.b, "n_docs": self.n_docs, "terms": self._terms}
+        (folder / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def open(cls, folder: Path, name: str) -> SparseBM25:
+        """The index `save` wrote: lengths memory-mapped, postings read by pread (bot/index/posting_lists.py);
+        ValueError when the parts disagree."""
+        meta = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        terms, n_docs = meta["terms"], int(meta["n_docs"])
+        if not isinstance(terms, list):
+            raise ValueError(f"{name}: terms are not a list")
+        norm = np.load(folder / f"{name}.norm.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
+        if len(norm) != n_docs:
+            raise ValueError(f"{name}: document lengths disagree with the document count")
+        self = cls.__new__(cls)
+        self.k1, self.b, self.n_docs, self._norm = float(meta["k1"]), float(meta["b"]), n_docs, norm
+        self._set_postings(PostingLists.open(folder, name, terms))
+        return self
+
+    def df(self, term: str) -> int:
+        got = self._postings.bounds(term)
+        return 0 if got is None else got[1] - got[0]
+
+    def contains(self, term: str, docs: np.ndarray) -> np.ndarray:
+        """For each doc id in `docs`, whether the term occurs in it (one vectorised lookup)."""
+        docs = np.asarray(docs)
+        dense = self._dense.get(term)
+        if dense is not None:  # every posting weight is positive: the cached vector says it
+            return dense[docs] != 0
+        ids = self._postings.ids_near(term, docs) if len(docs) else None
+        if ids is None or not len(ids):
+            return np.zeros(len(docs), dtype=bool)
+        k = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+        return ids[k] == docs
+
+    def get_scores(self, query: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:
+        """Scores aligned with the corpus; `weights` scale each query term (e.g. synonyms count less)."""
+        scores = np.zeros(self.n_docs, dtype=np.float32)
+        for i, term in enumerate(query):
+            got = self._postings.bounds(term)
+            if got is None:
+                continue
+            scale = np.float32(weights[i]) if weights is not None and weights[i] != 1.0 else None
+            if self.n_docs >= DENSE_MIN_DOCS and (got[1] - got[0]) * DENSE_SHARE > self.n_docs:
+                dense = self._dense_weights(term)
+                if dense is not None:
+                    scores += dense if scale is None else dense * scale
+                    continue
+            ids, w = self._postings.whole(term)  # type: ignore[misc]
+            scores[ids] += w if scale is None else w * scale
+        return scores
+
+    def get_scores_of(self, query: Sequence[str], docs: np.ndarray,
+                      weights: Sequence[float] | None = None) -> np.ndarray:
+        """`get_scores(query, weights)[docs]` for distinct doc ids, without scoring the rest of the
+        corpus: only the part of each posting between the smallest and largest doc is read (a region's
+        entries are neighbours, so a few hundred postings among a million). The same float32 additions
+        in the same order: bit-for-bit equal."""
+        docs = np.asarray(docs)
+        scores = np.zeros(len(docs), dtype=np.float32)
+        if not len(docs):
+            return scores
+        lo, hi = int(docs.min()), int(docs.max())
+        for i, term in enumerate(query):
+            got = self._postings.in_range(term, lo, hi)
+            if got is None or not len(got[0]):
+                continue
+            ids, w_all = got
+            k = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+            hit = ids[k] == docs
+            w = w_all[k[hit]]
+            if weights is not None and weights[i] != 1.0:
+                w = w * np.float32(weights[i])
+            scores[hit] += w
+        return scores
+
+    def _dense_weights(self, term: str) -> np.ndarray | None:
+        """The term's cached dense vector; None when the cache is full (the caller scatters instead)."""
+        dense = self._dense.get(term)
+        if dense is None:
+            if (len(self._dense) + 1) * 4 * self.n_docs > DENSE_CACHE_BYTES:
+                return None
+            ids, w = self._postings.whole(term)  # type: ignore[misc]
+            dense = np.zeros(self.n_docs, dtype=np.float32)
+            dense[ids] = w
+            self._dense[term] = dense  # a racing thread builds an identical vector: harmless
+        return dense
+
+
+class _Idf(Mapping[str, float]):
+    """term -> idf = log((N + 1) / df), one float64 per term computed at once from the postings' bounds."""
+
+    def __init__(self, term_ix: dict[str, int], indptr: np.ndarray, n_docs: int) -> None:
+        self._term_ix = term_ix
+        df = np.maximum(np.diff(np.asarray(indptr, dtype=np.int64)), 1).astype(np.float64)
+        self._idf = np.log(np.float64(n_docs + 1) / df) if len(df) else np.zeros(0)
+
+    def __getitem__(self, term: str) -> float:
+        return self._idf.item(self._term_ix[term])
+
+    def get(self, term: str, default: float | None = None) -> float | None:  # type: ignore[override]
+        return self[term] if term in self._term_ix else default
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._term_ix
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._term_ix)
+
+    def __len__(self) -> int:
+        return len(self._term_ix)

@@ -1,0 +1,180 @@
+"""Entries stored one record per entry in a data-only file read with `pread`, made into `Entry` on access.
+
+Why rows read by pread rather than memory-mapped columns: an answer makes 50-150 entries, scattered over
+the whole index. Mapped, every scattered read maps a whole page-cache folio (hundreds of kilobytes on
+current kernels) into the worker, so its resident set grows towards the full size of the entry text,
+about 400 MB at a million entries, in every worker. Read with pread, the bytes come from the page cache
+that every worker on the host shares and nothing stays mapped: two system calls per entry (its record's
+bounds, the record), about 4 µs, fewer than the ten column slices it replaces.
+
+Record: the entry's non-coded fields (bot/index/columns.py `CodedColumn` keeps the few-valued ones, such as
+document and region, as mapped int32 codes), each cell encoded by its kind, joined by CELL_SEP:
+    "str"   the string itself, NONE for None
+    "list"  the items joined by LIST_SEP ("" for an empty list)
+    "json"  JSON_MARK + JSON
+A cell whose value would be ambiguous (holds a separator or a mark, an empty list item) is written as
+JSON_MARK + JSON whatever its kind, so every value round-trips.
+Neighbours: bot/index/files.py writes and opens these; bot/index/search_index.py puts `EntryRows` in
+`SearchIndex.entries`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import struct
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, overload
+
+import numpy as np
+
+from bot.index.columns import CodedColumn, save_array
+from bot.index.pread import PreadArray
+from indexer.model import Entry
+
+CELL_SEP, LIST_SEP, JSON_MARK, NONE = "\x1d", "\x1f", "\x1e", "\x1c"
+_SPECIAL = (CELL_SEP, LIST_SEP, JSON_MARK, NONE)
+ROWS, ROW_OFFSETS = "entry.rows.npy", "entry.rows.offsets.npy"
+
+
+# ------------------------------------------------------------------------------------------ cells
+def _plain(s: str) -> bool:
+    return not any(c in s for c in _SPECIAL)
+
+
+def encode_cell(kind: str, value: Any) -> str:
+    if kind == "str" and value is None:
+        return NONE
+    if kind == "str" and isinstance(value, str) and _plain(value):
+        return value
+    if kind == "list" and isinstance(value, list) and all(isinstance(v, str) and v and _plain(v) for v in value):
+        return LIST_SEP.join(value)
+    return JSON_MARK + json.dumps(value, ensure_ascii=False)
+
+
+def decode_cell(kind: str, cell: str) -> Any:
+    if cell.startswith(JSON_MARK):
+        return json.loads(cell[1:])
+    if kind == "list":
+        return cell.split(LIST_SEP) if cell else []
+    return None if cell == NONE else cell
+
+
+# ------------------------------------------------------------------------------------------ entries
+# How each Entry field is stored: "coded" (few distinct values: a CodedColumn), "list" (list[str]), "str"
+# (anything else that is a string or None), "json" (other types, e.g. a field added later).
+CODED_SHARE = 4  # a string field with at most n / CODED_SHARE distinct values is stored coded
+
+
+def _field_kind(f: dataclasses.Field, values: list[Any]) -> str:
+    if all(isinstance(v, list) and all(isinstance(x, str) for x in v) for v in values):
+        return "list"
+    if not all(v is None or isinstance(v, str) for v in values):
+        return "coded" if len(set(map(repr, values))) * CODED_SHARE <= max(len(values), 1) else "json"
+    return "coded" if len(set(values)) * CODED_SHARE <= max(len(values), 1) else "str"
+
+
+def write_entries(folder: Path, entries: Sequence[Entry]) -> dict[str, str]:
+    """Coded fields as columns, the rest as one record per entry; returns {field: kind} for the manifest."""
+    kinds: dict[str, str] = {}
+    for f in dataclasses.fields(Entry):
+        values = [getattr(e, f.name) for e in entries]
+        kinds[f.name] = _field_kind(f, values)
+        if kinds[f.name] == "coded":
+            CodedColumn.write(folder, f"entry.{f.name}", values)
+    in_rows = [(name, kind) for name, kind in kinds.items() if kind != "coded"]
+    records = [CELL_SEP.join(encode_cell(kind, getattr(e, name)) for name, kind in in_rows).encode("utf-8")
+               for e in entries]
+    offsets = np.zeros(len(records) + 1, dtype="<i8")
+    np.cumsum(np.fromiter(map(len, records), dtype=np.int64, count=len(records)), out=offsets[1:])
+    save_array(folder / ROWS, np.frombuffer(b"".join(records), dtype=np.uint8))
+    save_array(folder / ROW_OFFSETS, offsets)
+    return kinds
+
+
+class EntryRows(Sequence[Entry]):
+    """`SearchIndex.entries`: indexable, iterable, len()-able sequence of `Entry`.
+
+    An Entry is made on first access and kept in a bounded cache (CACHE_SIZE): the entries questions
+    keep returning to are made once, and a scan over every entry never holds them all.
+    """
+
+    CACHE_SIZE = 10_000  # about 25 MB of Entry objects: the entries answers return to, not a scan's
+
+    def __init__(self, rows: PreadArray, offsets: PreadArray, in_rows: list[tuple[str, str]],
+                 coded: dict[str, CodedColumn], n: int) -> None:
+        self._rows, self._offsets, self._in_rows, self._coded, self._n = rows, offsets, in_rows, coded, n
+        self._cache: dict[int, Entry] = {}
+
+    @classmethod
+    def open(cls, folder: Path, kinds: dict[str, str], n: int) -> EntryRows:
+        fields = {f.name: f for f in dataclasses.fields(Entry)}
+        missing = [name for name, f in fields.items() if name not in kinds and f.default is dataclasses.MISSING
+                   and f.default_factory is dataclasses.MISSING]
+        if missing:
+            raise ValueError(f"index entries lack the fields {missing}")
+        coded = {name: CodedColumn.open(folder, f"entry.{name}") for name, kind in kinds.items() if kind == "coded"}
+        if any(len(col) != n for col in coded.values()):
+            raise ValueError(f"entry columns disagree with the {n} entries")
+        rows, offsets = PreadArray(folder / ROWS), PreadArray(folder / ROW_OFFSETS)
+        if offsets.length != n + 1 or offsets.dtype != np.dtype("<i8") or rows.dtype != np.uint8 \
+                or struct.unpack("<q", offsets.read(8 * n, 8))[0] != rows.length:
+            raise ValueError("entry rows disagree with their offsets")
+        in_rows = [(name, kind) for name, kind in kinds.items() if kind != "coded"]
+        return cls(rows, offsets, in_rows, coded, n)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _make(self, i: int) -> Entry:
+        got = self._cache.get(i)
+        if got is not None:
+            return got
+        a, b = struct.unpack("<2q", self._offsets.read(8 * i, 16))
+        cells = self._rows.read(a, b - a).decode("utf-8").split(CELL_SEP)
+        if len(cells) != len(self._in_rows):
+            raise ValueError(f"entry record {i} holds {len(cells)} cells, not {len(self._in_rows)}")
+        values = {name: decode_cell(kind, cell) for (name, kind), cell in zip(self._in_rows, cells, strict=True)}
+        for name, col in self._coded.items():
+            values[name] = col[i]
+        entry = Entry(**values)
+        if len(self._cache) >= self.CACHE_SIZE:
+            self._cache.clear()  # racing threads may clear twice or miss an insert: harmless
+        self._cache[i] = entry
+        return entry
+
+    @overload
+    def __getitem__(self, i: int) -> Entry: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Entry]: ...
+
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return [self._make(k) for k in range(*i.indices(self._n))]
+        i = int(i)
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        return self._make(i)
+
+    def __iter__(self) -> Iterator[Entry]:
+        for i in range(self._n):
+            yield self._make(i)
+
+    def ids(self) -> Sequence[str]:
+        """Every entry's id, read on access (for `IdPositions`)."""
+        return _Ids(self)
+
+
+class _Ids(Sequence[str]):
+    def __init__(self, rows: EntryRows) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [e.id for e in self._rows[i]]
+        return self._rows[i].id

@@ -1,0 +1,80 @@
+"""List questions from precomputed postings: positions of entries by department, region and due date.
+
+Why: a list question ("区民政局有哪些任务？", "12月底前要完成哪些任务？", a region's whole plan) must not
+loop in Python over every matching entry, let alone every entry: at a million entries a region-less
+list matches tens of thousands. Everything here works on sorted int32 position arrays with numpy
+(intersections, masks, one bisect), and only the positions finally shown become `Entry` objects.
+Neighbours: bot/index/search_index.py builds the postings (`department_positions`, `region_positions`,
+`due_keys`/`due_positions`, `linked_from`/`linked_to`); bot/engine/coordinator.py and bot/engine/task_lists.py ask these.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+
+import numpy as np
+
+from bot.language.departments import unit_key
+from bot.index.search_index import SearchIndex
+from indexer.model import Entry
+
+_EMPTY = np.zeros(0, dtype=np.int32)
+
+
+class ListPostings:
+    """Position arrays (ascending = plan order) for the list questions of one index."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        self.index = index
+
+    def department(self, department: str, region: str | None = None) -> np.ndarray:
+        """Entries naming the department (canonical name, alias or unit as written)."""
+        idx = self.index
+        canon = idx.departments.resolve(department) or department
+        keys = {unit_key(canon), unit_key(department)}
+        found = [idx.department_positions[k] for k in keys if k in idx.department_positions]
+        positions = np.unique(np.concatenate(found)) if len(found) > 1 else (found[0] if found else _EMPTY)
+        return self.in_region(positions, region)
+
+    def region(self, region: str, year: int | None = None) -> np.ndarray:
+        """Every entry of a region's plans (of one year when given)."""
+        positions = self.index.region_positions.get(region, _EMPTY)
+        if year:
+            positions = positions[self.index.entry_year[positions] == year]
+        return positions
+
+    def due_between(self, lo: str, hi: str, region: str | None = None) -> np.ndarray:
+        """Entries with a due date in [lo, hi] (ISO strings), in plan order."""
+        idx = self.index
+        a, b = bisect_left(idx.due_keys, lo), bisect_right(idx.due_keys, hi)
+        return self.in_region(np.sort(idx.due_positions[a:b]), region)
+
+    def in_region(self, positions: np.ndarray, region: str | None) -> np.ndarray:
+        """Only the region's positions (unchanged when no region, or one the index does not have)."""
+        if not region or region not in self.index.region_positions:
+            return positions
+        return positions[self.index.entry_region[positions] == self.index.regions.index(region)]
+
+    def without_restated(self, positions: np.ndarray) -> np.ndarray:
+        """Drop clauses whose task-table rows are among the positions too (one task, one line).
+
+        `positions` ascending. The (clause, row) pairs are stored sorted by clause, so only the pairs of
+        these positions are read (two binary searches each), never every pair of the index.
+        """
+        idx = self.index
+        if not len(positions) or not len(idx.linked_from):
+            return positions
+        lo = np.searchsorted(idx.linked_from, positions, side="left")
+        hi = np.searchsorted(idx.linked_from, positions, side="right")
+        counts = hi - lo
+        if not counts.any():
+            return positions
+        # the pair indices lo[j] .. hi[j]-1 of every position j, as one array
+        pairs = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+        rows = np.asarray(idx.linked_to[pairs])
+        k = np.minimum(np.searchsorted(positions, rows), len(positions) - 1)
+        restated = np.asarray(idx.linked_from[pairs])[positions[k] == rows]
+        return np.setdiff1d(positions, restated, assume_unique=True) if len(restated) else positions
+
+    def entries(self, positions: np.ndarray, limit: int | None = None) -> list[Entry]:
+        """The Entry objects at the first `limit` positions: the only ones ever made."""
+        return [self.index.entries[i] for i in positions[:limit].tolist()]

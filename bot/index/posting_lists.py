@@ -1,0 +1,150 @@
+"""BM25 posting lists (term -> ascending doc ids and their weights), in memory or read from files by pread.
+
+Why this layer: a built index holds its postings as arrays; an opened one reads them from its version
+directory with pread (bot/index/pread.py), so a worker never maps the postings (the largest part of the index)
+and its resident set stays its own working memory, whatever questions it has answered. Three reads:
+    whole(term)               a term's whole posting (full-corpus scoring)
+    in_range(term, lo, hi)    the part holding every doc id in [lo, hi] (a region's entries are
+                              contiguous positions, so their part is small)
+    ids_near(term, docs)      enough of the ids to tell which of a few scattered docs hold the term
+Where only part of a long posting is needed, every BLOCK-th doc id (the samples, kept in memory: one
+per 128 postings) says which blocks to read.
+Neighbours: bot/index/bm25.py scores with these; bot/index/files.py saves and opens them with the index.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import numpy as np
+
+from bot.index.pread import PreadArray
+
+BLOCK = 128  # postings per sampled block
+WHOLE_READ_MAX = 8_192  # ids_near reads a posting this short whole: one read beats a read per block
+
+Source = np.ndarray | PreadArray
+
+
+class PostingLists:
+    """The flat CSR layout: `indptr[t]:indptr[t+1]` are term t's postings in `ids` and `weights`."""
+
+    def __init__(self, terms: list[str], indptr: np.ndarray, ids: Source, weights: Source,
+                 samples: np.ndarray | None = None, sample_indptr: np.ndarray | None = None) -> None:
+        self.terms, self.indptr, self._ids, self._weights = terms, indptr, ids, weights
+        self.term_ix = {t: i for i, t in enumerate(terms)}
+        if samples is None or sample_indptr is None:
+            samples, sample_indptr = _samples(indptr, ids) if isinstance(ids, np.ndarray) else (None, None)
+        self._samples, self._sample_indptr = samples, sample_indptr
+
+    # -- files -------------------------------------------------------------------------------
+    def save(self, folder: Path, name: str) -> None:
+        ids, weights = (np.asarray(self._ids), np.asarray(self._weights))
+        assert self._samples is not None and self._sample_indptr is not None
+        for part, arr in (("indptr", self.indptr), ("ids", ids), ("weights", weights),
+                          ("samples", self._samples), ("sample_indptr", self._sample_indptr)):
+            np.save(folder / f"{name}.{part}.npy", np.ascontiguousarray(arr), allow_pickle=False)
+
+    @classmethod
+    def open(cls, folder: Path, name: str, terms: list[str]) -> PostingLists:
+        """Postings read by pread; the offsets and samples (small) in memory. ValueError when they disagree."""
+        def load(part: str) -> np.ndarray:
+            return np.load(folder / f"{name}.{part}.npy", allow_pickle=False)
+
+        indptr, samples, sample_indptr = load("indptr"), load("samples"), load("sample_indptr")
+        ids, weights = PreadArray(folder / f"{name}.ids.npy"), PreadArray(folder / f"{name}.weights.npy")
+        if (len(indptr) != len(terms) + 1 or len(sample_indptr) != len(terms) + 1 or len(ids) != len(weights)
+                or ids.dtype != np.int32 or weights.dtype != np.float32
+                or (len(terms) and (int(indptr[-1]) != len(ids) or int(sample_indptr[-1]) != len(samples)))):
+            raise ValueError(f"{name}: posting arrays disagree with each other")
+        return cls(terms, indptr, ids, weights, samples, sample_indptr)
+
+    # -- reads -------------------------------------------------------------------------------
+    def bounds(self, term: str) -> tuple[int, int] | None:
+        i = self.term_ix.get(term)
+        return None if i is None else (int(self.indptr[i]), int(self.indptr[i + 1]))
+
+    def whole(self, term: str) -> tuple[np.ndarray, np.ndarray] | None:
+        got = self.bounds(term)
+        return None if got is None else (self._take(self._ids, *got), self._take(self._weights, *got))
+
+    def in_range(self, term: str, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """A slice of the posting that holds every doc id in [lo, hi] (and maybe a few around them)."""
+        got = self.bounds(term)
+        if got is None:
+            return None
+        a, b = got
+        if isinstance(self._ids, np.ndarray):  # in memory: search the ids themselves
+            ids = self._ids[a:b]
+            a, b = a + int(ids.searchsorted(lo)), a + int(ids.searchsorted(hi, side="right"))
+        else:
+            first, last = self._blocks(term, np.array([lo, hi]))
+            a, b = a + first * BLOCK, min(b, a + (last + 1) * BLOCK)
+        return self._take(self._ids, a, b), self._take(self._weights, a, b)
+
+    def ids_near(self, term: str, docs: np.ndarray) -> np.ndarray | None:
+        """Ascending ids of the posting that include every one of `docs` the term occurs in."""
+        got = self.bounds(term)
+        if got is None:
+            return None
+        a, b = got
+        if isinstance(self._ids, np.ndarray) or b - a <= WHOLE_READ_MAX:
+            return self._take(self._ids, a, b)
+        blocks = np.unique(self._blocks(term, docs))
+        return np.concatenate([self._take(self._ids, a + k * BLOCK, min(b, a + (k + 1) * BLOCK))
+                               for k in blocks.tolist()])
+
+    def _blocks(self, term: str, docs: np.ndarray) -> np.ndarray:
+        """For each doc, the block of the term's posting where it is or would be."""
+        assert self._samples is not None and self._sample_indptr is not None
+        i = self.term_ix[term]
+        samples = self._samples[int(self._sample_indptr[i]):int(self._sample_indptr[i + 1])]
+        return np.maximum(samples.searchsorted(docs, side="right") - 1, 0)
+
+    @staticmethod
+    def _take(source: Source, a: int, b: int) -> np.ndarray:
+        return source[a:b] if isinstance(source, np.ndarray) else source.take(a, b)
+
+    # -- mappings for callers that want a term's whole posting ---------------------------------
+    def ids_map(self) -> Mapping[str, np.ndarray]:
+        return _Whole(self, 0)
+
+    def weights_map(self) -> Mapping[str, np.ndarray]:
+        return _Whole(self, 1)
+
+
+def _samples(indptr: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every BLOCK-th doc id of every posting (its first one included), and where each term's start."""
+    df = np.diff(indptr)
+    counts = (df + BLOCK - 1) // BLOCK
+    sample_indptr = np.zeros(len(df) + 1, dtype=np.int64)
+    np.cumsum(counts, out=sample_indptr[1:])
+    within = np.arange(int(sample_indptr[-1]), dtype=np.int64) - np.repeat(sample_indptr[:-1], counts)
+    positions = np.repeat(indptr[:-1], counts) + within * BLOCK
+    return np.asarray(ids)[positions].astype(np.int32), sample_indptr
+
+
+class _Whole(Mapping[str, np.ndarray]):
+    """term -> its whole posting (ids or weights), read on lookup."""
+
+    def __init__(self, lists: PostingLists, part: int) -> None:
+        self._lists, self._part = lists, part
+
+    def __getitem__(self, term: str) -> np.ndarray:
+        got = self._lists.whole(term)
+        if got is None:
+            raise KeyError(term)
+        return got[self._part]
+
+    def get(self, term: str, default: np.ndarray | None = None) -> np.ndarray | None:  # type: ignore[override]
+        got = self._lists.whole(term)
+        return default if got is None else got[self._part]
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._lists.term_ix
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lists.term_ix)
+
+    def __len__(self) -> int:
+        return len(self._lists.term_ix)

@@ -1,0 +1,208 @@
+"""English in a question: pinyin-or-English word roles, a light stemmer, glossary terms and intent wording.
+
+Neighbours: built by bot/language/rewrite/rewriter.py from knowledge/data/glossary.toml (read by bot/language/rewrite/data.py);
+the reading table in bot/language/rewrite/pinyin.py decides what could be pinyin, bot/language/rewrite/hanzi.py converts it.
+"""
+from __future__ import annotations
+
+import re
+
+from bot.language.rewrite.pinyin import Readings
+from bot.language.rewrite.tokens import WORD_SPLIT_RE, Tok
+from bot.language.vocabulary import EN_STOPWORDS as _EN_STOPWORDS
+
+# English words that happen to split into valid pinyin syllables ("open" = o+pen, "china" = chi+na):
+# read as English unless the question around them is pinyin. Glossary words, intent words and stop
+# words are added to this vocabulary at build time.
+_PINYIN_LIKE_ENGLISH: frozenset[str] = frozenset(
+    """a an ai age agenda ban banana bane bang ben bin bun can cane change china dean den die dine ding
+    due fan fang fun gang gene genie guide gun hang he hen hue human humane lane lean lie line long
+    made man mane me media men mine nine open pain pan panda pane pang pen pie pin pine ping ran rang
+    rue run rune sane sang she shine shun song sue sun tan tang tie tuna tune wan wane wang woman women
+    yang ye yen you zen data""".split()
+)
+
+_EN_IRREGULAR: dict[str, str] = {
+    "made": "make", "paid": "pay", "done": "do", "given": "give", "held": "hold", "children": "child",
+    "people": "people", "women": "woman", "men": "man", "elderly": "elderly", "news": "news",
+    "data": "data", "media": "media", "bus": "bus", "series": "series", "analysis": "analysis",
+    "kept": "keep", "sent": "send", "taken": "take", "written": "write", "chosen": "choose",
+}
+
+
+class English:
+    """Glossary phrases and intent phrases keyed by stemmed tokens, and the known English vocabulary."""
+
+    def __init__(self, glossary: dict[tuple[str, ...], tuple[str, ...]], intents: dict[tuple[str, ...], str],
+                 words: frozenset[str]) -> None:
+        self.glossary = glossary  # stemmed English phrase -> plan terms (first in text, rest expansions)
+        self.intents = intents  # stemmed English phrase -> Chinese intent wording appended to the question
+        self.phrase_max = max((len(k) for k in (*glossary, *intents)), default=1)
+        self.words = words  # words that read as English even when they split into pinyin syllables
+        self.stop_stems = frozenset(stem(w) for w in _EN_STOPWORDS) | _EN_STOPWORDS
+
+    @classmethod
+    def build(cls, glossary: dict[str, list[str]], intents: dict[str, str]) -> English:
+        gl: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for en, zh in glossary.items():
+            toks = _en_tokens(en)
+            if toks and zh:
+                gl[toks] = tuple(zh)
+        it: dict[tuple[str, ...], str] = {}
+        for en, zh in intents.items():
+            toks = _en_tokens(en)
+            if toks and zh:
+                it[toks] = zh
+        words = set(_PINYIN_LIKE_ENGLISH) | set(_EN_STOPWORDS)
+        for phrase in (*glossary, *intents):
+            for t in re.split(r"[\s\-_/]+", phrase.lower()):
+                if t:
+                    words.add(t)
+        words |= {stem(w) for w in words}
+        return cls(gl, it, frozenset(words))
+
+    def classify(self, toks: list[Tok], readings: Readings) -> None:
+        """Mark each ASCII word "py" (toneless pinyin) or "en" (English or anything else).
+
+        A word that does not split into pinyin syllables, or an all-caps acronym, is English. A word
+        that splits but is also a known English word ("he", "open", "women") follows the question:
+        English if any plainly English word is present, pinyin if other pinyin words are.
+        """
+        words = [t for t in toks if t.kind == "word"]
+        ambiguous: list[Tok] = []
+        strong_en = has_py = False
+        for t in words:
+            low = t.text.lower()
+            if (t.text.isupper() and len(t.text) <= 5) or not all(
+                    readings.segmentable(p) for p in WORD_SPLIT_RE.split(low)):
+                t.role = "en"
+                strong_en = True
+            elif low in self.words or stem(low) in self.words:
+                ambiguous.append(t)
+            else:
+                t.role = "py"
+                has_py = True
+        for t in ambiguous:
+            t.role = "py" if has_py and not strong_en else "en"
+
+    def translate(self, toks: list[Tok], lang: str, intents: list[str], expansions: list[str]) -> list[Tok]:
+        """Glossary phrases (longest first) -> Chinese plan terms; question words -> intent wording."""
+        out: list[Tok] = []
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            if not (t.kind == "word" and t.role == "en"):
+                out.append(t)
+                i += 1
+                continue
+            # Collect a run of English words separated by spaces.
+            run = [i]
+            j = i
+            while (j + 2 < len(toks) and toks[j + 1].kind == "space" and toks[j + 2].kind == "word"
+                   and toks[j + 2].role == "en"):
+                j += 2
+                run.append(j)
+            # Sub-words ("elderly-care" -> elderly, care), each remembering its token.
+            subs: list[tuple[str, int]] = []
+            for k in run:
+                for part in WORD_SPLIT_RE.split(toks[k].text):
+                    if part:
+                        subs.append((part, k))
+            out.extend(self._translate_run(subs, lang, intents, expansions))
+            i = j + 1
+        return out
+
+    def _translate_run(self, subs: list[tuple[str, int]], lang: str, intents: list[str],
+                       expansions: list[str]) -> list[Tok]:
+        """One run of English sub-words: longest glossary/intent phrase first, stop words dropped."""
+        stems = [stem(w) for w, _ in subs]
+        produced: list[Tok] = []
+        p = 0
+        while p < len(subs):
+            hit = False
+            for size in range(min(self.phrase_max, len(subs) - p), 0, -1):
+                key = tuple(stems[p:p + size])
+                if key in self.intents:
+                    phrase = self.intents[key]
+                    if phrase not in intents:
+                        intents.append(phrase)
+                    p += size
+                    hit = True
+                    break
+                if key in self.glossary:
+                    zh = self.glossary[key]
+                    if not any(t.kind == "zh" and t.text == zh[0] for t in produced):
+                        produced.append(Tok("zh", zh[0], "gloss"))
+                    expansions.extend(z for z in zh[1:] if z not in expansions)
+                    p += size
+                    hit = True
+                    break
+            if hit:
+                continue
+            word = subs[p][0]
+            low = word.lower()
+            stop = low in _EN_STOPWORDS or stems[p] in self.stop_stems
+            if stop and (lang == "en" or (word.islower() and len(word) > 1)):
+                pass  # carries no plan vocabulary (but "A" in a Chinese question may be a name)
+            else:
+                if produced and produced[-1].kind == "word":
+                    produced.append(Tok("space", " "))
+                produced.append(Tok("word", word, "en"))
+            p += 1
+        return produced
+
+
+def question_language(toks: list[Tok]) -> str:
+    """"en" when English words are at least two and at least half the hanzi count, else "zh"."""
+    han_count = sum(len(t.text) for t in toks if t.kind == "han")
+    en_count = sum(1 for t in toks if t.kind == "word" and t.role == "en")
+    return "en" if en_count >= 2 and en_count * 2 >= han_count else "zh"
+
+
+def append_intents(text: str, intents: list[str]) -> str:
+    """Append the Chinese intent wording of English question words (who -> 哪个部门负责) not yet present."""
+    for phrase in intents:
+        if phrase not in text:
+            text += (" " if text[-1:].isascii() and text[-1:].isalnum() else "") + phrase
+    return text
+
+
+def stem(word: str) -> str:
+    """A light, deterministic English stemmer applied to glossary keys and questions alike.
+
+    It need not produce real lemmas, only map inflections to the same string: subsidies/subsidy,
+    housing/house, planned/planning/plan, disclosed/disclose.
+    """
+    w = word.lower().strip("'’")
+    if w.endswith(("'s", "’s")):
+        w = w[:-2]
+    w = _EN_IRREGULAR.get(w, w)
+    if len(w) <= 3:
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("sses"):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if w.endswith("ing") and len(w) > 5:
+        w = _undouble(w[:-3])
+    elif w.endswith("ied") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("ed") and len(w) > 4:
+        w = _undouble(w[:-2])
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    return w
+
+
+def _undouble(w: str) -> str:
+    """planning -> plann -> plan; but not "call", "pass", "buzz"."""
+    if len(w) >= 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+        return w[:-1]
+    return w
+
+
+def _en_tokens(phrase: str) -> tuple[str, ...]:
+    """Stemmed tokens of an English phrase; hyphens split words (elderly-care = elderly care)."""
+    return tuple(stem(t) for t in re.split(r"[\s\-_/]+", phrase.strip()) if t)

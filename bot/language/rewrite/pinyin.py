@@ -1,0 +1,89 @@
+"""Toneless pinyin of hanzi and of typed letters: a per-character reading table and syllable segmentation.
+
+Neighbours: bot/language/rewrite/rewriter.py builds it once (the only place pypinyin reads characters); hanzi.py
+(pinyin -> hanzi), typos.py (homophones) and english.py (pinyin or English?) read it; bot/index/search_index.py gets
+suggestion prefixes through QueryRewriter.pinyin_of.
+"""
+from __future__ import annotations
+
+from array import array
+
+CJK_START, CJK_END = 0x4E00, 0x9FFF  # the block the pinyin table covers
+
+# Readings pypinyin knows that nobody types as a syllable of a word (interjections, ê).
+_BAD_SYLLABLES: frozenset[str] = frozenset({"m", "n", "ng", "hm", "hng", "ê", "o", "yo", "lo"})
+
+
+class Readings:
+    """The everyday toneless reading of every CJK Unified Ideograph, and the valid typed syllables.
+
+    Stored as a tuple of syllables plus an unsigned-short index per code point (about 40 KB), so it
+    pickles small and answers without pypinyin.
+    """
+
+    def __init__(self, syllables: tuple[str, ...], char_py: array, valid_syllables: frozenset[str]) -> None:
+        self.syllables = syllables  # index 0 is "" (no reading)
+        self.char_py = char_py  # code point - CJK_START -> index into syllables
+        self.valid_syllables = valid_syllables
+        self.max_syllable = max(len(s) for s in valid_syllables)
+
+    def reading(self, ch: str) -> str:
+        """The everyday toneless reading of a hanzi ("" for anything else)."""
+        cp = ord(ch)
+        if not CJK_START <= cp <= CJK_END:
+            return ""
+        return self.syllables[self.char_py[cp - CJK_START]]
+
+    def pinyin_of(self, text: str) -> list[str]:
+        """Toneless syllables of the hanzi in `text`, anything else skipped."""
+        return [r for r in (self.reading(ch) for ch in text) if r]
+
+    def segmentable(self, s: str) -> bool:
+        """True when `s` splits completely into valid toneless pinyin syllables."""
+        n = len(s)
+        ok = [True] + [False] * n
+        for i in range(n):
+            if not ok[i]:
+                continue
+            for j in range(i + 1, min(n, i + self.max_syllable) + 1):
+                if s[i:j] in self.valid_syllables:
+                    ok[j] = True
+        return ok[n]
+
+
+def build_readings() -> tuple[Readings, dict[str, tuple[str, ...]]]:
+    """The reading table, and each heteronym's other readings (up to two).
+
+    The heteronyms are needed only while building (curated terms answer to every reading of their
+    characters), so they are returned apart and never pickled.
+    """
+    from pypinyin import Style, pinyin  # build-time only
+
+    syllables: list[str] = [""]
+    index: dict[str, int] = {"": 0}
+    table = array("H", bytes(2 * (CJK_END - CJK_START + 1)))
+    extra: dict[str, tuple[str, ...]] = {}
+    valid: set[str] = set()
+    for cp in range(CJK_START, CJK_END + 1):
+        ch = chr(cp)
+        readings = [r for r in dict.fromkeys(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
+                    if r and r.isascii() and r.isalpha()]
+        if not readings or readings[0] == ch:
+            continue
+        for r in readings:
+            if r not in index:
+                index[r] = len(syllables)
+                syllables.append(r)
+            if r not in _BAD_SYLLABLES:
+                valid.add(r)
+        table[cp - CJK_START] = index[readings[0]]
+        if len(readings) > 1:
+            extra[ch] = tuple(readings[1:3])
+    valid.update({"lue", "nue"})  # how 略/虐 are usually typed (pypinyin writes lve/nve)
+    return Readings(tuple(syllables), table, frozenset(valid)), extra
+
+
+def all_readings(readings: Readings, heteronyms: dict[str, tuple[str, ...]], ch: str) -> tuple[str, ...]:
+    """Every reading of `ch`, the everyday one first (build time only: heteronyms are not pickled)."""
+    first = readings.reading(ch)
+    return (first, *heteronyms.get(ch, ())) if first else ()

@@ -1,6 +1,7 @@
 """What looks wrong in a parsed plan, one line each: the warnings `python -m indexer parse|build` print.
 
-A document read as one giant clause, with no region or year, with no unit anywhere, recognised by OCR, or
+A document read as one giant clause, with no region, division (GB/T 2260 code) or year, or with several
+divisions possible, with no unit anywhere, recognised by OCR, or
 carrying page chrome is indexed anyway, but whoever adds it must hear about it (`--strict` makes any
 warning an error). Duplicates are a property of the whole plans folder: `duplicates` pairs them up for
 indexer/store.py and the CLI. Used by indexer/entries.py.
@@ -10,14 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from indexer.divisions import Division
 from indexer.model import Document
 
 LONG_CLAUSE = 1500  # characters: a clause this long most likely holds several the parser did not split
 _SAME_PLAN = 0.8  # share of character pairs two plans' entries have in common to be the same plan (OCR errors aside)
 
 
-def document_warnings(doc: Document, chrome: Sequence[str] = ()) -> list[str]:
-    """The warnings of one document (file-name fallbacks are added where they are taken)."""
+def document_warnings(doc: Document, chrome: Sequence[str] = (), possible: Sequence[Division] = ()) -> list[str]:
+    """The warnings of one document (file-name fallbacks are added where they are taken); `possible` are
+    the divisions a plan may belong to when its texts leave several (indexer.metadata.division_of)."""
     out: list[str] = []
     long = [e for e in doc.entries if len(e.text) > LONG_CLAUSE]
     if long:
@@ -25,6 +28,12 @@ def document_warnings(doc: Document, chrome: Sequence[str] = ()) -> list[str]:
         out.append(f"{len(long)} clause(s) over {LONG_CLAUSE} characters, not split: {shown}")
     if doc.region is None:
         out.append("no region found in the title, issuer or file name")
+    if not doc.division_code and len(possible) > 1:
+        shown = "、".join(f"{d.full_name} {d.code}" for d in possible[:6])
+        out.append(f"several divisions possible: {shown}" + (f" (+{len(possible) - 6})" if len(possible) > 6 else ""))
+    elif not doc.division_code:
+        out.append("no division found in the issuer, title, notice or file name "
+                   "(a 新区 or 开发区 has no code of its own: name its city or county)")
     if doc.year is None:
         out.append("no year found in the title, notice, date or file name")
     if doc.entries and not any(e.responsible for e in doc.entries):

@@ -13,6 +13,7 @@ from indexer import fields, metadata
 from indexer.actors import sentence_actors, split_roles, trailing_actors
 from indexer.checks import document_warnings
 from indexer.chrome import strip_chrome
+from indexer.divisions import Division
 from indexer.flat_tables import recover_tables
 from indexer.hanzi import Verbatim, looks_traditional, simplify
 from indexer.model import Document, Entry
@@ -217,9 +218,10 @@ def document_lines(text: str, chrome: list[str] | None = None) -> list[str]:
     return clean_lines(recover_tables(lines))
 
 
-def _read_metadata(doc: Document, lines: list[str], title_index: int | None) -> None:
-    """Title, issuer, 文号, date, region and year from the text; region and year from the file name
-    (`2025-某某区-…`) only when the text names none."""
+def _read_metadata(doc: Document, lines: list[str], title_index: int | None) -> tuple[Division, ...]:
+    """Title, issuer, 文号, date, region, division and year from the text; region, division and year from
+    the file name (`2025-某某区-…`) only when the text names none. Returns the divisions the plan may
+    belong to when several stay possible (for the warning)."""
     head = lines[: title_index if title_index is not None else 20]
     doc.title = _squash(lines[title_index]) if title_index is not None else metadata.notice_title(lines)
     doc.issuer = metadata.issuer(lines, title_index)
@@ -236,6 +238,10 @@ def _read_metadata(doc: Document, lines: list[str], title_index: int | None) -> 
         if doc.region is None and region:
             doc.region = region
             doc.warnings.append(f"region {region} taken from the file name")
+    division = metadata.division_of(lines, [doc.issuer, doc.title, notice], doc.doc_number, doc.file)
+    if division.division is not None:
+        doc.division_code, doc.region_full = division.division.code, division.division.full_name
+    return division.candidates if division.ambiguous else ()
 
 
 def build_document(text: str, file: str, doc_id: str | None = None, *, ocr: bool = False) -> Document:
@@ -252,7 +258,7 @@ def build_document(text: str, file: str, doc_id: str | None = None, *, ocr: bool
     lines = document_lines(text, chrome)
     title_index = _find_title(lines)
     doc = Document(file=file, doc_id=doc_id, ocr=ocr)
-    _read_metadata(doc, lines, title_index)
+    possible = _read_metadata(doc, lines, title_index)
 
     start, end = _body_range(lines, title_index)
     body = [ln for ln in lines[start:end] if not _is_noise(ln)]
@@ -277,7 +283,7 @@ def build_document(text: str, file: str, doc_id: str | None = None, *, ocr: bool
         verbatim = Verbatim(original, text)
         for e in doc.entries:
             e.search_text, e.text = e.text, verbatim.of(e.text)
-    doc.warnings.extend(document_warnings(doc, chrome))
+    doc.warnings.extend(document_warnings(doc, chrome, possible))
     return doc
 
 

@@ -55,7 +55,9 @@ _NUMBER_OPENS_AFTER = ("文件", "通知", "办公室", "办公厅", "人民政�
 def _doc_number_start(line: str, m: re.Match[str]) -> int:
     """Where a 文号 glued to what precedes it begins: after "文件", the notice's title or the office name
     before it, and at most 8 characters before its bracket ("…的通知某政办字〔2021〕8号" -> 某政办字…)."""
-    bracket = m.start() + re.search(r"[〔［\[【(（]", m.group(0)).start()
+    opening = re.search(r"[〔［\[【(（]", m.group(0))
+    assert opening is not None  # a 文号 always has its bracket
+    bracket = m.start() + opening.start()
     head = line[m.start():bracket]
     cut = max((head.rfind(w) + len(w) for w in _NUMBER_OPENS_AFTER if w in head), default=0)
     return max(m.start() + cut, bracket - 8)

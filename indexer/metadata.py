@@ -3,13 +3,16 @@
 Read from the document text (indexer/entries.py hands over the cleaned lines, in simplified characters
 when the plan is written in traditional ones: indexer/hanzi.py); the file name (`2025-某某区-…`) is only a
 fallback for region and year. A title that says 全区 / 全省 / 全市 names no region: the issuer does
-("某某新区管委会办公室" -> 某某新区, "某省人民政府办公厅" -> 某省).
+("某某新区管委会办公室" -> 某某新区, "某省人民政府办公厅" -> 某省). The division (its GB/T 2260 code and full
+name, indexer/divisions.py) is read from the same places, the 文号 and the text narrowing a name that several
+divisions share (市中区).
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from indexer.divisions import Resolution, table
 from indexer.fields import arabic_dates
 
 # A 文号 in any of its written forms: 〔〕 [] （） 【】, spaces inside, 号 or 號.
@@ -137,3 +140,19 @@ def from_file_name(path: str) -> tuple[int | None, str | None]:
         return None, None
     names = [n for n in _ADMIN.findall(m.group("region")) if not n.startswith(_NOT_REGION)]
     return int(m.group("year")), (names[-1] if names else None)
+
+
+def division_of(lines: list[str], sources: list[str | None], number: str | None, file: str) -> Resolution:
+    """The plan's division, named by `sources` (issuer, title, covering notice) or else by the file name
+    (`2025-济南市市中区-…`). A name several divisions share (市中区) is narrowed by the 文号 prefix
+    (济市中政办字 -> 济南), then by the file name, then by the cities and provinces the text names most. The
+    division list is loaded on the first call, not at import."""
+    text = "\n".join(re.sub(r"\s+", "", s) for s in sources if s)
+    body = "\n".join(lines)
+    got = table().resolve(text, doc_number=number, context=body)
+    m = _FILE_NAME.match(Path(file).stem)
+    if got.division is None and m:
+        joint = table().resolve(f"{text}\n{m.group('region')}", doc_number=number, context=body)
+        if joint.division is not None or not got.candidates:
+            got = joint
+    return got

@@ -57,6 +57,8 @@ class Document:
     entries: list[Entry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what looks wrong, one line each (see indexer.checks)
     ocr: bool = False  # some text was recognised from scanned pages
+    division_code: str = ""  # GB/T 2260 code of the plan's division ("370103"); "" when none or several fit
+    region_full: str = ""  # that division's full name ("山东省济南市市中区"); `region` stays the short name
 
     def to_json(self) -> dict[str, Any]:
         """The `python -m indexer parse --json` object for this file."""
@@ -74,6 +76,8 @@ class Document:
             ],
             "warnings": list(self.warnings),
             "ocr": self.ocr,
+            "division_code": self.division_code,  # added last: earlier keys keep their places
+            "region_full": self.region_full,
         }
 
 

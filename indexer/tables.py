@@ -116,6 +116,7 @@ class TableParser:
             if not self._row_like(cells):
                 return False
             self._start_chunk(["number", "task", "task", "text", "units", "deadline"], new_table=True)
+            assert self._layout is not None  # _start_chunk set it
             self._layout.headerless = True
         elif self._layout.headerless and not any(len(c.strip()) > 15 for c in cells):
             self._layout = None  # without a header, a row with no requirement text ends the table

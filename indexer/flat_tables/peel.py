@@ -182,8 +182,8 @@ def _split_headings(s: str) -> tuple[list[str], str]:
     chunks.append((start, len(s)))
     merged: list[tuple[int, int]] = []
     for a, b in chunks:  # "(一)" alone is the number of the heading after it
-        if merged and (m := re.fullmatch(r"[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]?", s[merged[-1][0]:merged[-1][1]])) \
-                and m.group(0):
+        if merged and (lone := re.fullmatch(r"[（(]?[一二三四五六七八九十\d]{1,3}[）)、.．]?", s[merged[-1][0]:merged[-1][1]])) \
+                and lone.group(0):
             merged[-1] = (merged[-1][0], b)
         else:
             merged.append((a, b))

@@ -170,7 +170,7 @@ def _header_inside(line: str) -> list[str]:
         return [line]
     words = list(re.finditer(r"\S+", line))
     for k in range(len(words) - 2):
-        run = []
+        run: list[str] = []
         for w in words[k:k + 8]:
             if not _column_word(w.group(0), not run):
                 break

@@ -31,7 +31,7 @@ ask: install     ## interactive question prompt in the terminal
 	$(PY) -m bot ask
 
 index: install   ## (re)build the index from knowledge/
-	$(PY) -m indexer build
+	$(PY) -m bot index build
 
 lint: install    ## ruff
 	$(PY) -m ruff check .
@@ -44,4 +44,4 @@ bench: install   ## speed and memory benchmark (installs the bench extras: bm25s
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	@command -v wrk >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
-	$(PY) -m bot bench
+	$(PY) -m bench

@@ -1,4 +1,4 @@
-"""The benchmark (`python -m bot bench`), kept out of the runtime package `bot`.
+"""The benchmark (`python -m bench`), kept out of the runtime package `bot`.
 
 bench/run.py runs it; bench/README.md says what each figure means.
 """

@@ -20,8 +20,8 @@ from bench.scaled import scaled_knowledge, scaled_questions
 
 
 def bench_scaled(settings: Any, tmp: Path, n_entries: int, n_queries: int) -> dict:
-    from bot.index.search_index import build_index
     from bot.index.files import publish_index, write_index
+    from bot.index.search_index import build_index
     from indexer.store import build_knowledge
 
     tmp.mkdir(parents=True)

@@ -84,9 +84,9 @@ def run_server(port: int, database: str, threads: int, cache: bool) -> None:
 
     from waitress.server import create_server
 
-    from indexer.settings import load_settings
     from bot.channels.web import create_app
     from bot.channels.web.cache import AnswerCache
+    from indexer.settings import load_settings
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth is N" is the point here
     settings = load_settings().replace(web__rate_limit=0, web__database=database, web__threads=threads)

@@ -23,8 +23,8 @@ def engine_over(index: Any, settings: Any) -> Any:
     from bot.engine.coordinator import Engine
     from bot.engine.tuning import Tuning
 
-    return Engine(index, top_k=int(settings["search.top_k"]), list_limit=int(settings["search.list_limit"]),
-                  default_region=str(settings["search.default_region"]), hotline=str(settings["search.hotline"]),
+    return Engine(index, top_k=settings.integer("search.top_k"), list_limit=settings.integer("search.list_limit"),
+                  default_region=settings.text("search.default_region"), hotline=settings.text("search.hotline"),
                   tuning=Tuning.from_settings(settings))
 
 
@@ -52,8 +52,8 @@ def latency(engine: Any, n_queries: int, mix: Sequence[tuple[str, str]] = MIX) -
 
 def text_token_lists(index: Any, limit: int | None = None) -> list[list[str]]:
     """The token lists build_index gave the text field (identical texts tokenized once, as it does)."""
-    from bot.language.tokenizer import Tokenizer
     from bot.language.tokenize_many import tokenize_all
+    from bot.language.tokenizer import Tokenizer
 
     texts = [e.text for e in index.entries[:limit]] if limit else [e.text for e in index.entries]
     tokens = tokenize_all(Tokenizer(index.terms, lexicon=index.lexicon), texts)
@@ -72,8 +72,8 @@ def child_main(argv: list[str]) -> None:
     """In the child: load (Engine.load, or the index directory at argv[1]), answer stdin's questions, print RSS."""
     mode, path = argv[0], Path(argv[1])
     questions = json.loads(sys.stdin.read())
-    from indexer.settings import load_settings
     from bot.engine.coordinator import Engine
+    from indexer.settings import load_settings
 
     settings = load_settings()
     t0 = time.perf_counter()
@@ -151,7 +151,7 @@ def run(cmd: list[str], env: dict[str, str], stdin: str | None = None) -> str:
 
 def open_index_dir(path: Path) -> Any:
     """What Engine.load does with a valid index: open the published version, memory-mapped."""
-    from bot.index.search_index import open_current
+    from bot.index.store import open_current
 
     return open_current(path)
 

@@ -76,7 +76,8 @@ def run_bench(settings: Any, options: BenchOptions | None = None, out: Callable[
 # ---------------------------------------------------------------------------------------------- shipped
 def _bench_shipped(settings: Any, tmp: Path, n_queries: int) -> dict:
     from bot.engine.coordinator import Engine
-    from bot.index.search_index import build_index, load_index
+    from bot.index.search_index import build_index
+    from bot.index.store import load_index
     from indexer.store import build_knowledge
 
     tmp.mkdir(parents=True)

@@ -1,4 +1,4 @@
-"""`python -m bot`: ask questions, serve the web chat, run the staff bot, benchmark, show settings.
+"""`python -m bot`: ask questions, serve the web chat, run the staff bots, manage the index, show settings.
 
 The click group's docstring is the manual. Commands only parse arguments, read settings once and hand
 over to the Engine or an adapter; nothing heavy is imported until a command needs it.
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from bot.cli_index import index_group
 from indexer.settings import SECRET_SETTINGS, SETTINGS, ConfigError, Settings, load_settings
 
 
@@ -37,7 +38,9 @@ def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
     serve --workers N   the same in N processes on one port (gunicorn)
     telegram            staff bot for Telegram (TELEGRAM_BOT_TOKEN)
     wecom               staff app for WeCom 企业微信 (callback server; ZWGK_WECOM__SECRET)
-    bench               speed and memory benchmark
+    wechat              WeChat Official Account 公众号 message server (ZWGK_WECHAT__APP_SECRET)
+    wechat menu         push knowledge/data/wechat_menu.json as the 公众号's menu
+    index build|list|rollback   the search index: build when stale, list versions, roll back
     config              every effective setting and where it came from
     """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
@@ -166,8 +169,8 @@ def telegram(config: str | None) -> None:
 @click.pass_obj
 def wecom(config: str | None) -> None:
     """Run the WeCom (企业微信) staff app: the callback server for a self-built app."""
-    from bot.staff import StaffError
     from bot.channels.wecom import run as run_wecom
+    from bot.staff import StaffError
 
     try:
         run_wecom(_settings(config))
@@ -175,44 +178,40 @@ def wecom(config: str | None) -> None:
         raise click.ClickException(str(exc)) from None
 
 
-@cli.command()
-@click.option("--entries", default=200_000, show_default=True, help="Size of the scaled corpus.")
-@click.option("--queries", default=300, show_default=True, help="Questions timed per corpus.")
-@click.option("--skip-scaled", is_flag=True, help="Only benchmark the shipped corpus.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=0),
-              help="Uncached HTTP load against 1 and this many worker processes (0: no HTTP load).")
-@click.option("--eval-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of *.jsonl evaluation files whose questions the HTTP load sends "
-                   "(default: ../shared/eval beside the project, when present).")
-@click.option("--seconds", default=10.0, show_default=True, help="Length of each HTTP load run.")
-@click.option("--connections", default=16, show_default=True, help="Concurrent HTTP connections.")
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def wechat(ctx: click.Context) -> None:
+    """Run the WeChat Official Account (公众号) message server; `wechat menu` pushes the menu (docs/wechat.md)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from bot.channels.wechat import WeChatError, run
+
+    try:
+        run(_settings(ctx.obj))
+    except WeChatError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@wechat.command("menu")
+@click.option("--file", "menu_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Menu JSON in WeChat's menu/create format (default: knowledge/data/wechat_menu.json).")
+@click.option("--check", is_flag=True, help="Only check the file against WeChat's limits; send nothing.")
 @click.pass_obj
-def bench(config: str | None, entries: int, queries: int, skip_scaled: bool, workers: int,
-          eval_dir: Path | None, seconds: float, connections: int) -> None:
-    """Benchmark build/load, start-up, latency per question kind, memory, BM25 libraries and HTTP load."""
-    from indexer.settings import PROJECT_ROOT
+def wechat_menu(config: str | None, menu_file: Path | None, check: bool) -> None:
+    """Check the menu file and create it as the 公众号's custom menu (menu/create)."""
+    from bot.channels.wechat import WeChatError
+    from bot.channels.wechat.menu import load_menu, menu_path, push_menu
 
-    bench_module = _bench_module()
-    if eval_dir is None and (PROJECT_ROOT.parent / "shared" / "eval").is_dir():
-        eval_dir = PROJECT_ROOT.parent / "shared" / "eval"
-    options = bench_module.BenchOptions(scaled_entries=0 if skip_scaled else entries, n_queries=queries,
-                                        workers=workers, eval_dir=eval_dir, http_seconds=seconds,
-                                        connections=connections)
-    bench_module.run_bench(_settings(config), options)
-
-
-def _bench_module():  # type: ignore[no-untyped-def]
-    """The project's bench/ package: the benchmark is not part of the installed package."""
-    from indexer.settings import PROJECT_ROOT
-
-    if not (PROJECT_ROOT / "bench" / "__init__.py").is_file():
-        raise click.ClickException(f"the benchmark is not installed: {PROJECT_ROOT / 'bench'} is missing "
-                                   "(it ships in the source checkout, not in the package)")
-    if str(PROJECT_ROOT) not in sys.path:
-        sys.path.insert(0, str(PROJECT_ROOT))
-    import bench
-
-    return bench
+    settings = _settings(config)
+    try:
+        if check:
+            menu = load_menu(menu_file or menu_path(settings))
+        else:
+            menu = push_menu(settings, menu_file)
+    except WeChatError as exc:
+        raise click.ClickException(str(exc)) from None
+    names = " / ".join(str(b.get("name")) for b in menu["button"])
+    click.echo(f"menu {'is valid' if check else 'created'}: {names}")
 
 
 @cli.command("config")
@@ -224,6 +223,9 @@ def show_config(config: str | None) -> None:
         value = settings[s.name]
         shown = ("********" if value else "") if s.name in SECRET_SETTINGS else value
         click.echo(f"{s.name:30} = {shown!r:40} [{settings.sources.get(s.name, 'default')}]  {s.env_name}")
+
+
+cli.add_command(index_group)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ def parse_file(path: str | Path) -> Document:
     path = Path(path)
     raw = read_document(path)
     doc = build_document(raw.text, file=str(path), doc_id=path.stem, ocr=raw.ocr)
+    doc.warnings.extend(raw.notes)  # what the reader left out (a workbook's sheet that is no plan)
     if not doc.entries:
         raise DocumentError("no numbered clauses or task-table rows found (is this a 政务公开 plan?)")
     return doc

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from indexer.divisions import Division
-from indexer.model import Document
+from indexer.model import Document, Entry
 
 LONG_CLAUSE = 1500  # characters: a clause this long most likely holds several the parser did not split
 _SAME_PLAN = 0.8  # share of character pairs two plans' entries have in common to be the same plan (OCR errors aside)
@@ -26,6 +26,7 @@ def document_warnings(doc: Document, chrome: Sequence[str] = (), possible: Seque
     if long:
         shown = ", ".join(f"{e.number} ({len(e.text)} chars)" for e in long[:3])
         out.append(f"{len(long)} clause(s) over {LONG_CLAUSE} characters, not split: {shown}")
+    out.extend(_field_warnings(doc))
     if doc.region is None:
         out.append("no region found in the title, issuer or file name")
     if not doc.division_code and len(possible) > 1:
@@ -45,6 +46,38 @@ def document_warnings(doc: Document, chrome: Sequence[str] = (), possible: Seque
         shown = "、".join(p if len(p) <= 20 else p[:19] + "…" for p in pieces[:4])
         out.append(f"web page chrome removed ({len(chrome)} pieces): {shown}")
     return out
+
+
+# A unit that holds a date, a deadline word, a label or a sentence piece was cut from the wrong place.
+_BAD_UNIT = re.compile(r"\d{1,4}\s*[年月日]|年底|年末|全年|月底|时限|[。：:]|^(?:年|月|日|前|底)")
+
+
+def _shown(entries: list[Entry]) -> str:
+    return ", ".join(e.number for e in entries[:3]) + (f" (+{len(entries) - 3})" if len(entries) > 3 else "")
+
+
+def _field_warnings(doc: Document) -> list[str]:
+    """Units holding dates or fragments, deadlines holding units, entries that are only a note."""
+    out: list[str] = []
+    bad = [e for e in doc.entries if any(_BAD_UNIT.search(u) or len(u) > 40 for u in e.responsible)]
+    if bad:
+        units = next(u for u in bad[0].responsible if _BAD_UNIT.search(u) or len(u) > 40)
+        out.append(f"{len(bad)} entr(ies) with units holding a date or a fragment: {_shown(bad)} ({units[:30]!r})")
+    mixed = [e for e in doc.entries if e.deadline and re.search(r"单位|[局委办]、|牵头|负责", e.deadline)]
+    if mixed:
+        out.append(f"{len(mixed)} deadline(s) holding units: {_shown(mixed)} ({mixed[0].deadline!r})")
+    notes = [e for e in doc.entries if _only_note(e.text)]
+    if notes:
+        out.append(f"{len(notes)} entr(ies) holding only a 责任单位/完成时限 note, cut from their clause: {_shown(notes)}")
+    return out
+
+
+def _only_note(text: str) -> bool:
+    """Text that is a note alone ("（责任单位：区商务局）", "完成时限：全年）"): a piece cut from its clause."""
+    from indexer.annotations import only_note
+
+    bare = re.sub(r"\s+", "", text)
+    return only_note(bare) or bool(re.fullmatch(r"[（(〔\[]?(?:责任单位|牵头单位|配合单位|完成时限|时限要求)[：:][^。]{0,80}[）)〕\]]?", bare))
 
 
 def _fingerprint(doc: Document) -> set[str]:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from indexer.config import KnowledgePaths, knowledge_paths
 from indexer.model import Document, DocumentError
+from indexer.settings import ConfigError, Settings, load_settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,10 +34,11 @@ def cli(ctx: click.Context, config: Path | None) -> None:
     ctx.obj = config
 
 
-def _paths(ctx: click.Context) -> KnowledgePaths:
+def _settings(ctx: click.Context) -> Settings:
+    """The settings in force (the same loader and file as the bot's); a bad file is one line, not a traceback."""
     try:
-        return knowledge_paths(ctx.obj)
-    except DocumentError as exc:
+        return load_settings(ctx.obj)
+    except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -135,12 +136,13 @@ def build(ctx: click.Context, plans: Path | None, cache: Path | None, strict: bo
     files."""
     from indexer.store import load_knowledge
 
-    paths = _paths(ctx)
-    plans, cache = plans or paths.plans_dir, cache or paths.store
+    settings = _settings(ctx)
+    plans = plans or settings.path("knowledge.plans_dir")
+    cache = cache or settings.path("knowledge.index_path").parent / "knowledge.json"
     started = time.perf_counter()
     try:
         cache.unlink(missing_ok=True)
-        kb, _ = load_knowledge(plans, cache)
+        kb, _ = load_knowledge(plans, cache, parsed_dir=settings.path("knowledge.parsed_dir"))
     except DocumentError as exc:
         raise click.ClickException(str(exc)) from None
     took = time.perf_counter() - started
@@ -167,7 +169,7 @@ def stats(ctx: click.Context, plans: Path | None) -> None:
     from indexer.store import build_knowledge
 
     try:
-        kb = build_knowledge(plans or _paths(ctx).plans_dir)
+        kb = build_knowledge(plans or _settings(ctx).path("knowledge.plans_dir"))
     except DocumentError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{_pad('document', 44)} {'entries':>7} {'clauses':>7} {'rows':>5} {'units':>6} {'dated':>6} "

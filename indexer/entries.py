@@ -11,6 +11,7 @@ from pathlib import Path
 
 from indexer import fields, metadata
 from indexer.actors import sentence_actors, split_roles, trailing_actors
+from indexer.annotations import Note, notes_in, pieces
 from indexer.checks import document_warnings
 from indexer.chrome import strip_chrome
 from indexer.divisions import Division
@@ -76,6 +77,8 @@ class _Builder:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.seen: set[str] = set()
+        self.forward: list[str] = []  # units a note gave every item after it ("以下责任单位均包含…")
+        self.carried: dict[str, list[str]] = {}  # entry id -> those units, kept apart from lead/support
 
     def add(self, kind: str, number: str, section: str, text: str, **extra: object) -> Entry:
         base = f"{self.doc.doc_id}#{number}"
@@ -92,16 +95,43 @@ class _Builder:
         return entry
 
 
-def _clause_entry(b: _Builder, node: Clause, number: str, section: str) -> Entry:
+def _clause_entries(b: _Builder, text: str, number: str, section: str, heading: str = "") -> None:
+    """A clause as one entry, or as one per piece when notes naming units stand inside it with more text
+    after them (each note names the units of the text before it). Units and deadline come from the notes
+    ("（责任单位：…；完成时限：…）" in any bracket and wording, indexer/annotations.py), else from a
+    "责任单位：…" sentence; the deadline else from the sentence ("2023年6月底前完成"). Units a note
+    carries forward ("以下责任单位均包含…") are given to every later clause."""
+    notes = notes_in(text)
+    for k, (piece, own) in enumerate(pieces(text, notes)):
+        units = _union([n.units for n in own])
+        roles = "；".join(n.wording for n in own if n.wording) or None
+        if not units:
+            units, roles = fields.inline_units(piece)
+        deadline = next((n.deadline for n in own if n.deadline), None)
+        if deadline is None:
+            deadline = fields.deadline_in_text(_without_notes(piece, own, text))
+        entry = b.add(
+            "clause", number if k == 0 else f"{number}.s{k + 1}", section, piece,
+            responsible=units, roles=roles, deadline=deadline, due=fields.due_date(deadline, b.doc.year),
+            heading=heading if k == 0 else "", unit_source="annotation" if units else None,
+        )
+        if b.forward:
+            b.carried[entry.id] = list(b.forward)
+        for n in own:
+            b.forward.extend(u for u in n.forward if u not in b.forward)
+
+
+def _without_notes(piece: str, notes: list[Note], text: str) -> str:
+    """The piece with its notes taken out (a date inside a note is the note's, not the sentence's)."""
+    for n in notes:
+        piece = piece.replace(text[n.start:n.end], "")
+    return piece
+
+
+def _clause_entry(b: _Builder, node: Clause, number: str, section: str) -> None:
     text = node.full_text
-    units, roles = fields.inline_units(text)
-    deadline = fields.deadline_in_text(text)
     heading = node.title if node.title != text.strip() else ""
-    return b.add(
-        "clause", number, section, text,
-        responsible=units, roles=roles, deadline=deadline, due=fields.due_date(deadline, b.doc.year),
-        heading=heading, unit_source="annotation" if units else None,
-    )
+    _clause_entries(b, text, number, section, heading)
 
 
 def _walk(b: _Builder, nodes: list[Clause], prefix: str, path: list[str]) -> None:
@@ -112,11 +142,7 @@ def _walk(b: _Builder, nodes: list[Clause], prefix: str, path: list[str]) -> Non
             _clause_entry(b, node, number, " > ".join(path))
         _walk(b, node.children, number, [*path, shown])
         for k, para in enumerate(node.loose, 1):
-            units, roles = fields.inline_units(para)
-            deadline = fields.deadline_in_text(para)
-            b.add("clause", f"{number}.p{k}", " > ".join(path), para, responsible=units, roles=roles,
-                  deadline=deadline, due=fields.due_date(deadline, b.doc.year),
-                  unit_source="annotation" if units else None)
+            _clause_entries(b, para, f"{number}.p{k}", " > ".join(path))
 
 
 def _bigrams(s: str) -> set[str]:
@@ -278,12 +304,15 @@ def build_document(text: str, file: str, doc_id: str | None = None, *, ocr: bool
     _link(rows, clauses)
     _split_roles(doc.entries)
     for e in doc.entries:
+        e.responsible.extend(u for u in b.carried.get(e.id, []) if u not in e.responsible)
+    for e in doc.entries:
         e.ocr = ocr
     if traditional:
         verbatim = Verbatim(original, text)
         for e in doc.entries:
             e.search_text, e.text = e.text, verbatim.of(e.text)
     doc.warnings.extend(document_warnings(doc, chrome, possible))
+    doc.warnings.extend(parser.problems())
     return doc
 
 

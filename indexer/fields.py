@@ -56,6 +56,11 @@ def split_units(text: str) -> list[str]:
     return units
 
 
+def without_group_tail(name: str) -> str:
+    """"区司法局等区政府有关部门" -> "区司法局": a list's group tail is no unit name of its own."""
+    return _TRAILING_GROUP.sub("", name) or name
+
+
 def looks_like_units(cell: str) -> bool:
     """True when a table cell reads as a list of unit names rather than a requirement or a heading."""
     cell = cell.strip()
@@ -104,7 +109,7 @@ _DEADLINE_CELL = re.compile(
 DEADLINE_IN_TEXT = re.compile(
     r"(?:\d{4}\s*年\s*(?:\d{1,2}\s*月\s*(?:\d{1,2}\s*日|底|末|中旬|上旬|下旬)?|年?底|年?末|上半年|下半年)?\s*(?:前|之前|以前)"
     r"|(?<![\d年])\d{1,2}\s*月\s*(?:\d{1,2}\s*日|底|末)?\s*(?:前|之前)"
-    r"|(?:年底|年末|年内)前?"
+    r"|(?<!\d)(?:年底|年末|年内)前?"
     r"|本(?:文件|要点|方案|通知)(?:印发|发布)后\s*\d+\s*(?:个)?(?:工作)?日内"
     r"|\d+\s*个?工作日内"
     r"|每(?:年|季度|月|半年)(?:至少)?[^，。；]{0,12}?\d+\s*次)"

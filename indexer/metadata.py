@@ -134,7 +134,7 @@ def year_of(*sources: str | None) -> int | None:
 
 
 def from_file_name(path: str) -> tuple[int | None, str | None]:
-    """(year, region) from a file named as the README asks ("2025-某某区-政务公开工作要点.docx")."""
+    """(year, region) from a file named as docs/knowledge.md asks ("2025-某某区-政务公开工作要点.docx")."""
     m = _FILE_NAME.match(Path(path).stem)
     if not m:
         return None, None

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.actors import unit_line
+from indexer.annotations import only_note
 from indexer.patterns import MARKERS, cn_to_int
 
 
@@ -96,7 +97,7 @@ def _continues(node: Clause, line: str) -> bool:
 
 def _attach(top: Clause, line: str) -> None:
     """An unnumbered line under clause `top`: its unit line, a paragraph of its own text, or a loose one."""
-    if unit_line(line):  # "县教育局牵头落实": the units of the item it follows
+    if unit_line(line) or only_note(line):  # "县教育局牵头落实", "（牵头单位：县财政局）": the item's above
         if top.loose:
             top.loose[-1] += line
         else:
@@ -121,7 +122,7 @@ def parse_outline(lines: list[str]) -> Outline:
         if marker is None:
             if stack:
                 _attach(stack[-1], line)
-            elif outline.preamble and unit_line(line):  # the units of the paragraph above
+            elif outline.preamble and (unit_line(line) or only_note(line)):  # the units of the paragraph above
                 outline.preamble[-1] += line
             else:
                 outline.preamble.append(line)

@@ -11,9 +11,9 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from bot.engine.tuning import DEFAULT as DEFAULT_TUNING
+T = TypeVar("T")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,10 +40,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("knowledge", "plans_dir", "knowledge/plans", "Folder of plan documents (txt, md, html, docx, doc, xlsx, xls, pdf)."),
     Setting("knowledge", "data_dir", "knowledge/data", "Folder of curated data: departments, synonyms, glossary, featured questions."),
     Setting("knowledge", "index_path", "var/index", "Index directory: data-only, memory-mapped versions and a `current` pointer; rebuilt only when plans or curated data change."),
+    Setting("knowledge", "parsed_dir", "var/parsed", "Cache of parsed plan documents, keyed by file content, name and parser version: a plan parsed at upload (OCR included) is not parsed again at publish or rebuild."),
     Setting("search", "top_k", 5, "Results returned for who / when / what questions."),
     Setting("search", "list_limit", 50, "Most entries returned for a list question."),
-    Setting("search", "min_score", DEFAULT_TUNING.min_score, "Least relative match (0-1) of question terms an answer must cover before the bot answers rather than declines."),
-    Setting("search", "default_region_boost", DEFAULT_TUNING.default_region_boost, "Score multiplier for the default region's clauses when a question names no region (1: no preference)."),
+    Setting("search", "min_score", 0.42, "Least relative match (0-1) of question terms an answer must cover before the bot answers rather than declines."),
+    Setting("search", "default_region_boost", 1.25, "Score multiplier for the default region's clauses when a question names no region (1: no preference)."),
     Setting("search", "default_region", "", "Region this deployment serves (e.g. 槐荫区); questions naming no region prefer it. Empty: none."),
     Setting("search", "hotline", "12345政务服务便民热线", "Where the bot sends people when the plans are silent."),
     Setting("web", "host", "127.0.0.1", "Address `bot serve` listens on."),
@@ -63,8 +64,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web", "admin_password_hash", "", "Hash of the /admin login password, made by `python -m bot admin-hash`. Empty: no browser login (the bearer token still works for scripts)."),
     Setting("web", "admin_login_limit", 5, "Failed /admin logins allowed per client in 15 minutes before it must wait."),
     Setting("web", "timezone", "Asia/Shanghai", "Timezone of the times shown in /admin and its CSV exports."),
+    Setting("web", "log_retention_days", 180, "Days a WeChat follower's subscriptions and waiting notices are kept after their last message (docs/wechat.md)."),
     Setting("office", "dir", "var/office", "Folder for uploaded plans, the published-plan record, official answers and the admin audit log."),
     Setting("office", "max_upload_mb", 20, "Largest plan file /admin accepts, in megabytes."),
+    Setting("office", "parse_seconds", 300, "Longest an uploaded plan may take to read (OCR included), in seconds; it is read in a separate process, killed past this (docs/guarantees.md)."),
+    Setting("office", "parse_memory_mb", 1536, "Memory (address space) the process reading one uploaded plan may use, in megabytes."),
     Setting("telegram", "token", "", "Bot token from BotFather; prefer the TELEGRAM_BOT_TOKEN environment variable."),
     Setting("telegram", "api_base", "https://api.telegram.org/bot", "Bot API base URL (TELEGRAM_API_BASE); point at a local Bot API server or a test server."),
     Setting("telegram", "proxy", "", "Proxy URL for reaching Telegram (e.g. http://proxy.local:3128). Empty: direct."),
@@ -87,6 +91,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("wecom", "port", 8090, "Port the WeCom callback server listens on."),
     Setting("wecom", "path", "/wecom/callback", "URL path of the callback; the reverse proxy forwards https://DOMAIN<path> here."),
     Setting("wecom", "allowed_users", "", "Comma-separated WeCom user ids allowed to use the app. Empty: everyone who can see the app."),
+    Setting("wechat", "app_id", "", "AppID of the 公众号 (服务号 / 订阅号): console → 设置与开发 → 基本配置 → 开发者ID. Also checked in every encrypted message."),
+    Setting("wechat", "app_secret", "", "AppSecret (开发者密码) of the same page; prefer the ZWGK_WECHAT__APP_SECRET environment variable."),
+    Setting("wechat", "token", "", "Token of 基本配置 → 服务器配置 (3-32 letters or digits); prefer ZWGK_WECHAT__TOKEN."),
+    Setting("wechat", "aes_key", "", "EncodingAESKey (43 characters) of the same settings, for 兼容模式 / 安全模式; empty: 明文模式 (plaintext). Prefer ZWGK_WECHAT__AES_KEY."),
+    Setting("wechat", "api_base", "https://api.weixin.qq.com/cgi-bin", "WeChat server API base URL (stable_token / token, message/custom/send, message/subscribe/bizsend, menu/create); tests point it at a fake server."),
+    Setting("wechat", "listen", "127.0.0.1", "Address the 公众号 message server (`bot wechat`) listens on."),
+    Setting("wechat", "port", 8091, "Port the 公众号 message server listens on."),
+    Setting("wechat", "path", "/wechat/callback", "URL path of the message server; the reverse proxy forwards https://DOMAIN<path> here (the console's 服务器地址(URL))."),
+    Setting("wechat", "proxy", "", "HTTP(S) proxy for calls to the WeChat API (e.g. a fixed egress address on the account's IP allow-list). Empty: direct."),
+    Setting("wechat", "notice_template", "", "Template id of the 订阅通知 used for 政策找人 notices. Empty: notices wait for the person's next message."),
+    Setting("wechat", "notice_keys", "thing1,thing2,thing3,time4", "Keys of that template for the topic, the clause, its citation and the time, in this order."),
 )
 
 # Environment variables named by the issues themselves, honoured beside the ZWGK_ names.
@@ -97,7 +112,7 @@ ALIASES: dict[str, str] = {
 }
 
 SECRET_SETTINGS = {"telegram.token", "web.admin_token", "web.admin_password_hash", "wecom.secret", "wecom.token",
-                   "wecom.aes_key"}
+                   "wecom.aes_key", "wechat.app_secret", "wechat.token", "wechat.aes_key"}
 
 
 class ConfigError(ValueError):
@@ -149,6 +164,22 @@ class Settings:
     def get(self, name: str, default: Any = None) -> Any:
         return self.values.get(name, default)
 
+    def integer(self, name: str) -> int:
+        """An int setting; the declared default's type is checked, so no call site re-casts."""
+        return _typed(self.values[name], int, name)
+
+    def number(self, name: str) -> float:
+        """A float setting (an int written in the file is accepted)."""
+        value = self.values[name]
+        return float(value) if isinstance(value, int) and not isinstance(value, bool) else _typed(value, float, name)
+
+    def text(self, name: str) -> str:
+        """A str setting (a Secret stays a Secret)."""
+        return _typed(self.values[name], str, name)
+
+    def flag(self, name: str) -> bool:
+        return _typed(self.values[name], bool, name)
+
     def path(self, name: str) -> Path:
         """A path setting resolved against the project root (absolute paths stay as they are)."""
         p = Path(str(self.values[name])).expanduser()
@@ -166,6 +197,21 @@ class Settings:
             values[name] = _cast(by_name[name], v, "override")
             sources[name] = "override"
         return Settings(values, sources, self.root)
+
+
+def _typed(value: Any, want: type[T], name: str) -> T:
+    if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+        raise ConfigError(f"setting {name} is {type(value).__name__}, not {want.__name__}")
+    return value
+
+
+def default(name: str) -> Any:
+    """The declared default of a setting: the one place a constant an operator may override is written
+    (bot/engine/tuning.py takes its overridable defaults from here)."""
+    for s in SETTINGS:
+        if s.name == name:
+            return s.default
+    raise ConfigError(f"unknown setting {name}")
 
 
 def _config_path(path: str | Path | None, environ: Mapping[str, str]) -> Path:

@@ -8,15 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.atomic import write_atomic
 from indexer.checks import duplicates
 from indexer.model import Document, DocumentError, Entry
-
-# Bumped whenever parsing changes what it produces, so old caches are rebuilt.
-PARSER_VERSION = "3"
+from indexer.parsed import ParsedCache, document_from_json, document_to_json, parse_cached, parser_fingerprint
 
 
 @dataclass
@@ -53,8 +51,7 @@ def code_fingerprint(package_dir: Path, *, recursive: bool = False) -> str:
 
 def fingerprint(paths: list[Path], extra: str = "") -> str:
     """Content hash of the given files (names and bytes), plus the parser version and source."""
-    source = code_fingerprint(Path(__file__).parent, recursive=True)  # indexer/ and its subpackages
-    h = hashlib.sha256(f"{PARSER_VERSION}|{extra}|{source}".encode())
+    h = hashlib.sha256(f"{parser_fingerprint()}|{extra}".encode())  # the parser's version and source
     for p in paths:
         h.update(os.fsencode(p.name))  # bytes: a name that is not UTF-8 (GBK from a Windows zip) still hashes
         if p.is_file():
@@ -83,11 +80,10 @@ def readable_name(path: Path) -> str | None:
     return "file name is not valid UTF-8 (GBK, as unzipped from a Windows archive?); rename the file to index it"
 
 
-def build_knowledge(plans_dir: Path) -> KnowledgeBase:
-    """Parse every plan; a file that cannot be read is listed in `skipped` with its reason, and so is the
-    second copy of a plan met twice (the same plan as txt and pdf: the first is kept, with a warning)."""
-    from indexer import parse_file
-
+def build_knowledge(plans_dir: Path, parsed: ParsedCache | None = None) -> KnowledgeBase:
+    """Parse every plan (or take its parse from `parsed`); a file that cannot be read is listed in
+    `skipped` with its reason, and so is the second copy of a plan met twice (the same plan as txt and
+    pdf: the first is kept, with a warning)."""
     files = plan_files(plans_dir)
     kb = KnowledgeBase(fingerprint=fingerprint(files))
     for path in files:
@@ -100,7 +96,7 @@ def build_knowledge(plans_dir: Path) -> KnowledgeBase:
             kb.skipped.append((shown, bad_name))
             continue
         try:
-            kb.documents.append(parse_file(path))
+            kb.documents.append(parse_cached(path, parsed))
         except DocumentError as exc:
             kb.skipped.append((path.name, str(exc)))
     drop_duplicates(kb)
@@ -118,28 +114,23 @@ def drop_duplicates(kb: KnowledgeBase) -> None:
     kb.documents = [d for k, d in enumerate(kb.documents) if k not in dropped]
 
 
-def _entry_from(d: dict) -> Entry:
-    return Entry(**{k: v for k, v in d.items() if k in Entry.__dataclass_fields__})
-
-
 def _to_json(kb: KnowledgeBase) -> dict:
     return {
         "fingerprint": kb.fingerprint,
         "skipped": kb.skipped,
-        "documents": [dict(d.to_json(), doc_id=d.doc_id) for d in kb.documents],
+        "documents": [document_to_json(d) for d in kb.documents],
     }
 
 
 def _from_json(data: dict) -> KnowledgeBase:
-    docs = []
-    for d in data["documents"]:
-        entries = [_entry_from(e) for e in d.pop("entries")]
-        docs.append(Document(**{k: v for k, v in d.items() if k in Document.__dataclass_fields__}, entries=entries))
+    docs = [document_from_json(d) for d in data["documents"]]
     return KnowledgeBase(docs, [tuple(s) for s in data.get("skipped", [])], data["fingerprint"])
 
 
-def load_knowledge(plans_dir: Path, cache: Path | None) -> tuple[KnowledgeBase, bool]:
-    """The knowledge base, from `cache` when the plans are unchanged, else parsed anew (and cached).
+def load_knowledge(plans_dir: Path, cache: Path | None, *,
+                   parsed_dir: Path | None = None) -> tuple[KnowledgeBase, bool]:
+    """The knowledge base, from `cache` when the plans are unchanged, else parsed anew (and cached);
+    each plan's own parse comes from the parsed-document cache in `parsed_dir` when it has one.
 
     Returns (kb, rebuilt). A damaged cache is ignored and rewritten.
     """
@@ -151,20 +142,7 @@ def load_knowledge(plans_dir: Path, cache: Path | None) -> tuple[KnowledgeBase, 
                 return _from_json(data), False
         except (OSError, ValueError, KeyError, TypeError):
             pass
-    kb = build_knowledge(plans_dir)
+    kb = build_knowledge(plans_dir, ParsedCache(parsed_dir) if parsed_dir else None)
     if cache:
         write_atomic(cache, json.dumps(_to_json(kb), ensure_ascii=False).encode("utf-8"))
     return kb, True
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so a concurrent reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -100,6 +100,7 @@ class TableParser:
         self._chunk_start = 0
         self._auto_number = 0
         self._explicit_numbers = False
+        self._unit_column: dict[int, bool] = {}  # table -> its header names a 责任单位 column
 
     # -- public -------------------------------------------------------------------------------
     def feed(self, line: str) -> bool:
@@ -124,6 +125,20 @@ class TableParser:
         self._row(cells)
         return True
 
+    def problems(self) -> list[str]:
+        """What went wrong with the document's tables: a header with no rows under it, rows without units
+        in a table that has a 责任单位 column."""
+        out: list[str] = []
+        for table, has_units in sorted(self._unit_column.items()):
+            rows = [r for r in self.rows if r.table == table]
+            if not rows:
+                out.append(f"table {table + 1}: a header but no rows read under it")
+            elif has_units and (bare := [r.number for r in rows if not r.units]):
+                shown = ", ".join(bare[:5]) + (f" (+{len(bare) - 5})" if len(bare) > 5 else "")
+                out.append(f"table {table + 1}: {len(bare)} task row(s) without units although the table has a "
+                           f"unit column: {shown}")
+        return out
+
     def end_table(self) -> None:
         """Prose between tables ends the current table: nothing is inherited across it."""
         self._layout = None
@@ -137,6 +152,8 @@ class TableParser:
             self._auto_number = 0
             self._explicit_numbers = False
         self._layout = _Layout(roles=roles, levels_wanted=max(1, roles.count("task")), names=names or [])
+        self._unit_column[self._table] = self._unit_column.get(self._table, False) or (
+            "units" in roles and not self._layout.headerless)
         self._chunk_start = len(self.rows)
 
     @staticmethod

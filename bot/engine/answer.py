@@ -45,7 +45,8 @@ class Result:
 
 @dataclass
 class Context:
-    """What a follow-up question may reuse ("那完成时限呢？"): the previous topic, region and entries.
+    """What a follow-up question may reuse ("那完成时限呢？"): the previous topic, region and entries, and
+    the clauses already shown.
 
     Adapters keep one per conversation (web session, Telegram chat) and pass it back in.
     """
@@ -59,11 +60,13 @@ class Context:
     terms: list[str] = field(default_factory=list)
     topic: str = ""  # the question without its places: re-asked when a follow-up names another region
     next_page: int = 0  # a list with more entries: where "下一页" starts (0: no more)
+    shown: list[str] = field(default_factory=list)  # every clause shown so far: "还有吗？" never repeats one
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "topic": self.topic,
             "next_page": self.next_page,
+            "shown": list(self.shown),
             "question": self.question,
             "intent": self.intent,
             "region": self.region,

@@ -14,16 +14,28 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from bot.engine.answer import Answer, Context, Intent, Result, Topic
+from bot.engine.conversation import Verdict
 from bot.engine.decide import Decision, Kind, Reason
+from bot.engine.moves import Move
+from bot.engine.turns import Turn
 from bot.engine.understand import Query
-from bot.language.vocabulary import LAST_YEAR, LEADING_CLAUSE_NUMBER, STATES_PERIOD, THIS_YEAR
 from bot.engine.wording import MONTHS, deadline_en, labels, words
+from bot.language.vocabulary import (
+    FOLLOWUP_FILLERS,
+    LAST_YEAR,
+    LEADING_CLAUSE_NUMBER,
+    STATES_PERIOD,
+    THIS_YEAR,
+    is_generic,
+)
 from indexer.fields import deadline_in_text
 from indexer.model import Entry
 
 LEAD_CHARS = 200  # a reply leads with at most this much: the direct answer and the key sentence
 EXCERPT_CHARS = 120  # a long clause is quoted up to here; the whole text is one step away
 HELD_SHOWN = 8  # a scope decline names this many plans held, then "等N份"
+POINT_CHARS = 90  # the answer card's key point: a sentence of the clause, cut at a boundary
+QUOTE_CHARS = 16  # a decline quotes at most this much of the question (its topic words), never the message
 
 
 def citation(entry: Entry, lang: str = "zh") -> str:
@@ -149,12 +161,12 @@ def listing(entries: list[Entry], header: str, lang: str, shown_per_plan: int = 
     return "\n".join(lines)
 
 
-def decline(reason: str, lang: str, close_topics: list[str], hotline: str) -> str:
-    """An honest "the plans do not say", with close topics and where to ask instead."""
+def decline(reason: str, lang: str, close_topics: list[str], hotline: str, lab_key: str = "decline_close") -> str:
+    """An honest "the plans do not say", with close topics (or questions) and where to ask instead."""
     lab = labels(lang)
     lines = [reason, lab["decline_scope"]]
     if close_topics:
-        lines.append(lab["decline_close"] + "；".join(close_topics[:3]))
+        lines.append(lab[lab_key] + ("；" if lang != "en" else "; ").join(close_topics[:3]))
     lines.append(lab["decline_hotline"].format(hotline=hotline))
     return "\n".join(lines)
 
@@ -171,6 +183,47 @@ def brief(reply: str, lang: str) -> str:
         if not line.startswith(heads):
             kept.append(line)
     return "\n".join(kept).strip()
+
+
+def point(entry: Entry, key: str | None) -> str:
+    """What the answer card leads with: the sentence the question matched, else the clause's opening
+    sentence, cut at a sentence or clause boundary (the whole clause is one tap away)."""
+    text = (key or entry.text).replace("\n", "").strip()
+    if len(text) <= POINT_CHARS:
+        return text
+    cut = max(text.rfind(p, 0, POINT_CHARS) for p in "。；，、")
+    return text[: cut + 1].rstrip("，、") + "…" if cut >= POINT_CHARS // 3 else text[:POINT_CHARS - 1] + "…"
+
+
+def verdict_line(v: Verdict, lang: str) -> str:
+    """A yes/no answer first: "是的，完成时限是……" / "不是，这项由……共同负责"."""
+    lab = labels(lang)
+    units = "、".join(v.units) if lang != "en" else ", ".join(v.units)
+    if v.about == "units":
+        if v.yes is None:
+            return lab["unknown_units"]
+        if v.yes:
+            key = "yes_units_with" if v.others else ("yes_units_only" if len(v.units) <= 1 else "yes_units")
+            return lab[key].format(units=units, presumed=v.presumed, others="、".join(v.others))
+        return lab["no_units_shared" if len(v.units) > 1 else "no_units"].format(units=units)
+    if v.yes is None or not v.deadline:
+        return lab["unknown_deadline"]
+    return lab["yes_deadline" if v.yes else "no_deadline"].format(deadline=show_deadline(v.deadline, lang))
+
+
+def quoted_topic(query: Query, limit: int = QUOTE_CHARS) -> str:
+    """At most a short quote of what the question is about — its specific topic words, whole words only —
+    never the message itself ("" when nothing specific is left or it would run long)."""
+    words_ = [t for t in query.topic
+              if len(t) >= 2 and not is_generic(t) and not t.isascii() and t not in FOLLOWUP_FILLERS]
+    kept = [t for t in words_ if not any(t != o and t in o for o in words_)]
+    out = ""
+    for t in kept:
+        nxt = f"{out}、{t}" if out else t
+        if len(nxt) > limit:
+            break
+        out = nxt
+    return out
 
 
 def topic_of(entry: Entry) -> str:
@@ -202,26 +255,41 @@ class Composer:
     max_question_chars: int
     list_shown: int = 12
 
-    def render(self, raw: str, query: Query | None, decision: Decision, context: Context) -> Answer:
-        """The Answer for a decision; `context` is what the conversation carries into the next turn."""
+    def render(self, raw: str, query: Query | None, decision: Decision, context: Context,
+               turn: Turn | None = None) -> Answer:
+        """The Answer for a decision; `context` is what the conversation carries into the next turn, `turn`
+        the move that led to it (a confirmation's verdict, "more", a reset)."""
         if query is not None and decision.kind in (Kind.ANSWER, Kind.FOLLOWUP, Kind.BY_REGION):
-            return self._single(raw, query, decision, context)
+            return self._single(raw, query, decision, context, turn)
         if query is not None and decision.kind == Kind.LIST:
             return self._list(raw, query, decision, context)
-        if query is not None and decision.kind == Kind.DECLINE:
+        if query is not None and decision.kind in (Kind.DECLINE, Kind.NEAREST):
             return self._decline(raw, query, decision, context)
         lang = query.lang if query is not None else _language_of(raw)
-        text = words(lang)[decision.kind].format(hotline=self.hotline, n=len(raw.strip()),
-                                                 limit=self.max_question_chars)
+        move = turn.plan.move if turn is not None and turn.plan is not None else None
+        key: str = decision.kind
+        if move == Move.RESET:
+            key = "reset"
+        elif move == Move.MORE and decision.kind == Kind.NO_MORE:
+            key = "more_done"
+        text = words(lang)[key].format(hotline=self.hotline, n=len(raw.strip()), limit=self.max_question_chars)
         return Answer(question=raw, intent=Intent.NONE, answered=False, reply=text,
                       suggestions=self.featured_questions(3), lang=lang, context=context)
 
     def featured_questions(self, n: int) -> list[str]:
         return [t.questions[0] for t in self.featured if t.questions][:n]
 
-    def _single(self, raw: str, query: Query, d: Decision, context: Context) -> Answer:
+    def _single(self, raw: str, query: Query, d: Decision, context: Context, turn: Turn | None = None) -> Answer:
         top = d.candidates[0].entry
         lang, intent = query.lang, d.intent
+        lab = labels(lang)
+        leads = []  # what the reply and the card open with: a yes/no verdict, a note on where it is from
+        if turn is not None and turn.verdict is not None:
+            leads.append(verdict_line(turn.verdict, lang))
+        if turn is not None and turn.plan is not None and turn.plan.move == Move.MORE:
+            leads.append(lab["more_lead"])
+        if turn is not None and turn.site_region and top.region:
+            leads.append(lab["site_elsewhere"].format(site=turn.site_region, region=top.region))
         corrected = ("、".join(f"“{b}”（{a}）" for a, b in query.corrections)
                      if query.corrections and lang != "en" else None)
         deadline: str | None = None
@@ -233,6 +301,11 @@ class Composer:
             deadline = d.period or (sentence_deadline(top, key) if intent == Intent.WHEN else None)
             reply = single(top, intent, lang, list(d.related), corrected, key, deadline, d.period)
             brief_text = brief(reply, lang)
+            point_head = f"{lab['key']}{lab['colon']}"
+            if point_head not in brief_text:  # the card leads with what was matched, units and deadline beside it
+                brief_text = "\n".join(x for x in (brief_text, point_head + point(top, key)) if x)
+        if leads:
+            reply, brief_text = "\n".join([*leads, reply]), "\n".join([*leads, brief_text]).strip()
         if query.year_relative and top.year:
             note = labels(lang)["relative_year"].format(said=_relative_word(query.raw), region=top.region or "",
                                                         year=top.year)
@@ -273,28 +346,42 @@ class Composer:
         return w["region_header"].format(region=query.region, n=plan_total)
 
     def _decline(self, raw: str, query: Query, d: Decision, context: Context) -> Answer:
+        """An honest decline: why, what the plans cover, real questions to ask instead (chips on the pages)
+        and the hotline. The reply never echoes the message."""
         lang = query.lang
-        entries = [c.entry for c in d.candidates]
-        close: list[str] = []
-        for e in entries[:6]:
-            topic = topic_of(e)
-            if topic and topic not in close:
-                close.append(topic)
-        reply = decline(self._reason_text(query, d), lang, close, self.hotline)
-        suggestions = [self._question_for(e, Intent.WHO) for e in entries[:2]] or self.featured_questions(3)
+        asks = self.questions_near(query, 3)
+        reason = self._reason_text(query, d)
+        reply = decline(reason, lang, asks, self.hotline, lab_key="decline_ask")
+        card = decline(reason, lang, [], self.hotline)  # the pages show the questions as chips
         return Answer(question=raw, intent=query.intent, answered=False, reply=reply,
                       results=[Result(c.entry, c.score) for c in d.candidates[: self.top_k]],
-                      suggestions=suggestions, lang=lang, region=query.region, context=context)
+                      suggestions=asks, lang=lang, region=query.region, context=context, brief=card)
+
+    def questions_near(self, query: Query, n: int) -> list[str]:
+        """Featured questions (real questions the plans answer) of the region the question or the site
+        is about — those sharing most of the question's topic pairs first — deduplicated."""
+        region = query.region
+        pool = list(dict.fromkeys(q for t in self.featured for q in t.questions))
+        if region:
+            pool = [q for q in pool if region in q or region[:-1] in q] or pool
+        pairs = set(query.bigrams)
+        ranked = sorted(pool, key=lambda q: -sum(1 for b in pairs if b in q))
+        return ranked[:n]
 
     def _reason_text(self, query: Query, d: Decision) -> str:
         w, lang = words(query.lang), query.lang
         assert d.reason is not None
         held_for = query.regions if d.reason == Reason.YEAR_NOT_HELD else ()
-        text = w[d.reason].format(place=query.unknown_region, question=query.raw[:40], year=query.year_not_held,
+        quote = quoted_topic(query)
+        asked = w["quoted"].format(quote) if quote else w["unquoted"]
+        text = w[d.reason].format(place=query.unknown_region, question=asked, year=query.year_not_held,
                                   held=self._held(lang, held_for))
         top = d.top
         if d.reason == Reason.HOW_TO and top is not None and top.responsible:
             text += w["how_to_who"].format(units="、".join(top.responsible), citation=citation(top, lang))
+        if d.kind == Kind.NEAREST and top is not None:  # issue 20: the nearest clause, said to be only that
+            text = w["nearest_rule"].format(citation=citation(top, lang), text=_trim(d.key or top.text, EXCERPT_CHARS),
+                                            question=asked)
         if d.reason == Reason.DURATION and top is not None:
             text += w["nearest"].format(citation=citation(top, lang), text=_trim(d.key or top.text, EXCERPT_CHARS))
         return text

@@ -11,25 +11,26 @@ Implements `bot.engine.answer.EngineContract`.
 """
 from __future__ import annotations
 
+import copy
 import logging
-from dataclasses import replace
 from datetime import date
 
-from bot.engine import decide
-from bot.engine.answer import Answer, Context, EngineContract, Intent, Topic
+from bot.engine.answer import Answer, Context, EngineContract, Topic
 from bot.engine.compose import Composer
-from indexer.settings import Settings
-from bot.engine.conversation import Move, next_context, plan_turn
+from bot.engine.conversation import next_context
 from bot.engine.decide import Decision, Kind
-from bot.index.search_index import SearchIndex, load_index
-from bot.official import OfficialAnswers
 from bot.engine.retrieve import Retriever
 from bot.engine.suggest import suggest
 from bot.engine.task_lists import TaskLists
-from bot.language.tokenizer import Tokenizer
 from bot.engine.tuning import Tuning
+from bot.engine.turns import Turn, Turns
 from bot.engine.understand import Query, QuestionReader
+from bot.index.search_index import SearchIndex
+from bot.index.store import IndexStore
+from bot.language.tokenizer import Tokenizer
+from bot.official import OfficialAnswers
 from indexer.model import Entry
+from indexer.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +40,13 @@ MAX_QUESTION_CHARS = 1000
 class Engine(EngineContract):
     """Answers questions over one SearchIndex. Thread-safe for concurrent `answer` calls."""
 
-    official: OfficialAnswers | None = None  # office's answers (bot/official/), attached by load / adapters
-
     def __init__(self, index: SearchIndex, *, top_k: int = 5, list_limit: int = 50,
                  default_region: str = "", hotline: str = "12345政务服务便民热线",
-                 tuning: Tuning | None = None) -> None:
+                 tuning: Tuning | None = None, official: OfficialAnswers | None = None) -> None:
         if top_k < 1 or list_limit < 1:
             raise ValueError(f"top_k and list_limit must be >= 1; got {top_k}, {list_limit}")
         self.index = index
+        self.official = official  # the office's answers (bot/official/), laid over the engine's own
         self.tuning = tuning or Tuning()
         self.default_region = default_region.strip()
         self.tokenizer = Tokenizer(index.terms, lexicon=index.lexicon)
@@ -55,24 +55,33 @@ class Engine(EngineContract):
         self.tasks = TaskLists(index, self.retriever, list_limit)
         holdings = tuple(sorted({(d.region, d.year) for d in index.documents.values() if d.region},
                                 key=lambda ry: (ry[0], ry[1] or 0)))
+        self.turns = Turns(self.reader, self.retriever, self.tasks, self.index, self.tuning,
+                           grouping=not self.default_region)
         self.composer = Composer(hotline=hotline, holdings=holdings, featured=tuple(self.featured()),
                                  top_k=top_k, max_question_chars=MAX_QUESTION_CHARS,
                                  list_shown=self.tuning.list_shown)
 
     @classmethod
-    def load(cls, settings: Settings) -> Engine:
-        """Load (or build, when plans or curated data changed) the index once."""
-        index, rebuilt = load_index(
-            settings.path("knowledge.plans_dir"), settings.path("knowledge.data_dir"),
-            settings.path("knowledge.index_path"),
-        )
+    def load(cls, settings: Settings, official: OfficialAnswers | None = None) -> Engine:
+        """Load (or build, when plans or curated data changed) the index once, through its one owner
+        (bot/index/store.py); `official` defaults to the office's answers file."""
+        index, rebuilt = IndexStore.from_settings(settings).load()
         if rebuilt:
             log.info("index rebuilt: %d entries", len(index.entries))
-        engine = cls(index, top_k=int(settings["search.top_k"]), list_limit=int(settings["search.list_limit"]),
-                     default_region=str(settings["search.default_region"]), hotline=str(settings["search.hotline"]),
-                     tuning=Tuning.from_settings(settings))
-        engine.official = OfficialAnswers.at(settings.path("office.dir") / "answers.json")  # OFFICE HOOK
-        return engine
+        if official is None:
+            official = OfficialAnswers.at(settings.path("office.dir") / "answers.json")
+        return cls(index, top_k=settings.integer("search.top_k"), list_limit=settings.integer("search.list_limit"),
+                   default_region=settings.text("search.default_region"), hotline=settings.text("search.hotline"),
+                   tuning=Tuning.from_settings(settings), official=official)
+
+    def with_official(self, official: OfficialAnswers | None) -> Engine:
+        """This engine over the same index with other official answers (a shallow copy: the index and
+        every stage are shared; the original keeps its own answers)."""
+        if official is self.official:
+            return self
+        twin = copy.copy(self)
+        twin.official = official
+        return twin
 
     def warm_up(self) -> None:
         """Load the jieba dictionary and the everyday-word table now rather than on the first question."""
@@ -81,52 +90,25 @@ class Engine(EngineContract):
 
     # ------------------------------------------------------------------ answering
     def answer(self, question: str, *, region: str | None = None, context: Context | None = None) -> Answer:
-        """Answer one question; `context` is the previous Answer.context of the same conversation."""
+        """Answer one question; `context` is the previous Answer.context of the same conversation; `region`
+        the one the site serves (a widget's data-region): a question naming no region is read there first."""
         raw = question if isinstance(question, str) else ""
         q = raw.strip()
-        query: Query | None = None
-        if not q:
-            decision = Decision(Kind.EMPTY)
-        elif len(q) > MAX_QUESTION_CHARS:
-            decision = Decision(Kind.TOO_LONG)
-        else:
+        turn = Turn(None, Decision(Kind.EMPTY))
+        if len(q) > MAX_QUESTION_CHARS:
+            turn = Turn(None, Decision(Kind.TOO_LONG))
+        elif q:
             try:
-                query, followup, fallback, offset = self._read(q, region, context)
-                decision = Decision(Kind.NO_MORE) if offset < 0 else self._decide(query, followup, offset)
-                if fallback is not None and decision.kind == Kind.DECLINE and decision.reason in decide.SILENT:
-                    query, decision = fallback, self._decide(fallback, None)
+                turn = self.turns.run(q, region, context)
             except Exception:  # never let one odd question take an adapter down
                 log.exception("engine failed on question %r", q[:200])
-                query, decision = None, Decision(Kind.FAILED)
-        found = self.composer.render(raw, query, decision, next_context(query, decision, context))
+                turn = Turn(None, Decision(Kind.FAILED))
+        move = turn.plan.move if turn.plan is not None else None
+        found = self.composer.render(raw, turn.query, turn.decision,
+                                     next_context(turn.query, turn.decision, context, move, turn.restating), turn)
         # OFFICE HOOK (issue 13): the office's official answer (答复口径, bot/official/) goes first when one
         # matches the question; the plan clauses found above stay behind it as evidence.
         return self.official.overlay(found, region) if self.official is not None else found
-
-    def _read(self, question: str, region: str | None,
-              context: Context | None) -> tuple[Query, Entry | None, Query | None, int]:
-        """Read the turn, then in the light of the conversation (bot/engine/conversation.py): re-read the
-        previous topic in a new region, a new topic in the previous region, or point at the current
-        clause. Also the turn as read on its own, when the plan is only a preference (`soft`), and where
-        a list's page starts ("下一页")."""
-        query = alone = self.reader.read(question, region=region)
-        plan = plan_turn(query, context)
-        if plan.move in (Move.REGION, Move.TOPIC, Move.NEXT_PAGE) and plan.text:
-            query = replace(self.reader.read(plan.text, region=plan.region), raw=question)
-        if plan.intent is not None:
-            query = replace(query, intent=plan.intent)
-        followup = self.entry(plan.entry_id) if plan.move == Move.ENTRY and plan.entry_id else None
-        offset = -1 if plan.move == Move.NO_MORE else plan.offset
-        return query, followup, (alone if plan.soft else None), offset
-
-    def _decide(self, query: Query, followup: Entry | None, offset: int = 0) -> Decision:
-        early = decide.before_search(query, followup)
-        if early is not None:
-            return early
-        if query.intent == Intent.LIST:
-            return decide.listing(query, self.tasks.gather(query, offset))
-        grouping = not self.default_region
-        return decide.after_search(query, self.retriever.search(query), self.tuning, grouping)
 
     def understand(self, question: str, region: str | None = None) -> Query:
         """The read stage alone (tests and tools inspect how a question was read)."""

@@ -35,6 +35,7 @@ class Kind(StrEnum):
     TOO_LONG = "too_long"
     FAILED = "failed"  # an internal error; the adapter still gets a polite reply
     DECLINE = "decline"  # see Reason
+    NEAREST = "nearest"  # not sure it answers: the nearest clause is shown, and said plainly to be only that
 
 
 class Reason(StrEnum):
@@ -53,6 +54,8 @@ class Reason(StrEnum):
 
 # Declines that mean "this plan is silent on it" (another region's plan may not be).
 SILENT = frozenset({Reason.NO_MATCH, Reason.LOW_COVERAGE})
+# Replies that do not answer (JSON `answered` false): a decline, or the nearest clause shown as only that.
+DECLINES = frozenset({Kind.DECLINE, Kind.NEAREST})
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,8 @@ def after_search(query: Query, ranked: Ranked, tuning: Tuning, grouping: bool) -
     key = key_sentence(top.entry.text, query.bigrams)
     period = _period(query, top.entry, key)
     reason = _decline_reason(query, top, tuning, period)
+    if reason == Reason.LOW_COVERAGE and top.coverage >= tuning.nearest_coverage:
+        return Decision(Kind.NEAREST, query.intent, ranked.candidates, reason=reason, key=key)
     if reason is not None:
         return Decision(Kind.DECLINE, query.intent, ranked.candidates, reason=reason, key=key)
     related = _related(query, ranked, tuning)

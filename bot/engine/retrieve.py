@@ -15,12 +15,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from bot.engine.answer import Intent
-from bot.index.bm25 import SparseBM25
-from bot.language.everyday import Everyday
-from bot.index.search_index import SearchIndex, searchable
-from bot.language.tokenizer import Tokenizer
 from bot.engine.tuning import Tuning
 from bot.engine.understand import Query
+from bot.index.bm25 import SparseBM25
+from bot.index.search_index import SearchIndex, searchable
+from bot.language.everyday import Everyday
+from bot.language.tokenizer import Tokenizer
 from bot.language.vocabulary import is_generic
 from indexer.model import Entry
 
@@ -37,13 +37,15 @@ class Candidate:
     score: float
     coverage: float
     matched: tuple[str, ...] = ()
+    has_core: bool = True  # holds the question's most specific topic word (`Ranked.core`), or one it stands for
 
 
 @dataclass(frozen=True)
 class Ranked:
-    """Candidates best first (scores non-increasing)."""
+    """Candidates best first (scores non-increasing), and the question's most specific topic word."""
 
     candidates: tuple[Candidate, ...] = ()
+    core: str | None = None
 
     def __bool__(self) -> bool:
         return bool(self.candidates)
@@ -84,6 +86,7 @@ class _Measure:
     """Coverage of one question's content (`Retriever._coverage`), term weights already worked out."""
 
     weights: tuple[tuple[str, float, set[int] | None], ...]  # content terms, weights, candidates holding them
+    alternatives: dict[str, tuple[tuple[str, ...], ...]]  # term -> token tuples of the plan terms it stands for
     total: float
     expansions: tuple[tuple[str, float], ...]  # synonym-expansion terms and their text IDF
     bigrams: tuple[str, ...]
@@ -96,7 +99,7 @@ class _Measure:
         matched = 0.0
         found: list[str] = []
         for t, w, hits in self.weights:
-            if (pos in hits) if hits is not None else has(t, pos):
+            if ((pos in hits) if hits is not None else has(t, pos)) or self.stands_for(t, pos):
                 matched += w
                 found.append(t)
         if self.expansions and matched < total:
@@ -109,6 +112,10 @@ class _Measure:
         body = self.body(pos)
         pairs = len([b for b in self.bigrams if b in body]) / len(self.bigrams)
         return 0.5 * words + 0.5 * pairs, tuple(found)
+
+    def stands_for(self, term: str, pos: int) -> bool:
+        """The entry holds one of the plan terms a synonym rule reads `term` as (all its tokens)."""
+        return any(alt and all(self.has(t, pos) for t in alt) for alt in self.alternatives.get(term, ()))
 
 
 class Retriever:
@@ -161,15 +168,20 @@ class Retriever:
         """BM25 of the question's topic words alone (list questions narrowed to a topic)."""
         return self.scores(replace(query, terms=query.topic, expansions=()), docs)
 
+    def _tokens_of(self, phrase: str) -> list[str]:
+        """A curated phrase's tokens, tokenized once per phrase (they come from curated files: few)."""
+        toks = self._phrase_tokens.get(phrase)
+        if toks is None:
+            toks = self.tokenizer.tokens(phrase)
+            if len(self._phrase_tokens) < 10_000:
+                self._phrase_tokens[phrase] = toks
+        return toks
+
     def expansion_terms(self, query: Query) -> list[str]:
-        """Tokens of the synonym expansions (tokenized once per phrase: they come from curated files)."""
+        """Tokens of the synonym expansions."""
         out: list[str] = []
         for phrase in query.expansions:
-            toks = self._phrase_tokens.get(phrase)
-            if toks is None:
-                toks = self.tokenizer.tokens(phrase)
-                if len(self._phrase_tokens) < 10_000:  # expansions come from the curated files: few
-                    self._phrase_tokens[phrase] = toks
+            toks = self._tokens_of(phrase)
             for t in toks:
                 if t not in out:
                     out.append(t)
@@ -200,14 +212,37 @@ class Retriever:
         leaders = sorted(cand, key=lambda i: -score_of[i])[: tn.story_evidence]
         content = self._content(query, leaders, has)
         measure = self._measure(query, content, has)
+        core = self._core(query, content[0], cand, has, measure)
         boosted: list[Candidate] = []
         for i in cand:
             e = idx.entries[i]
             coverage, matched = measure.coverage(i)
+            held = core is None or core in matched
             s = self._boost(query, e, score_of[i] * (tn.coverage_floor + coverage))
-            boosted.append(Candidate(e, i, s, coverage, matched))
+            boosted.append(Candidate(e, i, s if held else s * tn.lacks_core, coverage, matched, held))
         boosted.sort(key=lambda c: -c.score)
-        return Ranked(tuple(self._rows_before_clauses(boosted, query.intent)))
+        return Ranked(tuple(self._rows_before_clauses(boosted, query.intent)), core)
+
+    def _core(self, query: Query, terms: tuple[str, ...], cand: list[int], has: Has, measure: _Measure) -> str | None:
+        """The question's most specific topic word that some candidate holds: a topic word of two or
+        more characters, weighted by its IDF in the plans times how rare it is in general Chinese
+        (bot/language/everyday.py) — "养老补贴" is about 养老 (a domain) more than 补贴 (said of many
+        domains). None when the question has one topic word or none (nothing to tell apart)."""
+        names = set(query.departments)
+        words = [t for t in terms if len(t) >= 2 and not is_generic(t) and t in query.topic
+                 and not any(t in d for d in names)
+                 and (self._in_plans(t) or t in dict(query.alternatives))]
+        if len(words) < 2:
+            return None
+        words.sort(key=lambda t: -self._weight(t) * self.everyday.salience(t))
+        for t in words[:2]:
+            if any(has(t, p) or measure.stands_for(t, p) for p in cand[: self.tuning.candidates]):
+                return t
+        return None
+
+    def _in_plans(self, t: str) -> bool:
+        idx = self.index
+        return t in idx.text.idf or t in idx.meta.idf
 
     def _boost(self, query: Query, e: Entry, s: float) -> float:
         """The score re-weighted by intent (who: entries naming units, task rows; when: entries with a
@@ -261,6 +296,7 @@ class Retriever:
         terms, bigrams = content
         among = has.found if isinstance(has, _Among) else {}
         weights = tuple((t, self._weight(t), among.get(t)) for t in terms)
+        alternatives = {t: tuple(tuple(self._tokens_of(x)) for x in xs) for t, xs in query.alternatives}
         total = 0.0
         for _, w, _ in weights:  # summed in term order, as the candidates' matched weights are
             total += w
@@ -268,7 +304,7 @@ class Retriever:
         if query.expansions:
             idf = self.index.text.idf
             expansions = tuple((t, idf.get(t, 1.0)) for t in self.expansion_terms(query))  # type: ignore[misc]
-        return _Measure(weights, total, expansions, bigrams, has, self._body)
+        return _Measure(weights, alternatives, total, expansions, bigrams, has, self._body)
 
     def _weight(self, t: str) -> float:
         """A question term's weight in word coverage: its IDF in the plans, or for a word the plans never
@@ -279,6 +315,8 @@ class Retriever:
             idx, tn = self.index, self.tuning
             idf = idx.text.idf.get(t) or idx.meta.idf.get(t) or idx.units.idf.get(t)
             weight = idf if idf is not None else tn.oov_weight * self._max_idf * self.everyday.salience(t)
+            if len(t) == 1 and idf is not None:  # a lone character (找, 点, 看) is wording far more than topic
+                weight *= self.everyday.salience(t)
             if is_generic(t):
                 weight *= tn.generic_weight
             if len(self._weights) < 100_000:

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.language import vocabulary as vocab
 from bot.engine.answer import Intent
-from bot.language.departments import unit_key
 from bot.index.search_index import SearchIndex
+from bot.language import vocabulary as vocab
+from bot.language.departments import unit_key
 from bot.language.regions import RegionMatcher
+from bot.language.rewrite.synonyms import alternatives_of
 from bot.language.tokenizer import Tokenizer
+from indexer.divisions import table as divisions
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,9 @@ class Query:
     topic: tuple[str, ...] = ()  # terms minus generic words and the named departments' words
     topic_text: str = ""  # the question without its places and years: re-read when a follow-up switches region
     expansions: tuple[str, ...] = ()
+    # terms that synonym rules read as plan terms (孩子上幼儿园 -> 学前教育): a clause holding one of the
+    # plan terms covers the term (bot/engine/retrieve.py)
+    alternatives: tuple[tuple[str, tuple[str, ...]], ...] = ()
     until: date | None = None  # list questions: due on or before
     month_only: bool = False  # "9月底前" named no year: apply to each plan's own year
     asks_amount: bool = False
@@ -89,6 +94,7 @@ class _Identity:
     corrections: list[tuple[str, str]] = field(default_factory=list)
     expansions: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
+    senses: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
 
 class QuestionReader:
@@ -117,7 +123,9 @@ class QuestionReader:
         regions, unknown = self._regions(question, text, region, rw.regions)
         year, not_held, relative = self._year(text, regions)
         topic_text = self._without_places(text)
-        terms, bigrams, segments = self._content_terms(topic_text, until is not None, asks_procedure)
+        senses = tuple(getattr(rw, "senses", ()) or ())
+        terms, bigrams, segments = self._content_terms(topic_text, until is not None, asks_procedure,
+                                                       tuple(w for w, _ in senses))
         topic = tuple(t for t in terms if not vocab.is_generic(t) and not self._names_department(t, departments))
         asked = question_sentence(text)
         return Query(
@@ -126,7 +134,7 @@ class QuestionReader:
             intent_stated=states_intent(asked), topic_text=topic_text.strip(),
             regions=regions, unknown_region=unknown, year=year, year_not_held=not_held, year_relative=relative,
             departments=departments, terms=terms, topic=topic,
-            expansions=tuple(dict.fromkeys(rw.expansions)),
+            expansions=tuple(dict.fromkeys(rw.expansions)), alternatives=alternatives_of(terms, senses),
             until=until, month_only=month_only,
             asks_amount=asks_amount_in(question) or asks_amount_in(text),
             asks_procedure=asks_procedure, asks_duration=asks_duration_in(text),
@@ -220,10 +228,12 @@ class QuestionReader:
         hits = {i for k in range(len(text)) for key in (text[k:k + 2], text[k]) for i in keys.get(key, ())}
         return [self.index.regions[i] for i in sorted(hits)]
 
-    def _content_terms(self, text: str, has_until: bool,
-                       procedure: bool) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Segment, ...]]:
+    def _content_terms(self, text: str, has_until: bool, procedure: bool, sources: tuple[str, ...] = ()
+                       ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Segment, ...]]:
         """The question's search terms and topic character pairs (places, dates, years, how-to wording
-        and question phrasing removed), and the same per segment when the message has several."""
+        and question phrasing removed), and the same per segment when the message has several. Words a
+        synonym rule reads as plan terms (`sources`) give no character pairs: their plan terms, not
+        their characters, are what a clause holds (word coverage counts them through `alternatives`)."""
         strip = text
         if has_until:
             strip = strip_dates(strip)
@@ -231,18 +241,21 @@ class QuestionReader:
         if procedure:
             strip = strip_procedure(strip)
         read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # this question's parts, read once
-        segments = self._segments(strip, read)
-        terms, bigrams = self._terms_of(vocab.QUESTION_PHRASES.sub(" ", strip), read)
+        segments = self._segments(strip, read, sources)
+        terms, bigrams = self._terms_of(vocab.QUESTION_PHRASES.sub(" ", strip), read, sources)
         return terms, bigrams, segments if len(segments) >= 2 else ()
 
-    def _terms_of(self, content: str, read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
-                  ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _terms_of(self, content: str, read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
+                  sources: tuple[str, ...] = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """A text's distinct tokens and topic character pairs. `read` holds those already made for
         parts of the same question: a message of one segment is that segment, tokenized once."""
         got = read.get(content)
         if got is None:
+            paired = content
+            for word in sources:
+                paired = paired.replace(word, " ")
             got = read[content] = (tuple(dict.fromkeys(self.tokenizer.tokens(content))),
-                                   tuple(topic_bigrams(content)))
+                                   tuple(topic_bigrams(paired)))
         return got
 
     def _names_department(self, token: str, departments: tuple[str, ...]) -> bool:
@@ -263,8 +276,8 @@ class QuestionReader:
                 strip = strip.replace(r[:-1], " ")
         return strip
 
-    def _segments(self, text: str, read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
-                  ) -> tuple[Segment, ...]:
+    def _segments(self, text: str, read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
+                  sources: tuple[str, ...] = ()) -> tuple[Segment, ...]:
         """The message's segments; those in sentences before the asking one are marked, unless the
         asking sentence points back ("这方面…") or has hardly a topic of its own."""
         sentences = [s for s in vocab.SENTENCE_SPLIT.split(text) if s.strip()]
@@ -276,7 +289,8 @@ class QuestionReader:
         out: list[Segment] = []
         for i, sentence in enumerate(sentences):
             parts = [p for p in vocab.SEGMENT_SPLIT.split(sentence) if p.strip()]
-            out += [self._segment(p, read, last=(i == len(sentences) - 1 and j == len(parts) - 1), sentence=i)
+            out += [self._segment(p, read, last=(i == len(sentences) - 1 and j == len(parts) - 1), sentence=i,
+                                  sources=sources)
                     for j, p in enumerate(parts)]
         start = asking
         if asking > 0 and (vocab.POINTS_BACK.search(sentences[asking]) or self._thin(out, asking)):
@@ -289,8 +303,8 @@ class QuestionReader:
         return len(topic) < 2
 
     def _segment(self, part: str, read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]], last: bool,
-                 sentence: int = 0) -> Segment:
-        terms, bigrams = self._terms_of(vocab.QUESTION_PHRASES.sub(" ", part), read)
+                 sentence: int = 0, sources: tuple[str, ...] = ()) -> Segment:
+        terms, bigrams = self._terms_of(vocab.QUESTION_PHRASES.sub(" ", part), read, sources)
         return Segment(terms, bigrams, last or bool(vocab.ASKING.search(part)), sentence=sentence)
 
 
@@ -417,6 +431,8 @@ def _placelike(stem: str, text: str, end: int) -> bool:
     """Not an office ("区政府", "市委") and not a common word that ends like a place ("本区", "开发区")."""
     if vocab.PLACE_NOT_OFFICE.match(text, end + 1) is None:
         return False
+    if vocab.OFFICE_AFTER.match(text, end + 1) and not divisions().named(stem + text[end]):
+        return False  # "就是区民政局": 区民政局 is the office; 就是 names no division
     return not (stem.startswith(vocab.NOT_PLACE_STARTS) or stem.endswith(vocab.NOT_PLACE_ENDS))
 
 

@@ -2,13 +2,14 @@
 
 The query rewriter (bot/language/rewrite/), the department directory, the suggestions and document records are
 graphs of plain classes holding dicts, tuples, frozensets, bytes and arrays. `dumps` turns such a graph
-into JSON with type tags (`{"$t": [...]}` a tuple, `{"$o": "module:Class", "v": {...}}` an object,
+into JSON with type tags (`{"$t": [...]}` a tuple, `{"$o": "Class", "v": {...}}` an object,
 `{"$r": n}` the n-th object again, so objects shared inside the graph stay shared); `loads` rebuilds it
 while the JSON parser runs (an object hook), so reading costs little more than `json.loads`.
 Reading runs no code from the file: a tagged object may only be an instance of a class defined in one
-of the `ALLOWED_MODULES` of this project (imported by name, created with `object.__new__`, its
+of the `STORED_MODULES` of this project, found by its bare class name (created with `object.__new__`, its
 attributes set from the data; no constructor, `__setstate__` or `__reduce__` is ever called), and
-anything else is a `DataFormError`.
+anything else is a `DataFormError`. The stored data names classes, never module paths, so moving a
+module does not invalidate an index (the code fingerprint decides that).
 Neighbours: bot/index/files.py writes and reads the index directory with this; the large parts
 (entries, postings) are numpy arrays there, not data forms.
 """
@@ -18,12 +19,16 @@ import array
 import base64
 import importlib
 import json
+import pkgutil
+from functools import cache
 from typing import Any
 
 import numpy as np
 
-# The only modules whose classes a data form may name. Our own code, imported by module name only.
-ALLOWED_MODULES: tuple[str, ...] = ("bot.language.rewrite.", "bot.language.departments", "bot.language.tokenizer", "bot.index.search_index", "bot.index.files")
+# The only modules whose classes a data form may name (a name ending in "." takes the whole package).
+# Class names are unique across them (checked when the table is made).
+STORED_MODULES: tuple[str, ...] = ("bot.language.rewrite.", "bot.language.departments", "bot.language.tokenizer",
+                                   "bot.index.search_index", "bot.index.files")
 _PLAIN = (type(None), bool, int, float, str)
 
 
@@ -80,9 +85,10 @@ class _Encoder:
         if seen is not None:
             return {"$r": seen}
         cls = type(obj)
-        name = f"{cls.__module__}:{cls.__qualname__}"
-        if not _allowed(cls.__module__) or not hasattr(obj, "__dict__") or "." in cls.__qualname__:
-            raise DataFormError(f"{name} has no data form (allowed: classes of {', '.join(ALLOWED_MODULES)})")
+        name = cls.__qualname__
+        if stored_classes().get(name) is not cls or not hasattr(obj, "__dict__"):
+            raise DataFormError(f"{cls.__module__}:{name} has no data form "
+                                f"(allowed: classes of {', '.join(STORED_MODULES)})")
         if id(obj) in self.open:
             raise DataFormError(f"{name} contains itself: cycles have no data form")
         self.open.add(id(obj))
@@ -134,7 +140,6 @@ class _Hook:
 
     def __init__(self) -> None:
         self.objects: list[Any] = []
-        self._classes: dict[str, type] = {}  # checked once per class name, not once per object
 
     def __call__(self, d: dict) -> Any:
         if len(d) != 1:
@@ -157,28 +162,15 @@ class _Hook:
 
     def _object(self, d: dict) -> Any:
         name, attrs = d.get("$o"), d.get("v")
-        if len(d) != 2 or not isinstance(name, str) or ":" not in name or not isinstance(attrs, dict):
+        if len(d) != 2 or not isinstance(name, str) or not isinstance(attrs, dict):
             raise DataFormError("a tagged object needs a class name and its attributes")
-        cls = self._classes.get(name) or self._class(name)
+        cls = stored_classes().get(name)
+        if cls is None:
+            raise DataFormError(f"{name} is not a class this project stores")
         obj = object.__new__(cls)
         obj.__dict__.update(attrs)
         self.objects.append(obj)
         return obj
-
-    def _class(self, name: str) -> type:
-        """The class a stored object names, if it is one of this project's (ALLOWED_MODULES)."""
-        module_name, qualname = name.split(":", 1)
-        if not _allowed(module_name) or "." in qualname:
-            raise DataFormError(f"{name} is not a class this project stores")
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as exc:
-            raise DataFormError(f"{name} is not a class this project stores") from exc
-        cls = getattr(module, qualname, None)
-        if not isinstance(cls, type) or cls.__module__ != module_name:
-            raise DataFormError(f"{name} is not a class this project stores")
-        self._classes[name] = cls
-        return cls
 
 
 def _decode_mapping(value: Any) -> dict:
@@ -205,5 +197,26 @@ _DECODERS = {
 }
 
 
-def _allowed(module_name: str) -> bool:
-    return any(module_name == m or (m.endswith(".") and module_name.startswith(m)) for m in ALLOWED_MODULES)
+def _modules() -> list[str]:
+    names: list[str] = []
+    for m in STORED_MODULES:
+        if not m.endswith("."):
+            names.append(m)
+            continue
+        package = importlib.import_module(m[:-1])
+        names += [f"{m}{info.name}" for info in pkgutil.iter_modules(package.__path__)]
+    return names
+
+
+@cache
+def stored_classes() -> dict[str, type]:
+    """Bare class name -> class, for every top-level class of the stored modules (imported once)."""
+    table: dict[str, type] = {}
+    for module_name in _modules():
+        module = importlib.import_module(module_name)
+        for value in vars(module).values():
+            if isinstance(value, type) and value.__module__ == module_name:
+                if table.get(value.__qualname__, value) is not value:
+                    raise DataFormError(f"two stored classes are named {value.__qualname__}")
+                table[value.__qualname__] = value
+    return table

@@ -16,6 +16,7 @@ bot/index/bm25.py store their parts; bot/index/dataform.py stores the small obje
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -39,17 +40,25 @@ from bot.language.tokenizer import Lexicon
 log = logging.getLogger(__name__)
 
 FORMAT = "zwgk-index"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # bumped whenever what a version stores or how it is laid out changes: the one format version
 CURRENT = "current"
 KEEP_VERSIONS = 3  # the current version and two before it (rollback; readers still mapping them)
 # UTC build time to the microsecond (names sort in build order), fingerprint prefix, random suffix
 _VERSION_NAME = re.compile(r"^[0-9]{8}T[0-9]{6}\.[0-9]{6}-[0-9a-f]{12}-[0-9a-f]{6}$")
-_FIELDS = ("text", "meta", "units")
-_ARRAYS = ("entry_region", "entry_year", "due_positions", "linked_from", "linked_to", "entry_dated", "entry_preface",
-           "due_rank")
-# Small parts stored as data forms in objects.json (bot/index/dataform.py)
-_OBJECTS = ("documents", "terms", "regions", "featured", "skipped", "parents", "suggestions", "departments",
-            "rewriter")
+# How an index field persists; each field of SearchIndex names one in its metadata (`stored`).
+STORE_KINDS = ("entries", "ids", "bm25", "array", "strings", "postings", "object", "lexicon", "manifest")
+
+
+def stored(kind: str) -> dict[str, str]:
+    """Field metadata declaring how a SearchIndex field is written and read back."""
+    if kind not in STORE_KINDS:
+        raise ValueError(f"unknown store kind {kind!r}")
+    return {"store": kind}
+
+
+def fields_stored_as(cls: Any, kind: str) -> tuple[str, ...]:
+    """Names of the fields of the index class `cls` that persist as `kind`, in declaration order."""
+    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("store") == kind)
 
 
 class IndexFormatError(ValueError):
@@ -65,6 +74,13 @@ def current_index_dir(root: Path) -> Path | None:
         return None
     folder = root / name
     return folder if _VERSION_NAME.fullmatch(name) and folder.is_dir() else None
+
+
+def list_versions(root: Path) -> list[Path]:
+    """The version directories inside `root`, oldest first (their names sort in build order)."""
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and _VERSION_NAME.fullmatch(p.name))
 
 
 def publish_index(root: Path, version_dir: Path) -> None:
@@ -87,7 +103,7 @@ def publish_index(root: Path, version_dir: Path) -> None:
 
 
 def _prune(root: Path, keep: str) -> None:
-    versions = sorted(p for p in root.iterdir() if p.is_dir() and _VERSION_NAME.fullmatch(p.name))
+    versions = list_versions(root)
     old = [p for p in versions if p.name != keep][: max(len(versions) - KEEP_VERSIONS, 0)]
     for p in old:
         shutil.rmtree(p, ignore_errors=True)
@@ -128,14 +144,16 @@ def _write_parts(folder: Path, index: Any) -> None:
     kinds = write_entries(folder, index.entries)
     ids = [e.id for e in index.entries]
     IdPositions.write(folder, ids)
-    for name in _FIELDS:
+    cls = type(index)
+    for name in fields_stored_as(cls, "bm25"):
         getattr(index, name).save(folder, f"bm25.{name}")
-    for name in _ARRAYS:
+    for name in fields_stored_as(cls, "array"):
         save_array(folder / f"{name}.npy", np.asarray(getattr(index, name)))
-    StringColumn.write(folder, "due_keys", list(index.due_keys))
+    for name in fields_stored_as(cls, "strings"):
+        StringColumn.write(folder, name, list(getattr(index, name)))
     for name, mapping in _postings_of(index).items():
         CsrMap.write(folder, name, mapping)
-    objects = dumps({name: getattr(index, name) for name in _OBJECTS})
+    objects = dumps({name: getattr(index, name) for name in fields_stored_as(cls, "object")})
     (folder / "objects.json").write_text(objects, encoding="utf-8")
     _write_lexicon(folder, index.lexicon)
     manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "fingerprint": index.fingerprint,
@@ -145,8 +163,7 @@ def _write_parts(folder: Path, index: Any) -> None:
 
 
 def _postings_of(index: Any) -> dict[str, Mapping[str, np.ndarray]]:
-    return {name: getattr(index, name) for name in ("unit_positions", "region_positions", "department_positions",
-                                                         "actor_positions")
+    return {name: getattr(index, name) for name in fields_stored_as(type(index), "postings")
             if getattr(index, name, None) is not None}
 
 
@@ -185,28 +202,29 @@ def open_index(folder: Path, build: Any) -> Any:
     """
     manifest = read_manifest(folder)
     try:
-        return build(**_read_parts(folder, manifest), fingerprint=str(manifest["fingerprint"]))
+        return build(**_read_parts(folder, manifest, build), fingerprint=str(manifest["fingerprint"]))
     except IndexFormatError:
         raise
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
         raise IndexFormatError(f"{folder.name}: {type(exc).__name__}: {exc}") from None
 
 
-def _read_parts(folder: Path, manifest: dict) -> dict[str, Any]:
+def _read_parts(folder: Path, manifest: dict, cls: Any) -> dict[str, Any]:
     n = int(manifest["entries"])
     entries = EntryRows.open(folder, dict(manifest["entry_fields"]), n)
     objects = loads((folder / "objects.json").read_bytes())
-    parts: dict[str, Any] = {name: objects[name] for name in _OBJECTS}
-    parts.update(
-        entries=entries,
-        by_id=IdPositions.open(folder, entries.ids()),
-        **{name: open_array(folder / f"{name}.npy") for name in _ARRAYS},
-        due_keys=StringColumn.open(folder, "due_keys"),
-        lexicon=_read_lexicon(folder),
-        **{name: SparseBM25.open(folder, f"bm25.{name}") for name in _FIELDS},
-        **{name: CsrMap.open(folder, name) for name in manifest.get("postings", [])},
-    )
-    if any(len(parts[a]) != n for a in ("entry_region", "entry_year", "entry_dated", "entry_preface", "due_rank")) or parts["text"].n_docs != n:
+    parts: dict[str, Any] = {name: objects[name] for name in fields_stored_as(cls, "object")}
+    (entries_name,), (ids_name,) = fields_stored_as(cls, "entries"), fields_stored_as(cls, "ids")
+    parts[entries_name] = entries
+    parts[ids_name] = IdPositions.open(folder, entries.ids())
+    parts.update({name: open_array(folder / f"{name}.npy") for name in fields_stored_as(cls, "array")})
+    parts.update({name: StringColumn.open(folder, name) for name in fields_stored_as(cls, "strings")})
+    parts.update({name: _read_lexicon(folder) for name in fields_stored_as(cls, "lexicon")})
+    bm25 = {name: SparseBM25.open(folder, f"bm25.{name}") for name in fields_stored_as(cls, "bm25")}
+    parts.update(bm25)
+    parts.update({name: CsrMap.open(folder, name) for name in manifest.get("postings", [])})
+    per_entry = ("entry_region", "entry_year", "entry_dated", "entry_preface", "due_rank")
+    if any(len(parts[a]) != n for a in per_entry if a in parts) or any(b.n_docs != n for b in bm25.values()):
         raise IndexFormatError(f"{folder.name}: arrays disagree with the {n} entries")
     return parts
 

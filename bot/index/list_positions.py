@@ -13,8 +13,8 @@ from bisect import bisect_left, bisect_right
 
 import numpy as np
 
-from bot.language.departments import unit_key
 from bot.index.search_index import SearchIndex
+from bot.language.departments import unit_key
 from indexer.model import Entry
 
 _EMPTY = np.zeros(0, dtype=np.int32)

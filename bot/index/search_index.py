@@ -10,7 +10,6 @@ index version directory (bot/index/files.py: numpy arrays and JSON, never pickle
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 import re
 import time
@@ -23,19 +22,16 @@ from pathlib import Path
 import numpy as np
 
 from bot.index.bm25 import SparseBM25
+from bot.index.files import stored
 from bot.language.departments import DepartmentDirectory, names_as_actor, unit_key
-from bot.index.files import IndexFormatError, current_index_dir, open_index, publish_index, write_index
-from bot.language.tokenizer import Lexicon, Tokenizer, knowledge_terms
 from bot.language.tokenize_many import tokenize_all
+from bot.language.tokenizer import Lexicon, Tokenizer, knowledge_terms
 from bot.language.vocabulary import COMPLETION_DATE
 from indexer.model import Document, Entry
-from indexer.store import KnowledgeBase, load_knowledge
+from indexer.store import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
-# Bumped when what the index stores changes, so stale indexes are rebuilt.
-INDEX_VERSION = "8"
-DATA_FILES = ("departments.toml", "synonyms.txt", "glossary.toml", "featured.toml")
 
 
 @dataclass
@@ -62,67 +58,52 @@ class Suggestion:
 
 @dataclass
 class SearchIndex:
-    """Everything a question needs. Loaded from disk, `entries` is a lazy sequence of Entry (bot/index/columns.py),
+    """Everything a question needs. Each field declares how it persists (`stored(kind)`, read by
+    bot/index/files.py): there is no second list of fields to keep in step. Loaded from disk, `entries` is a lazy sequence of Entry (bot/index/columns.py),
     `by_id` and `unit_positions` are array-backed mappings, and the numpy arrays are read-only maps."""
 
-    entries: Sequence[Entry]
-    documents: dict[str, DocInfo]
-    terms: list[str]
-    text: SparseBM25
-    meta: SparseBM25
-    units: SparseBM25
-    departments: DepartmentDirectory
-    regions: list[str]
-    entry_region: np.ndarray
-    entry_year: np.ndarray
-    rewriter: object | None
-    suggestions: list[Suggestion] = field(default_factory=list)
-    featured: list[dict] = field(default_factory=list)
-    fingerprint: str = ""
-    by_id: Mapping[str, int] = field(default_factory=dict)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    parents: dict[str, list[str]] = field(default_factory=dict)  # 淄博市 -> [周村区]: cities above regions
+    entries: Sequence[Entry] = field(metadata=stored("entries"))
+    documents: dict[str, DocInfo] = field(metadata=stored("object"))
+    terms: list[str] = field(metadata=stored("object"))
+    text: SparseBM25 = field(metadata=stored("bm25"))
+    meta: SparseBM25 = field(metadata=stored("bm25"))
+    units: SparseBM25 = field(metadata=stored("bm25"))
+    departments: DepartmentDirectory = field(metadata=stored("object"))
+    regions: list[str] = field(metadata=stored("object"))
+    entry_region: np.ndarray = field(metadata=stored("array"))
+    entry_year: np.ndarray = field(metadata=stored("array"))
+    rewriter: object | None = field(metadata=stored("object"))
+    suggestions: list[Suggestion] = field(default_factory=list, metadata=stored("object"))
+    featured: list[dict] = field(default_factory=list, metadata=stored("object"))
+    fingerprint: str = field(default="", metadata=stored("manifest"))
+    by_id: Mapping[str, int] = field(default_factory=dict, metadata=stored("ids"))
+    skipped: list[tuple[str, str]] = field(default_factory=list, metadata=stored("object"))
+    parents: dict[str, list[str]] = field(default_factory=dict, metadata=stored("object"))  # 淄博市 -> [周村区]: cities above regions
     # unit as written in the plans -> positions of the entries naming it (department task lists)
-    unit_positions: Mapping[str, np.ndarray] = field(default_factory=dict)
+    unit_positions: Mapping[str, np.ndarray] = field(default_factory=dict, metadata=stored("postings"))
     # every readable due date, ascending, and the position of its entry (due-date task lists)
-    due_keys: Sequence[str] = field(default_factory=list)
-    due_positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
-    lexicon: Lexicon | None = None  # the tokenizer's dictionary, packed (bot/language/tokenizer.py): no jieba load at start
+    due_keys: Sequence[str] = field(default_factory=list, metadata=stored("strings"))
+    due_positions: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32), metadata=stored("array"))
+    lexicon: Lexicon | None = field(default=None, metadata=stored("lexicon"))  # the tokenizer's dictionary, packed (bot/language/tokenizer.py): no jieba load at start
     # Postings for list questions without a scan (bot/index/list_positions.py): region name -> its entries' positions;
     # unit_key of a department (canonical or as written) -> positions of the entries naming it; and
     # (clause, task row it restates) position pairs, for dropping restated clauses from a list.
-    region_positions: Mapping[str, np.ndarray] = field(default_factory=dict)
-    department_positions: Mapping[str, np.ndarray] = field(default_factory=dict)
-    linked_from: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
-    linked_to: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    region_positions: Mapping[str, np.ndarray] = field(default_factory=dict, metadata=stored("postings"))
+    department_positions: Mapping[str, np.ndarray] = field(default_factory=dict, metadata=stored("postings"))
+    linked_from: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32), metadata=stored("array"))
+    linked_to: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32), metadata=stored("array"))
     # Per-entry facts the lists filter and sort on without making Entry objects: the deadline names a
     # completion date (全年/长期 name none), the entry is a plan's preface, and its rank in due-list order
     # (due date, region, plan order; -1 without a readable due date).
-    entry_dated: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    entry_preface: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
-    due_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    entry_dated: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool), metadata=stored("array"))
+    entry_preface: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool), metadata=stored("array"))
+    due_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32), metadata=stored("array"))
     # department form (3+ characters, as in `departments.forms`) -> entries whose text makes it a
     # sentence's subject (`names_as_actor`): department lists count them beside the unit column
-    actor_positions: Mapping[str, np.ndarray] = field(default_factory=dict)
+    actor_positions: Mapping[str, np.ndarray] = field(default_factory=dict, metadata=stored("postings"))
 
     def position(self, entry_id: str) -> int | None:
         return self.by_id.get(entry_id)
-
-
-def data_fingerprint(data_dir: Path) -> str:
-    """Curated data plus the source of the modules whose output the index stores."""
-    from indexer.store import code_fingerprint
-
-    h = hashlib.sha256(INDEX_VERSION.encode())
-    here = Path(__file__).parent
-    for package in (here, here / "rewrite"):  # code_fingerprint reads one folder, not subpackages
-        h.update(code_fingerprint(package).encode())
-    for name in DATA_FILES:
-        p = data_dir / name
-        h.update(name.encode())
-        if p.is_file():
-            h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 def _read_toml(path: Path) -> dict:
@@ -181,9 +162,21 @@ def _doc_info(d: Document) -> DocInfo:
     return DocInfo(d.doc_id, d.file, d.title, d.region, d.year, d.doc_number, d.issuer, d.date)
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Building makes millions of small objects and frees none of them: collecting in between only costs time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str = "") -> SearchIndex:
     """Tokenize every entry once (identical texts share tokens) and build the per-field BM25 indexes."""
-    with _gc_paused():
+    with gc_paused():
         return _build_index(kb, data_dir, fingerprint)
 
 
@@ -362,90 +355,3 @@ def _suggestions(index: SearchIndex, rewriter: object | None) -> list[Suggestion
         out.append(Suggestion(text, py, ini, weight))
     out.sort(key=lambda s: (-s.weight, len(s.text)))
     return out
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building or unpickling an index.
-
-    Both allocate hundreds of thousands of containers (entries, their lists, token lists) that all stay
-    alive; with the collector running, every allocation burst triggers collections that walk everything
-    allocated so far, which more than doubles load time at 200 000 entries.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _settle() -> None:
-    """Move everything alive now, the index above all, out of the collector's sight (gc.freeze).
-
-    The index lives as long as the process and holds no reference cycles to collect; left tracked, each
-    full collection walks all of it (a spike on whichever question triggers it). Frozen objects are
-    still freed by reference counting when an index is replaced.
-    """
-    gc.freeze()
-
-
-def index_fingerprint(plans_dir: Path, data_dir: Path) -> str:
-    """What a valid index must have been built from: the plan files, the curated data and the code."""
-    from indexer.store import fingerprint, plan_files
-
-    return hashlib.sha256((fingerprint(plan_files(plans_dir)) + data_fingerprint(data_dir)).encode()).hexdigest()
-
-
-def open_current(index_dir: Path) -> SearchIndex | None:
-    """The published index version of `index_dir`, memory-mapped; None when there is none.
-
-    Raises IndexFormatError when the published version is damaged or foreign.
-    """
-    folder = current_index_dir(index_dir)
-    if folder is None:
-        return None
-    with _gc_paused():
-        index = open_index(folder, SearchIndex)
-    _settle()
-    return index
-
-
-def build_and_publish(plans_dir: Path, data_dir: Path, index_path: Path, fingerprint: str | None = None) -> Path:
-    """Build a new index version from the plans and curated data, write it beside the others in
-    `index_path` and publish it (bot/index/files.py); returns its directory. What the admin's "publish"
-    calls; running servers open it at their next (re)start or SIGHUP."""
-    index_path = Path(index_path)
-    fp = fingerprint or index_fingerprint(plans_dir, data_dir)
-    kb, _ = load_knowledge(plans_dir, index_path.parent / "knowledge.json")
-    built = build_index(kb, data_dir, fp)
-    built.skipped = list(kb.skipped)
-    del kb
-    version = write_index(index_path, built)
-    del built
-    publish_index(index_path, version)
-    return version
-
-
-def load_index(plans_dir: Path, data_dir: Path, index_path: Path) -> tuple[SearchIndex, bool]:
-    """The published index in `index_path` (a directory) when plans and curated data are unchanged, else
-    one built, written beside the old version, published and opened. Returns (index, rebuilt).
-
-    Nothing found there is ever executed: a damaged or foreign directory (or an old pickle file) costs
-    one warning line and a rebuild.
-    """
-    index_path = Path(index_path)
-    fp = index_fingerprint(plans_dir, data_dir)
-    if index_path.is_dir():
-        try:
-            index = open_current(index_path)
-            if index is not None and index.fingerprint == fp:
-                return index, False
-        except IndexFormatError as exc:
-            log.warning("index %s unreadable (%s); rebuilding", index_path, exc)
-    version = build_and_publish(plans_dir, data_dir, index_path, fp)
-    with _gc_paused():
-        index = open_index(version, SearchIndex)
-    _settle()
-    return index, True

@@ -59,7 +59,10 @@ QUESTION_PHRASES = re.compile(
     r"几回|多少回|几次|多少次|什么时候|啥时候|何时|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|由谁|归谁|谁来|谁负责|谁管|"
     r"要干些啥|干些啥|干些什么|干啥|做些什么|做什么|是啥样|啥样|是什么|是哪个|是哪些|有哪些|有什么|都有啥|有啥|"
     r"怎么样|怎么办|怎么|如何|多久|多长时间|在管|负责|牵头|归口|主管|请问|能不能|可不可以|是不是|"
-    r"需要|应该|要求|规定|里面|里|之前|以前|前要|前|后要|呢|吗|啊|吧|呀"
+    r"需要|应该|要求|规定|里面|里|之前|以前|前要|前|后要|呢|吗|啊|吧|呀|"
+    # spoken and dialect fillers: who is asking and where they point, never what about
+    r"俺们|俺|咱们|咱|这块儿|这块|那块儿|那块|这边|那边|这旮沓|那旮沓|这旮旯|那旮旯|这疙瘩|那疙瘩|"
+    r"想问问|想问|问问|打听|一下|呗|咧|哩|嘛"
 )
 
 # Words too general to name a topic on their own ("政务公开任务" names none): they weigh little in
@@ -99,7 +102,8 @@ EN_STOPWORDS: frozenset[str] = frozenset(
     if so than then too very just there's what's who's it's does're i'm let let's which one ones
     district county city town township area region government's much many more most such other
     other's per via up down out over under again further here where why whose whom find see check look
-    learn show give provide detail details thing things anything something task tasks""".split()
+    learn show give provide detail details thing things anything something task tasks
+    plan plans say says said mention mentions mentioned take takes taking supposed""".split()
 )
 
 # Characters that never start or end a topic word: pairs across them are not topic character pairs.
@@ -120,7 +124,8 @@ WHEN_CUES = re.compile(
 # Asking for a whole list of tasks (of a department, a region, or due by a date).
 LIST_CUES = re.compile(
     r"哪些(?:任务|工作|事|事情|事项|活)|(?:有|负责|承担|管|干|做)(?:哪些|什么|啥)|任务清单|任务(?:有哪些|列表)?$|"
-    r"都要|全部任务|所有任务|(?:的|有)?(?:任务|工作)(?:有哪些|是什么)|负责任务|要完成(?:什么|哪些|啥)|需要完成|到期的"
+    r"都要|全部任务|所有任务|(?:的|有)?(?:任务|工作)(?:有哪些|是什么)|负责任务|要完成(?:什么|哪些|啥)|需要完成|到期的|"
+    r"哪几(?:项|个|件|条|样)|(?:多少|几)(?:项|件|条)任务|(?:列|罗列|梳理|数)(?:一下|出来|出|个|一遍)|(?:分到|领到|摊到|承担)了?(?:哪|什么|啥|多少|几)"
 )
 # Asking what a clause says or requires: with WHO/WHEN/LIST cues, a turn that states what it asks.
 WHAT_CUES = re.compile(r"什么|哪些|如何|怎么|怎样|要求|内容|是否|有没有|吗|啥")
@@ -152,7 +157,9 @@ PROCEDURE_CUES = re.compile(
 # Asking for a length of time or a count ("多少个工作日", "多久", "几天"): the answer must state one.
 DURATION_CUES = re.compile(r"多少个?工作日|几个?工作日|多少天|几天|多长时间|多久|期限是多少|多少日|几日内|多少次|几次")
 # Asking how often ("多久更新一次", "几次", "频次"): a frequency answers it as well as a period.
-ASKS_FREQUENCY = re.compile(r"多久[^？?，。]{0,8}一次|多长时间[^？?，。]{0,8}一次|隔多久|几次|多少次|几回|多少回|频次|频率")
+ASKS_FREQUENCY = re.compile(
+    r"多久[^？?，。]{0,8}一[次回趟]|多长时间[^？?，。]{0,8}一[次回趟]|隔多久|几次|多少次|几回|多少回|频次|频率|"
+    r"(?:一年|每年|一个月|每月|每季度)[^？?，。]{0,6}(?:几|多少)(?:次|回)")
 # A period stated in a clause ("10个工作日内", "30日内", "三个月", "当日"): what 多久/几天 asks for.
 STATES_PERIOD = re.compile(
     rf"(?:\d+|[{CN_NUMERAL_CHARS}两]+)\s*个?(?:工作日|日|天|周|星期|个月|小时|分钟)(?:内|以内)?|当日|当天")
@@ -186,6 +193,20 @@ NEXT_PAGE = re.compile(r"^\s*(?:下一页|下页|后面的|更多|还有吗|还�
 ALSO_CUES = re.compile(r"除了|还有|另外|其他|其它|别的|else|other")
 # A turn that continues the conversation ("那医保呢？", "换成历城区", "What about Licheng?").
 CONTINUATION = re.compile(r"^\s*(?:那|那么|还有|另外|换成|换到|换个|再问|再看|同样|and\b|what about|how about)|呢[?？。!！\s]*$", re.I)
+# Conversation moves (bot/engine/moves.py) are read from the form of a turn, not from phrases:
+# a yes/no question form (a final particle, an A-not-A or tag question, an English auxiliary first or a tag).
+YES_NO_FORM = re.compile(
+    r"(?:吗|呗|吧|嘛)[?？。!！\s]*$|是不是|对吧|对不对|对吗|对么|是吗|没错吧|是否|"
+    r"^\s*(?:so\s+)?(?:is|are|was|were|does|do|did|will|has|have|can|should)\b|"
+    r"\b(?:right|correct|isn'?t it|is it|aren'?t they|don'?t they|yes or no)\s*[?.!]*\s*$", re.I)
+# A "more" form: asking for something besides what was shown ("还有别的吗", "其他的呢", "anything else").
+MORE_FORM = re.compile(r"还有|别的|其他|其它|另外|此外|再来|更多|其余|\belse\b|\bmore\b|\banother\b|\bfurther\b|"
+                       r"\badditional\b|\bother\b", re.I)
+# A presumption of one unit alone ("一家管", "只有民政局", "单独负责", "only the civil affairs bureau").
+ONLY_FORM = re.compile(r"一家|只有|只由|只是|单独|独自|一个部门|一个单位|就它|\bonly\b|\balone\b|\bsolely\b", re.I)
+# Starting over: the conversation's context is dropped ("换个问题", "重新问", "start over").
+RESET_FORM = re.compile(r"换个问题|换一个问题|重新(?:问|开始|来)|从头(?:开始|问|来)|重来|清空|"
+                        r"\bstart (?:over|again)\b|\bnew question\b|\breset\b|\bnever ?mind\b", re.I)
 # Words a follow-up uses to point back or to fill, never its own topic ("除了它，还有哪些单位一起负责？").
 FOLLOWUP_FILLERS: frozenset[str] = frozenset(
     """它 它们 这 这个 这项 这件 这事 这件事 这条 该项 此项 此 那 那个 那边 这边 那里 这里 除了 还有 另外 其他 其它
@@ -222,6 +243,8 @@ EN_NOT_PLACES: frozenset[str] = frozenset(
     "which what whose".split())
 # What may follow a place name: not the first character of an office ("区政府", "市委", "县局", "区级").
 PLACE_NOT_OFFICE = re.compile(r"(?!(?:人民)?政府|委|局|办|部门|单位|级|域|属)")
+# An office named after 区/县/市 ("区民政局", "县卫健委"): the 区 may be the office's, not a place's.
+OFFICE_AFTER = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:局|委|办|中心)")
 # Stems that make a PLACE match a common word, not a place ("本区", "城区", "开发区", "示范区").
 NOT_PLACE_STARTS: tuple[str, ...] = (
     "本", "全", "各", "城", "辖", "社", "园", "景", "小", "市", "片", "开发", "功能", "试验", "示范", "新", "老",

@@ -3,7 +3,9 @@
 The record is `office.dir`/plans.json: uploads (stored under uploads/<id>/, metadata from the indexer,
 status draft or published) and the names of shipped plans that were unpublished (the file itself is
 never touched). Plan ids are URL-safe: "s-<hash of the file name>" for shipped plans, "u-<random>" for
-uploads. Writes are serialised by a lock and replace the file atomically.
+uploads. Every change is a read-modify-write under `FileLock` (bot/office/locking.py: across threads and
+worker processes) and replaces the file atomically (temp file, then rename), so readers need no lock and
+concurrent uploads never lose each other's record.
 """
 from __future__ import annotations
 
@@ -11,10 +13,11 @@ import hashlib
 import json
 import logging
 import secrets
-import threading
+import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bot.office.locking import FileLock
 from indexer.settings import ConfigError
 from indexer.store import load_knowledge, plan_files, write_atomic
 
@@ -67,7 +70,11 @@ class PlanCatalog:
         self.knowledge_cache = knowledge_cache
         self.record_path = self.dir / "plans.json"
         self.uploads_dir = self.dir / "uploads"
-        self._lock = threading.RLock()
+        self._lock = FileLock(self.dir / "plans.json.lock")
+
+    def locked(self) -> FileLock:
+        """The record's lock (re-entrant): hold it to decide something from the record and act on it."""
+        return self._lock
 
     # -- record ------------------------------------------------------------------------------
     def _read(self) -> dict:
@@ -125,7 +132,15 @@ class PlanCatalog:
         return not data["unpublished"] and not any(u["status"] == PUBLISHED for u in data["uploads"])
 
     def taken_stems(self) -> set[str]:
-        return {Path(p.file).stem for p in self.all()}
+        """Stems of every plan's file and of every file in the uploads folder (an upload still being read
+        has no record yet, but its name is taken: two uploads of one name must not share it)."""
+        stored = {f.stem for d in self._upload_folders() for f in d.iterdir()}
+        return {Path(p.file).stem for p in self.all()} | stored
+
+    def _upload_folders(self) -> list[Path]:
+        if not self.uploads_dir.is_dir():
+            return []
+        return [d for d in self.uploads_dir.iterdir() if d.is_dir()]
 
     # -- changes -----------------------------------------------------------------------------
     def add_upload(self, record: PlanRecord) -> None:
@@ -163,4 +178,5 @@ class PlanCatalog:
             gone = next(PlanRecord(**row) for row in data["uploads"] if row["id"] == plan_id)
             data["uploads"] = kept
             self._write(data)
+            shutil.rmtree(self.uploads_dir / gone.id, ignore_errors=True)  # a published set keeps its own link
             return gone

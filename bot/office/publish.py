@@ -6,6 +6,10 @@ so a set already built once (a rollback) loads from disk. The swap is one refere
 app (bot/channels/web/admin_api.py `swap_engine`): requests that already hold the old engine finish with it,
 the next ones get the new one; nothing waits and nothing fails.
 
+After a build of the live set, the clauses of newly published plans are announced on the publication
+feed (bot/office/announce.py) on a background thread: channels that tell citizens about new policy
+(the 公众号's 政策找人) read it from their own process; publishing never waits for them.
+
 Multi-worker deployments: this swap is per process. Until the versioned on-disk index with an atomic
 switch lands (scale-out issue), run one worker when plans are published from /admin, or restart the
 workers after publishing (each worker builds the published set at start-up; see `load_engine`).
@@ -19,8 +23,9 @@ import shutil
 import threading
 from pathlib import Path
 
-from indexer.settings import Settings
 from bot.office.catalog import PlanCatalog
+from bot.office.locking import FileLock
+from indexer.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -41,14 +46,24 @@ def set_id(files: list[Path]) -> str:
 
 
 def _materialise(files: list[Path], folder: Path) -> None:
+    """Hard links (or copies, across file systems) of `files` in `folder`, built aside and renamed in.
+
+    Two plans with one file name are refused, never resolved by writing one onto the other: a copy onto
+    an existing name would write through its hard link onto the other upload's original (issue 23).
+    """
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     for src in files:
+        dest = tmp / src.name
+        if os.path.lexists(dest):
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise ValueError(f"two published plans have the same file name {src.name}; unpublish one")
         try:
-            os.link(src, tmp / src.name)
-        except OSError:
-            shutil.copy2(src, tmp / src.name)
+            os.link(src, dest)
+        except OSError:  # another file system, or links not allowed: a copy to a new name (never onto one)
+            with src.open("rb") as fin, open(dest, "xb") as fout:
+                shutil.copyfileobj(fin, fout)
     if folder.exists():
         shutil.rmtree(folder)
     os.replace(tmp, folder)
@@ -68,7 +83,10 @@ class Publisher:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.catalog = catalog_for(settings)
-        self._lock = threading.Lock()
+        # Across threads and workers: two builds would share sets/<id>.tmp (bot/office/locking.py).
+        self.lock = FileLock(settings.path("office.dir") / "publish.lock")
+        self._live = {p.name for p in self.catalog.published_files()}  # what is announced as new is measured from here
+        self.announcing: threading.Thread | None = None  # the last announcement (tests join it)
 
     def build(self, data_dir: Path | None = None, scratch: Path | None = None):  # type: ignore[no-untyped-def]
         """An engine (warmed up) over the plans published now.
@@ -82,7 +100,7 @@ class Publisher:
         if data_dir is not None and scratch is not None:
             settings = settings.replace(knowledge__data_dir=str(data_dir),
                                         knowledge__index_path=str(scratch / "index"))
-        with self._lock:
+        with self.lock:
             if self.catalog.is_shipped_set():
                 engine = Engine.load(settings)
             else:
@@ -101,7 +119,22 @@ class Publisher:
                 _prune(root.parent, sid)
                 log.info("published set %s: %d plans", sid, len(files))
             engine.warm_up()
+            if data_dir is None:  # the live set, not a curation preview
+                self._announce(engine)
             return engine
+
+    def _announce(self, engine) -> None:  # type: ignore[no-untyped-def]
+        """Announce the clauses of the plans this build publishes for the first time (never raises)."""
+        try:
+            files = {p.name for p in self.catalog.published_files()}
+            new_docs = {Path(name).stem for name in files - self._live}
+            self._live = files
+            if new_docs:
+                from bot.office.announce import announce_plans
+
+                self.announcing = announce_plans(self.settings, new_docs, engine.index.entries)
+        except Exception:
+            log.exception("could not announce the newly published plans")
 
 
 def load_engine(settings: Settings):  # type: ignore[no-untyped-def]

@@ -1,9 +1,10 @@
 """The official answers on disk: one JSON file (`office.dir`/answers.json), written atomically.
 
 Every process (web workers, staff bot) reads the same file and reloads it when its modification time
-or size changes, so an answer written in /admin is used everywhere without a restart. Writes happen in
-the admin process only and are serialised by a lock; the file is replaced with os.replace, so a reader
-never sees half a file.
+or size changes, so an answer written in /admin is used everywhere without a restart. Writes may come
+from any worker: each is a read-modify-write under a lock held across threads and processes
+(bot/office/locking.py `FileLock`, answers.json.lock), and the file is replaced with os.replace, so a
+reader never sees half a file and 200 answers added at once by two workers are all kept.
 """
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from bot.office.locking import FileLock
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +94,8 @@ class AnswerStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # this process's copy of the records
+        self._file_lock = FileLock(self.path.with_name(self.path.name + ".lock"))  # the file, across workers
         self._stamp: tuple[int, int] | None = None
         self._records: list[AnswerRecord] = []
         self.version = 0  # bumped on every reload; matchers rebuild their tables when it changes
@@ -105,14 +109,14 @@ class AnswerStore:
 
     def add(self, fields: dict[str, Any], *, author: str, now: str) -> AnswerRecord:
         record = AnswerRecord(id=secrets.token_hex(6), created=now, author=author, **fields)
-        with self._lock:
+        with self._file_lock, self._lock:
             records = self._read()
             records.append(record)
             self._write(records)
         return record
 
     def delete(self, answer_id: str) -> bool:
-        with self._lock:
+        with self._file_lock, self._lock:
             records = self._read()
             kept = [r for r in records if r.id != answer_id]
             if len(kept) == len(records):
@@ -151,9 +155,13 @@ class AnswerStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         body = json.dumps({"answers": [asdict(r) for r in records]}, ensure_ascii=False, indent=1)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".answers-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(body)
-        os.replace(tmp, self.path)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(body)
+            os.replace(tmp, self.path)
+        except BaseException:  # a full disk: the old file stays whole, no temp file is left
+            Path(tmp).unlink(missing_ok=True)
+            raise
         self._records = records
         self._stamp = self._stat()
         self.version += 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from bot.engine.coordinator import Engine
+from bot.engine.answer import EngineContract
 from indexer.model import Entry
 
 from .dates import DueRange
@@ -89,7 +89,7 @@ def pager(listing_id: int, page: int, pages: int) -> tuple[tuple[Button, ...], .
     return (tuple(row),)
 
 
-def listing_reply(engine: Engine, options: StaffOptions, listing: Listing, page: int) -> Reply:
+def listing_reply(engine: EngineContract, options: StaffOptions, listing: Listing, page: int) -> Reply:
     """Recompute a department or due list from its stored query and show page `page` of it."""
     where = f"（{listing.region}）" if listing.region else ""
     today = options.today()

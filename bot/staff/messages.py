@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from bot.engine.answer import Answer
-from bot.engine.coordinator import Topic
+from bot.engine.answer import Answer, Topic
 from indexer.model import Entry
 
 from .prefs import ChatId

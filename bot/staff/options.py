@@ -41,23 +41,23 @@ class StaffOptions:
 def staff_options(settings: Settings) -> StaffOptions:
     """The staff settings as typed options; a bad value is a StaffError naming the setting."""
     try:
-        tz = ZoneInfo(str(settings["telegram.timezone"]))
+        tz = ZoneInfo(settings.text("telegram.timezone"))
     except (ZoneInfoNotFoundError, ValueError):
         raise StaffError(f"telegram.timezone: unknown timezone {settings['telegram.timezone']!r}") from None
-    raw_time = str(settings["telegram.reminder_time"]).strip()
+    raw_time = settings.text("telegram.reminder_time").strip()
     try:
         hh, mm = raw_time.split(":")
         at = time(int(hh), int(mm), tzinfo=tz)
     except ValueError:
         raise StaffError(f"telegram.reminder_time: {raw_time!r} is not a time like 09:00") from None
-    weekday = int(settings["telegram.digest_weekday"])
+    weekday = settings.integer("telegram.digest_weekday")
     if not 1 <= weekday <= 7:
         raise StaffError(f"telegram.digest_weekday: {weekday} is not 1 (Monday) … 7 (Sunday)")
-    page_size = int(settings["telegram.page_size"])
+    page_size = settings.integer("telegram.page_size")
     if not 1 <= page_size <= 30:
         raise StaffError(f"telegram.page_size: {page_size} is not between 1 and 30")
     return StaffOptions(
-        tz=tz, page_size=page_size, remind_days_before=max(0, int(settings["telegram.remind_days_before"])),
+        tz=tz, page_size=page_size, remind_days_before=max(0, settings.integer("telegram.remind_days_before")),
         reminder_time=at, digest_weekday=weekday,
         max_question_chars=int(settings.get("web.max_question_chars", 500) or 500),
         site_name=str(settings.get("web.site_name", "") or "政务公开问答"))

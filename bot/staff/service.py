@@ -21,8 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bot.engine.answer import Answer, Context, Intent
-from bot.engine.coordinator import Engine, Topic
+from bot.engine.answer import Answer, Context, EngineContract, Intent, Topic
 from bot.storage.question_log import QuestionLog
 
 from .clean import clean_text
@@ -107,7 +106,7 @@ def usage(name: str, example: str, what: str = "主题") -> Reply:
 class StaffService:
     """One per channel; thread-safe (the per-chat contexts are guarded, the stores lock themselves)."""
 
-    def __init__(self, engine: Engine, prefs: Prefs, log: QuestionLog, options: StaffOptions, *,
+    def __init__(self, engine: EngineContract, prefs: Prefs, log: QuestionLog, options: StaffOptions, *,
                  channel: str) -> None:
         self.engine, self.prefs, self.log, self.options, self.channel = engine, prefs, log, options, channel
         self._contexts: OrderedDict[Any, dict[str, Any]] = OrderedDict()

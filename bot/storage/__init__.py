@@ -27,7 +27,7 @@ def is_postgres_url(target: str | Path) -> bool:
 
 def database_target(settings: Settings) -> str | Path:
     """`web.database` as a PostgreSQL URL (unchanged) or a SQLite path resolved like every path setting."""
-    raw = str(settings["web.database"])
+    raw = settings.text("web.database")
     return raw if is_postgres_url(raw) else settings.path("web.database")
 
 

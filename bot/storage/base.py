@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
+from bot.storage.migrations import apply
+
 Params = Sequence[Any]
 
 # Connections opened in a parent process: kept referenced so the child never closes them (closing a
@@ -78,8 +80,6 @@ class Database(ABC):
 
     def migrate(self, component: str, migrations: Sequence[Any]) -> int:
         """Bring `component`'s tables to the newest version; returns the version (see migrations.py)."""
-        from bot.storage.migrations import apply
-
         return apply(self, component, migrations)
 
     def __enter__(self) -> Database:

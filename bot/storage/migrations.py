@@ -11,12 +11,25 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from bot.storage.base import Database, Transaction
+
+class Transaction(Protocol):
+    """What a migration step runs its statements on (bot.storage.base.Transaction is one)."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ...) -> Any: ...
+
+
+class Database(Protocol):
+    """What migrating needs of a database (bot.storage.base.Database is one); a Protocol, so this module
+    never imports the base class that calls it."""
+
+    dialect: str
+
+    def transaction(self) -> AbstractContextManager[Any]: ...
 
 VERSION_TABLE = """CREATE TABLE IF NOT EXISTS schema_version (
     component TEXT NOT NULL,

@@ -6,6 +6,10 @@ limits. Statements are written once with `?` placeholders (bot/storage/base.py);
 here. Connections are autocommit; `transaction()` opens an explicit one. Transient errors (a lost
 connection, a pool timeout, serialization failure, deadlock, lock timeout) are retried by the callers
 that queue work (the log writer). Implements `Database`; the pool is reopened after fork.
+
+Outages fail fast: a connection-level failure opens a circuit breaker (bot/storage/breaker.py), and
+while it is open every call raises `Unavailable` at once instead of waiting for the pool; a request
+waits at most `POOL_WAIT_SECONDS` for a connection even when the breaker is closed.
 """
 from __future__ import annotations
 
@@ -17,10 +21,12 @@ from functools import lru_cache
 from typing import Any
 
 from bot.storage.base import Database, Params, StoreError, Transaction, abandon, rows_of
+from bot.storage.breaker import Breaker, Unavailable
 
 POOL_MIN = 1
 POOL_MAX = 8
 CONNECT_TIMEOUT_SECONDS = 10.0
+POOL_WAIT_SECONDS = 3.0  # longest a call waits for a pooled connection (the server may be gone)
 _PLACEHOLDER = re.compile(r"\?")
 
 
@@ -58,6 +64,7 @@ class PostgresDatabase(Database):
         self._sizes = (min_size, max_size)
         self._lock = threading.Lock()
         self._pool: Any = None
+        self.breaker = Breaker(f"PostgreSQL at {redact(url)}")
         self._open()
 
     def _open(self) -> None:
@@ -86,15 +93,35 @@ class PostgresDatabase(Database):
         self._check_fork()
         if self._pool is None:
             raise StoreError(f"database {redact(self.target)} is closed")
-        return self._pool.connection()
+        self.breaker.check()
+        return self._pool.connection(timeout=POOL_WAIT_SECONDS)
+
+    @contextmanager
+    def _guarded(self) -> Iterator[None]:
+        """Tell the breaker how the call went: unreachable (open it) or answered (close it)."""
+        try:
+            yield
+        except Unavailable:
+            raise
+        except BaseException as exc:
+            (self.breaker.failure if self._unreachable_error(exc) else self.breaker.success)()
+            raise
+        self.breaker.success()
+
+    def _unreachable_error(self, exc: BaseException) -> bool:
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        return isinstance(exc, (psycopg.OperationalError, PoolTimeout)) and not isinstance(
+            exc, psycopg.errors.QueryCanceled | psycopg.errors.LockNotAvailable)
 
     def run(self, sql: str, params: Params = ()) -> list[tuple[Any, ...]]:
-        with self._connection() as conn:
+        with self._guarded(), self._connection() as conn:
             return rows_of(conn.execute(to_pyformat(sql), tuple(params)))
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        with self._connection() as conn, conn.transaction():
+        with self._guarded(), self._connection() as conn, conn.transaction():
             yield _PostgresTransaction(conn)
 
     def is_transient(self, exc: BaseException) -> bool:
@@ -102,8 +129,9 @@ class PostgresDatabase(Database):
         from psycopg import errors
         from psycopg_pool import PoolTimeout
 
-        return isinstance(exc, (psycopg.OperationalError, PoolTimeout, errors.SerializationFailure,
-                                errors.DeadlockDetected, errors.LockNotAvailable, errors.QueryCanceled))
+        return isinstance(exc, (Unavailable, psycopg.OperationalError, PoolTimeout, errors.SerializationFailure,
+                                errors.DeadlockDetected, errors.LockNotAvailable, errors.QueryCanceled,
+                                errors.DiskFull))
 
     def close(self) -> None:
         with self._lock:

@@ -8,7 +8,9 @@ Storage: a `Database` from bot/storage/ — a SQLite file (default) or PostgreSQ
 `postgresql://…`), tables created by versioned migrations (bot/storage/log_schema.py). Rows are written
 behind the request by bot/storage/writer.py's `LogWriter` (batched, retried, never dies; `health()`),
 and every text is cleaned of lone surrogates first (bot/storage/clean.py). Reports flush first;
-`close()` drains the queue, so nothing is lost short of a crash (the crash bound is in writer.py).
+`close()` drains the queue, so nothing is lost short of a crash (the crash bound is in writer.py). Rows
+that find the queue full wait in a spill file in `spill_dir` (the SQLite file's folder by default; the
+web app passes its var folder for PostgreSQL), replayed exactly once (bot/storage/spill.py).
 
 Privacy: nothing that identifies a person is stored in clear. Session / chat ids are kept only as a
 salted HMAC whose salt is generated per database and never leaves it, so rows of one conversation can be
@@ -35,13 +37,14 @@ from bot.storage import open_database as open_storage
 from bot.storage.clean import clean, clean_row
 from bot.storage.log_schema import LOG_MIGRATIONS
 from bot.storage.sqlite import connect_sqlite
-from bot.storage.writer import Item, LogWriter
+from bot.storage.writer import META, Item, LogWriter
 
 log = logging.getLogger(__name__)
 
 _INSERT_QUESTION = ("INSERT INTO questions(ts, day, channel, question, intent, answered, entry_id, latency_ms, session,"
                     " region, answer_id, reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 REPLY_KEPT_CHARS = 2000  # a reply is logged up to this length (the CSV export shows what was said)
+_UPSERT_META = "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 _UPSERT_FEEDBACK = ("INSERT INTO feedback(ts, day, channel, helpful, question, entry_id, session, comment, answer_id)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (answer_id) DO UPDATE SET ts = excluded.ts, day = excluded.day,"
@@ -58,6 +61,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FEEDBACK_WAIT_SECONDS = 2.0
 # How long a report waits for queued rows before reading what is there.
 REPORT_FLUSH_SECONDS = 5.0
+
+
+class LogUnavailable(RuntimeError):
+    """A row that could be kept nowhere (queue, spill file and overflow full): the caller must not say
+    "written later"."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +126,8 @@ class QuestionLog:
     `Database` (then not closed by `close()`).
     """
 
-    def __init__(self, target: str | Path | Database, *, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, target: str | Path | Database, *, clock: Callable[[], datetime] = _now,
+                 spill_dir: str | Path | None = None) -> None:
         self._owns_db = not isinstance(target, Database)
         self.db: Database = open_storage(target) if self._owns_db else target  # type: ignore[arg-type]
         self.path = Path(target) if isinstance(target, (str, Path)) and self.db.dialect == "sqlite" else None
@@ -131,7 +140,9 @@ class QuestionLog:
             if self._owns_db:
                 self.db.close()
             raise
-        self._writer = LogWriter(self._write, self.db.is_transient)
+        if spill_dir is None and self.path is not None and str(target) != ":memory:":
+            spill_dir = self.path.parent
+        self._writer = LogWriter(self._write, self.db.is_transient, spill_dir=spill_dir, progress=self._spill_progress)
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -152,8 +163,11 @@ class QuestionLog:
         return self._writer.flush(timeout)
 
     def health(self) -> dict[str, Any]:
-        """The writer's state for /healthz: status (ok, retrying, closed), pending, written, dropped, last error."""
-        return {"backend": self.db.dialect, **self._writer.health()}
+        """The writer's state for /healthz: status (ok, retrying, degraded, closed), pending, written, dropped,
+        spilled, last error; with PostgreSQL also the circuit breaker's state (closed, open, half-open)."""
+        breaker = getattr(self.db, "breaker", None)
+        extra = {"circuit": breaker.state} if breaker is not None else {}
+        return {"backend": self.db.dialect, **self._writer.health(), **extra}
 
     def secret(self, name: str) -> str:
         """A random value generated once per database and kept in it (salt, answer-id key)."""
@@ -171,8 +185,15 @@ class QuestionLog:
             for item in items:
                 if item.table == "feedback":
                     ids.append((item, int(tx.execute(_UPSERT_FEEDBACK, item.row)[0][0])))
+                elif item.table == META:  # how far a spill file is replayed, committed with its rows
+                    tx.execute(_UPSERT_META, item.row)
         for item, row_id in ids:
             item.result = row_id
+
+    def _spill_progress(self, file_id: str) -> int:
+        """Byte offset up to which spill file `file_id` is already in the database (0: none of it)."""
+        rows = self.db.run("SELECT value FROM meta WHERE key = ?", (f"spill:{file_id}",))
+        return int(rows[0][0]) if rows else 0
 
     def __enter__(self) -> QuestionLog:
         return self
@@ -201,7 +222,7 @@ class QuestionLog:
         row = (now.isoformat(timespec="seconds"), now.date().isoformat(), channel, question, str(intent),
                int(bool(answered)), entry_id, round(float(latency_ms), 2), self.pseudonym(session), region,
                answer_id, reply[:REPLY_KEPT_CHARS] if reply else None)
-        self._writer.submit(Item("questions", clean_row(row)))
+        self._writer.submit(Item("questions", clean_row(row)))  # False (dropped, counted) only past every bound
 
     def log_feedback(self, *, helpful: bool, question: str, entry_id: str | None = None,
                      session: str | int | None = None, comment: str | None = None, channel: str = "web",
@@ -213,8 +234,10 @@ class QuestionLog:
         row = (now.isoformat(timespec="seconds"), now.date().isoformat(), channel, int(bool(helpful)), question,
                entry_id, self.pseudonym(session), comment or None, answer_id)
         item = Item("feedback", clean_row(row), done=threading.Event())
-        self._writer.submit(item)
-        item.done.wait(FEEDBACK_WAIT_SECONDS)  # type: ignore[union-attr]
+        if not self._writer.submit(item):
+            raise LogUnavailable("the vote could not be kept (the database and the disk are both unavailable)")
+        if not self._writer.retrying:  # a failing database: "written later" at once, no wait
+            item.done.wait(FEEDBACK_WAIT_SECONDS)  # type: ignore[union-attr]
         return item.result if item.ok else None
 
     # -- reports ---------------------------------------------------------------------------------

@@ -111,7 +111,11 @@ class SQLiteDatabase(Database):
                 raise
 
     def is_transient(self, exc: BaseException) -> bool:
-        return _is_lock_error(exc)
+        """A lock held too long, or a full disk ("database or disk is full", and the I/O error SQLite gives
+        when the WAL cannot grow): retried until it passes, so rows wait for space instead of being dropped."""
+        text = str(exc).lower()
+        return _is_lock_error(exc) or (isinstance(exc, sqlite3.OperationalError)
+                                       and ("is full" in text or "disk i/o error" in text))
 
     def close(self) -> None:
         with self._lock:

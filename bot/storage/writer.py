@@ -13,10 +13,14 @@ writes one transaction per tenth of a second rather than one per question, and i
 are not interrupted by the writer (and the GIL handed over) on every row. A feedback vote (whose
 sender waits for its row id), `flush` (reports read after it) and `close` write at once.
 
-Crash bound: rows not yet committed are the queue plus the batch being written. The queue is capped
-at `MAX_PENDING` rows (`submit` waits up to `BACKPRESSURE_SECONDS` for room while the database is
-slow) and a batch at `MAX_BATCH` rows, so kill -9 loses at most MAX_PENDING + MAX_BATCH rows while the
-database is writable, in practice those answered in the last `LINGER_SECONDS`.
+Crash bound: rows not yet committed are the queue plus the batch being written. The queue never holds
+more than `MAX_PENDING` rows: while the database is slow, locked, down or full, `submit` appends each
+further row to a spill file on disk (bot/storage/spill.py) instead of waiting or growing, and the writer
+replays the file once writes succeed again. A batch is at most `MAX_BATCH` rows, so kill -9 loses at
+most MAX_PENDING + MAX_BATCH rows (512), in practice those answered in the last `LINGER_SECONDS`.
+Only if the spill file cannot be written either (the disk is full) are rows held in memory beyond the
+queue, up to `MAX_OVERFLOW`, then dropped and counted. Errors that say the disk is full are transient:
+rows wait for space, they are never dropped for it. docs/guarantees.md states all of this.
 
 The thread starts lazily on the first row, in the process that queues it: a writer created before
 fork() (gunicorn --preload) starts afresh in each worker.
@@ -32,11 +36,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.storage.spill import Spill
+
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 256
 MAX_PENDING = 256
-BACKPRESSURE_SECONDS = 2.0
+MAX_OVERFLOW = 10_000  # rows held in memory past MAX_PENDING only when the spill file cannot be written
+REPLAY_IDLE_SECONDS = 1.0  # how often an idle writer looks at rows spilled to disk
 LINGER_SECONDS = 0.1  # a row waits at most this long for others to share its transaction
 BATCH_ATTEMPTS = 3
 ROW_ATTEMPTS = 2
@@ -63,9 +70,12 @@ class Health:
     last_error: str | None = None
     last_error_at: str | None = None
     retrying: bool = False
+    spilled: int = 0  # rows this process wrote to its spill file
+    replayed: int = 0  # spilled rows written to the database since
 
 
 WriteBatch = Callable[[Sequence[Item]], None]
+META = "meta"  # an Item of this table records (key, value) in the batch's transaction (spill progress)
 
 
 class LogWriter:
@@ -77,8 +87,11 @@ class LogWriter:
 
     def __init__(self, write: WriteBatch, is_transient: Callable[[BaseException], bool], *,
                  name: str = "question-log-writer", max_batch: int = MAX_BATCH, max_pending: int = MAX_PENDING,
-                 linger: float = LINGER_SECONDS) -> None:
+                 linger: float = LINGER_SECONDS, spill_dir: Any = None,
+                 progress: Callable[[str], int] | None = None) -> None:
         self._write = write
+        self._spill_dir = spill_dir
+        self._progress = progress or (lambda _file_id: 0)
         self._is_transient = is_transient
         self._name = name
         self.max_batch = max_batch
@@ -96,11 +109,13 @@ class LogWriter:
         self._deadline: float | None = None
         self._thread: threading.Thread | None = None
         self._health = Health()
+        self._spill = Spill(self._spill_dir) if self._spill_dir is not None else None
 
     # -- producer side ---------------------------------------------------------------------------
 
-    def submit(self, item: Item) -> None:
-        """Queue one row (starting the thread if this process has none); waits only while the queue is full."""
+    def submit(self, item: Item) -> bool:
+        """Queue one row (starting the thread if this process has none); never waits. With the queue full
+        the row goes to the spill file. False only when it could be kept nowhere (dropped, counted)."""
         if os.getpid() != self._pid:  # forked: the parent's queue and thread are not ours
             self._reset()
         with self._cond:
@@ -110,13 +125,34 @@ class LogWriter:
                 self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._thread.start()
             if len(self._pending) >= self.max_pending:
-                self._cond.wait_for(lambda: len(self._pending) < self.max_pending or self._closing,
-                                    BACKPRESSURE_SECONDS)
+                if self._spill_locked(item):
+                    return True
+                if len(self._pending) >= self.max_pending + MAX_OVERFLOW:
+                    self._health.dropped += 1
+                    log.error("question log: row dropped (queue, spill file and overflow all full)")
+                    if item.done is not None:
+                        item.done.set()
+                    return False
             self._pending.append(item)
             # Wake the writer for the first row of a batch, a full batch or a row someone waits for;
             # rows joining a lingering batch wake nobody.
             if len(self._pending) == 1 or len(self._pending) >= self.max_batch or item.done is not None:
                 self._cond.notify_all()
+            return True
+
+    def _spill_locked(self, item: Item) -> bool:
+        """Append a row to the spill file (caller holds the lock); False if there is none or it fails."""
+        if self._spill is None:
+            return False
+        try:
+            self._spill.append(item.table, item.row)
+        except OSError as exc:
+            self._health.last_error = f"spill file: {exc}"[:300]
+            return False
+        self._health.spilled += 1
+        if item.done is not None:  # a vote: written later, from the spill file
+            item.done.set()
+        return True
 
     def flush(self, timeout: float = 30.0) -> bool:
         """Wait until everything queued so far is written (or dropped); False on timeout."""
@@ -142,6 +178,8 @@ class LogWriter:
         if thread is not None:
             thread.join(timeout + 1.0)
         with self._cond:
+            if not self._writing:  # rows the database would not take in time wait on disk instead
+                self._pending = [item for item in self._pending if not self._spill_locked(item)]
             left = len(self._pending) + self._writing
             if left:
                 log.error("question log closed with %d row(s) unwritten", left)
@@ -149,30 +187,47 @@ class LogWriter:
 
     # -- health ----------------------------------------------------------------------------------
 
+    @property
+    def retrying(self) -> bool:
+        """The last write failed and is being retried (the database is locked, down or full)."""
+        return self._health.retrying
+
     def health(self) -> dict[str, Any]:
         with self._cond:
             h = self._health
             running = self._thread is not None and self._thread.is_alive()
+            on_disk = self._spill is not None and self._spill.pending()
             status = "retrying" if h.retrying else ("ok" if running or self._thread is None else "stopped")
+            if status == "ok" and (on_disk or len(self._pending) > self.max_pending):
+                status = "degraded"  # writes work again, but rows still wait on disk or in memory
             if self._closing and not running:
                 status = "closed"
             return {"status": status, "pending": len(self._pending) + self._writing, "written": h.written,
-                    "dropped": h.dropped, "retries": h.retries, "last_error": h.last_error,
-                    "last_error_at": h.last_error_at}
+                    "dropped": h.dropped, "retries": h.retries, "spilled": h.spilled, "replayed": h.replayed,
+                    "on_disk": on_disk, "last_error": h.last_error, "last_error_at": h.last_error_at}
 
     # -- writer thread ---------------------------------------------------------------------------
 
     def _run(self) -> None:
+        replay = self._spill is not None  # rows a previous process left on disk are looked for at start
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._pending or self._closing)
-                if not self._pending:
+                self._cond.wait_for(lambda: self._pending or self._closing,
+                                    REPLAY_IDLE_SECONDS if replay else None)
+                if not self._pending and self._closing:
                     return
-                if self.linger > 0:
-                    self._cond.wait_for(self._write_now, self.linger)
-                batch, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
-                self._writing = len(batch)
-                self._cond.notify_all()
+                replay = replay or (self._spill is not None and self._spill.rows > 0)
+                if not self._pending:
+                    batch: list[Item] = []
+                else:
+                    if self.linger > 0:
+                        self._cond.wait_for(self._write_now, self.linger)
+                    batch, self._pending = self._pending[:self.max_batch], self._pending[self.max_batch:]
+                    self._writing = len(batch)
+                    self._cond.notify_all()
+            if not batch:
+                replay = self._replay_some()
+                continue
             try:
                 self._write_batch(batch)
             except BaseException as exc:  # never let the thread die (should not happen: see _attempt)
@@ -185,6 +240,42 @@ class LogWriter:
                 with self._cond:
                     self._writing = 0
                     self._cond.notify_all()
+            if replay and len(self._pending) < self.max_pending // 2 and not self._health.retrying:
+                replay = self._replay_some()  # under steady load the queue is never empty: replay between batches
+
+    def _replay_some(self) -> bool:
+        """Write one batch of spilled rows (with the offset reached, in the same transaction); True while
+        rows remain on disk. Called by the writer thread only, never while the database is failing."""
+        assert self._spill is not None
+        with self._cond:
+            if self._health.retrying:
+                return True
+            try:
+                self._spill.claim()  # under the lock: no row is appended to the file being renamed
+            except OSError as exc:
+                self._health.last_error = f"spill file: {exc}"[:300]
+                return True
+        for path in self._spill.replay_files():
+            try:
+                file_id = self._spill.file_id(path)
+                if file_id is None:
+                    continue
+                chunk = self._spill.read(path, file_id, self._progress(file_id), self.max_batch)
+            except Exception as exc:  # the database (progress) or the file: try again later
+                self._note_error(exc)
+                return True
+            if chunk is None:
+                path.unlink(missing_ok=True)
+                continue
+            items = [Item(table, row) for table, row in chunk.rows] + [Item(META, (f"spill:{file_id}", str(chunk.end)))]
+            if self._attempt(items, BATCH_ATTEMPTS):
+                with self._cond:
+                    self._health.replayed += len(chunk.rows)
+            else:  # a row the database refuses: keep the file for a person to look at, never loop on it
+                log.error("question log: spill file %s could not be replayed; moved aside as .bad", path)
+                path.replace(path.with_suffix(".bad"))
+            return True
+        return False
 
     def _write_now(self) -> bool:
         """No (more) lingering: closing, flushing, a full batch, or a row whose sender waits for it."""
@@ -225,7 +316,7 @@ class LogWriter:
             for item in items:
                 item.ok = True
             with self._cond:
-                self._health.written += len(items)
+                self._health.written += sum(1 for item in items if item.table != META)
                 self._health.retrying = False
             return True
 

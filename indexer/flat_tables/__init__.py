@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from indexer.flat_tables.lines import unflatten_tables
 from indexer.flat_tables.rows import recover_rows
+from indexer.flat_tables.stream import stream_tables
 from indexer.flat_tables.unnumbered import unnumbered_tables
 
 
@@ -45,7 +46,8 @@ def cells_per_line_tables(lines: list[str]) -> list[str]:
 
 def recover_tables(lines: list[str]) -> list[str]:
     """The raw lines with every table written without TAB rows turned into TAB rows (text around kept)."""
-    return unnumbered_tables(unflatten_tables(cells_per_line_tables(lines)))
+    return unnumbered_tables(unflatten_tables(stream_tables(cells_per_line_tables(lines))))
 
 
-__all__ = ["cells_per_line_tables", "recover_rows", "recover_tables", "unflatten_tables", "unnumbered_tables"]
+__all__ = ["cells_per_line_tables", "recover_rows", "recover_tables", "stream_tables", "unflatten_tables",
+           "unnumbered_tables"]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from indexer.model import DocumentError
 from indexer.read.cells import cell_text
+from indexer.read.limits import LimitExceeded
+from indexer.read.process import run_bounded
 from indexer.read.raw import RawText, fix_newlines
 
 _TIMEOUT = 120  # seconds: a plan of hundreds of pages converts in a few
@@ -37,11 +39,19 @@ def _antiword(path: Path) -> str:
         if shutil.which("soffice"):
             return ""
         raise DocumentError("reading .doc needs antiword (Debian package; `make system-deps` installs it)")
-    done = subprocess.run(["antiword", "-x", "db", "-m", "UTF-8.txt", str(path)], capture_output=True,
-                          timeout=_TIMEOUT, check=False)
+    done = _bounded(["antiword", "-x", "db", "-m", "UTF-8.txt", str(path)], "antiword")
     if done.returncode != 0 or not done.stdout.strip():
         return ""  # e.g. "the text stream of this file is too small to handle"
     return _docbook_text(done.stdout)
+
+
+def _bounded(cmd: list[str], name: str) -> subprocess.CompletedProcess[bytes]:
+    """Run a converter; one that hangs is killed with everything it started (indexer/read/process.py)."""
+    try:
+        return run_bounded(cmd, _TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise LimitExceeded("seconds", f"{name} did not finish converting this .doc within {_TIMEOUT} s "
+                            "and was stopped") from None
 
 
 def _docbook_text(xml: bytes) -> str:
@@ -75,9 +85,8 @@ def _libreoffice(path: Path) -> str:
     if soffice is None:
         raise DocumentError("antiword could not read this .doc (too small or damaged)")
     out = path.parent / "out"
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{path.parent}/profile",
-                    "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(out), str(path)],
-                   capture_output=True, timeout=_TIMEOUT, check=False)
+    _bounded([soffice, "--headless", f"-env:UserInstallation=file://{path.parent}/profile",
+              "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(out), str(path)], "LibreOffice")
     converted = out / "plan.txt"
     if not converted.is_file():
         raise DocumentError("damaged Word .doc file (neither antiword nor LibreOffice could read it)")

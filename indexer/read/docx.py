@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from indexer.model import DocumentError
+from indexer.read import limits
 from indexer.read.cells import cell_text
 from indexer.read.numbering import DocxNumbering
 from indexer.read.raw import RawText, reason
@@ -52,6 +53,7 @@ def _open_docx(data: bytes) -> Any:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
+            limits.check_zip(archive)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
         raise DocumentError("truncated or damaged Word file") from None
     if not any(name.startswith("word/") for name in names):
@@ -146,8 +148,11 @@ def _docx_rows(table: Any, numbering: DocxNumbering | None = None) -> list[list[
     """Cells per row from the XML, not python-docx's row.cells (which repeats a merged cell): a vMerge
     continuation is an empty cell, gridSpan=N is the text plus N-1 empty cells, gridBefore/gridAfter empty
     cells; every row is padded to the grid's column count."""
+    trs = list(_docx_children(table, "tr"))
+    grid = len(table.findall(f"{W}tblGrid/{W}gridCol"))
+    limits.check_table(len(trs), max([grid] + [_docx_width(tr) for tr in trs]), "a Word table")
     rows: list[list[str]] = []
-    for tr in _docx_children(table, "tr"):
+    for tr in trs:
         row: list[str] = [""] * _docx_int(tr.find(f"{W}trPr/{W}gridBefore"), 0)
         for tc in _docx_children(tr, "tc"):
             props = tc.find(f"{W}tcPr")
@@ -163,6 +168,15 @@ def _docx_rows(table: Any, numbering: DocxNumbering | None = None) -> list[list[
         rows.append(row)
     width = max([len(table.findall(f"{W}tblGrid/{W}gridCol"))] + [len(row) for row in rows])
     return [row + [""] * (width - len(row)) for row in rows]
+
+
+def _docx_width(tr: Any) -> int:
+    """The columns a row declares (gridBefore + spans + gridAfter), read before any cell is built."""
+    width = _docx_int(tr.find(f"{W}trPr/{W}gridBefore"), 0) + _docx_int(tr.find(f"{W}trPr/{W}gridAfter"), 0)
+    for tc in _docx_children(tr, "tc"):
+        props = tc.find(f"{W}tcPr")
+        width += max(1, _docx_int(props.find(f"{W}gridSpan"), 1)) if props is not None else 1
+    return width
 
 
 def _docx_table(table: Any, numbering: DocxNumbering | None = None) -> list[str]:

@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 
 from indexer.model import DocumentError
+from indexer.read import limits
+from indexer.read.process import run_bounded
 from indexer.read.raw import reason
 
 _DPI = 300
@@ -33,6 +35,8 @@ def ocr_pdf(data: bytes) -> str:
     texts: list[str] = []
     with tempfile.TemporaryDirectory(prefix="zwgk-ocr-") as tmp:
         for k in range(min(len(pdf), _MAX_PAGES)):
+            width, height = pdf[k].get_size()  # points: checked before a pixel is allocated
+            limits.check_render(width, height, _DPI, k + 1)
             image = Path(tmp) / f"page{k}.png"
             pdf[k].render(scale=_DPI / 72).to_pil().save(image)
             texts.append(_tesseract(image))
@@ -43,8 +47,10 @@ def ocr_pdf(data: bytes) -> str:
 
 
 def _tesseract(image: Path) -> str:
-    done = subprocess.run(["tesseract", str(image), "stdout", "-l", "chi_sim", "--psm", "6"],
-                          capture_output=True, timeout=_TIMEOUT, check=False)
+    try:
+        done = run_bounded(["tesseract", str(image), "stdout", "-l", "chi_sim", "--psm", "6"], _TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise limits.LimitExceeded("seconds", f"OCR of one page took longer than {_TIMEOUT} s") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise DocumentError(f"OCR failed ({message[-1] if message else 'tesseract error'})")

@@ -1,4 +1,5 @@
-"""Reader for .pdf files: pypdf's plain-mode text, page after page, with its hard line breaks.
+"""Reader for .pdf files: each page's characters in reading order (pdfplumber, by their place on the page; pypdf's
+plain-mode text where that fails), page after page, with the hard line breaks.
 
 Wrapped lines, page numbers and running headers are left in on purpose: indexer/normalize.py repairs them.
 A page with a drawn table is read again by pdf_tables.py (cells from the layout, as TAB rows); a PDF with no
@@ -12,7 +13,7 @@ import warnings
 
 from indexer.model import DocumentError
 from indexer.read.ocr import ocr_pdf
-from indexer.read.pdf_tables import may_hold_tables, with_tables
+from indexer.read.pdf_tables import in_reading_order, may_hold_tables, with_tables
 from indexer.read.raw import RawText, fix_newlines, reason
 
 
@@ -35,6 +36,7 @@ def read_pdf(data: bytes, fmt: str) -> RawText:
         logger.setLevel(level)
     if not "".join(pages).strip():
         return RawText(text=fix_newlines(ocr_pdf(data)), format=fmt, encoding=None, ocr=True)
+    pages = in_reading_order(data, pages)
     if may_hold_tables("".join(pages)):
         pages = with_tables(data, pages)
     text = fix_newlines("\n".join(page.rstrip("\n") for page in pages))

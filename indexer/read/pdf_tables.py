@@ -15,6 +15,26 @@ from indexer.read.cells import cell_text
 _TABLE_WORDS = re.compile("|".join(HEADER_WORDS["units"] + HEADER_WORDS["deadline"]))
 
 
+def in_reading_order(data: bytes, pages: list[str]) -> list[str]:
+    """Each page's text with its characters in reading order, line by line by their place on the page.
+
+    pypdf writes a line's characters run by run of one font: a Word plan saved as PDF sets its quotes and
+    digits in a Latin font, so "2025年是“十四五”规划" comes out as "2025 “”年是十四五规划". pdfplumber orders the
+    characters by position. A page it cannot read (or reads as empty) keeps pypdf's text."""
+    import pdfplumber  # local: only PDFs need it
+
+    out = list(pages)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for k, page in enumerate(pdf.pages[: len(pages)]):
+                text = page.extract_text() or ""
+                if text.strip():
+                    out[k] = text
+    except Exception:  # the order is a bonus: a page pdfplumber cannot read keeps pypdf's text
+        return pages
+    return out
+
+
 def may_hold_tables(text: str) -> bool:
     """Whether the text names a task table's 责任单位/完成时限 header (worth reading the layout)."""
     return bool(_TABLE_WORDS.search(re.sub(r"\s+", "", text)))

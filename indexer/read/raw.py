@@ -4,7 +4,7 @@ Used by the format readers (plain.py, html.py, docx.py, pdf.py) and by the dispa
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -15,6 +15,7 @@ class RawText:
     format: str  # "txt" | "md" | "html" | "docx" | "doc" | "xlsx" | "xls" | "pdf"
     encoding: str | None  # detected text encoding for txt/md/html, None for docx/pdf
     ocr: bool = False  # the text was recognised from page images (a scanned PDF)
+    notes: list[str] = field(default_factory=list)  # what the reader left out (a workbook's sheet), one line each
 
 
 def fix_newlines(text: str) -> str:

@@ -1,25 +1,33 @@
-"""`python -m bot bench` finds the benchmark in the project's bench/ folder, or says clearly it is missing."""
+"""The benchmark lives outside the product: `python -m bench` runs it, `python -m bot` has no bench command."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
-import indexer.settings
 from bot.cli import cli
 
+ROOT = Path(__file__).resolve().parents[2]
 
-def test_bench_missing_folder_is_one_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(indexer.settings, "PROJECT_ROOT", tmp_path)
-    result = CliRunner().invoke(cli, ["bench", "--skip-scaled"])
-    assert result.exit_code == 1
-    assert "bench" in result.output and "missing" in result.output
-    assert "Traceback" not in result.output
+
+def test_bench_is_its_own_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "bench", "--help"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "--entries" in done.stdout and "--workers" in done.stdout
+
+
+def test_the_product_cli_has_no_bench_command_and_never_imports_bench() -> None:
+    result = CliRunner().invoke(cli, ["bench"])
+    assert result.exit_code == 2 and "No such command" in result.output
+    for p in (ROOT / "bot").rglob("*.py"):
+        text = p.read_text(encoding="utf-8")
+        assert "import bench" not in text and "from bench" not in text, p
 
 
 def test_bench_package_is_outside_the_runtime_package() -> None:
-    root = Path(indexer.settings.PROJECT_ROOT)
-    assert (root / "bench" / "__init__.py").is_file()
-    assert not (root / "bot" / "bench.py").exists()
-    assert all(len(p.read_text(encoding="utf-8").splitlines()) <= 500 for p in (root / "bench").glob("*.py"))
+    assert (ROOT / "bench" / "__init__.py").is_file()
+    assert not (ROOT / "bot" / "bench.py").exists()
+    assert all(len(p.read_text(encoding="utf-8").splitlines()) <= 500 for p in (ROOT / "bench").glob("*.py"))

@@ -77,18 +77,18 @@ def test_english_follow_up_on_a_chinese_question(shipped_engine) -> None:
 
 
 @pytest.mark.parametrize("question, move", [
-    ("那完成时限呢？", Move.ENTRY), ("还有哪些单位参与？", Move.ENTRY), ("那历城区呢？", Move.REGION),
-    ("那医保呢？", Move.TOPIC), ("周村区预决算信息公开由哪个部门负责？", Move.FRESH),
+    ("那完成时限呢？", Move.SAME_CLAUSE), ("还有哪些单位参与？", Move.SAME_CLAUSE), ("那历城区呢？", Move.SWITCH_REGION),
+    ("那医保呢？", Move.TOPIC), ("周村区预决算信息公开由哪个部门负责？", Move.NEW),
 ])
 def test_plan_turn_names_the_rule(shipped_engine, question: str, move: Move) -> None:
     context = Context(question="槐荫区养老补贴谁负责", intent="who", region="槐荫区", year=2022,
                       entry_ids=["x"], topic="养老补贴谁负责")
-    assert plan_turn(shipped_engine.understand(question), context).move == move
+    assert plan_turn(shipped_engine.understand(question), context, shipped_engine.turns.names_topic).move == move
 
 
 def test_web_sessions_carry_the_region_switch(shipped_engine, tmp_path: Path) -> None:
-    from indexer.settings import load_settings
     from bot.channels.web import close_app, create_app
+    from indexer.settings import load_settings
 
     app = create_app(load_settings(environ={}).replace(web__database=str(tmp_path / "w.sqlite3"), web__rate_limit=0),
                      engine=shipped_engine)

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from bot.index import search_index as index_module
-from bot.index.search_index import SearchIndex, load_index
+from bot.index.search_index import SearchIndex
+from bot.index.store import load_index
 from bot.language.tokenizer import Tokenizer
 
 ROOT = Path(__file__).resolve().parents[2]

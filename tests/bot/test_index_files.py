@@ -15,8 +15,9 @@ import pytest
 
 from bot.index import search_index as index_module
 from bot.index.dataform import DataFormError, from_data, to_data
-from bot.index.search_index import SearchIndex, build_index, load_index, open_current
 from bot.index.files import IndexFormatError, current_index_dir, publish_index, write_index
+from bot.index.search_index import SearchIndex, build_index
+from bot.index.store import load_index, open_current
 from indexer.store import build_knowledge
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,7 +119,7 @@ def test_object_arrays_and_foreign_objects_are_refused(loaded, tmp_path: Path) -
         open_current(root)
     assert not marker.exists()
     for foreign in ({"$o": "os:system", "v": {}}, {"$o": "pathlib:Path", "v": {}},
-                    {"$o": "bot.language.rewrite.nothing:X", "v": {}}, {"$x": 1}, {"$r": 5}):
+                    {"$o": "Nothing", "v": {}}, {"$x": 1}, {"$r": 5}):
         with pytest.raises(DataFormError):
             from_data(foreign)
 

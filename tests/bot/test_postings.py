@@ -7,10 +7,10 @@ from datetime import date
 import numpy as np
 import pytest
 
-from bot.language.departments import names_as_actor
-from bot.index.list_positions import ListPostings
-from bot.language.regions import RegionMatcher
 from bot.engine.task_lists import TaskLists
+from bot.index.list_positions import ListPostings
+from bot.language.departments import names_as_actor
+from bot.language.regions import RegionMatcher
 from bot.language.vocabulary import COMPLETION_DATE
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import zhconv
 
-from indexer.settings import load_settings
 from bot.engine.coordinator import Engine
+from indexer.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -29,7 +29,7 @@ class Server:
     """`python -m bot serve --port 0`; `start()` waits for the "is running" line and reads the port."""
 
     def __init__(self, database: Path | str, index_path: Path | None, *, env: dict[str, str] | None = None,
-                 ignore_sigint: bool = False, config: Path | None = None) -> None:
+                 ignore_sigint: bool = False, config: Path | None = None, args: tuple[str, ...] = ()) -> None:
         self.database = database
         self.env = {**os.environ, "ZWGK_WEB__DATABASE": str(database), "ZWGK_WEB__RATE_LIMIT": "0",
                     "PYTHONUNBUFFERED": "1", **(env or {})}
@@ -38,6 +38,7 @@ class Server:
         if config is not None:
             self.env["ZWGK_CONFIG"] = str(config)
         self.ignore_sigint = ignore_sigint
+        self.args = args  # e.g. ("--workers", "2")
         self.proc: subprocess.Popen[str] | None = None
         self.port = 0
         self.output: list[str] = []
@@ -45,9 +46,9 @@ class Server:
     def start(self, timeout: float = 90.0) -> Server:
         # A server started from a non-interactive shell inherits SIGINT ignored: simulate that.
         pre = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if self.ignore_sigint else None
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", "0"], cwd=PROJECT, env=self.env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     preexec_fn=pre)  # noqa: PLW1509 - only resets one signal
+        self.proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", "0", *self.args], cwd=PROJECT,
+                                     env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                     preexec_fn=pre, start_new_session=True)  # noqa: PLW1509 - only resets one signal
         ready = threading.Event()
         threading.Thread(target=self._read, args=(ready,), daemon=True).start()
         if not ready.wait(timeout) or not self.port:
@@ -98,9 +99,13 @@ class Server:
         return self.proc.wait(timeout)
 
     def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
+        if self.proc is None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # its own session: gunicorn's workers too (--workers)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait(10)
 
 
 class Load:

@@ -1,11 +1,9 @@
 """indexer/store.py: the cache fingerprint sees every source file that shapes the knowledge base."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-import pytest
-
-import indexer.store
 from indexer.store import code_fingerprint
 
 
@@ -32,10 +30,20 @@ def test_files_are_told_apart_by_their_path_inside_the_package(tmp_path: Path) -
     assert code_fingerprint(nested, recursive=True) != code_fingerprint(moved, recursive=True)
 
 
-def test_the_knowledge_store_fingerprint_hashes_indexer_with_its_subpackages(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[tuple[Path, dict[str, bool]]] = []
-    monkeypatch.setattr(indexer.store, "code_fingerprint", lambda path, **kw: calls.append((path, kw)) or "")
-    indexer.store.fingerprint([])
-    indexer_dir = Path(indexer.store.__file__).parent
-    assert calls == [(indexer_dir, {"recursive": True})]
-    assert (indexer_dir / "read" / "__init__.py").is_file()  # the reader is a subpackage: one folder is not enough
+def test_the_parser_fingerprint_hashes_indexer_with_its_subpackages(tmp_path: Path) -> None:
+    """A change anywhere in indexer/ (the readers are a subpackage) invalidates cached parses."""
+    import indexer.parsed
+
+    original = indexer.parsed._INDEXER
+    assert (original / "read" / "__init__.py").is_file()
+    before = indexer.parsed.parser_fingerprint()
+    fake = tmp_path / "indexer"
+    shutil.copytree(original, fake, ignore=shutil.ignore_patterns("__pycache__"))
+    (fake / "read" / "extra.py").write_text("# changed\n", encoding="utf-8")
+    indexer.parsed.parser_fingerprint.cache_clear()
+    try:
+        indexer.parsed._INDEXER = fake
+        assert indexer.parsed.parser_fingerprint() != before
+    finally:
+        indexer.parsed._INDEXER = original
+        indexer.parsed.parser_fingerprint.cache_clear()

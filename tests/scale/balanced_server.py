@@ -1,8 +1,11 @@
-"""gunicorn with bot/channels/web/balanced_worker.py (2 workers × 1 thread) serving a WSGI app that takes 0.3 s
-and answers with its worker's pid: run as `python -m tests.scale.balanced_server PORT [stock]`.
+"""gunicorn with bot/channels/web/balanced_worker.py (2 workers × 1 thread) serving a WSGI app that answers
+with its worker's pid: run as `python -m tests.scale.balanced_server PORT HOLD_FILE [stock]`.
 
-The app is the test's own (a slow, predictable request), the worker class and gunicorn are the real
-ones; `stock` runs gunicorn's plain ThreadWorker, for comparison by hand.
+`GET /hold` writes HOLD_FILE.taken (its pid) and keeps its worker's only thread busy until HOLD_FILE
+exists (the test creates it), so which
+worker is busy is a fact, not a timing. The worker class and gunicorn are the real ones; the grace a busy
+worker gives the others is widened so a loaded machine cannot make the idle worker miss it; `stock` runs
+gunicorn's plain ThreadWorker, for comparison by hand.
 """
 from __future__ import annotations
 
@@ -14,13 +17,19 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers.gthread import ThreadWorker
 
+from bot.channels.web import balanced_worker
 from bot.channels.web.balanced_worker import BalancedThreadWorker
 
-REQUEST_SECONDS = 0.3
+HOLD_LIMIT_SECONDS = 60.0  # a held request gives up after this, so a failed test never hangs
 
 
-def slow_pid_app(environ: dict, start_response: Any) -> list[bytes]:
-    time.sleep(REQUEST_SECONDS)
+def pid_app(environ: dict, start_response: Any) -> list[bytes]:
+    if environ.get("PATH_INFO") == "/hold":
+        with open(HOLD_FILE + ".taken", "w", encoding="utf-8") as f:  # tells the test which worker is held
+            f.write(str(os.getpid()))
+        give_up = time.monotonic() + HOLD_LIMIT_SECONDS
+        while not os.path.exists(HOLD_FILE) and time.monotonic() < give_up:
+            time.sleep(0.01)
     body = str(os.getpid()).encode()
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
     return [body]
@@ -37,8 +46,12 @@ class _App(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        return slow_pid_app
+        return pid_app
 
+
+HOLD_FILE = ""
 
 if __name__ == "__main__":
-    _App(int(sys.argv[1]), ThreadWorker if sys.argv[2:] == ["stock"] else BalancedThreadWorker).run()
+    HOLD_FILE = sys.argv[2]
+    balanced_worker.GRACE_SECONDS = 5.0
+    _App(int(sys.argv[1]), ThreadWorker if sys.argv[3:] == ["stock"] else BalancedThreadWorker).run()

@@ -13,7 +13,7 @@ from bot.channels.web.knowledge_watch import CHECK_SECONDS, KnowledgeWatch
 
 
 def test_the_files_are_looked_at_once_per_interval(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    watch = KnowledgeWatch(tmp_path / "plans.json", tmp_path, lambda: [])
+    watch = KnowledgeWatch(tmp_path / "plans.json", tmp_path, lambda: [], lambda app, engine: None)
     looks: list[int] = []
     unchanged = watch.stamp()
     monkeypatch.setattr(watch, "stamp", lambda: looks.append(1) or unchanged)

@@ -26,12 +26,12 @@ from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
-from indexer.settings import Settings
-from bot.engine.coordinator import Engine
+from bot.engine.answer import EngineContract
 from bot.office.publish import load_engine
 from bot.staff.prefs import Prefs
 from bot.storage import database_target
 from bot.storage.question_log import QuestionLog
+from indexer.settings import Settings
 
 from .handlers import register_handlers
 from .reminders import schedule_jobs
@@ -48,7 +48,7 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]  # all the bot reacts 
 
 def bot_token(settings: Settings) -> str:
     """The token from TELEGRAM_BOT_TOKEN or telegram.token; a clear StaffBotError when there is none."""
-    token = str(settings["telegram.token"] or "").strip()
+    token = settings.text("telegram.token").strip()
     if not token:
         raise StaffBotError("TELEGRAM_BOT_TOKEN is not set (create a bot with @BotFather, then "
                             "export TELEGRAM_BOT_TOKEN=123456:ABC…)")
@@ -75,7 +75,7 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
         state.close()
 
 
-def build_application(settings: Settings, engine: Engine, *, prefs: Prefs | None = None,
+def build_application(settings: Settings, engine: EngineContract, *, prefs: Prefs | None = None,
                       log: QuestionLog | None = None) -> Application:  # type: ignore[type-arg]
     """The configured Application: handlers registered, jobs scheduled, state in bot_data["staffbot"].
 
@@ -84,12 +84,12 @@ def build_application(settings: Settings, engine: Engine, *, prefs: Prefs | None
     """
     token = bot_token(settings)
     options = parse_settings(settings)
-    api_base = str(settings["telegram.api_base"] or "").strip() or DEFAULT_API_BASE
+    api_base = settings.text("telegram.api_base").strip() or DEFAULT_API_BASE
     builder = (Application.builder().token(token).base_url(api_base)
                .post_init(_post_init).post_shutdown(_post_shutdown))
     if file_url := _file_url(api_base):
         builder = builder.base_file_url(file_url)
-    if proxy := str(settings["telegram.proxy"] or "").strip():
+    if proxy := settings.text("telegram.proxy").strip():
         builder = builder.proxy(proxy).get_updates_proxy(proxy)
     application = builder.build()
     database = database_target(settings)  # a SQLite path or a postgresql:// URL
@@ -122,8 +122,8 @@ def check_reachable(settings: Settings, token: str) -> None:
     Telegram is blocked in some networks (mainland China): the operator needs to be told which setting
     gives the bot a way out, not PTB's retry-loop traceback.
     """
-    api_base = str(settings["telegram.api_base"] or "").strip() or DEFAULT_API_BASE
-    proxy = str(settings["telegram.proxy"] or "").strip() or None
+    api_base = settings.text("telegram.api_base").strip() or DEFAULT_API_BASE
+    proxy = settings.text("telegram.proxy").strip() or None
     bot = Bot(token, base_url=api_base, request=HTTPXRequest(proxy=proxy, connect_timeout=10.0))
     try:
         asyncio.run(_get_me(bot))
@@ -175,7 +175,7 @@ def run(settings: Settings) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per getUpdates otherwise
     quiet_network_tracebacks()
     token = bot_token(settings)  # fail fast, before the index loads
-    webhook_url = str(settings["telegram.webhook_url"] or "").strip()
+    webhook_url = settings.text("telegram.webhook_url").strip()
     if webhook_url:
         if urlsplit(webhook_url).scheme != "https":
             raise StaffBotError(f"telegram.webhook_url must be an https:// URL (Telegram requires it), got {webhook_url!r}")
@@ -190,7 +190,7 @@ def run(settings: Settings) -> None:
         logger.info("staff bot: webhook %s, listening on %s:%s", webhook_url,
                     settings["telegram.webhook_listen"], settings["telegram.webhook_port"])
         application.run_webhook(
-            listen=str(settings["telegram.webhook_listen"]), port=int(settings["telegram.webhook_port"]),
+            listen=settings.text("telegram.webhook_listen"), port=settings.integer("telegram.webhook_port"),
             url_path=urlsplit(webhook_url).path.lstrip("/"), webhook_url=webhook_url,
             secret_token=_webhook_secret(token), allowed_updates=ALLOWED_UPDATES)
     else:

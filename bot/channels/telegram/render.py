@@ -22,8 +22,7 @@ from datetime import date
 
 from telegram import InlineKeyboardMarkup
 
-from bot.engine.answer import Answer
-from bot.engine.coordinator import Topic
+from bot.engine.answer import Answer, Topic
 from bot.staff.lists import by_plan as by_plan  # re-exported: lists are grouped by plan here too
 from bot.staff.lists import days_left as days_left  # re-exported for the reminders
 from bot.staff.lists import entry_label as entry_label  # re-exported: the label of a task in a list

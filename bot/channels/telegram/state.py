@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import CallbackContext
 
-from indexer.settings import Settings
-from bot.engine.coordinator import Engine
+from bot.engine.answer import EngineContract
 from bot.staff.options import StaffError, StaffOptions, staff_options
 from bot.staff.prefs import Prefs
 from bot.staff.service import StaffService
 from bot.storage.question_log import QuestionLog
+from indexer.settings import Settings
 
 STATE_KEY = "staffbot"
 CHANNEL = "telegram"  # the question log's channel column for this bot's questions and votes
@@ -34,7 +34,7 @@ StaffBotError = StaffError  # a problem the operator must fix; one error type fo
 class StaffBotState:
     """Everything the handlers and jobs share; one instance per Application."""
 
-    engine: Engine
+    engine: EngineContract
     prefs: Prefs
     log: QuestionLog
     settings: Settings

@@ -14,18 +14,18 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
-from indexer.settings import Settings, load_settings
-from bot.storage import database_target
-from bot.storage.question_log import QuestionLog
 from bot.channels.web import admin_auth, errors, security
 from bot.channels.web.answer_ids import AnswerIds
 from bot.channels.web.cache import AnswerCache
 from bot.channels.web.office_actions import Office, attach_official
 from bot.channels.web.ratelimit import Limiter, make_limiter
 from bot.channels.web.sessions import SessionStore, make_sessions
+from bot.storage import database_target
+from bot.storage.question_log import QuestionLog
+from indexer.settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from bot.engine.coordinator import Engine
+    from bot.engine.answer import EngineContract
 
 log = logging.getLogger("bot.channels.web")
 
@@ -46,7 +46,7 @@ class WebState:
     answer_ids: AnswerIds
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> Flask:
+def create_app(settings: Settings | None = None, engine: EngineContract | None = None) -> Flask:
     """Build the app. Without `engine`, `Engine.load(settings)` runs once here (index load or build)."""
     settings = settings if settings is not None else load_settings()
     admin_auth.check_settings(settings)  # a weak admin token or a bad password hash stops start-up
@@ -56,7 +56,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app = Flask(__name__)
     app.config.update(
-        MAX_CONTENT_LENGTH=max(MIN_BODY_BYTES, int(settings["web.max_question_chars"]) * 8 + 4096),
+        MAX_CONTENT_LENGTH=max(MIN_BODY_BYTES, settings.integer("web.max_question_chars") * 8 + 4096),
         SEND_FILE_MAX_AGE_DEFAULT=600,
     )
     # Chinese as UTF-8 rather than \uXXXX escapes (a third of the bytes), keys in to_dict() order.
@@ -65,17 +65,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app.extensions["office"] = office
     app.extensions["engine"] = attach_official(engine, office.official)
-    store = QuestionLog(database_target(settings))
+    store = QuestionLog(database_target(settings), spill_dir=settings.path("office.dir").parent)  # the var folder
     app.extensions["zwgk"] = WebState(
         settings=settings,
         store=store,
         sessions=make_sessions(store),
-        limiter=make_limiter(store, int(settings["web.rate_limit"])),
-        answers=AnswerCache(int(settings["web.answer_cache"]), stamp=office.official.stamp),
+        limiter=make_limiter(store, settings.integer("web.rate_limit")),
+        answers=AnswerCache(settings.integer("web.answer_cache"), stamp=office.official.stamp),
         answer_ids=AnswerIds(store.secret("answer_key").encode()),
     )
 
-    proxies = int(settings["web.trusted_proxies"])
+    proxies = settings.integer("web.trusted_proxies")
     if proxies > 0:  # behind nginx: take the client address (for rate limiting) from X-Forwarded-For
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -112,7 +112,7 @@ def close_app(app: Flask, timeout: float = 10.0) -> int:
     return state.store.close(timeout) if state is not None else 0
 
 
-def get_engine() -> Engine:
+def get_engine() -> EngineContract:
     """The engine of the current app (loaded once in create_app)."""
     return current_app.extensions["engine"]
 

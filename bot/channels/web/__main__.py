@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from indexer.settings import load_settings
 from bot.channels.web.serve import get_once, serve
+from indexer.settings import load_settings
 
 
 def main(argv: list[str] | None = None) -> int:

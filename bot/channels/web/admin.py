@@ -132,7 +132,9 @@ def _admin_context() -> dict:
 # -- login ----------------------------------------------------------------------------------------
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/admin") and not target.startswith("//") and "\\" not in target:
+    # printable only: a CR/LF would reach the Location header (a 500 after the password was accepted)
+    if target and target.startswith("/admin") and not target.startswith("//") and "\\" not in target \
+            and target.isprintable():
         return target
     return url_for("admin.index")
 

@@ -16,9 +16,15 @@ from dataclasses import asdict
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from bot.office.catalog import DRAFT, PUBLISHED
 from bot.channels.web.admin import client, get_office, guard, private_headers, who
-from bot.channels.web.office_actions import ActionError, add_answer, delete_answer, set_plan_status, upload_plan
+from bot.channels.web.office_actions import (
+    ActionError,
+    add_answer,
+    delete_answer,
+    set_plan_status,
+    upload_plan,
+)
+from bot.office.catalog import DRAFT, PUBLISHED
 
 bp = Blueprint("admin_api", __name__, url_prefix="/admin/api")
 bp.before_request(guard)

@@ -14,8 +14,9 @@ import secrets
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.channels.web.door_ledger import DoorLedger
 from indexer.settings import ConfigError, Settings
 
 COOKIE = "zwgk_admin"
@@ -66,14 +67,14 @@ def same(given: str, expected: str) -> bool:
 
 def check_settings(settings: Settings) -> None:
     """Refuse a weak or whitespace token and a malformed password hash, each with one line."""
-    token = str(settings["web.admin_token"])
+    token = settings.text("web.admin_token")
     if token and (not token.strip() or token != token.strip()):
         raise ConfigError("web.admin_token (ZWGK_WEB__ADMIN_TOKEN) is blank or has spaces around it; "
                           "set a random token, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(24))'`")
     if token and (len(token) < MIN_TOKEN_CHARS or len(set(token)) < MIN_TOKEN_DISTINCT):
         raise ConfigError(f"web.admin_token (ZWGK_WEB__ADMIN_TOKEN) is too weak: use at least {MIN_TOKEN_CHARS} "
                           "random characters, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(24))'`")
-    stored = str(settings["web.admin_password_hash"])
+    stored = settings.text("web.admin_password_hash")
     if stored:
         try:
             _parse_hash(stored)
@@ -90,10 +91,11 @@ class Door:
 
     token: str
     password_hash: str
+    ledger: DoorLedger = field(default_factory=lambda: DoorLedger(), compare=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Door:
-        return cls(str(settings["web.admin_token"]), str(settings["web.admin_password_hash"]))
+        return cls(settings.text("web.admin_token"), settings.text("web.admin_password_hash"))
 
     @property
     def enabled(self) -> bool:
@@ -101,26 +103,35 @@ class Door:
 
     def _key(self) -> bytes:
         # Derived from both secrets: changing the password or the token ends every session.
-        return hashlib.sha256(f"zwgk-admin-session-v2|{self.password_hash}|{self.token}".encode()).digest()
+        return hashlib.sha256(f"zwgk-admin-session-v3|{self.password_hash}|{self.token}".encode()).digest()
 
     def _sign(self, message: str) -> str:
         return hmac.new(self._key(), message.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def session_cookie(self, user: str = "admin", now: float | None = None) -> str:
         expires = int((now or time.time()) + SESSION_SECONDS)
-        body = f"{user}|{expires}"
+        body = f"{user}|{expires}|{secrets.token_hex(8)}"  # the nonce names this session (logout ends it)
         return f"{body}|{self._sign(body)}"
 
     def session_user(self, cookie: str | None, now: float | None = None) -> str | None:
-        """The user a cookie was issued to, when its signature is right and it has not expired."""
-        if not cookie or not self.password_hash or cookie.count("|") != 2:
+        """The user a cookie was issued to, when its signature is right, it has not expired and it was
+        not ended by a logout (on any worker: the ledger is in the database)."""
+        if not cookie or not self.password_hash or cookie.count("|") != 3:
             return None
-        user, expires, sig = cookie.split("|")
-        if not same(sig, self._sign(f"{user}|{expires}")):
+        user, expires, nonce, sig = cookie.split("|")
+        if not same(sig, self._sign(f"{user}|{expires}|{nonce}")):
             return None
         if not expires.isdigit() or int(expires) < (now or time.time()):
             return None
+        if self.ledger.ended(sig):
+            return None
         return user
+
+    def end_session(self, cookie: str | None) -> None:
+        """Logout: this cookie is refused from now on, even if a copy of it is replayed."""
+        if self.session_user(cookie) is not None and cookie:
+            user, expires, _nonce, sig = cookie.split("|")
+            self.ledger.end(sig, float(expires))
 
     def csrf_token(self, cookie: str) -> str:
         return self._sign(f"csrf|{cookie}")[:40]
@@ -138,16 +149,27 @@ class Door:
 # -- throttle -------------------------------------------------------------------------------------
 
 class LoginThrottle:
-    """At most `limit` failures per client in THROTTLE_WINDOW seconds; then it waits until the oldest expires."""
+    """At most `limit` failures per client in THROTTLE_WINDOW seconds; then it waits until the oldest expires.
+
+    In memory until `share(ledger)`; then counted in the database (bot/channels/web/door_ledger.py), so
+    `serve --workers N` allows `limit` guesses in all, not `limit` per worker."""
 
     def __init__(self, limit: int, window: float = THROTTLE_WINDOW) -> None:
         self.limit = max(1, int(limit))
         self.window = window
         self._lock = threading.Lock()
         self._fails: dict[str, deque[float]] = {}
+        self.ledger: DoorLedger | None = None
+
+    def share(self, ledger: DoorLedger) -> None:
+        self.ledger = ledger
 
     def wait(self, client: str, now: float | None = None) -> int:
         """Seconds this client must wait before trying again (0: may try now)."""
+        if self.ledger is not None and self.ledger.shared:
+            shared = self.ledger.fails_wait(client, self.limit, self.window)
+            if shared is not None:
+                return shared
         now = now or time.monotonic()
         with self._lock:
             fails = self._fails.get(client)
@@ -160,6 +182,8 @@ class LoginThrottle:
             return max(1, int(fails[0] + self.window - now + 0.999))
 
     def fail(self, client: str, now: float | None = None) -> None:
+        if self.ledger is not None and self.ledger.shared and self.ledger.fail(client, self.window):
+            return
         now = now or time.monotonic()
         with self._lock:
             if len(self._fails) > 10_000:  # bound memory under a spray from many addresses
@@ -167,5 +191,7 @@ class LoginThrottle:
             self._fails.setdefault(client, deque()).append(now)
 
     def succeed(self, client: str) -> None:
+        if self.ledger is not None and self.ledger.shared:
+            self.ledger.forget_fails(client)
         with self._lock:
             self._fails.pop(client, None)

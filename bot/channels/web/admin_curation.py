@@ -11,10 +11,10 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
-from bot.office.curation import CurationError, apply_edit, candidate_data, diff_answers, parse_edit
 from bot.channels.web import get_engine, get_state
 from bot.channels.web.admin import client, get_office, guard, private_headers, who
 from bot.channels.web.office_actions import ActionError, swap_engine
+from bot.office.curation import CurationError, apply_edit, candidate_data, diff_answers, parse_edit
 
 bp = Blueprint("admin_curation", __name__, url_prefix="/admin/curation")
 bp.before_request(guard)

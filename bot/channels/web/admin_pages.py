@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
-from bot.office.catalog import DRAFT, PUBLISHED
-from bot.official.store import MAX_ANSWER_CHARS
 from bot.channels.web import get_state
 from bot.channels.web.admin import client, get_office, guard, private_headers, who
 from bot.channels.web.office_actions import (
@@ -24,6 +22,8 @@ from bot.channels.web.office_actions import (
     upload_plan,
     versions,
 )
+from bot.office.catalog import DRAFT, PUBLISHED
+from bot.official.store import MAX_ANSWER_CHARS
 
 bp = Blueprint("admin_pages", __name__, url_prefix="/admin")
 bp.before_request(guard)

@@ -14,11 +14,12 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from bot.storage.clean import find_surrogate
 from bot.channels.web import get_engine, get_state
 from bot.channels.web.answer_ids import MAX_CHARS as MAX_ANSWER_ID_CHARS
 from bot.channels.web.cache import CachedAnswer
 from bot.channels.web.errors import ApiError, json_error
+from bot.storage.clean import find_surrogate
+from bot.storage.question_log import LogUnavailable
 
 log = logging.getLogger("bot.channels.web")
 
@@ -30,6 +31,7 @@ MAX_ENTRY_ID_CHARS = 200
 MAX_COMMENT_CHARS = 1000
 MAX_SUGGESTIONS = 20
 CHANNELS = frozenset({"web", "kiosk"})
+ENTRY_CACHE_CONTROL = "no-cache"  # /api/entries/<id>: stored, but revalidated (ETag) before each reuse
 
 
 # -- request parsing ------------------------------------------------------------------------------
@@ -206,7 +208,7 @@ def info() -> Response:
         "hotline": settings["search.hotline"],
         "default_region": settings["search.default_region"] or None,
         "regions": list(engine.regions()),
-        "max_question_chars": int(settings["web.max_question_chars"]),
+        "max_question_chars": settings.integer("web.max_question_chars"),
     })
     resp.headers["Cache-Control"] = "public, max-age=300"
     return resp
@@ -225,8 +227,11 @@ def feedback() -> tuple[Response, int]:
     session = _session(data)
     channel = _channel(data)
     answer_id = _answer_id(data, entry_id)
-    row = get_state().store.log_feedback(helpful=helpful, question=question, entry_id=entry_id,
-                                         session=session, comment=comment, channel=channel, answer_id=answer_id)
+    try:
+        row = get_state().store.log_feedback(helpful=helpful, question=question, entry_id=entry_id,
+                                             session=session, comment=comment, channel=channel, answer_id=answer_id)
+    except LogUnavailable:  # kept nowhere: say so rather than "written later"
+        raise ApiError(503, "the vote could not be recorded now; please try again later") from None
     return jsonify({"status": "ok", "id": row}), 201
 
 
@@ -240,11 +245,17 @@ def entry(entry_id: str) -> Response:
     body = found.to_dict()
     body["document_title"] = found.title or found.doc
     resp = jsonify(body)
-    resp.headers["Cache-Control"] = "public, max-age=300"
-    return resp
+    # A clause can be withdrawn (unpublished) at any moment: caches must ask again every time; the ETag
+    # makes that a cheap 304 while the clause is unchanged.
+    resp.headers["Cache-Control"] = ENTRY_CACHE_CONTROL
+    resp.add_etag()
+    return resp.make_conditional(request)
 
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    """Liveness plus the question log writer's state (`log.status`: ok, retrying, closed)."""
-    return jsonify({"status": "ok", "entries": get_engine().entry_count(), "log": get_state().store.health()})
+    """Liveness plus the question log writer's state (`log.status`: ok, retrying, degraded, closed); the
+    top-level status is "degraded" while the log is not ok (answers still flow; docs/guarantees.md)."""
+    health = get_state().store.health()
+    status = "ok" if health.get("status") == "ok" else "degraded"
+    return jsonify({"status": status, "entries": get_engine().entry_count(), "log": health})

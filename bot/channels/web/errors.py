@@ -1,6 +1,6 @@
 """Error responses: JSON `{"error": ...}` under /api (never a stack trace), short HTML pages elsewhere.
 
-Registered by create_app. Views raise `ApiError(status, message)` for bad requests; anything unexpected
+The admin's script API (/admin/api/*) gets JSON too. Registered by create_app. Views raise `ApiError(status, message)` for bad requests; anything unexpected
 is logged with its traceback server-side and answered "internal error".
 """
 from __future__ import annotations
@@ -14,6 +14,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from bot.channels.web.security import is_api_path
 
 log = logging.getLogger("bot.channels.web")
+
+ADMIN_API_PREFIX = "/admin/api/"
 
 MESSAGES = {
     400: "bad request",
@@ -65,6 +67,11 @@ def _describe(exc: HTTPException) -> str:
     return MESSAGES.get(code, exc.name.lower())
 
 
+def wants_json(path: str) -> bool:
+    """The public API and the admin's script API (/admin/api/*) answer errors as JSON, pages as HTML."""
+    return is_api_path(path) or path.startswith(ADMIN_API_PREFIX)
+
+
 def install(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
@@ -73,7 +80,7 @@ def install(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
         code = exc.code or 500
-        if is_api_path(request.path):
+        if wants_json(request.path):
             resp = json_error(code, _describe(exc))
         else:
             resp = _html_error(code, exc.name, exc.description or "")
@@ -86,6 +93,6 @@ def install(app: Flask) -> None:
         if isinstance(exc, HTTPException):  # pragma: no cover - routed above
             return _http_error(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
-        if is_api_path(request.path):
+        if wants_json(request.path):
             return json_error(500, "internal error")
-        return _html_error(500, InternalServerError.name, "服务暂时不可用，请稍后再试。")
+        return _html_error(500, InternalServerError().name, "服务暂时不可用，请稍后再试。")

@@ -17,7 +17,7 @@ MAX_IDLE_SECONDS = 3600
 @bp.get("/kiosk")
 def kiosk() -> Response:
     settings = get_state().settings
-    idle = int(settings["web.kiosk_idle_seconds"])
+    idle = settings.integer("web.kiosk_idle_seconds")
     raw = request.args.get("idle", "")
     if raw.isascii() and raw.isdigit():  # not "²" (isdigit alone accepts it); 5 000 digits clamp
         idle = int(raw) if len(raw) <= 6 else MAX_IDLE_SECONDS

@@ -2,7 +2,8 @@
 
 The worker that serves /admin swaps its engine itself (office_actions.py). Other worker processes
 (`bot serve --workers N`) notice the change on their next request: one stat of the plan record
-(`office.dir`/plans.json) and of the curated data files, compared with what their engine was built from,
+(`office.dir`/plans.json), of the curated data files and of the index's `current` pointer (a `bot index
+rollback`), compared with what their engine was built from,
 at most once every `CHECK_SECONDS` (six stats per request would cost more than a fast answer, and each
 releases the GIL for a system call that other threads are waiting on).
 On a change one background thread compares the published set with the one its engine serves and, when it
@@ -17,17 +18,24 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from flask import Flask
 
-if TYPE_CHECKING:
-    from bot.channels.web.office_actions import Office
+from bot.index.store import CURATED_FILES
+
+
+class Rebuilds(Protocol):
+    """What the watch needs of the office: its lock and a way to build the published engine."""
+
+    lock: Any
+
+    def build_engine(self) -> Any: ...
+
 
 log = logging.getLogger(__name__)
 
 CHECK_SECONDS = 1.0  # a publication elsewhere is noticed within this long (plus the rebuild)
-DATA_FILES = ("departments.toml", "synonyms.txt", "glossary.toml", "featured.toml", "keep_words.txt")
 
 Stamp = tuple[tuple[int, int] | None, ...]
 
@@ -41,9 +49,13 @@ def _stat(path: Path) -> tuple[int, int] | None:
 
 
 class KnowledgeWatch:
-    def __init__(self, record: Path, data_dir: Path, published: Callable[[], list[Path]]) -> None:
-        self.paths = [record] + [data_dir / name for name in DATA_FILES]
+    def __init__(self, record: Path, data_dir: Path, published: Callable[[], list[Path]],
+                 swap: Callable[[Flask, Any], None], index_current: Path | None = None) -> None:
+        self.paths = [record] + [data_dir / name for name in CURATED_FILES]
+        if index_current is not None:
+            self.paths.append(index_current)
         self.published = published
+        self.swap = swap
         self._built = self.stamp()
         self._serving = self._content()
         self._busy = threading.Lock()
@@ -61,7 +73,7 @@ class KnowledgeWatch:
         self._built = self.stamp()
         self._serving = self._content()
 
-    def check(self, app: Flask, office: Office) -> None:
+    def check(self, app: Flask, office: Rebuilds) -> None:
         """Start one background rebuild when the published knowledge changed since this engine was built
         (looked at once per `CHECK_SECONDS`; requests in between go straight on)."""
         clock = time.monotonic()
@@ -73,14 +85,12 @@ class KnowledgeWatch:
             return
         threading.Thread(target=self._rebuild, args=(app, office, now), name="zwgk-rebuild", daemon=True).start()
 
-    def _rebuild(self, app: Flask, office: Office, stamp: Stamp) -> None:
-        from bot.channels.web.office_actions import swap_engine
-
+    def _rebuild(self, app: Flask, office: Rebuilds, stamp: Stamp) -> None:
         try:
             with office.lock:
                 content = self._content()
                 if self._built != stamp and content != self._serving:
-                    swap_engine(app, office.publisher.build())
+                    self.swap(app, office.build_engine())
                     self._serving = content
                     log.info("knowledge changed elsewhere: engine rebuilt and swapped in")
         except Exception:  # keep serving the old engine; try again only when the files change again

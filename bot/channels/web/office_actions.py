@@ -7,25 +7,26 @@ the old engine and no request fails or waits.
 """
 from __future__ import annotations
 
-import copy
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from indexer.settings import Settings
+from bot.channels.web.admin_auth import Door, LoginThrottle
+from bot.channels.web.knowledge_watch import KnowledgeWatch
+from bot.index.store import IndexStore
 from bot.office.audit import AuditLog, utc_now
 from bot.office.catalog import DRAFT, PUBLISHED, PlanCatalog, PlanRecord, new_upload_id
 from bot.office.publish import Publisher
-from bot.office.uploads import Parsed, UploadError, checked_name, parse, store
+from bot.office.uploads import Parsed, UploadError, checked_name, discard, parse, receive
 from bot.official import AnswerRecord, OfficialAnswers
 from bot.official.store import validated
-from bot.channels.web.admin_auth import Door, LoginThrottle
-from bot.channels.web.knowledge_watch import KnowledgeWatch
+from indexer.parsed import ParsedCache
+from indexer.sandbox import Limits
+from indexer.settings import Settings
 
 
 class ActionError(ValueError):
@@ -59,10 +60,15 @@ class Office:
                    audit=AuditLog(folder / "audit.jsonl"),
                    official=OfficialAnswers.at(folder / "answers.json"),
                    door=Door.from_settings(settings),
-                   throttle=LoginThrottle(int(settings["web.admin_login_limit"])),
-                   tz=ZoneInfo(str(settings["web.timezone"])),
+                   throttle=LoginThrottle(settings.integer("web.admin_login_limit")),
+                   tz=ZoneInfo(settings.text("web.timezone")),
                    watch=KnowledgeWatch(publisher.catalog.record_path, settings.path("knowledge.data_dir"),
-                                        publisher.catalog.published_files))
+                                        publisher.catalog.published_files, swap_engine,
+                                        IndexStore.from_settings(settings).current_file))
+
+    def build_engine(self) -> Any:
+        """An engine over the plans published now (what the knowledge watch swaps in)."""
+        return self.publisher.build()
 
     def local_time(self, iso_utc: str) -> str:
         """An ISO UTC time as 'YYYY-MM-DD HH:MM:SS' in web.timezone (unparseable text shown as it is)."""
@@ -75,17 +81,20 @@ class Office:
         return t.astimezone(self.tz).strftime("%Y-%m-%d %H:%M:%S")
 
     @property
+    def parse_limits(self) -> Limits:
+        """Time and memory for reading one upload (indexer/sandbox.py); the read limits are its defaults."""
+        return Limits(seconds=self.settings.number("office.parse_seconds"),
+                      memory_mb=self.settings.integer("office.parse_memory_mb"))
+
+    @property
     def max_upload_bytes(self) -> int:
-        return int(self.settings["office.max_upload_mb"]) * 2**20
+        return self.settings.integer("office.max_upload_mb") * 2**20
 
 
 def attach_official(engine: Any, official: OfficialAnswers) -> Any:
     """The engine with this app's official answers (a shallow copy: an engine shared by tests stays as it was)."""
-    if getattr(engine, "official", None) is official:
-        return engine
-    engine = copy.copy(engine)
-    engine.official = official
-    return engine
+    with_official = getattr(engine, "with_official", None)  # test doubles without official answers
+    return with_official(official) if with_official is not None else engine
 
 
 def swap_engine(app: Flask, engine: Any) -> None:
@@ -103,25 +112,25 @@ def upload_plan(office: Office, name: str | None, data: bytes, who: str, client:
         if len(data) > office.max_upload_bytes:
             raise UploadError(413, f"the file is too large (at most {office.settings['office.max_upload_mb']} MB)")
         plan_id = new_upload_id()
-        stem, suffix = Path(name).stem, Path(name).suffix.lower()
-        taken = office.catalog.taken_stems()
-        stored = f"{stem}-{plan_id[2:]}{suffix}" if stem in taken else f"{stem}{suffix}"
-        folder = office.catalog.uploads_dir / plan_id
-        path = store(data, stored, folder, office.max_upload_bytes)
+        path = receive(office.catalog, plan_id, name, data, office.max_upload_bytes)
         try:
-            parsed = parse(path)
+            parsed = parse(path, ParsedCache(office.settings.path("knowledge.parsed_dir")), office.parse_limits)
         except UploadError:
-            path.unlink(missing_ok=True)
-            folder.rmdir()
+            discard(path.parent)
             raise
     except UploadError as exc:
         raise ActionError(exc.status, str(exc)) from None
     doc = parsed.document
-    record = PlanRecord(id=plan_id, file=stored, title=doc.title, region=doc.region, year=doc.year, status=DRAFT,
+    record = PlanRecord(id=plan_id, file=path.name, title=doc.title, region=doc.region, year=doc.year, status=DRAFT,
                         doc_number=doc.doc_number, entries=len(doc.entries), tasks=parsed.tasks,
                         warnings=parsed.warnings, original=name, uploaded=utc_now(), author=who)
-    office.catalog.add_upload(record)
-    office.audit.record(who, "plan.upload", f"{plan_id} {name} ({record.title or '无标题'})", client)
+    try:
+        office.catalog.add_upload(record)
+        office.audit.record(who, "plan.upload", f"{plan_id} {name} ({record.title or '无标题'})", client)
+    except OSError as exc:  # a full disk: no record, no file, no audit line for an upload that is not there
+        office.catalog.remove_upload(plan_id)
+        discard(path.parent)
+        raise ActionError(507, f"the upload could not be recorded ({exc.strerror or exc}); nothing was kept") from None
     return record, parsed
 
 
@@ -130,7 +139,7 @@ def preview(office: Office, record: PlanRecord) -> Parsed:
     path = (office.settings.path("knowledge.plans_dir") / record.file if record.shipped
             else office.catalog.upload_path(record))
     try:
-        return parse(path)
+        return parse(path, ParsedCache(office.settings.path("knowledge.parsed_dir")), office.parse_limits)
     except UploadError as exc:
         raise ActionError(exc.status, str(exc)) from None
 
@@ -142,7 +151,7 @@ def set_plan_status(app: Flask, office: Office, plan_id: str, status: str, who: 
     `replaces` (publishing only) unpublishes that plan in the same switch: replacing a plan by a new
     version, or rolling back to an older one, never serves both or neither.
     """
-    with office.lock:
+    with office.lock, office.publisher.lock:  # one publication at a time, across workers too
         record = office.catalog.get(plan_id)
         old = office.catalog.get(replaces) if replaces else None
         if record is None or (replaces and old is None):
@@ -152,6 +161,10 @@ def set_plan_status(app: Flask, office: Office, plan_id: str, status: str, who: 
         changes = [(plan_id, status, record.status)]
         if old is not None and status == PUBLISHED and old.id != plan_id:
             changes.append((old.id, DRAFT, old.status))
+        action = "plan.publish" if status == PUBLISHED else "plan.unpublish"
+        detail = f"{plan_id} {record.file}" + (f" (replaces {old.id} {old.file})" if len(changes) > 1 and old else "")
+        # The intent is audited before anything changes: a publication killed half-way is still on record.
+        office.audit.record(who, action, detail, client)
         for pid, new_status, _ in changes:
             office.catalog.set_status(pid, new_status)
         office.watch.mark_built()
@@ -161,11 +174,9 @@ def set_plan_status(app: Flask, office: Office, plan_id: str, status: str, who: 
             for pid, _, before in changes:
                 office.catalog.set_status(pid, before)
             office.watch.mark_built()
+            office.audit.record(who, action + ".failed", f"{detail}: {exc}", client)
             raise ActionError(500, f"could not build the index for the new plan set ({exc})") from exc
         swap_engine(app, engine)
-    action = "plan.publish" if status == PUBLISHED else "plan.unpublish"
-    detail = f"{plan_id} {record.file}" + (f" (replaces {old.id} {old.file})" if len(changes) > 1 and old else "")
-    office.audit.record(who, action, detail, client)
     record.status = status
     return record
 
@@ -181,13 +192,14 @@ def versions(office: Office, record: PlanRecord) -> list[PlanRecord]:
 
 
 def delete_draft(office: Office, plan_id: str, who: str, client: str) -> PlanRecord:
-    record = office.catalog.get(plan_id)
-    if record is None or record.shipped:
-        raise ActionError(404, f"unknown uploaded plan: {plan_id}")
-    if record.status == PUBLISHED:
-        raise ActionError(409, "unpublish the plan before deleting it")
-    office.catalog.remove_upload(plan_id)
-    office.audit.record(who, "plan.delete", f"{plan_id} {record.file}", client)
+    with office.catalog.locked():  # not published by another worker between the check and the removal
+        record = office.catalog.get(plan_id)
+        if record is None or record.shipped:
+            raise ActionError(404, f"unknown uploaded plan: {plan_id}")
+        if record.status == PUBLISHED:
+            raise ActionError(409, "unpublish the plan before deleting it")
+        office.audit.record(who, "plan.delete", f"{plan_id} {record.file}", client)
+        office.catalog.remove_upload(plan_id)  # the record, then its folder and file
     return record
 
 
@@ -198,7 +210,10 @@ def add_answer(app: Flask, office: Office, data: dict[str, Any], who: str, clien
         fields = validated(data)
     except ValueError as exc:
         raise ActionError(400, str(exc)) from None
-    record = office.official.store.add(fields, author=who, now=utc_now())
+    try:
+        record = office.official.store.add(fields, author=who, now=utc_now())
+    except OSError as exc:  # a full disk: the answers file is unchanged
+        raise ActionError(507, f"the answer could not be saved ({exc.strerror or exc}); try again") from None
     app.extensions["zwgk"].answers.bump()
     office.audit.record(who, "answer.add", f"{record.id} {record.question}", client)
     return record

@@ -7,19 +7,27 @@ workers. Each worker builds its own app after the fork (no preload), so the ques
 thread and every other background thread start in the worker that uses them. SIGTERM or SIGINT to
 the master stops gracefully: workers finish their in-flight requests (up to GRACEFUL_SECONDS), each
 closes its app (the log is drained), then the master exits.
-Neighbours: bot/cli.py `serve --workers`; bot/channels/web/serve.py runs the single-process waitress server;
+`serve_in_process` runs the same worker in the serving process itself, without a master (plain `serve`).
+Neighbours: bot/cli.py `serve --workers`; bot/channels/web/serve.py runs the single-process server;
 bot/channels/web/__init__.py `create_app` / `close_app`.
 """
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from indexer.settings import Settings
 
 GRACEFUL_SECONDS = 20  # in-flight requests get this long to finish after SIGTERM
 WORKER_TIMEOUT = 60  # a worker silent this long (stuck) is killed and replaced by the master
+# Open connections per process (slow or idle ones included); beyond, new ones wait in the listen backlog.
+WORKER_CONNECTIONS = 1000
+MIN_FRONT_BODY = 16 * 1024 * 1024  # the front reads bodies up to this (the app refuses most far below)
+FORM_OVERHEAD = 64 * 1024  # multipart framing around an upload (bot/channels/web/admin.py allows the same)
 
 
 class WorkersError(RuntimeError):
@@ -28,26 +36,33 @@ class WorkersError(RuntimeError):
 
 def prepare_index(settings: Settings) -> int:
     """Build the index if plans or curated data changed, once, before the workers fork; its entry count."""
-    from bot.index.search_index import load_index
+    from bot.index.store import IndexStore
 
-    index, rebuilt = load_index(settings.path("knowledge.plans_dir"), settings.path("knowledge.data_dir"),
-                                settings.path("knowledge.index_path"))
+    index, rebuilt = IndexStore.from_settings(settings).load()
     if rebuilt:
         logging.getLogger("bot.channels.web").info("index rebuilt: %d entries", len(index.entries))
     return len(index.entries)
 
 
-def gunicorn_options(settings: Settings, host: str, port: int, workers: int) -> dict[str, Any]:
-    """The gunicorn settings we run with (threaded workers: keep-alive and slow clients cost no process;
-    idle workers accept first, bot/channels/web/balanced_worker.py)."""
+def front_worker_class(settings: Settings, *, standalone: bool = False) -> type:
+    """The worker class with this deployment's largest body (the largest upload plus form overhead)."""
     from bot.channels.web.balanced_worker import BalancedThreadWorker
+    from bot.channels.web.request_buffer import Limits
 
+    limits = Limits(max_body=max(MIN_FRONT_BODY, settings.integer("office.max_upload_mb") * 2**20 + FORM_OVERHEAD))
+    return type("ZwgkWorker", (BalancedThreadWorker,), {"limits": limits, "standalone": standalone})
+
+
+def gunicorn_options(settings: Settings, host: str, port: int, workers: int) -> dict[str, Any]:
+    """The gunicorn settings we run with (threaded workers fed whole requests by an event loop: keep-alive
+    and slow clients cost no thread; idle workers accept first, bot/channels/web/balanced_worker.py)."""
     shown = f"[{host}]" if ":" in host else host
     return {
         "bind": [f"{shown}:{port}"],
         "workers": workers,
-        "worker_class": BalancedThreadWorker,
-        "threads": max(1, int(settings["web.threads"])),
+        "worker_class": front_worker_class(settings),
+        "worker_connections": WORKER_CONNECTIONS,
+        "threads": max(1, settings.integer("web.threads")),
         "preload_app": False,
         "graceful_timeout": GRACEFUL_SECONDS,
         "timeout": WORKER_TIMEOUT,
@@ -72,7 +87,7 @@ def serve_workers(settings: Settings, host: str | None = None, port: int | None 
     from bot.channels.web.admin_auth import check_settings
 
     check_settings(settings)  # a weak admin token stops the master with one line, not each worker's boot
-    host = host or str(settings["web.host"])
+    host = host or settings.text("web.host")
     port = int(port if port is not None else settings["web.port"])
     print("正在加载知识库 / loading the knowledge base …", file=sys.stderr, flush=True)
     entries = prepare_index(settings)
@@ -111,3 +126,42 @@ def _worker_exit(server: Any, worker: Any) -> None:
     app = getattr(worker, "wsgi", None)
     if app is not None and hasattr(app, "extensions"):
         close_app(app)
+
+
+def serve_in_process(app: Any, settings: Settings, host: str, port: int, stop: threading.Event,
+                     ready: Callable[[int], None], on_stop: Callable[[int], None]) -> None:
+    """`serve` on Unix: one worker (bot/channels/web/balanced_worker.py) in this process, no master.
+
+    `ready(port)` is called once listening; when `stop` is set, `on_stop(requests in flight)` runs and the worker stops
+    gracefully: no new connections, requests in flight finished (at most GRACEFUL_SECONDS)."""
+    import selectors
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+    from gunicorn.sock import create_sockets
+
+    cfg = Config()
+    for key, value in gunicorn_options(settings, host, port, 1).items():
+        cfg.set(key, value)
+    log = Logger(cfg)
+    listeners = create_sockets(cfg, log)
+    worker = front_worker_class(settings, standalone=True)(1, os.getppid(), listeners, None, WORKER_TIMEOUT, cfg, log)
+    worker.pid = os.getpid()
+    worker.wsgi = app
+    worker.tpool = worker.get_thread_pool()
+    worker.poller = selectors.DefaultSelector()
+    worker.method_queue.init()
+
+    def watch() -> None:
+        stop.wait()
+        on_stop(worker.in_flight)
+        worker.handle_exit(None, None)  # thread-safe: wakes the event loop through its pipe
+
+    threading.Thread(target=watch, name="zwgk-stop", daemon=True).start()
+    ready(listeners[0].sock.getsockname()[1])
+    try:
+        worker.run()  # closes the listeners when it stops
+    finally:
+        for listener in listeners:
+            if listener.sock is not None:
+                listener.close()

@@ -20,14 +20,14 @@ from typing import Any
 import httpx
 from flask import Flask
 
-from indexer.settings import Settings
-from bot.engine.coordinator import Engine
+from bot.engine.answer import EngineContract
 from bot.office.publish import load_engine
 from bot.staff.options import StaffError, staff_options
 from bot.staff.prefs import Prefs
 from bot.staff.service import StaffService
 from bot.storage import database_target
 from bot.storage.question_log import QuestionLog
+from indexer.settings import Settings
 
 from .api import WeComApi, WeComApiError
 from .bot import CHANNEL, WeComBot
@@ -57,7 +57,7 @@ class WeComSettings:
 
 
 def _need(settings: Settings, key: str, what: str) -> str:
-    value = str(settings[f"wecom.{key}"] or "").strip()
+    value = settings.text(f"wecom.{key}").strip()
     if not value:
         raise StaffError(f"ZWGK_WECOM__{key.upper()} is not set ({what})")
     return value
@@ -73,17 +73,17 @@ def wecom_settings(settings: Settings) -> WeComSettings:
         WeComCrypto(token, aes_key, corp_id)
     except CryptoError as exc:
         raise StaffError(f"wecom.aes_key: {exc}") from None
-    agent_id = int(settings["wecom.agent_id"])
+    agent_id = settings.integer("wecom.agent_id")
     if agent_id <= 0:
         raise StaffError("ZWGK_WECOM__AGENT_ID is not set (the app's AgentId: 应用管理 → the app)")
-    path = str(settings["wecom.path"] or "").strip()
+    path = settings.text("wecom.path").strip()
     if not path.startswith("/"):
         raise StaffError(f"wecom.path must start with '/', got {path!r}")
-    users = frozenset(u.strip() for u in str(settings["wecom.allowed_users"] or "").replace(";", ",").split(",")
+    users = frozenset(u.strip() for u in settings.text("wecom.allowed_users").replace(";", ",").split(",")
                       if u.strip())
     return WeComSettings(corp_id=corp_id, agent_id=agent_id, secret=secret, token=token, aes_key=aes_key,
-                         api_base=str(settings["wecom.api_base"]).strip().rstrip("/"),
-                         listen=str(settings["wecom.listen"]), port=int(settings["wecom.port"]), path=path,
+                         api_base=settings.text("wecom.api_base").strip().rstrip("/"),
+                         listen=settings.text("wecom.listen"), port=settings.integer("wecom.port"), path=path,
                          allowed_users=users)
 
 
@@ -105,7 +105,7 @@ class WeComApp:
             thing.close()
 
 
-def build_wecom(settings: Settings, engine: Engine, *, prefs: Prefs | None = None, log: QuestionLog | None = None,
+def build_wecom(settings: Settings, engine: EngineContract, *, prefs: Prefs | None = None, log: QuestionLog | None = None,
                 client: httpx.Client | None = None, backoff: float = 0.5) -> WeComApp:
     """The callback app, bot, API client and reminder thread (not started); stores default to the project database."""
     ws = wecom_settings(settings)

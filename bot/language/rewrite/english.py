@@ -42,7 +42,11 @@ class English:
         self.stop_stems = frozenset(stem(w) for w in _EN_STOPWORDS) | _EN_STOPWORDS
 
     @classmethod
-    def build(cls, glossary: dict[str, list[str]], intents: dict[str, str]) -> English:
+    def build(cls, glossary: dict[str, list[str]], intents: dict[str, str],
+              dictionary: dict[str, list[str]] | None = None) -> English:
+        """`dictionary` (CC-CEDICT keys, bot/language/rewrite/resources.py) sits under the curated glossary:
+        none of its keys may hold a word a curated key or intent reads, and its words never make a
+        question read as English rather than pinyin."""
         gl: dict[tuple[str, ...], tuple[str, ...]] = {}
         for en, zh in glossary.items():
             toks = _en_tokens(en)
@@ -53,6 +57,14 @@ class English:
             toks = _en_tokens(en)
             if toks and zh:
                 it[toks] = zh
+        asking = {w for key in it for w in key}
+        curated = {w for key in gl for w in key} | {stem(w) for w in _EN_STOPWORDS}
+        for en, zh in (dictionary or {}).items():
+            toks = _en_tokens(en)
+            if not toks or not zh or toks in gl or any(t in asking for t in toks):
+                continue
+            if len(toks) > 1 or toks[0] not in curated:  # a longer phrase is more specific than its words
+                gl[toks] = tuple(zh)
         words = set(_PINYIN_LIKE_ENGLISH) | set(_EN_STOPWORDS)
         for phrase in (*glossary, *intents):
             for t in re.split(r"[\s\-_/]+", phrase.lower()):

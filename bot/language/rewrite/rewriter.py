@@ -9,7 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.language.rewrite.data import load_departments, load_glossary, load_jieba_words, load_synonyms, load_word_list
+from bot.language.rewrite import resources
+from bot.language.rewrite.data import (
+    load_departments,
+    load_glossary,
+    load_jieba_words,
+    load_synonyms,
+    load_word_list,
+)
 from bot.language.rewrite.english import English, append_intents, question_language
 from bot.language.rewrite.hanzi import PinyinMap, build_pinyin_map
 from bot.language.rewrite.normalize import build_fold_table, normalize
@@ -32,6 +39,8 @@ class Rewrite:
     expansions: list[str] = field(default_factory=list)  # extra plan terms to add to the query
     # regions recognised in pinyin/English, as the plans write them
     regions: list[str] = field(default_factory=list)
+    # everyday words of the question that synonym rules read as plan terms: (word, its plan terms)
+    senses: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
 
 class QueryRewriter:
@@ -88,11 +97,12 @@ class QueryRewriter:
         pinyin = build_pinyin_map(readings, heteronyms, ngram_freq, common, terms, question_words, joined,
                                   regions)
         locked = frozenset(question_words | keep_words)
+        synonyms, dictionary = _with_resources(synonyms, ngram_freq, terms)
         synonym_sources = {w for lhs, _ in synonyms for w in lhs}
         typos = TypoCorrector.build(pinyin, readings, ngram_freq, common, proper,
                                     terms | synonym_sources | locked, locked)
         return cls(fold_table, readings, pinyin, RegionReader.build(regions),
-                   English.build(glossary_terms, intents), typos, SynonymExpander.build(synonyms))
+                   English.build(glossary_terms, intents, dictionary), typos, SynonymExpander.build(synonyms))
 
     def rewrite(self, question: str) -> Rewrite:
         """Rewrite one question; pure Python over precomputed tables (well under a millisecond)."""
@@ -119,10 +129,30 @@ class QueryRewriter:
             toks = regions_first(toks)
 
         out = append_intents(join(toks, lang), intents)
-        return Rewrite(text=out, lang=lang, corrections=corrections,
-                       expansions=self._synonyms.expansions(out, expansions),
-                       regions=list(dict.fromkeys(regions)))
+        found, senses = self._synonyms.expand(out, expansions)
+        return Rewrite(text=out, lang=lang, corrections=corrections, expansions=found,
+                       regions=list(dict.fromkeys(regions)), senses=senses)
 
     def pinyin_of(self, text: str) -> list[str]:
         """Toneless syllables of the hanzi in `text` (others skipped): for pinyin-prefix suggestions."""
         return self._readings.pinyin_of(text)
+
+
+def _with_resources(synonyms: list, ngram_freq: dict[str, int], terms: set[str]
+                    ) -> tuple[list, dict[str, list[str]]]:
+    """The curated synonym rules followed by cnsyn's, and CC-CEDICT's English keys (resources.py)."""
+    from bot.engine.tuning import DEFAULT
+    from bot.language.everyday import Everyday
+
+    salience = Everyday(DEFAULT).salience
+
+    def count(word: str) -> int:
+        return ngram_freq.get(word, 0) or (resources.MIN_PLAN_COUNT if word in terms else 0)
+
+    def in_plans(word: str) -> bool:
+        return count(word) >= resources.MIN_PLAN_COUNT
+
+    taken = {w for lhs, _ in synonyms for w in lhs}
+    extra = resources.synonym_rules(in_plans, salience, taken) if resources.USE_CNSYN else []
+    dictionary = resources.english_terms(in_plans, salience, count) if resources.USE_CEDICT else {}
+    return list(synonyms) + extra, dictionary

@@ -25,20 +25,26 @@ class SynonymExpander:
 
     def expansions(self, text: str, extra: list[str]) -> list[str]:
         """Synonym targets found in `text`, then `extra` (glossary alternates); once each, none in `text`."""
+        return self.expand(text, extra)[0]
+
+    def expand(self, text: str, extra: list[str]) -> tuple[list[str], list[tuple[str, tuple[str, ...]]]]:
+        """(`expansions`, and each source word found with the targets it stands for): the ranking counts
+        a source word as present in a clause that holds one of its targets (孩子上幼儿园 -> 学前教育)."""
+        senses = self._expand(text)
         out: list[str] = []
-        for term in self._expand(text) + extra:
+        for term in [t for _, targets in senses for t in targets] + extra:
             if term and term not in text and term not in out:
                 out.append(term)
-        return out
+        return out, [(word, targets) for word, targets in senses if targets]
 
-    def _expand(self, text: str) -> list[str]:
-        """Targets of rules whose source words occur in the text (longest match, left to right)."""
-        found: list[str] = []
+    def _expand(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """Rules whose source words occur in the text (longest match, left to right): (word, targets)."""
+        found: list[tuple[str, tuple[str, ...]]] = []
         i, n = 0, len(text)
         while i < n:
             for word, targets in self.by_first.get(text[i], ()):
                 if text.startswith(word, i):
-                    found.extend(targets)
+                    found.append((word, targets))
                     i += len(word)
                     break
             else:
@@ -48,3 +54,27 @@ class SynonymExpander:
 
 def _longest_first(rule: tuple[str, tuple[str, ...]]) -> int:
     return -len(rule[0])
+
+
+def alternatives_of(terms: tuple[str, ...], senses: tuple[tuple[str, tuple[str, ...]], ...]
+                    ) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each term inside (or holding) a word a synonym rule read, with what stands for it in a clause.
+
+    A rule's targets that the word itself contains (老人补贴 => 养老 补贴: 补贴) are that part of the
+    word, not another name for it: the rest of the word (老人) stands for the other targets (养老),
+    and the whole word for them together with that part ("养老 补贴": both needed)."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for t in terms:
+        phrases: list[str] = []
+        for word, targets in senses:
+            if len(t) < 2 or not (t in word or word in t):
+                continue
+            literal = [x for x in targets if x in word]
+            other = [x for x in targets if x not in word]
+            if any(t in x for x in literal):
+                continue  # the term is the part the clause must hold itself
+            with_part = [x for x in literal if x in t]
+            phrases += [" ".join([x, *with_part]) for x in other]
+        if phrases:
+            out.append((t, tuple(dict.fromkeys(phrases))))
+    return tuple(out)

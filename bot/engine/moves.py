@@ -1,0 +1,189 @@
+"""Conversation moves: what a turn does in the light of the conversation so far, read from the turn's form.
+
+Why a model and not phrase lists: people word follow-ups in endless ways ("还有吗？", "这方面还有别的要求吗？",
+"Anything else on that?"), but every one of them is made of a few general features — what the turn names
+(a region, a plan year, a department, a deadline, topic words the plans use), what it lacks (a topic of its
+own) and its question form (a yes/no particle or tag, a "more" word, a stated who/when). `read_turn` turns a
+`Query` into those `TurnFeatures`; `plan_turn` maps them onto one `Move`:
+
+    RESET          starts over ("换个问题", "start over"): the context is dropped
+    PAGE / NO_MORE  the next page of a list ("下一页"), or there is none
+    NEW            a question of its own (its own region, or no conversation to continue)
+    SWITCH_REGION  the conversation's topic, in a region the turn names ("那济南历城区呢？")
+    SWITCH_YEAR    the conversation's topic, in a plan year the turn names ("那2019年的呢？")
+    CONFIRM        a yes/no check of a presumed unit or deadline ("区商务局也在里面，对吧？")
+    MORE           the next clause on the topic, never one already shown ("还有别的要求吗？")
+    SAME_CLAUSE    another aspect of the current clause ("那完成时限呢？", "还有哪些单位参与？")
+    TOPIC          a new topic in the conversation's region ("那医保呢？")
+
+The coordinator (bot/engine/coordinator.py) runs every move through the same reading as a first question,
+so a region or year not held is declined in any turn. Cue words come from bot/language/vocabulary.py.
+Neighbours: bot/engine/conversation.py (what a turn hands on, confirmations), bot/engine/understand.py (Query).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.engine.answer import Context, Intent
+from bot.engine.understand import Query, find_year
+from bot.language import vocabulary as vocab
+
+
+class Move(StrEnum):
+    NEW = "new"
+    SAME_CLAUSE = "same_clause"
+    MORE = "more"
+    CONFIRM = "confirm"
+    SWITCH_REGION = "switch_region"
+    SWITCH_YEAR = "switch_year"
+    TOPIC = "topic"
+    PAGE = "page"
+    NO_MORE = "no_more"
+    RESET = "reset"
+
+
+# Deadline phrases a turn may presume ("年底前", "9月底前", "上半年", "全年"), longest readings first.
+_DEADLINE_PHRASES = (vocab.MONTH_END, vocab.QUARTER, vocab.HALF_YEAR, vocab.YEAR_END, vocab.NO_COMPLETION_DATE)
+_YEAR_PLACE = re.compile(r"(?:的)?(?:要点|工作要点|计划|规定|文件|方案)")
+
+
+@dataclass(frozen=True)
+class TurnFeatures:
+    """The general features of a turn that decide its move."""
+
+    region: str | None = None  # a held region the turn names other than the conversation's
+    year: int | None = None  # a plan year the turn names (held or not) other than the conversation's
+    unknown_place: bool = False  # names a district the knowledge base does not hold
+    departments: tuple[str, ...] = ()
+    deadline: str | None = None  # a deadline the turn presumes ("年底前", "2022年9月底前")
+    topic: tuple[str, ...] = ()  # topic words of its own (not places, deadlines, departments or fillers)
+    yes_no: bool = False
+    more: bool = False
+    only: bool = False  # presumes one unit alone ("一家管")
+    reset: bool = False
+    page: bool = False
+    asks: Intent | None = None  # the intent its wording states (who / when / what), if any
+    continues: bool = False  # opens or ends like a continuation ("那…", "…呢？", "And …")
+
+    @property
+    def presumes(self) -> bool:
+        return bool(self.departments or self.deadline)
+
+
+@dataclass(frozen=True)
+class Presumption:
+    """What a yes/no turn takes for granted: units (alone, when `only`) or a deadline."""
+
+    departments: tuple[str, ...] = ()
+    deadline: str | None = None
+    only: bool = False
+
+
+@dataclass(frozen=True)
+class TurnPlan:
+    """How to answer a turn: re-read `text` in `region` (when set) and answer with `intent` (when set)."""
+
+    move: Move
+    text: str | None = None
+    region: str | None = None
+    intent: Intent | None = None
+    entry_id: str | None = None
+    soft: bool = False  # TOPIC without a continuation word: fall back to every region if this one is silent
+    offset: int = 0  # PAGE: where the page starts
+    presumption: Presumption | None = None  # CONFIRM
+
+
+def presumed_deadline(text: str) -> str | None:
+    """The deadline phrase a turn names ("年底前", "2022年9月底前", "全年"), or None."""
+    for pattern in _DEADLINE_PHRASES:
+        m = pattern.search(text)
+        if m:
+            return m.group(0).strip()
+    return None
+
+
+def read_turn(query: Query, context: Context, names_topic: Callable[[str], bool] | None = None) -> TurnFeatures:
+    """The features of `query` read against `context`. `names_topic(word)` says whether a word the turn
+    leaves over names a topic (a word the plans use, or a rare word; not chatter, a place or a filler)."""
+    raw, text = query.raw, query.text
+    deadline = presumed_deadline(text)
+    bare = text
+    for pattern in _DEADLINE_PHRASES:
+        bare = pattern.sub(" ", bare)
+    named_year = find_year(bare)  # a year inside a presumed deadline is no plan year
+    year = None
+    if named_year is not None and named_year != context.year:
+        year = query.year or query.year_not_held
+    region = query.region if query.region and query.region != context.region else None
+    fillers = vocab.FOLLOWUP_FILLERS
+    dropped = "".join(m.group(0) for p in _DEADLINE_PHRASES for m in p.finditer(text))
+    topic = tuple(
+        t for t in query.topic
+        if len(t) >= 2 and t not in fillers and not any(t in f for f in fillers if len(f) > len(t))
+        and t not in dropped and (names_topic is None or names_topic(t)))
+    asks = None
+    if query.intent_stated and query.intent in (Intent.WHO, Intent.WHEN, Intent.WHAT):
+        asks = query.intent
+    return TurnFeatures(
+        region=region, year=year, unknown_place=bool(query.unknown_region), departments=query.departments,
+        deadline=deadline, topic=topic, yes_no=bool(vocab.YES_NO_FORM.search(raw)),
+        more=bool(vocab.MORE_FORM.search(raw)), only=bool(vocab.ONLY_FORM.search(raw)),
+        reset=bool(vocab.RESET_FORM.search(raw)), page=bool(vocab.NEXT_PAGE.search(raw)), asks=asks,
+        continues=bool(vocab.CONTINUATION.search(raw) or query.followup))
+
+
+def plan_turn(query: Query, context: Context | None,
+              names_topic: Callable[[str], bool] | None = None) -> TurnPlan:
+    """Which move this turn makes (see the module docstring)."""
+    if context is None or query.greeting:
+        return TurnPlan(Move.NEW)
+    f = read_turn(query, context, names_topic)
+    if f.reset:  # "换个问题，养老补贴谁负责？" starts over with a question; "重新问" only starts over
+        rest = vocab.RESET_FORM.sub(" ", query.raw)
+        return TurnPlan(Move.NEW if any(t in rest for t in f.topic) else Move.RESET)
+    if not (context.entry_ids or context.topic or context.region) or f.unknown_place:
+        return TurnPlan(Move.NEW)
+    if context.intent == Intent.LIST and f.page:
+        if not context.next_page:
+            return TurnPlan(Move.NO_MORE)
+        return TurnPlan(Move.PAGE, text=context.question, region=context.region, offset=context.next_page)
+    intent = _kept_intent(f, context)
+    topic = vocab.YEAR_PHRASE.sub("", context.topic).strip()  # its year was the old plan's, not the topic
+    if (f.region or f.year) and not f.topic and not f.presumes and context.topic:
+        move = Move.SWITCH_REGION if f.region else Move.SWITCH_YEAR
+        year = f.year or (context.year if not f.region else None)
+        text = f"{year}年{topic}" if year else topic
+        return TurnPlan(move, text=text, region=f.region or context.region, intent=intent)
+    if f.region or (query.regions and query.region != context.region):
+        return TurnPlan(Move.NEW)
+    if f.yes_no and f.presumes and context.entry_ids:
+        presumption = Presumption(f.departments, None if f.departments else f.deadline, f.only)
+        return TurnPlan(Move.CONFIRM, text=query.text if f.topic else None, region=context.region,
+                        intent=Intent.WHO if f.departments else Intent.WHEN, entry_id=context.entry_ids[0],
+                        presumption=presumption)
+    if not f.topic and (not f.departments or f.more) and query.until is None and context.entry_ids:
+        if f.more and not f.departments and f.asks not in (Intent.WHO, Intent.WHEN) and context.topic:
+            return TurnPlan(Move.MORE, text=topic, region=context.region, intent=intent)
+        if f.asks or f.continues or f.yes_no or f.more:
+            also = Intent.WHO if f.more and f.departments else None
+            return TurnPlan(Move.SAME_CLAUSE, intent=also or intent, entry_id=context.entry_ids[0])
+    if f.year and not query.regions and context.region:
+        return TurnPlan(Move.TOPIC, text=query.text, region=context.region, intent=None if f.asks else intent)
+    if f.topic and not query.regions and context.region and query.intent != Intent.LIST:
+        return TurnPlan(Move.TOPIC, text=query.text, region=context.region, intent=None if f.asks else intent,
+                        soft=not f.continues and bool(f.asks))
+    return TurnPlan(Move.NEW)
+
+
+def _kept_intent(f: TurnFeatures, context: Context) -> Intent | None:
+    """The turn's own intent when its wording states one (None: the reader's), else the previous turn's."""
+    if f.asks is not None:
+        return None
+    try:
+        previous = Intent(context.intent)
+    except ValueError:
+        return None
+    return previous if previous in (Intent.WHO, Intent.WHEN, Intent.WHAT) else None

@@ -1,0 +1,175 @@
+"""Runs one turn: read it, classify its move (bot/engine/moves.py), then read, search and decide as the move
+says — every move through the same reading as a first question, so a region or year not held is declined in
+any turn, and a presumed department never steers the search.
+
+    NEW            the turn as read (region-less: in the site's region first, then everywhere if it is silent)
+    SWITCH_*/TOPIC the conversation's topic (or the turn's) re-read in the region / year the move names
+    SAME_CLAUSE    the current clause, asked about again
+    MORE           the topic re-searched in the conversation's plan; the best clause not yet shown
+    CONFIRM        the current clause (or the one the turn's own topic finds, searched without the presumed
+                   department) and a `Verdict` on the presumption
+    PAGE / RESET   the list's next page / a fresh start
+
+Pure over the engine's stages (reader, retriever, task lists, decide): holds no conversation state itself.
+Neighbours: bot/engine/coordinator.py (calls `Turns.run`), bot/engine/conversation.py (verdicts, next context).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bot.engine import decide
+from bot.engine.answer import Context, Intent
+from bot.engine.conversation import Verdict, check, next_unseen, restated
+from bot.engine.decide import Decision, Kind
+from bot.engine.moves import Move, TurnPlan, plan_turn
+from bot.engine.retrieve import Retriever
+from bot.engine.task_lists import TaskLists
+from bot.engine.tuning import Tuning
+from bot.engine.understand import Query, QuestionReader
+from bot.index.search_index import SearchIndex
+from indexer.divisions import table as divisions
+from indexer.model import Entry
+
+REREAD = (Move.SWITCH_REGION, Move.SWITCH_YEAR, Move.TOPIC, Move.PAGE)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One turn's reading, its decision, the move it made and, for a confirmation, the verdict."""
+
+    query: Query | None
+    decision: Decision
+    plan: TurnPlan | None = None
+    verdict: Verdict | None = None
+    site_region: str | None = None  # the site's region was silent and the answer came from elsewhere
+    restating: tuple[str, ...] = ()  # task rows the reply showed in substance (see conversation.restated)
+
+
+class Turns:
+    """Reads, classifies and decides turns over one engine's stages."""
+
+    def __init__(self, reader: QuestionReader, retriever: Retriever, tasks: TaskLists, index: SearchIndex,
+                 tuning: Tuning, *, grouping: bool) -> None:
+        self.reader, self.retriever, self.tasks, self.index, self.tuning = reader, retriever, tasks, index, tuning
+        self.grouping = grouping
+
+    def names_topic(self, word: str) -> bool:
+        """Whether a word a follow-up leaves over names a topic: a plan word, or a word rare in general
+        Chinese — never a place ("烟台"), untranslated English or everyday wording ("弄完", "一家")."""
+        if divisions().named(word):
+            return False
+        if word in self.index.text.idf or word in self.index.meta.idf:
+            return True
+        if word.isascii():
+            return False
+        return self.retriever.everyday.salience(word) >= self.tuning.followup_topic_salience
+
+    def run(self, question: str, site: str | None, context: Context | None) -> Turn:
+        """The turn read, classified and decided; with the rows its answer showed in substance."""
+        turn = self._run(question, site, context)
+        top = turn.decision.top
+        if turn.decision.kind in (Kind.ANSWER, Kind.FOLLOWUP) and top is not None and len(top.linked) > 1:
+            rows = [e for e in map(self._entry, top.linked) if e is not None]
+            return replace(turn, restating=tuple(restated(top, turn.decision.key, rows)))
+        return turn
+
+    def _run(self, question: str, site: str | None, context: Context | None) -> Turn:
+        alone = self.reader.read(question)
+        plan = plan_turn(alone, context, self.names_topic)
+        move = plan.move
+        if move == Move.RESET:
+            return Turn(alone, Decision(Kind.GREETING), plan)
+        if move == Move.NO_MORE:
+            return Turn(alone, Decision(Kind.NO_MORE), plan)
+        if move in REREAD and plan.text:
+            query = self._reread(plan, alone)
+            decision = self.decide(query, None, plan.offset)
+            if plan.soft and _silent(decision):
+                return self._new(question, alone, site, plan)
+            return Turn(query, decision, plan)
+        current = self._entry(plan.entry_id)
+        if move == Move.SAME_CLAUSE and current is not None:
+            query = replace(alone, intent=plan.intent) if plan.intent else alone
+            return Turn(query, self.decide(query, current), plan)
+        if move == Move.MORE and context is not None:
+            return self._more(plan, alone, context)
+        if move == Move.CONFIRM and current is not None and context is not None:
+            return self._confirm(plan, alone, current, context)
+        return self._new(question, alone, site, plan)
+
+    # -- moves ---------------------------------------------------------------------------------------
+    def _new(self, question: str, alone: Query, site: str | None, plan: TurnPlan) -> Turn:
+        """A question of its own; one naming no region is read in the site's region first."""
+        if site and not alone.regions and not alone.unknown_region:
+            query = self.reader.read(question, region=site)
+            if query.regions:
+                decision = self.decide(query, None)
+                if not _silent(decision):
+                    return Turn(query, decision, replace(plan, move=Move.NEW))
+                fallback = self.decide(alone, None)
+                if not _silent(fallback):
+                    return Turn(alone, fallback, replace(plan, move=Move.NEW), site_region=query.region)
+                return Turn(query, decision, replace(plan, move=Move.NEW))
+        return Turn(alone, self.decide(alone, None), replace(plan, move=Move.NEW))
+
+    def _more(self, plan: TurnPlan, alone: Query, context: Context) -> Turn:
+        """The best clause on the conversation's topic, in its plan, not yet shown."""
+        query = self._reread(plan, alone)
+        if query.year is None and context.year and not query.year_not_held:
+            query = replace(query, year=context.year)
+        intent = Intent.WHAT  # another clause on the topic: ranked by the topic, not by a unit or deadline
+        query = replace(query, intent=intent)
+        ranked = self.retriever.search(query)
+        floor = max(self.tuning.min_score, self.tuning.more_coverage)
+        current = self._entry(context.entry_ids[0]) if context.entry_ids else None
+        at = next_unseen(ranked.candidates, context.shown or context.entry_ids[:1], current, context.region, floor,
+                         query.topic)
+        if at is None:
+            return Turn(query, Decision(Kind.NO_MORE), plan)
+        chosen = ranked.candidates[at]
+        rest = tuple(c for i, c in enumerate(ranked.candidates) if i != at)
+        key = decide.key_sentence(chosen.entry.text, query.bigrams)
+        return Turn(query, Decision(Kind.ANSWER, intent, (chosen, *rest), key=key), plan)
+
+    def _confirm(self, plan: TurnPlan, alone: Query, current: Entry, context: Context) -> Turn:
+        """A yes/no check: on the clause the turn's own topic finds (searched without the presumed
+        department, in the conversation's plan), else on the current clause."""
+        assert plan.presumption is not None and plan.intent is not None
+        decision: Decision | None = None
+        query = replace(alone, intent=plan.intent)
+        if plan.text:
+            found = replace(self._reread(plan, alone), departments=(), intent=plan.intent)
+            if found.year is None and context.year:
+                found = replace(found, year=context.year)
+            searched = decide.after_search(found, self.retriever.search(found), self.tuning, grouping=False)
+            if searched.kind == Kind.ANSWER:
+                query, decision = found, searched
+        if decision is None:
+            decision = self.decide(query, current)
+        assert decision.top is not None
+        verdict = check(decision.top, plan.presumption, self.index.departments.matches, context.year)
+        return Turn(query, decision, plan, verdict)
+
+    # -- stages --------------------------------------------------------------------------------------
+    def _reread(self, plan: TurnPlan, alone: Query) -> Query:
+        """The move's text read in the move's region, as the turn's own words, language and intent."""
+        assert plan.text is not None
+        query = replace(self.reader.read(plan.text, region=plan.region), raw=alone.raw, lang=alone.lang)
+        return replace(query, intent=plan.intent) if plan.intent is not None else query
+
+    def _entry(self, entry_id: str | None) -> Entry | None:
+        pos = self.index.position(entry_id) if entry_id else None
+        return None if pos is None else self.index.entries[pos]
+
+    def decide(self, query: Query, followup: Entry | None, offset: int = 0) -> Decision:
+        early = decide.before_search(query, followup)
+        if early is not None:
+            return early
+        if query.intent == Intent.LIST:
+            return decide.listing(query, self.tasks.gather(query, offset))
+        return decide.after_search(query, self.retriever.search(query), self.tuning, self.grouping)
+
+
+def _silent(decision: Decision) -> bool:
+    """A decline meaning "this plan says nothing on it" (another region's plan may)."""
+    return decision.kind in decide.DECLINES and decision.reason in decide.SILENT

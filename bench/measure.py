@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.mix import MIX, QUESTIONS, SUBPROCESS_TIMEOUT
+from bench.mix import SUBPROCESS_TIMEOUT, Item
 
 
 def engine_over(index: Any, settings: Any) -> Any:
@@ -28,43 +28,72 @@ def engine_over(index: Any, settings: Any) -> Any:
                   tuning=Tuning.from_settings(settings))
 
 
-def latency(engine: Any, n_queries: int, mix: Sequence[tuple[str, str]] = MIX) -> dict:
-    """Whole-question latency (Engine.answer) over the mix repeated to n_queries: overall and per kind."""
+def latency(engine: Any, runs: Sequence[Sequence[Item]], warm: Sequence[Item] = ()) -> dict:
+    """Whole-question latency (Engine.answer): each run's questions once, after `warm` (other questions:
+    lazy tables filled as in a server's first minute). Every figure is the median over the runs, with
+    the min and max; a follow-up is timed in the context its first question left (that one untimed)."""
     engine.warm_up()
-    for _, q in mix:  # first use of each character / term warms lazy tables, as a server's first minute does
-        engine.answer(q)
-    times: list[tuple[float, str, str]] = []
-    for kind, q in repeat(list(mix), max(n_queries, len(mix))):
-        t0 = time.perf_counter()
-        engine.answer(q)
-        times.append((time.perf_counter() - t0, kind, q))
-    ms = sorted(t * 1000 for t, _, _ in times)
+    for it in warm:
+        _ask(engine, it)
+    load0 = os.getloadavg()
+    per_run: list[dict] = []
+    slowest: tuple[float, str, str] = (0.0, "", "")
+    for run in runs:
+        times: list[tuple[float, str]] = []
+        for it in run:
+            ms = _ask(engine, it)
+            times.append((ms, it.kind))
+            slowest = max(slowest, (ms, it.kind, it.question))
+        per_run.append(_summary(times))
+    kinds = sorted({k for r in per_run for k in r["kinds"]})
+    out: dict[str, Any] = {"runs": len(per_run), "questions_per_run": [len(r) for r in runs],
+                           "load": [load0[0], os.getloadavg()[0]],
+                           "slowest_question": f"{slowest[1]} {slowest[2]!r} {slowest[0]:.1f} ms"}
+    for key in ("p50_ms", "p99_ms", "mean_ms", "max_ms"):
+        out.update(_spread(key, [r[key] for r in per_run]))
+    out["kinds"] = {}
+    for k in kinds:
+        got = [r["kinds"][k] for r in per_run if k in r["kinds"]]
+        row: dict[str, Any] = {"n": sum(g["n"] for g in got)}
+        for key in ("p50_ms", "p99_ms"):
+            row.update(_spread(key, [g[key] for g in got]))
+        out["kinds"][k] = row
+    out["worst_kind_p99_ms"] = max(v["p99_ms"] for v in out["kinds"].values())
+    out["worst_kind_p99"] = max(out["kinds"], key=lambda k: out["kinds"][k]["p99_ms"])
+    out["worst_kind_p50_ms"] = max(v["p50_ms"] for v in out["kinds"].values())
+    out["worst_kind_p50"] = max(out["kinds"], key=lambda k: out["kinds"][k]["p50_ms"])
+    return out
+
+
+def _ask(engine: Any, it: Item) -> float:
+    context = engine.answer(it.before).context if it.before else None
+    t0 = time.perf_counter()
+    engine.answer(it.question, context=context)
+    return (time.perf_counter() - t0) * 1000
+
+
+def _summary(times: list[tuple[float, str]]) -> dict:
+    ms = sorted(t for t, _ in times)
     by_kind: dict[str, list[float]] = {}
-    for t, kind, _ in times:
-        by_kind.setdefault(kind, []).append(t * 1000)
-    kinds = {k: {"n": len(v), "p50_ms": percentile(sorted(v), 50), "p99_ms": percentile(sorted(v), 99)}
-             for k, v in sorted(by_kind.items())}
-    slowest = max(times)
+    for t, kind in times:
+        by_kind.setdefault(kind, []).append(t)
     return {"p50_ms": percentile(ms, 50), "p99_ms": percentile(ms, 99), "mean_ms": statistics.fmean(ms),
-            "max_ms": ms[-1], "slowest_question": slowest[2], "kinds": kinds,
-            "worst_kind_p99_ms": max(v["p99_ms"] for v in kinds.values())}
+            "max_ms": ms[-1],
+            "kinds": {k: {"n": len(v), "p50_ms": percentile(sorted(v), 50), "p99_ms": percentile(sorted(v), 99)}
+                      for k, v in by_kind.items()}}
 
 
-def text_token_lists(index: Any, limit: int | None = None) -> list[list[str]]:
-    """The token lists build_index gave the text field (identical texts tokenized once, as it does)."""
-    from bot.language.tokenize_many import tokenize_all
-    from bot.language.tokenizer import Tokenizer
-
-    texts = [e.text for e in index.entries[:limit]] if limit else [e.text for e in index.entries]
-    tokens = tokenize_all(Tokenizer(index.terms, lexicon=index.lexicon), texts)
-    return [tokens[t] for t in texts]
+def _spread(key: str, values: Sequence[float]) -> dict[str, float]:
+    """`key`: the median of the values; `key`_min / _max: their spread."""
+    stem = key.removesuffix("_ms")
+    return {key: statistics.median(values), f"{stem}_min_ms": min(values), f"{stem}_max_ms": max(values)}
 
 
-def child_rss(mode: str, index_path: Path, settings: Any) -> dict:
-    """Load time, peak RSS and PSS of a fresh process that loads the engine and answers every question once."""
+def child_rss(mode: str, index_path: Path, settings: Any, questions: Sequence[str]) -> dict:
+    """Load time, peak RSS and PSS of a fresh process that loads the engine and answers these questions once."""
     code = "import sys; from bench.measure import child_main; child_main(sys.argv[1:])"
     out = run([sys.executable, "-c", code, mode, str(index_path)], child_env(settings, index_path),
-               stdin=json.dumps(list(QUESTIONS), ensure_ascii=False))
+               stdin=json.dumps(list(questions), ensure_ascii=False))
     return json.loads(out.strip().splitlines()[-1])
 
 

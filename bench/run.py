@@ -1,8 +1,10 @@
-"""`python -m bot bench`: build / load time, CLI start-up, question latency and memory, against rank-bm25.
+"""`python -m bench`: build / load time, CLI start-up, question latency and memory, BM25 libraries, HTTP.
 
-Two corpora: the shipped knowledge/ plans, and a scaled copy (bench/scaled.py). Every index, cache and
-child process works in a temporary directory that is removed at the end: the project's var/ is never
-touched. bench/README.md says what each figure means and how to read it.
+Two corpora: the shipped knowledge/ plans, and a scaled copy (bench/scaled.py). Questions are the
+generated distinct mix (bench/mix.py), never repeated; every timing is repeated (bench/mix.py REPEATS)
+and reported as a median with its spread, with the load average at the start and end of each part.
+Every index, cache and child process works in a temporary directory that is removed at the end: the
+project's var/ is never touched. bench/README.md says what each figure means and how to read it.
 """
 from __future__ import annotations
 
@@ -19,32 +21,22 @@ from pathlib import Path
 from typing import Any
 
 from bench.at_scale import bench_scaled
-from bench.compare import versus_libraries
+from bench.compare import token_ids_of, versus_libraries
 from bench.http import bench_http
-from bench.measure import (
-    child_env,
-    child_rss,
-    dir_mb,
-    latency,
-    median_time,
-    open_index_dir,
-    progress,
-    repeat,
-    run,
-    text_token_lists,
-)
-from bench.mix import BATCH_RUNS, CLI_QUESTION, CLI_RUNS, QUESTIONS
+from bench.measure import child_env, child_rss, dir_mb, engine_over, latency, median_time, open_index_dir, progress, run
+from bench.mix import BATCH_RUNS, CLI_QUESTION, CLI_RUNS, MIX_SIZE, REPEATS, SEED, generate_mix, split_repeats
 from bench.report import table, verdicts
+
+HTTP_QUESTIONS = 15_000  # distinct questions for the HTTP load: more than a 10 s run sends
+BATCH_QUESTIONS = 500  # distinct questions in the `ask --json -` batch
 
 
 @dataclass
 class BenchOptions:
-    """What to run: corpus size, questions timed, and the HTTP load (0 workers: none)."""
+    """What to run: corpus size, and the HTTP load (0 workers: none)."""
 
     scaled_entries: int = 200_000
-    n_queries: int = 300
     workers: int = 2
-    eval_dir: Path | None = None
     http_seconds: float = 10.0
     connections: int = 16
 
@@ -52,20 +44,20 @@ class BenchOptions:
 def run_bench(settings: Any, options: BenchOptions | None = None, out: Callable[[str], None] = print) -> dict:
     """Run the benchmark, print a table through `out` and return every figure (seconds, ms, MB)."""
     opts = options or BenchOptions()
-    if opts.n_queries < 1:
-        raise ValueError(f"n_queries must be >= 1; got {opts.n_queries}")
     report: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
-                    "bytecode_cache": not os.environ.get("PYTHONDONTWRITEBYTECODE"), "load": os.getloadavg()},
-        "n_queries": opts.n_queries,
+                    "bytecode_cache": not os.environ.get("PYTHONDONTWRITEBYTECODE"), "load": os.getloadavg(),
+                    "nice": os.nice(0)},
+        "repeats": REPEATS,
     }
     with tempfile.TemporaryDirectory(prefix="zwgk-bench-") as tmp:
-        report["shipped"] = _bench_shipped(settings, Path(tmp) / "shipped", opts.n_queries)
-        if opts.workers > 0:
-            report["http"] = bench_http(settings, Path(tmp) / "shipped" / "index", opts.workers, opts.eval_dir,
-                                        opts.http_seconds, opts.connections)
+        report["shipped"] = _bench_shipped(settings, Path(tmp) / "shipped")
         if opts.scaled_entries > 0:
-            report["scaled"] = bench_scaled(settings, Path(tmp) / "scaled", opts.scaled_entries, opts.n_queries)
+            report["scaled"] = bench_scaled(settings, Path(tmp) / "scaled", opts.scaled_entries)
+        if opts.workers > 0:
+            report["http"] = bench_http(settings, Path(tmp) / "shipped" / "index", opts.workers,
+                                        report["shipped"].pop("_http_questions"), opts.http_seconds, opts.connections)
+        report["shipped"].pop("_http_questions", None)
     report["machine"]["load_after"] = os.getloadavg()
     report["targets"] = verdicts(report)
     for line in table(report):
@@ -74,8 +66,7 @@ def run_bench(settings: Any, options: BenchOptions | None = None, out: Callable[
 
 
 # ---------------------------------------------------------------------------------------------- shipped
-def _bench_shipped(settings: Any, tmp: Path, n_queries: int) -> dict:
-    from bot.engine.coordinator import Engine
+def _bench_shipped(settings: Any, tmp: Path) -> dict:
     from bot.index.search_index import build_index
     from bot.index.store import load_index
     from indexer.store import build_knowledge
@@ -93,46 +84,83 @@ def _bench_shipped(settings: Any, tmp: Path, n_queries: int) -> dict:
     built = build_index(kb, data)
     r["build_index_s"] = time.perf_counter() - t0
     r["build_s"] = r["parse_s"] + r["build_index_s"]
-    r["entries"] = len(built.entries)
-    r["regions"] = len(built.regions)
-    token_lists = text_token_lists(built)
+    r["entries"], r["regions"] = len(built.entries), len(built.regions)
+    mix = generate_mix(built.entries, MIX_SIZE * (REPEATS + 1) + BATCH_QUESTIONS + HTTP_QUESTIONS, SEED)
+    entries_json = tmp / "entries.json"
+    entries_json.write_text(json.dumps([{"id": e.id, "text": e.text} for e in built.entries], ensure_ascii=False),
+                            encoding="utf-8")
     del built
+    http_part, mix = mix[-HTTP_QUESTIONS:], mix[:-HTTP_QUESTIONS]
+    batch, mix = [it.question for it in mix[-BATCH_QUESTIONS:]], mix[:-BATCH_QUESTIONS]
+    runs = split_repeats(mix, REPEATS + 1)
+    r["mix"] = {"distinct": len(mix), "per_run": [len(x) for x in runs[1:]], "warm_up": len(runs[0]),
+                "http": len(http_part), "batch": len(batch)}
+    r["_http_questions"] = [it.question for it in http_part]
 
-    index, rebuilt = load_index(plans, data, index_path)  # writes the cache the CLI runs below use
+    load_index(plans, data, index_path)  # writes the cache the CLI runs below use
     r["index_mb"] = dir_mb(index_path)
     r["load_s"] = median_time(lambda: open_index_dir(index_path), 5)
-    r["load_index_cached_s"] = median_time(lambda: load_index(plans, data, index_path), 5)
 
     progress("shipped corpus: CLI start-up and batch")
     env = child_env(settings, index_path)
     run([sys.executable, "-m", "bot", "ask", "--json", CLI_QUESTION], env)  # cache warm, jieba cache warm
     r["cli_startup_s"] = median_time(lambda: run([sys.executable, "-m", "bot", "ask", "--json", CLI_QUESTION],
                                                    env), CLI_RUNS)
-    r["import_cli_s"] = median_time(lambda: run([sys.executable, "-c", "import bot.cli"], env), CLI_RUNS)
-    batch = repeat(QUESTIONS, n_queries)
     ask_stdin = [sys.executable, "-m", "bot", "ask", "--json", "-"]
-    one_s, all_s, output = [], [], ""
-    for _ in range(BATCH_RUNS):  # interleaved, so both see the same machine load
-        t0 = time.perf_counter()
-        run(ask_stdin, env, stdin=CLI_QUESTION + "\n")
-        one_s.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        output = run(ask_stdin, env, stdin="\n".join(batch) + "\n")
-        all_s.append(time.perf_counter() - t0)
-    r["batch_one_s"], r["batch_s"] = statistics.median(one_s), statistics.median(all_s)
-    got = [json.loads(line) for line in output.splitlines() if line.strip()]
-    if len(got) != len(batch):
-        raise RuntimeError(f"ask --json - answered {len(got)} of {len(batch)} questions")
-    r["batch_answered"] = sum(1 for a in got if a.get("answered"))
-    r["batch_total_ms_per_question"] = 1000 * r["batch_s"] / len(batch)
-    # Inside the batch: what each further question adds to a batch of one (start-up and first answer).
-    r["batch_ms_per_question"] = 1000 * max(r["batch_s"] - r["batch_one_s"], 0.0) / max(len(batch) - 1, 1)
+    r["batch"] = _per_question(ask_stdin, env, batch, BATCH_RUNS)
+    r["batch_ms_per_question"] = r["batch"]["ms"]
+    progress("shipped corpus: CLI against the naive baseline on real-traffic wording")
+    r["versus_naive"] = _versus_naive(ask_stdin, env, entries_json)
+    r["cli_vs_naive"] = r["versus_naive"]["ratio"]
 
     progress("shipped corpus: question latency")
-    engine = Engine.load(settings.replace(knowledge__index_path=str(index_path)))
-    r.update(latency(engine, n_queries))
-    r["rss"] = child_rss("settings", index_path, settings)
+    engine = engine_over(open_index_dir(index_path), settings)
+    r.update(latency(engine, runs[1:], warm=runs[0]))
+    r["rss"] = child_rss("settings", index_path, settings, [it.question for it in runs[1]])
     r["rss_mb"] = r["rss"]["rss_mb"]
     r["rss_now"] = r["rss"].get("now", {})
-    r["libraries"] = versus_libraries(engine, token_lists, list(QUESTIONS), r["p50_ms"], len(QUESTIONS))
+    queries = sorted({tuple(engine.understand(it.question).terms) for it in mix} - {()})
+    docs, terms = token_ids_of(engine.index.text)
+    r["libraries"] = versus_libraries(engine.index.text, docs, terms, [list(q) for q in queries])
     return r
+
+
+def _per_question(cmd: list[str], env: dict[str, str], questions: list[str], runs: int) -> dict:
+    """What each further question costs inside one process: (batch of all - batch of one) / (n - 1),
+    median over `runs` interleaved runs (both see the same machine load), with the spread."""
+    per: list[float] = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        run(cmd, env, stdin=questions[0] + "\n")
+        one = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        output = run(cmd, env, stdin="\n".join(questions) + "\n")
+        every = time.perf_counter() - t0
+        got = [line for line in output.splitlines() if line.strip()]
+        if len(got) != len(questions):
+            raise RuntimeError(f"{' '.join(cmd[:4])} answered {len(got)} of {len(questions)} questions")
+        per.append(1000 * max(every - one, 0.0) / max(len(questions) - 1, 1))
+    return {"ms": statistics.median(per), "min_ms": min(per), "max_ms": max(per), "runs": per, "n": len(questions)}
+
+
+def _versus_naive(ask_stdin: list[str], env: dict[str, str], entries_json: Path) -> dict:
+    """Per-question cost of `bot ask --json -` and of bench/naive.py on the real-traffic questions, in turn."""
+    from indexer.settings import PROJECT_ROOT
+
+    questions: list[str] = []
+    for path in sorted((Path(PROJECT_ROOT) / "bench" / "real_traffic").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line) if line.strip() else {}
+            for q in [item.get("question")] + [t.get("question") for t in item.get("turns", [])]:
+                if isinstance(q, str) and q.strip() and q not in questions:
+                    questions.append(" ".join(q.split()))
+    load0 = os.getloadavg()
+    naive_cmd = [sys.executable, "-m", "bench.naive", str(entries_json)]
+    ours, naive = [], []
+    for _ in range(REPEATS):
+        ours.append(_per_question(ask_stdin, env, questions, 1)["ms"])
+        naive.append(_per_question(naive_cmd, env, questions, 1)["ms"])
+    ratios = [a / b for a, b in zip(ours, naive, strict=True) if b]
+    return {"questions": len(questions), "ours_ms": statistics.median(ours), "ours_runs": ours,
+            "naive_ms": statistics.median(naive), "naive_runs": naive, "ratio": statistics.median(ratios),
+            "ratio_min": min(ratios), "ratio_max": max(ratios), "load": [load0[0], os.getloadavg()[0]]}

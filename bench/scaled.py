@@ -8,8 +8,8 @@ their county; responsible units are renamed to the county's level (区/县/市�
 varied month ends of the plan's year. County names are two place-name characters and 区/县/市, as
 real ones are (东平县, 安丘市, 历下区), 2 800 of them at most, about as many as China has. The shipped
 plans themselves come first, so the shipped question mix still finds its answers.
-Neighbours: bench/run.py builds and times an index over it; `scaled_questions` adds questions about
-the generated counties to the mix.
+Neighbours: bench/at_scale.py builds and times an index over it; bench/mix.py makes questions from
+its entries.
 """
 from __future__ import annotations
 
@@ -121,27 +121,3 @@ def _month_end(year: int, month: int) -> int:
     if month == 2:
         return 29 if year % 4 == 0 else 28
     return 30 if month in (4, 6, 9, 11) else 31
-
-
-def scaled_questions(kb: Any, rng_seed: int = SEED) -> list[tuple[str, str]]:
-    """Questions of every kind about generated counties (the mix in bench/mix.py is about shipped ones)."""
-    rng = random.Random(rng_seed)
-    generated = [d for d in kb.documents if "-政务公开工作要点-" in d.doc_id and d.entries]
-    if not generated:
-        return []
-    out: list[tuple[str, str]] = []
-    for d in rng.sample(generated, min(6, len(generated))):
-        e = rng.choice(d.entries)
-        text = e.text[len(d.region):] if e.text.startswith(d.region) else e.text
-        topic = next((c for c in re.split(r"[，。；：、“”（）()]", text) if 4 <= len(c) <= 16), text[:12])
-        unit = next((u for x in d.entries for u in x.responsible if u.endswith("局")), "县民政局")
-        out += [
-            ("who", f"{d.region}{topic}由哪个部门负责？"),
-            ("when", f"{d.region}{topic}什么时候完成？"),
-            ("list-department", f"{d.region}{unit[1:]}负责哪些任务？"),
-            ("list-due", f"{d.region}{d.year}年6月底前要完成哪些任务？"),
-            ("list-region", f"{d.region}政务公开工作要点有哪些任务？"),
-        ]
-    out.append(("list-department-all-regions", "县民政局有哪些任务？"))
-    out.append(("list-due-all-regions", "2024年9月底前要完成哪些任务？"))
-    return out

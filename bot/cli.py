@@ -9,11 +9,17 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 
 from bot.cli_index import index_group
 from indexer.settings import SECRET_SETTINGS, SETTINGS, ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:  # the engine is imported only by the commands that use it
+    from bot.engine.answer import Answer
+    from bot.engine.coordinator import Engine
 
 
 def _settings(config: str | None) -> Settings:
@@ -27,6 +33,7 @@ def _settings(config: str | None) -> Settings:
 @click.option("--config", envvar="ZWGK_CONFIG", type=click.Path(dir_okay=False),
               help="Settings file (default: config.toml in the project; env ZWGK_CONFIG).")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens (index builds, requests).")
+@click.version_option(package_name="zwgk-qa", prog_name="政务公开问答 (zwgk-qa)")
 @click.pass_context
 def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
     """政务公开问答: answers questions about district 政务公开工作要点 plans, with cited clauses.
@@ -48,7 +55,7 @@ def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
     ctx.obj = config
 
 
-def _engine(config: str | None):  # type: ignore[no-untyped-def]
+def _engine(config: str | None) -> Engine:
     from bot.office.publish import load_engine
     from indexer.model import DocumentError
 
@@ -56,6 +63,20 @@ def _engine(config: str | None):  # type: ignore[no-untyped-def]
         return load_engine(_settings(config))
     except DocumentError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _held_region(engine: Engine, region: str) -> str:
+    """The held region `--region` names (its full name for a short form); a region the knowledge base
+    does not hold is refused rather than silently answered from another district."""
+    held = engine.regions()
+    if region in held:
+        return region
+    short = region.strip().rstrip("区县市")
+    matches = [r for r in held if short and r.rstrip("区县市") == short]
+    if len(matches) == 1:
+        return matches[0]
+    raise click.BadParameter(f"the knowledge base holds no plan of {region} (held: {'、'.join(held)})",
+                             param_hint="--region")
 
 
 @cli.command()
@@ -66,6 +87,8 @@ def _engine(config: str | None):  # type: ignore[no-untyped-def]
 def ask(config: str | None, question: str | None, as_json: bool, region: str | None) -> None:
     """Answer QUESTION; `-` reads one question per line from stdin; none starts a prompt."""
     engine = _engine(config)
+    if region is not None:
+        region = _held_region(engine, region)
     if question == "-":
         data = sys.stdin.buffer.read().decode("utf-8", errors="replace")
         lines = data.split("\n")
@@ -81,7 +104,7 @@ def ask(config: str | None, question: str | None, as_json: bool, region: str | N
     _interactive(engine, region, as_json)
 
 
-def _emit(ans, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def _emit(ans: Answer, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(ans.to_dict(), ensure_ascii=False))
     else:
@@ -90,7 +113,7 @@ def _emit(ans, as_json: bool) -> None:  # type: ignore[no-untyped-def]
             click.echo("你还可以问：" + " / ".join(ans.suggestions[:3]))
 
 
-def _interactive(engine, region: str | None, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+def _interactive(engine: Engine, region: str | None, as_json: bool) -> None:
     click.echo(f"政务公开问答 — 知识库：{'、'.join(engine.regions())}。输入问题后回车，空行或 Ctrl-D 退出。")
     context = None
     while True:
@@ -221,11 +244,23 @@ def show_config(config: str | None) -> None:
     settings = _settings(config)
     for s in SETTINGS:
         value = settings[s.name]
-        shown = ("********" if value else "") if s.name in SECRET_SETTINGS else value
+        shown = ("********" if value else "") if s.name in SECRET_SETTINGS else _without_password(value)
         click.echo(f"{s.name:30} = {shown!r:40} [{settings.sources.get(s.name, 'default')}]  {s.env_name}")
 
 
 cli.add_command(index_group)
+
+
+def _without_password(value: object) -> object:
+    """A URL setting with its password masked (postgresql://user:********@host/db); others unchanged."""
+    if not isinstance(value, str) or "://" not in value:
+        return value
+    parts = urlsplit(value)
+    if parts.password is None:
+        return value
+    host = parts.hostname or ""
+    netloc = f"{parts.username or ''}:********@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def main() -> None:

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import click
 
 from indexer.model import DocumentError
 from indexer.settings import ConfigError, load_settings
 
+if TYPE_CHECKING:
+    from bot.index.store import IndexStore
 
-def _store(config: str | None):  # type: ignore[no-untyped-def]
+
+def _store(config: str | None) -> IndexStore:
     from bot.index.store import IndexStore
 
     try:

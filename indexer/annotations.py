@@ -157,10 +157,10 @@ class _Reader:
         label = _UNIT_LABEL.match(part)
         if label:
             self.role = "support" if any(w in label.group("label") for w in _SUPPORT_WORDS) else "lead"
-            names = unit_names(part[label.end():])
-            if names is None:
+            labelled = unit_names(part[label.end():])
+            if labelled is None:
                 return False
-            self.add(names, self.role)
+            self.add(labelled, self.role)
             plain = label.group("label").startswith(("责任", "负责"))  # the generic label says no role
             self.wording.append(re.sub(r"\s+", "", part[label.end():] if plain else part))
             return True

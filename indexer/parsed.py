@@ -86,7 +86,9 @@ def parse_cached(path: Path, cache: ParsedCache | None,
     `parse` (default `indexer.parse_file`; the office passes its sandboxed parser) and cached.
     A file that is not a plan raises DocumentError and is not cached."""
     if parse is None:
-        from indexer import parse_file as parse
+        from indexer import parse_file
+
+        parse = parse_file
     if cache is None:
         return parse(path)
     key = document_key(path)

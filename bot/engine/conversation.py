@@ -65,6 +65,8 @@ def check(entry: Entry, presumption: Presumption, same_unit: Callable[[str, str]
         word = vocab.NO_COMPLETION_DATE.search(said)
         yes = bool(word and word.group(0) in stated and not vocab.COMPLETION_DATE.search(stated))
         return Verdict(yes, "deadline", said, units, deadline=stated)
+    if vocab.NO_COMPLETION_DATE.search(stated) and not vocab.COMPLETION_DATE.search(stated):
+        return Verdict(False, "deadline", said, units, deadline=stated)  # "全年" is no completion date
     due = _month_of(stated, entry.year) if not entry.due else _iso_month(entry.due)
     yes = due is not None and due[1] == wanted[1] and (wanted[0] is None or due[0] in (None, wanted[0]))
     return Verdict(yes, "deadline", said, units, deadline=stated)

@@ -120,19 +120,24 @@ def read_turn(query: Query, context: Context, names_topic: Callable[[str], bool]
     region = query.region if query.region and query.region != context.region else None
     fillers = vocab.FOLLOWUP_FILLERS
     dropped = "".join(m.group(0) for p in _DEADLINE_PHRASES for m in p.finditer(text))
+    yes_no, more = bool(vocab.YES_NO_FORM.search(raw)), bool(vocab.MORE_FORM.search(raw))
+    continues = bool(vocab.CONTINUATION.search(raw) or query.followup)
+    # A turn may carry wording the plans never use ("弄完就行", "一家管"): read as wording, not a topic of its
+    # own — unless the turn asks what no clause states (how to apply, an amount, a phone number): such a
+    # request is a question of its own ("身份证丢了怎么补办？").
+    shaped = not (query.asks_procedure or query.asks_amount or query.asks_contact)
     topic = tuple(
         t for t in query.topic
         if len(t) >= 2 and t not in fillers and not any(t in f for f in fillers if len(f) > len(t))
-        and t not in dropped and (names_topic is None or names_topic(t)))
+        and t not in dropped and (names_topic is None or not shaped or names_topic(t)))
     asks = None
     if query.intent_stated and query.intent in (Intent.WHO, Intent.WHEN, Intent.WHAT):
         asks = query.intent
     return TurnFeatures(
         region=region, year=year, unknown_place=bool(query.unknown_region), departments=query.departments,
-        deadline=deadline, topic=topic, yes_no=bool(vocab.YES_NO_FORM.search(raw)),
-        more=bool(vocab.MORE_FORM.search(raw)), only=bool(vocab.ONLY_FORM.search(raw)),
+        deadline=deadline, topic=topic, yes_no=yes_no, more=more, only=bool(vocab.ONLY_FORM.search(raw)),
         reset=bool(vocab.RESET_FORM.search(raw)), page=bool(vocab.NEXT_PAGE.search(raw)), asks=asks,
-        continues=bool(vocab.CONTINUATION.search(raw) or query.followup))
+        continues=continues)
 
 
 def plan_turn(query: Query, context: Context | None,

@@ -303,7 +303,7 @@ class Retriever:
         expansions: tuple[tuple[str, float], ...] = ()
         if query.expansions:
             idf = self.index.text.idf
-            expansions = tuple((t, idf.get(t, 1.0)) for t in self.expansion_terms(query))  # type: ignore[misc]
+            expansions = tuple((t, idf.get(t, 1.0)) for t in self.expansion_terms(query))
         return _Measure(weights, alternatives, total, expansions, bigrams, has, self._body)
 
     def _weight(self, t: str) -> float:

@@ -107,7 +107,8 @@ class Tuning:
                 value = settings[name]
             except KeyError:
                 continue
-            overrides[f.name] = type(f.default)(value)
+            default: Any = f.default  # every field has one
+            overrides[f.name] = type(default)(value)
         return replace(cls(), **overrides)
 
 

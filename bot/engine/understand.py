@@ -160,7 +160,7 @@ class QuestionReader:
         rewriter = self.index.rewriter
         if rewriter is not None:
             try:
-                return rewriter.rewrite(question)  # type: ignore[attr-defined]
+                return rewriter.rewrite(question)
             except Exception:
                 log.exception("rewriter failed on %r", question[:200])
         return _Identity(text=question)

@@ -38,7 +38,7 @@ class StringColumn(Sequence[str | None]):
     def __init__(self, blob: np.ndarray, offsets: np.ndarray, nulls: np.ndarray | None = None) -> None:
         self._blob, self._offsets, self._nulls = blob, offsets, nulls
         self._n = len(offsets) - 1
-        self._bytes = memoryview(blob) if blob.ndim == 1 and len(blob) else memoryview(b"")
+        self._bytes = blob.data if blob.ndim == 1 and len(blob) else memoryview(b"")  # .data: memoryview(blob)
 
     @staticmethod
     def write(folder: Path, name: str, values: Sequence[str | None]) -> None:

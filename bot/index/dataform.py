@@ -20,6 +20,7 @@ import base64
 import importlib
 import json
 import pkgutil
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -167,7 +168,7 @@ class _Hook:
         cls = stored_classes().get(name)
         if cls is None:
             raise DataFormError(f"{name} is not a class this project stores")
-        obj = object.__new__(cls)
+        obj: Any = object.__new__(cls)
         obj.__dict__.update(attrs)
         self.objects.append(obj)
         return obj
@@ -186,7 +187,7 @@ def _decode_array(value: list) -> np.ndarray:
     return np.frombuffer(base64.b64decode(value[2]), dtype=dtype).reshape(value[1]).copy()
 
 
-_DECODERS = {
+_DECODERS: dict[str, Callable[[Any], Any]] = {
     "$m": _decode_mapping,
     "$f": frozenset,
     "$s": set,

@@ -25,7 +25,7 @@ import re
 import secrets
 import shutil
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -236,7 +236,7 @@ def _read_lexicon(folder: Path) -> Lexicon | None:
     packed = _PackedLexicon(meta["chars"], *(
         (open_array(folder / f"lexicon.{p}.npy"), open_array(folder / f"lexicon.{p}.offsets.npy"))
         for p in ("words", "freqs")))
-    return Lexicon(packed, int(meta["total"]), str(meta["key"]))  # type: ignore[arg-type]
+    return Lexicon(packed, int(meta["total"]), str(meta["key"]))
 
 
 class _PackedLexicon(Mapping[str, tuple[bytes, bytes]]):
@@ -253,7 +253,7 @@ class _PackedLexicon(Mapping[str, tuple[bytes, bytes]]):
         return tuple(blob[int(off[i]):int(off[i + 1])].tobytes()  # type: ignore[return-value]
                      for blob, off in (self._words, self._freqs))
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[str]:
         return iter(self._ix)
 
     def __len__(self) -> int:

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -29,6 +30,9 @@ from bot.language.tokenizer import Lexicon, Tokenizer, knowledge_terms
 from bot.language.vocabulary import COMPLETION_DATE
 from indexer.model import Document, Entry
 from indexer.store import KnowledgeBase
+
+if TYPE_CHECKING:  # imported when the index is built, not when it is loaded
+    from bot.language.rewrite import QueryRewriter
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +76,7 @@ class SearchIndex:
     regions: list[str] = field(metadata=stored("object"))
     entry_region: np.ndarray = field(metadata=stored("array"))
     entry_year: np.ndarray = field(metadata=stored("array"))
-    rewriter: object | None = field(metadata=stored("object"))
+    rewriter: QueryRewriter | None = field(metadata=stored("object"))
     suggestions: list[Suggestion] = field(default_factory=list, metadata=stored("object"))
     featured: list[dict] = field(default_factory=list, metadata=stored("object"))
     fingerprint: str = field(default="", metadata=stored("manifest"))
@@ -133,7 +137,7 @@ def curated_terms(data_dir: Path) -> set[str]:
     return {t for t in terms if 2 <= len(t) <= 12}
 
 
-def _walk_strings(obj: object):  # type: ignore[no-untyped-def]
+def _walk_strings(obj: object) -> Iterator[str]:
     if isinstance(obj, str):
         yield obj
     elif isinstance(obj, dict):
@@ -319,7 +323,7 @@ def _restated_pairs(entries: list[Entry], by_id: Mapping[str, int]) -> tuple[np.
     return arr[:, 0].copy(), arr[:, 1].copy()
 
 
-def _build_rewriter(entries: list[Entry], data_dir: Path, regions: list[str], extra: list[str]) -> object | None:
+def _build_rewriter(entries: list[Entry], data_dir: Path, regions: list[str], extra: list[str]) -> QueryRewriter | None:
     try:
         from bot.language.rewrite import QueryRewriter
     except ImportError:  # pragma: no cover - the module ships with the package
@@ -328,12 +332,12 @@ def _build_rewriter(entries: list[Entry], data_dir: Path, regions: list[str], ex
     return QueryRewriter.build(corpus, data_dir, regions, extra)
 
 
-def _pinyin_of(rewriter: object | None, text: str) -> tuple[str, str]:
-    syllables = rewriter.pinyin_of(text) if rewriter is not None else []  # type: ignore[attr-defined]
+def _pinyin_of(rewriter: QueryRewriter | None, text: str) -> tuple[str, str]:
+    syllables = rewriter.pinyin_of(text) if rewriter is not None else []
     return "".join(syllables), "".join(s[0] for s in syllables)
 
 
-def _suggestions(index: SearchIndex, rewriter: object | None) -> list[Suggestion]:
+def _suggestions(index: SearchIndex, rewriter: QueryRewriter | None) -> list[Suggestion]:
     """Keywords and questions to offer while typing: featured questions, task titles, department names."""
     seen: dict[str, float] = {}
     for topic in index.featured:

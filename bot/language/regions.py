@@ -35,9 +35,10 @@ class RegionMatcher:
         for start in range(len(text)):
             node = self._trie
             for ch in text[start:]:
-                node = node.get(ch)
-                if node is None:
+                child = node.get(ch)
+                if child is None:
                     break
+                node = child
                 hits.update(node.get(_END, ()))
         return [self.regions[i] for i in sorted(hits)]
 

@@ -21,7 +21,7 @@ import jieba
 LOG_CACHE_MAX = 500_000
 
 
-class Segmenter(jieba.Tokenizer):  # type: ignore[misc]
+class Segmenter(jieba.Tokenizer):
     """A `jieba.Tokenizer` whose `get_DAG` and `calc` give exactly jieba's results, faster."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

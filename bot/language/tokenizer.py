@@ -12,9 +12,13 @@ import logging
 import re
 import threading
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from bot.language.vocabulary import STOPWORDS
+
+if TYPE_CHECKING:  # the segmenter imports jieba, which is loaded only on first use
+    from bot.language.segmenter import Segmenter
 
 _TOKEN_OK = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,14})[”\"」』]")
@@ -31,7 +35,7 @@ class Tokenizer:
 
     def __init__(self, terms: Iterable[str] = (), lexicon: Lexicon | None = None) -> None:
         self._terms = sorted({t.strip() for t in terms if t and 2 <= len(t.strip()) <= 20})
-        self._jieba = None
+        self._jieba: Segmenter | None = None
         self._lock = threading.Lock()
         self._offered = lexicon  # a packed dictionary saved with the index, used if made for these terms
         self._lexicon: Lexicon | None = None
@@ -41,7 +45,7 @@ class Tokenizer:
     def terms(self) -> list[str]:
         return list(self._terms)
 
-    def _load(self):  # type: ignore[no-untyped-def]
+    def _load(self) -> Segmenter:
         if self._jieba is None:
             with self._lock:
                 if self._jieba is None:
@@ -61,7 +65,7 @@ class Tokenizer:
                     self._jieba = tk
         return self._jieba
 
-    def _ensure(self, tk, text: str) -> None:  # type: ignore[no-untyped-def]
+    def _ensure(self, tk: Segmenter, text: str) -> None:
         """Load the lexicon entries starting with the text's characters (all jieba looks up)."""
         missing = [ch for ch in set(text) if ch not in self._chars]
         if missing and self._lexicon is not None:
@@ -116,7 +120,7 @@ class Lexicon:
 
     SEP = "\x00"
 
-    def __init__(self, packed: dict[str, tuple[bytes, bytes]], total: int, key: str) -> None:
+    def __init__(self, packed: Mapping[str, tuple[bytes, bytes]], total: int, key: str) -> None:
         self.packed, self.total, self.key = packed, total, key
 
     @classmethod

@@ -22,10 +22,14 @@ import os
 import shutil
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.office.catalog import PlanCatalog
 from bot.office.locking import FileLock
 from indexer.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.engine.coordinator import Engine
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +92,7 @@ class Publisher:
         self._live = {p.name for p in self.catalog.published_files()}  # what is announced as new is measured from here
         self.announcing: threading.Thread | None = None  # the last announcement (tests join it)
 
-    def build(self, data_dir: Path | None = None, scratch: Path | None = None):  # type: ignore[no-untyped-def]
+    def build(self, data_dir: Path | None = None, scratch: Path | None = None) -> Engine:
         """An engine (warmed up) over the plans published now.
 
         `data_dir` and `scratch` build a candidate instead (curation preview): the curated data from
@@ -123,7 +127,7 @@ class Publisher:
                 self._announce(engine)
             return engine
 
-    def _announce(self, engine) -> None:  # type: ignore[no-untyped-def]
+    def _announce(self, engine: Engine) -> None:
         """Announce the clauses of the plans this build publishes for the first time (never raises)."""
         try:
             files = {p.name for p in self.catalog.published_files()}
@@ -137,6 +141,6 @@ class Publisher:
             log.exception("could not announce the newly published plans")
 
 
-def load_engine(settings: Settings):  # type: ignore[no-untyped-def]
+def load_engine(settings: Settings) -> Engine:
     """The engine a server starts with: the shipped plans, or the office's published set when it differs."""
     return Publisher(settings).build()

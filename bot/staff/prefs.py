@@ -164,7 +164,7 @@ class Prefs:
         if prefix not in ("staffbot_", "wecom_") or key_type not in ("INTEGER", "TEXT"):
             raise ValueError(f"unknown table set {prefix!r} / {key_type!r}")
         self._owns_db = not isinstance(target, Database)
-        self.db: Database = open_database(target) if self._owns_db else target  # type: ignore[arg-type]
+        self.db: Database = target if isinstance(target, Database) else open_database(target)
         self.path = Path(target) if isinstance(target, (str, Path)) and self.db.dialect == "sqlite" else None
         try:
             self.db.migrate(prefix.rstrip("_"), migrations(prefix, key_type))

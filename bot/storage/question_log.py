@@ -129,7 +129,7 @@ class QuestionLog:
     def __init__(self, target: str | Path | Database, *, clock: Callable[[], datetime] = _now,
                  spill_dir: str | Path | None = None) -> None:
         self._owns_db = not isinstance(target, Database)
-        self.db: Database = open_storage(target) if self._owns_db else target  # type: ignore[arg-type]
+        self.db: Database = target if isinstance(target, Database) else open_storage(target)
         self.path = Path(target) if isinstance(target, (str, Path)) and self.db.dialect == "sqlite" else None
         self._clock = clock
         self._closed = False
@@ -233,11 +233,12 @@ class QuestionLog:
         now = self._clock()
         row = (now.isoformat(timespec="seconds"), now.date().isoformat(), channel, int(bool(helpful)), question,
                entry_id, self.pseudonym(session), comment or None, answer_id)
-        item = Item("feedback", clean_row(row), done=threading.Event())
+        done = threading.Event()
+        item = Item("feedback", clean_row(row), done=done)
         if not self._writer.submit(item):
             raise LogUnavailable("the vote could not be kept (the database and the disk are both unavailable)")
         if not self._writer.retrying:  # a failing database: "written later" at once, no wait
-            item.done.wait(FEEDBACK_WAIT_SECONDS)  # type: ignore[union-attr]
+            done.wait(FEEDBACK_WAIT_SECONDS)
         return item.result if item.ok else None
 
     # -- reports ---------------------------------------------------------------------------------

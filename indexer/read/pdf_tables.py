@@ -20,19 +20,33 @@ def in_reading_order(data: bytes, pages: list[str]) -> list[str]:
 
     pypdf writes a line's characters run by run of one font: a Word plan saved as PDF sets its quotes and
     digits in a Latin font, so "2025年是“十四五”规划" comes out as "2025 “”年是十四五规划". pdfplumber orders the
-    characters by position. A page it cannot read (or reads as empty) keeps pypdf's text."""
+    characters by position. Only a line holding the very same characters in another order is replaced, so
+    pypdf's line breaks, page numbers and decoding stay (a page pdfplumber cannot read keeps pypdf's text)."""
     import pdfplumber  # local: only PDFs need it
 
     out = list(pages)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for k, page in enumerate(pdf.pages[: len(pages)]):
-                text = page.extract_text() or ""
-                if text.strip():
-                    out[k] = text
+                out[k] = _reordered(pages[k], page.extract_text() or "")
     except Exception:  # the order is a bonus: a page pdfplumber cannot read keeps pypdf's text
         return pages
     return out
+
+
+def _key(line: str) -> str:
+    return "".join(sorted(re.sub(r"\s+", "", line)))
+
+
+def _reordered(plain: str, ordered: str) -> str:
+    """pypdf's page text with each line whose characters pdfplumber places in another order taken from it."""
+    by_chars = {_key(line): line for line in ordered.split("\n") if line.strip()}
+    lines = plain.split("\n")
+    for i, line in enumerate(lines):
+        other = by_chars.get(_key(line)) if line.strip() else None
+        if other is not None and re.sub(r"\s+", "", other) != re.sub(r"\s+", "", line):
+            lines[i] = other
+    return "\n".join(lines)
 
 
 def may_hold_tables(text: str) -> bool:

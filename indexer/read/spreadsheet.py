@@ -152,7 +152,7 @@ def read_xls(data: bytes, fmt: str) -> RawText:
             for c in range(sheet.ncols):
                 cell = sheet.cell(r, c)
                 if cell.ctype == xlrd.XL_CELL_DATE:
-                    row.append(_cell(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)))
+                    row.append(_cell(xlrd.xldate.xldate_as_datetime(float(cell.value), book.datemode)))
                 else:
                     row.append(_cell(cell.value))
             grid.append(row)

@@ -73,7 +73,7 @@ def test_bad_config_is_one_line_error(env, tmp_path: Path) -> None:  # type: ign
 def test_help_is_the_manual(env) -> None:  # type: ignore[no-untyped-def]
     got = run(["--help"], env)
     assert got.returncode == 0
-    for word in ("ask", "serve", "telegram", "bench", "config"):
+    for word in ("ask", "serve", "telegram", "wecom", "wechat", "index", "config"):
         assert word in got.stdout
 
 
@@ -83,3 +83,32 @@ def test_config_command_shows_sources_and_masks_secrets(env) -> None:  # type: i
     assert got.returncode == 0, got.stderr
     assert "8099" in got.stdout and "[env]" in got.stdout
     assert "secret-token" not in got.stdout
+
+
+def test_config_masks_a_password_inside_a_database_url(env) -> None:  # type: ignore[no-untyped-def]
+    got = run(["config"], dict(env, ZWGK_WEB__DATABASE="postgresql://zwgk:hunter2secret@db.example:5432/zwgk"))
+    assert got.returncode == 0, got.stderr
+    assert "hunter2secret" not in got.stdout
+    assert "postgresql://zwgk:********@db.example:5432/zwgk" in got.stdout
+
+
+def test_version_is_printed(env) -> None:  # type: ignore[no-untyped-def]
+    got = run(["--version"], env)
+    assert got.returncode == 0 and "zwgk-qa" in got.stdout
+    from importlib.metadata import version
+
+    assert version("zwgk-qa") in got.stdout
+
+
+@pytest.mark.parametrize("region", ["海淀区", "枣庄市市中区", "Nowhere"])
+def test_ask_refuses_a_region_not_held(env, region: str) -> None:  # type: ignore[no-untyped-def]
+    got = run(["ask", "--region", region, "养老补贴信息公开归哪个部门管？"], env)
+    assert got.returncode == 2
+    assert region in got.stderr and "held" in got.stderr and "Traceback" not in got.stderr
+    assert got.stdout == ""
+
+
+def test_ask_accepts_a_held_region_by_its_short_form(env) -> None:  # type: ignore[no-untyped-def]
+    got = run(["ask", "--region", "槐荫", "养老补贴信息公开归哪个部门管？"], env)
+    assert got.returncode == 0, got.stderr
+    assert "区民政局" in got.stdout

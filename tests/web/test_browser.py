@@ -256,6 +256,48 @@ def test_large_text_persists(page, live) -> None:
     assert page.locator(f"{W} button.large-toggle").get_attribute("aria-pressed") == "false"
 
 
+def test_large_mode_keeps_the_clause_link_readable(page, live) -> None:
+    """大字 high contrast: "查看原文条款" and the card stay readable (axe-core finds no serious contrast issue),
+    and the card leads with what was matched, the clause and its citation one tap away."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python missing")
+    page.goto(live.url + "/")
+    page.locator(f"{W} button.launcher").click()
+    page.locator(f"{W} button.large-toggle").click()
+    ask(page, QUESTION)
+    answer = page.locator(f"{W} article.answer").first
+    assert answer.locator(".reply").inner_text().startswith("要点")  # what was matched, not only badges
+    summary = answer.locator("details.clause summary")
+    assert summary.is_visible() and summary.inner_text() == "查看原文条款"
+    colour = shadow_eval(page, "const s = root.querySelector('details.clause summary'); "
+                               "return [getComputedStyle(s).color, getComputedStyle(root.querySelector('.bot')).backgroundColor];")
+    assert colour[0] != colour[1]
+    summary.click()
+    assert answer.locator("details.clause cite").is_visible()
+    result = axe.Axe().run(page)
+    bad = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result.response["violations"]
+           if v.get("impact") in ("serious", "critical")]
+    assert not bad, bad
+    page.locator(f"{W} button.large-toggle").click()  # leave the stored preference off for other tests
+
+
+def test_widget_region_answers_region_less_questions_there(page, live) -> None:
+    """The demo page embeds the widget with data-region="槐荫区": a question naming no region is answered from
+    槐荫区's plan; a decline names the hotline and offers 槐荫区 questions, never echoing the message."""
+    page.goto(live.url + "/")
+    page.locator(f"{W} button.launcher").click()
+    ask(page, "义务教育信息公开由哪个部门负责？")
+    answer = page.locator(f"{W} article.answer").last
+    answer.locator("details.clause summary").click()
+    assert "槐荫区" in answer.locator("details.clause cite").inner_text()
+    long_message = "你好我想问一下我们家附近那个菜市场周末早上几点开门营业还有停车位多不多"
+    ask(page, long_message)
+    declined = page.locator(f"{W} article.answer").last
+    text = declined.inner_text()
+    assert "12345" in text and long_message not in text
+    chips = declined.locator(".related .chip").all_inner_texts()
+    assert chips and len(chips) == len(set(chips)) and all("槐荫区" in c for c in chips), chips
+
+
 def test_kiosk_tile_question_answer_and_idle_reset(page, live) -> None:
     page.goto(live.url + "/kiosk?idle=2")
     tiles = page.locator(".tile")

@@ -248,3 +248,22 @@ def test_a_damaged_plan_record_stops_start_up_with_one_line(office_settings: Set
     with pytest.raises(ConfigError) as err:
         create_app(office_settings)
     assert "plans.json" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_publishing_reuses_the_parse_made_at_upload(api: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The upload's parse (OCR included, for a scan) is the one the published index is built from."""
+    import indexer.entries
+
+    parsed: list[str] = []
+    real = indexer.entries.build_document
+
+    def counting(text: str, file: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        parsed.append(Path(file).name)
+        return real(text, file, *args, **kwargs)
+
+    monkeypatch.setattr(indexer.entries, "build_document", counting)
+    status, body = upload(api, seed_docx(), "市中区2025年要点.docx")
+    assert status == 201, body
+    parsed.clear()  # the upload was parsed (in the sandbox's child process); now only the publish counts
+    assert api.post(f"/admin/api/plans/{body['id']}/publish", headers=AUTH).status_code == 200
+    assert not [name for name in parsed if name.endswith("市中区2025年要点.docx")], parsed

@@ -60,7 +60,7 @@ def _file_url(api_base: str) -> str | None:
     return api_base[: -len("/bot")] + "/file/bot" if api_base.endswith("/bot") else None
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(application: Application) -> None:
     """Publish the command menu (setMyCommands); a failure only costs the menu, so it is logged, not raised."""
     try:
         await application.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
@@ -68,7 +68,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         logger.warning("setMyCommands failed: %s", exc)
 
 
-async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_shutdown(application: Application) -> None:
     """Close the SQLite connections once the bot has stopped."""
     state = application.bot_data.get(STATE_KEY)
     if isinstance(state, StaffBotState):
@@ -76,7 +76,7 @@ async def _post_shutdown(application: Application) -> None:  # type: ignore[type
 
 
 def build_application(settings: Settings, engine: EngineContract, *, prefs: Prefs | None = None,
-                      log: QuestionLog | None = None) -> Application:  # type: ignore[type-arg]
+                      log: QuestionLog | None = None) -> Application:
     """The configured Application: handlers registered, jobs scheduled, state in bot_data["staffbot"].
 
     `prefs` and `log` default to the project database (`web.database`, bot.storage.database_target); pass your own to

@@ -270,7 +270,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 # -- registration -----------------------------------------------------------------------------------
 
 
-def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+def register_handlers(app: Application) -> None:
     """Every handler of the bot, in one place; group -1 is the allow-list gate that runs first."""
     app.add_handler(TypeHandler(Update, gate), group=-1)
     new = filters.UpdateType.MESSAGE  # edited messages are not asked again

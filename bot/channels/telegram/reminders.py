@@ -16,6 +16,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -66,8 +67,8 @@ async def _send(bot: Bot, out: Outgoing) -> bool:
     for part in render.split_html(out.blocks):
         try:
             sent = await deliver(
-                lambda part=part: bot.send_message(out.chat_id, part, parse_mode=ParseMode.HTML,
-                                                   link_preview_options=LinkPreviewOptions(is_disabled=True)),
+                partial(bot.send_message, out.chat_id, part, parse_mode=ParseMode.HTML,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True)),
                 what=f"{out.kind} to chat {out.chat_id}")
         except TelegramError as exc:  # e.g. BadRequest "chat not found": skip this chat, keep going
             logger.warning("%s to chat %s failed: %s", out.kind, out.chat_id, exc)
@@ -118,7 +119,7 @@ async def digest_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_digest(context.bot, state, datetime.now(state.tz))
 
 
-def schedule_jobs(job_queue: JobQueue, state: StaffBotState) -> None:  # type: ignore[type-arg]
+def schedule_jobs(job_queue: JobQueue, state: StaffBotState) -> None:
     """Register the named daily and weekly jobs at telegram.reminder_time in telegram.timezone."""
     job_queue.run_daily(reminders_job, time=state.reminder_time, name="reminders")
     job_queue.run_daily(digest_job, time=state.reminder_time, days=(state.digest_day,), name="weekly-digest")

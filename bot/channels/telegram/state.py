@@ -99,7 +99,7 @@ def parse_settings(settings: Settings) -> dict[str, object]:
     }
 
 
-def get_state(context: CallbackContext) -> StaffBotState:  # type: ignore[type-arg]
+def get_state(context: CallbackContext) -> StaffBotState:
     """The state stored by build_application (typed access to bot_data["staffbot"])."""
     state = context.application.bot_data[STATE_KEY]
     assert isinstance(state, StaffBotState)

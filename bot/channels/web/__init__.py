@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from flask import Flask, current_app
 
@@ -25,6 +25,8 @@ from bot.storage.question_log import QuestionLog
 from indexer.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from werkzeug.local import LocalProxy
+
     from bot.engine.answer import EngineContract
 
 log = logging.getLogger("bot.channels.web")
@@ -74,6 +76,8 @@ def create_app(settings: Settings | None = None, engine: EngineContract | None =
         answers=AnswerCache(settings.integer("web.answer_cache"), stamp=office.official.stamp),
         answer_ids=AnswerIds(store.secret("answer_key").encode()),
     )
+    office.door.ledger.attach(store.db, store.secret("salt").encode())  # logouts and login failures, shared
+    office.throttle.share(office.door.ledger)
 
     proxies = settings.integer("web.trusted_proxies")
     if proxies > 0:  # behind nginx: take the client address (for rate limiting) from X-Forwarded-For
@@ -84,7 +88,7 @@ def create_app(settings: Settings | None = None, engine: EngineContract | None =
     @app.before_request
     def _follow_published_knowledge() -> None:  # other workers' publications (bot/channels/web/knowledge_watch.py)
         office_now = current_app.extensions["office"]
-        office_now.watch.check(current_app._get_current_object(), office_now)  # type: ignore[attr-defined]
+        office_now.watch.check(get_app(), office_now)
 
     security.install(app, security.Cors(settings["web.cors_origins"]))
     errors.install(app)
@@ -119,3 +123,8 @@ def get_engine() -> EngineContract:
 
 def get_state() -> WebState:
     return current_app.extensions["zwgk"]
+
+
+def get_app() -> Flask:
+    """The current app itself, not Flask's proxy to it: for work that outlives the request (engine swaps)."""
+    return cast("LocalProxy[Flask]", current_app)._get_current_object()

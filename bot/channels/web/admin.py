@@ -14,6 +14,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, g, jsonify, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from bot.channels.web import get_state
 from bot.channels.web.admin_auth import COOKIE, SESSION_SECONDS
@@ -74,7 +75,7 @@ def _session(office: Office, cookie: str) -> Response | None:
     return None
 
 
-def guard() -> Response | None:
+def guard() -> WerkzeugResponse | None:
     """Before every /admin request: who is asking (token or session), CSRF on forms, throttled failures."""
     office = get_office()
     if request.endpoint in UPLOAD_ENDPOINTS:  # plan files may be far larger than question bodies
@@ -157,11 +158,11 @@ def login() -> Response:
 
 
 @bp.post("/login")
-def login_post() -> Response:
+def login_post() -> WerkzeugResponse:
     office = get_office()
     wait = office.throttle.wait(client())
     if wait:
-        resp = _login_page(429, f"失败次数过多，请 {wait} 秒后再试。")
+        resp: WerkzeugResponse = _login_page(429, f"失败次数过多，请 {wait} 秒后再试。")
         resp.headers["Retry-After"] = str(wait)
         return resp
     form_token, cookie_token = request.form.get("csrf", ""), request.cookies.get(LOGIN_COOKIE, "")
@@ -181,8 +182,9 @@ def login_post() -> Response:
 
 
 @bp.post("/logout")
-def logout() -> Response:
+def logout() -> WerkzeugResponse:
     get_office().audit.record(who(), "logout", "", client())
+    get_office().door.end_session(request.cookies.get(COOKIE))  # a copy of the cookie stops working too
     resp = redirect(url_for("admin.login"))
     resp.delete_cookie(COOKIE, path="/admin")
     return resp
@@ -192,7 +194,7 @@ def logout() -> Response:
 
 @bp.get("")
 @bp.get("/")
-def index() -> Response:
+def index() -> WerkzeugResponse:
     if "token" in request.args:  # the retired /admin?token= style: never accept a token in a URL
         return redirect(url_for("admin.login"))
     store = get_state().store

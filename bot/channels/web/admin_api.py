@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
+from bot.channels.web import get_app
 from bot.channels.web.admin import client, get_office, guard, private_headers, who
 from bot.channels.web.office_actions import (
     ActionError,
@@ -49,10 +50,6 @@ def _too_large(_exc: Exception) -> Response:
     return resp
 
 
-def _app():  # type: ignore[no-untyped-def]
-    return current_app._get_current_object()  # type: ignore[attr-defined]
-
-
 @bp.post("/plans")
 def upload() -> tuple[Response, int]:
     upload = request.files.get("file")
@@ -77,13 +74,13 @@ def plans() -> Response:
 
 @bp.post("/plans/<plan_id>/publish")
 def publish(plan_id: str) -> Response:
-    record = set_plan_status(_app(), get_office(), plan_id, PUBLISHED, who(), client())
+    record = set_plan_status(get_app(), get_office(), plan_id, PUBLISHED, who(), client())
     return jsonify(record.public())
 
 
 @bp.post("/plans/<plan_id>/unpublish")
 def unpublish(plan_id: str) -> Response:
-    record = set_plan_status(_app(), get_office(), plan_id, DRAFT, who(), client())
+    record = set_plan_status(get_app(), get_office(), plan_id, DRAFT, who(), client())
     return jsonify(record.public())
 
 
@@ -92,7 +89,7 @@ def answers_add() -> tuple[Response, int]:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ActionError(400, "send the answer as a JSON object")
-    record = add_answer(_app(), get_office(), data, who(), client())
+    record = add_answer(get_app(), get_office(), data, who(), client())
     return jsonify({"id": record.id}), 201
 
 
@@ -103,5 +100,5 @@ def answers() -> Response:
 
 @bp.delete("/answers/<answer_id>")
 def answers_delete(answer_id: str) -> Response:
-    delete_answer(_app(), get_office(), answer_id, who(), client())
+    delete_answer(get_app(), get_office(), answer_id, who(), client())
     return Response(status=204)

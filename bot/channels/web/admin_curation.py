@@ -9,9 +9,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from bot.channels.web import get_engine, get_state
+from bot.channels.web import get_app, get_engine, get_state
 from bot.channels.web.admin import client, get_office, guard, private_headers, who
 from bot.channels.web.office_actions import ActionError, swap_engine
 from bot.office.curation import CurationError, apply_edit, candidate_data, diff_answers, parse_edit
@@ -62,7 +63,7 @@ def preview() -> Response:
 
 
 @bp.post("/apply")
-def apply() -> Response:
+def apply() -> WerkzeugResponse:
     edit = parse_edit(request.form)
     office = get_office()
     data_dir = office.settings.path("knowledge.data_dir")
@@ -73,6 +74,6 @@ def apply() -> Response:
             engine = office.publisher.build()
         except Exception as exc:
             raise ActionError(500, f"the index could not be rebuilt with this edit ({exc})") from exc
-        swap_engine(current_app._get_current_object(), engine)  # type: ignore[attr-defined]
+        swap_engine(get_app(), engine)
     office.audit.record(who(), f"curation.{edit.kind}", edit.describe(), client())
     return redirect(url_for("admin_curation.index", done="1"), code=303)

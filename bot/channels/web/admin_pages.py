@@ -7,9 +7,10 @@ synonyms is admin_curation.py.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from bot.channels.web import get_state
+from bot.channels.web import get_app, get_state
 from bot.channels.web.admin import client, get_office, guard, private_headers, who
 from bot.channels.web.office_actions import (
     ActionError,
@@ -45,10 +46,6 @@ def _too_large(_exc: Exception) -> Response:
                     status=413)
 
 
-def _app():  # type: ignore[no-untyped-def]
-    return current_app._get_current_object()  # type: ignore[attr-defined]
-
-
 def _render(template: str, **values: object) -> Response:
     return Response(render_template(template, site_name=get_state().settings["web.site_name"], **values))
 
@@ -62,7 +59,7 @@ def plans() -> Response:
 
 
 @bp.post("/plans")
-def plans_upload() -> Response:
+def plans_upload() -> WerkzeugResponse:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise ActionError(400, "请选择要上传的计划文件。")
@@ -87,20 +84,20 @@ def plan(plan_id: str) -> Response:
 
 
 @bp.post("/plans/<plan_id>/publish")
-def plan_publish(plan_id: str) -> Response:
+def plan_publish(plan_id: str) -> WerkzeugResponse:
     replaces = request.form.get("replaces") or None
-    set_plan_status(_app(), get_office(), plan_id, PUBLISHED, who(), client(), replaces=replaces)
+    set_plan_status(get_app(), get_office(), plan_id, PUBLISHED, who(), client(), replaces=replaces)
     return redirect(url_for("admin_pages.plan", plan_id=plan_id, done="published"), code=303)
 
 
 @bp.post("/plans/<plan_id>/unpublish")
-def plan_unpublish(plan_id: str) -> Response:
-    set_plan_status(_app(), get_office(), plan_id, DRAFT, who(), client())
+def plan_unpublish(plan_id: str) -> WerkzeugResponse:
+    set_plan_status(get_app(), get_office(), plan_id, DRAFT, who(), client())
     return redirect(url_for("admin_pages.plan", plan_id=plan_id, done="unpublished"), code=303)
 
 
 @bp.post("/plans/<plan_id>/delete")
-def plan_delete(plan_id: str) -> Response:
+def plan_delete(plan_id: str) -> WerkzeugResponse:
     delete_draft(get_office(), plan_id, who(), client())
     return redirect(url_for("admin_pages.plans"), code=303)
 
@@ -116,15 +113,15 @@ def answers() -> Response:
 
 
 @bp.post("/answers")
-def answers_add() -> Response:
+def answers_add() -> WerkzeugResponse:
     form = request.form
     data = {"question": form.get("question"), "variants": form.get("variants", "").splitlines(), "answer": form.get("answer"),
             "region": form.get("region"), "source": form.get("source")}
-    add_answer(_app(), get_office(), data, who(), client())
+    add_answer(get_app(), get_office(), data, who(), client())
     return redirect(url_for("admin_pages.answers", done="added"), code=303)
 
 
 @bp.post("/answers/<answer_id>/delete")
-def answers_delete(answer_id: str) -> Response:
-    delete_answer(_app(), get_office(), answer_id, who(), client())
+def answers_delete(answer_id: str) -> WerkzeugResponse:
+    delete_answer(get_app(), get_office(), answer_id, who(), client())
     return redirect(url_for("admin_pages.answers", done="deleted"), code=303)

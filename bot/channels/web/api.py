@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from bot.channels.web import get_engine, get_state
 from bot.channels.web.answer_ids import MAX_CHARS as MAX_ANSWER_ID_CHARS
@@ -236,7 +237,7 @@ def feedback() -> tuple[Response, int]:
 
 
 @bp.get("/api/entries/<path:entry_id>")
-def entry(entry_id: str) -> Response:
+def entry(entry_id: str) -> WerkzeugResponse:
     if len(entry_id) > MAX_ENTRY_ID_CHARS:
         raise ApiError(404, "unknown entry")
     found = get_engine().entry(entry_id)

@@ -46,7 +46,7 @@ _REFUSALS = {
 }
 
 
-class FrontConn(TConn):  # type: ignore[misc]
+class FrontConn(TConn):
     """A connection whose next request the event loop has already read (`ready`)."""
 
     def __init__(self, *args: Any) -> None:
@@ -91,7 +91,7 @@ class _CapturedError:
         return json_response(status, reason, f"{reason.lower()}: {detail}" if detail else reason.lower())
 
 
-class BalancedThreadWorker(ThreadWorker):  # type: ignore[misc]
+class BalancedThreadWorker(ThreadWorker):
     """`ThreadWorker` fed whole requests by its event loop, letting idle workers accept first."""
 
     limits = Limits(max_body=DEFAULT_MAX_BODY)  # bot/channels/web/workers.py sets the configured one

@@ -11,6 +11,8 @@ from datetime import date
 from flask import Blueprint, Response, render_template, request
 
 from bot.channels.web import get_engine, get_state
+from bot.engine.answer import EngineContract
+from indexer.model import Entry
 
 bp = Blueprint("browse", __name__)
 
@@ -40,7 +42,7 @@ def _until(choice: str, today: date) -> date | None:
     return None
 
 
-def _plan_entries(engine, doc_id: str) -> list:  # type: ignore[no-untyped-def]
+def _plan_entries(engine: EngineContract, doc_id: str) -> list[Entry]:
     """The plan's task rows (its clauses when it has no task table).
 
     The one place an adapter reads the index itself: the engine contract has no "entries of a plan" call

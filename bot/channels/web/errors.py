@@ -84,8 +84,9 @@ def install(app: Flask) -> None:
             resp = json_error(code, _describe(exc))
         else:
             resp = _html_error(code, exc.name, exc.description or "")
-        if code == 405 and getattr(exc, "valid_methods", None):
-            resp.headers["Allow"] = ", ".join(exc.valid_methods or [])
+        allowed = getattr(exc, "valid_methods", None)  # werkzeug's MethodNotAllowed has them
+        if code == 405 and allowed:
+            resp.headers["Allow"] = ", ".join(allowed)
         return resp
 
     @app.errorhandler(Exception)

@@ -19,7 +19,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from waitress import wasyncore
 from waitress.channel import HTTPChannel
@@ -37,14 +37,15 @@ class JsonErrorTask(ErrorTask):
     """waitress's own error responses (400, 413, 431 …) as `{"error": "…"}` like the app's."""
 
     def execute(self) -> None:
-        e = self.request.error
+        # On an ErrorTask `request` is waitress's request parser holding the error (types-waitress says Error).
+        e = cast(Any, self.request).error
         if e.code == 413:  # the app's wording for the same error
             message = f"request body too large (at most {self.channel.server.adj.max_request_body_size} bytes)"
         else:
             message = f"{e.reason.lower()}: {e.body}"
         body = json.dumps({"error": message}, ensure_ascii=False).encode("utf-8")
         self.status = f"{e.code} {e.reason}"
-        self.response_headers.append(("Content-Type", "application/json"))
+        cast(list[tuple[str, str]], self.response_headers).append(("Content-Type", "application/json"))
         self.set_close_on_finish()
         self.content_length = len(body)
         self.write(body)

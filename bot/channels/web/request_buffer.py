@@ -161,7 +161,7 @@ class RequestBuffer:
             self.body = None
 
 
-class FrontUnreader(SocketUnreader):  # type: ignore[misc]
+class FrontUnreader(SocketUnreader):
     """gunicorn's socket reader, reading first what the event loop already collected (`pending`)."""
 
     def __init__(self, sock: Any, max_chunk: int = 8192) -> None:
@@ -179,7 +179,8 @@ class FrontUnreader(SocketUnreader):  # type: ignore[misc]
             data = source.read(max(size_hint or 0, 64 * 1024))
             if data:
                 return data
-            self.pending.popleft().close()
+            self.pending.popleft()  # `source`, read to its end
+            source.close()
         return bytes(super().chunk(size_hint))
 
     def take_pending(self) -> bytes:

@@ -18,9 +18,12 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from indexer.settings import Settings
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 GRACEFUL_SECONDS = 20  # in-flight requests get this long to finish after SIGTERM
 WORKER_TIMEOUT = 60  # a worker silent this long (stuck) is killed and replaced by the master
@@ -99,7 +102,7 @@ def serve_workers(settings: Settings, host: str | None = None, port: int | None 
         print(f"{settings['web.site_name']} is running with {workers} worker processes ({entries:,} entries) — "
               f"open http://{shown}:{bound}/\n  SIGTERM or Ctrl+C stops, SIGHUP restarts the workers.", flush=True)
 
-    class _App(BaseApplication):  # type: ignore[misc]
+    class _App(BaseApplication):
         def load_config(self) -> None:
             for key, value in options.items():
                 self.cfg.set(key, value)
@@ -107,7 +110,7 @@ def serve_workers(settings: Settings, host: str | None = None, port: int | None 
             self.cfg.set("when_ready", when_ready)
             self.cfg.set("worker_exit", _worker_exit)
 
-        def load(self):  # type: ignore[no-untyped-def]
+        def load(self) -> Flask:
             from bot.channels.web import create_app
 
             return create_app(settings)  # in the worker, after the fork

@@ -83,7 +83,8 @@ class WeChatApp:
 
 
 def build_wechat(settings: Settings, engine: EngineContract, *, client: httpx.Client | None = None,
-                 backoff: float = 0.5, budget: float = PASSIVE_BUDGET, reload: bool = True) -> WeChatApp:
+                 backoff: float = 0.5, budget: float = PASSIVE_BUDGET, reload: bool = True,
+                 api: WeChatApi | None = None) -> WeChatApp:
     """The callback app, bot, API client and notifier (not started), on the project database.
 
     `reload`: load the newly published plan set when the feed announces one (tests of a fixed engine: False)."""
@@ -96,7 +97,8 @@ def build_wechat(settings: Settings, engine: EngineContract, *, client: httpx.Cl
     db = open_database(database_target(settings))  # one connection (pool) for the channel's stores
     log = QuestionLog(db)
     store, feed = WeChatStore(db), PublicationFeed(db)
-    api = WeChatApi(ws.api_base, ws.app_id, ws.app_secret, proxy=ws.proxy or None, client=client, backoff=backoff)
+    if api is None:
+        api = WeChatApi(ws.api_base, ws.app_id, ws.app_secret, proxy=ws.proxy or None, client=client, backoff=backoff)
     holder = EngineHolder(engine, settings)
     bot = WeChatBot(holder, api, store, log, make_sessions(log), site_name=settings.text("web.site_name"))
     crypto = WXBizMsgCrypt(ws.token, ws.aes_key, ws.app_id) if ws.aes_key else None
@@ -115,7 +117,7 @@ def _stop_on_sigterm(signum: int, frame: object) -> None:
 
 def run(settings: Settings) -> None:
     """Check the settings and the API, load the engine, serve the callback until SIGTERM / Ctrl-C."""
-    import waitress  # type: ignore[import-untyped]  # no stubs published
+    import waitress
 
     from bot.office.publish import load_engine
 
@@ -123,15 +125,14 @@ def run(settings: Settings) -> None:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry the access token
     ws = wechat_settings(settings)  # fail fast, before the index loads
-    probe = WeChatApi(ws.api_base, ws.app_id, ws.app_secret, proxy=ws.proxy or None, attempts=2)
+    api = WeChatApi(ws.api_base, ws.app_id, ws.app_secret, proxy=ws.proxy or None)
     try:
-        probe.access_token()
+        api.access_token()  # fetched once here and kept: a wrong secret or a missing allow-list entry shows now
     except WeChatApiError as exc:
+        api.close()
         raise WeChatError(f"cannot get a WeChat access token from {ws.api_base}: {exc}") from None
-    finally:
-        probe.close()
     engine = load_engine(settings)  # the shipped plans, or the set the office published in /admin
-    app = build_wechat(settings, engine)
+    app = build_wechat(settings, engine, api=api)
     app.notifier.start()
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     mode = "safe mode (encrypted)" if ws.aes_key else "plaintext mode"

@@ -56,9 +56,12 @@ class NoticeOptions:
 
 def topic_terms(engine: EngineContract, topic: str) -> set[str]:
     """The topic and the plan words the engine reads it as (synonyms, colloquial forms)."""
+    understand = getattr(engine, "understand", None)  # the real engine's read stage; not in the contract
     try:
-        query = engine.understand(topic)
+        query = understand(topic) if understand is not None else None
     except Exception:  # an engine that cannot read (a test fake): the topic as written
+        query = None
+    if query is None:
         return {topic}
     return {topic} | {t for t in (*query.topic, *query.expansions) if len(t) >= 2}
 

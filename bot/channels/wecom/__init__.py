@@ -121,7 +121,7 @@ def build_wecom(settings: Settings, engine: EngineContract, *, prefs: Prefs | No
     api = WeComApi(ws.api_base, ws.corp_id, ws.secret, ws.agent_id, client=client, backoff=backoff)
     bot = WeComBot(StaffService(engine, prefs, log, options, channel=CHANNEL), api)
     flask = create_callback_app(WeComCrypto(ws.token, ws.aes_key, ws.corp_id), bot, path=ws.path,
-                                allowed_users=ws.allowed_users)
+                                allowed_users=ws.allowed_users, seen_db=log.db)
     return WeComApp(flask, bot, api, ReminderThread(bot), owned)
 
 

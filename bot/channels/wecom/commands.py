@@ -56,10 +56,10 @@ def _command(text: str) -> Command | None:
     m = _KEYWORD.match(text)
     if m is None:
         return None
-    name = _WORD_TO_COMMAND.get(m.group(1).lower())
-    if name is None:
+    command = _WORD_TO_COMMAND.get(m.group(1).lower())
+    if command is None:
         return None
-    return Command(name, (m.group(2) or "").strip())
+    return Command(command, (m.group(2) or "").strip())
 
 
 def read_text(text: str, latest: Latest) -> Incoming:

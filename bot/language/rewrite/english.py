@@ -53,10 +53,10 @@ class English:
             if toks and zh:
                 gl[toks] = tuple(zh)
         it: dict[tuple[str, ...], str] = {}
-        for en, zh in intents.items():
+        for en, intent in intents.items():
             toks = _en_tokens(en)
-            if toks and zh:
-                it[toks] = zh
+            if toks and intent:
+                it[toks] = intent
         asking = {w for key in it for w in key}
         curated = {w for key in gl for w in key} | {stem(w) for w in _EN_STOPWORDS}
         for en, zh in (dictionary or {}).items():

@@ -53,7 +53,7 @@ class RegionReader:
             hit = None
             if t.kind == "word":
                 letters = ""
-                words = []
+                words: list[int] = []
                 j = i
                 # Concatenate up to a few words (separated by single spaces) and look for a region key.
                 while j < len(toks) and len(words) < _REGION_MAX_WORDS:

@@ -178,6 +178,9 @@
     ".large .head{border-bottom:2px solid #ffd60a;}",
     ".large .head button[aria-pressed=true]{background:#ffd60a;color:#000;}",
     ".large .badge .label{color:#000;}",
+    /* the clause link and its source stay readable on black (the accent turns black in this mode) */
+    ".large summary,.large a{color:#ffd60a;}",
+    ".large blockquote{border-left-color:#ffd60a;}",
     ".large .chip:hover,.large .listbox li[aria-selected=true],.large .listbox li:hover{background:#333;color:#ffd60a;}",
     ".large .composer input{border-color:#fff;}",
     ".large .composer input::placeholder{color:#cfcfcf;}",

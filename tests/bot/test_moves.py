@@ -1,0 +1,151 @@
+"""Conversation moves (bot/engine/moves.py, turns.py, conversation.py) on conversations written for these tests
+from the shipped plans (knowledge/plans), each move in several wordings: "more" walks the clauses of the topic
+without repeating one, a confirmation answers yes or no first and stays on its clause, a region or year not
+held is declined in any turn, reset starts over; and what a citizen sees (the card's lead, declines)."""
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.answer import Context, Intent
+from bot.engine.moves import Move, plan_turn
+
+
+def converse(engine, *questions: str, region: str | None = None):  # type: ignore[no-untyped-def]
+    context, answers = None, []
+    for q in questions:
+        ans = engine.answer(q, context=context, region=region)
+        context = ans.context
+        answers.append(ans)
+    return answers
+
+
+def top(ans):  # type: ignore[no-untyped-def]
+    assert ans.results, ans.reply
+    return ans.results[0].entry
+
+
+PUBLIC_UNITS = "槐荫区对公共企事业单位的信息公开有什么要求？"
+
+
+@pytest.mark.parametrize("more", [("还有吗？", "这方面还有别的规定吗？", "其他的呢？"),
+                                  ("Anything else on that?", "What else?", "还有别的要求吗")])
+def test_more_walks_the_topic_without_repeating(shipped_engine, more: tuple[str, ...]) -> None:
+    answers = converse(shipped_engine, PUBLIC_UNITS, *(more * 3))
+    shown = [top(a).id for a in answers if a.answered]
+    assert len(shown) == len(set(shown)) >= 3  # never the same clause twice
+    assert all(top(a).region == "槐荫区" for a in answers if a.answered)
+    assert all("企事业单位" in top(a).text or "企事业单位" in top(a).section for a in answers if a.answered)
+    last = answers[-1]
+    assert not last.answered and ("都介绍过了" in last.reply or "every clause" in last.reply)
+
+
+def test_more_after_a_narrow_topic_says_there_is_no_more(shipped_engine) -> None:
+    first, more = converse(shipped_engine, "槐荫区义务教育信息公开由哪个部门负责？", "还有其他的吗？")
+    assert first.answered and not more.answered and "都介绍过了" in more.reply
+
+
+@pytest.mark.parametrize("presumption", ["那就是区民政局一家管呗？", "只有区民政局负责，对吧？", "区民政局单独负责吗？"])
+def test_a_wrong_unit_is_denied_on_the_same_clause(shipped_engine, presumption: str) -> None:
+    first, check = converse(shipped_engine, "槐荫区养老补贴政策信息公开由哪个部门负责？", presumption)
+    assert check.answered and check.reply.startswith("不是，这项由") and "共同负责" in check.reply
+    assert top(check).id == top(first).id  # no jump to another clause naming 区民政局
+    assert check.intent == Intent.WHO
+
+
+@pytest.mark.parametrize("presumption", ["区商务局也在里面，对吧？", "区商务局也参与吗？", "是不是区商务局也负责？"])
+def test_a_right_unit_is_confirmed(shipped_engine, presumption: str) -> None:
+    first, check = converse(shipped_engine, "周村区“双招双引”和对外开放攻坚行动的进展由哪个部门公开？", presumption)
+    assert check.answered and check.reply.startswith("是的") and top(check).id == top(first).id
+    assert "区投资促进中心" in check.reply
+
+
+@pytest.mark.parametrize("presumption, yes", [
+    ("是不是年底前弄完就行？", False), ("这项9月底前完成吧？", False), ("全年都要做，对吗？", True),
+])
+def test_a_deadline_check_answers_yes_or_no_first(shipped_engine, presumption: str, yes: bool) -> None:
+    first, check = converse(shipped_engine, "槐荫区养老补贴政策信息公开由哪个部门负责？", presumption)
+    assert check.answered and top(check).id == top(first).id and check.intent == Intent.WHEN
+    assert check.reply.startswith("是的，完成时限是全年" if yes else "不是，完成时限是全年")
+
+
+def test_a_deadline_check_in_english_and_a_right_one(shipped_engine) -> None:
+    first, right, wrong = converse(shipped_engine, "历城区政府开放活动由谁负责？", "年底前完成，对吗？",
+                                   "Is it due by the end of June?")
+    assert right.reply.startswith("是的，完成时限是2023年12月底前")
+    assert wrong.lang == "en" and wrong.reply.startswith("No: the deadline is")
+    assert top(right).id == top(wrong).id == top(first).id
+
+
+def test_a_check_naming_another_clause_is_about_that_clause(shipped_engine) -> None:
+    _, check = converse(shipped_engine, PUBLIC_UNITS, "那监督投诉渠道这条，也是9月底前完成吧？")
+    assert "监督投诉渠道" in top(check).text and check.reply.startswith("不是，完成时限是全年")
+
+
+@pytest.mark.parametrize("switch", ["那2019年的呢？", "换成2025年的要点呢？", "2021年的工作要点里也这么规定吗？"])
+def test_a_year_not_held_is_declined_in_a_follow_up(shipped_engine, switch: str) -> None:
+    first, second = converse(shipped_engine, "历城区政府开放活动由谁负责？", switch)
+    assert first.answered and not second.answered
+    assert "历城区2023年" in second.reply and "12345" in second.reply
+
+
+@pytest.mark.parametrize("switch", ["那济南历城区呢？", "换到历城区看看", "历城呢？"])
+def test_a_region_switch_named_with_its_city(shipped_engine, switch: str) -> None:
+    _, second = converse(shipped_engine, "薛城区2024年的区政府重大行政决策事项目录由哪个部门负责发布？", switch)
+    assert second.answered and top(second).region == "历城区" and second.intent == Intent.WHO
+
+
+@pytest.mark.parametrize("reset", ["换个问题", "我想重新问", "Start over"])
+def test_reset_clears_the_context(shipped_engine, reset: str) -> None:
+    _, again, more = converse(shipped_engine, PUBLIC_UNITS, reset, "还有吗？")
+    assert not again.answered and again.context == Context()
+    assert not more.answered  # nothing to continue
+
+
+def test_the_card_leads_with_what_was_matched(shipped_engine) -> None:
+    (ans,) = converse(shipped_engine, "槐荫区养老补贴政策信息公开由哪个部门负责？")
+    assert ans.brief and ans.brief.startswith("要点：") and "养老" in ans.brief.split("\n")[0]
+    assert ans.units and ans.deadline and ans.citation  # beside it; the clause and citation one tap away
+
+
+def test_a_decline_never_echoes_the_message(shipped_engine) -> None:
+    message = "您好，我家孩子今年上初中了，想问问周末去哪里可以学游泳，游泳馆办卡一次多少钱比较划算？"
+    (ans,) = converse(shipped_engine, message, region="槐荫区")
+    assert not ans.answered and message[:20] not in ans.reply and "12345" in ans.reply
+    assert ans.suggestions and len(set(ans.suggestions)) == len(ans.suggestions)
+    assert all("槐荫区" in s and s.endswith("？") for s in ans.suggestions)
+    assert not any(s in (ans.brief or "") for s in ans.suggestions)  # chips, not repeated in the card
+
+
+def test_the_site_region_answers_region_less_questions_first(shipped_engine) -> None:
+    (own,) = converse(shipped_engine, "义务教育信息公开由哪个部门负责？", region="槐荫区")
+    assert top(own).region == "槐荫区"
+    (named,) = converse(shipped_engine, "历城区政府开放活动由谁负责？", region="槐荫区")
+    assert top(named).region == "历城区"
+    _, switched = converse(shipped_engine, "政府开放活动由谁负责？", "那历城区呢？", region="槐荫区")
+    assert top(switched).region == "历城区"
+
+
+CONTEXT = Context(question="槐荫区养老补贴谁负责", intent="who", region="槐荫区", year=2022, entry_ids=["x"],
+                  topic="养老补贴谁负责")
+
+
+@pytest.mark.parametrize("question, move", [
+    ("还有别的吗？", Move.MORE), ("这方面还有什么要求？", Move.MORE), ("What else?", Move.MORE),
+    ("区民政局也负责吗？", Move.CONFIRM), ("是不是9月底前完成？", Move.CONFIRM),
+    ("So it is due by the end of the year, right?", Move.CONFIRM),
+    ("那2019年的呢？", Move.SWITCH_YEAR), ("换成2025年的", Move.SWITCH_YEAR),
+    ("淄博周村区呢？", Move.SWITCH_REGION), ("What about Licheng?", Move.SWITCH_REGION),
+    ("重新开始吧", Move.RESET), ("start over", Move.RESET),
+    ("那完成时限呢？", Move.SAME_CLAUSE), ("除了它还有哪些单位？", Move.SAME_CLAUSE), ("And by when?", Move.SAME_CLAUSE),
+    ("那医保呢？", Move.TOPIC), ("周村区预决算信息公开由哪个部门负责？", Move.NEW),
+])
+def test_moves_from_the_form_of_the_turn(shipped_engine, question: str, move: Move) -> None:
+    plan = plan_turn(shipped_engine.understand(question), CONTEXT, shipped_engine.turns.names_topic)
+    assert plan.move == move, plan
+
+
+def test_page_only_after_a_list(shipped_engine) -> None:
+    listing = Context(question="槐荫区民政局有哪些任务", intent="list", region="槐荫区", next_page=50, entry_ids=["x"])
+    assert plan_turn(shipped_engine.understand("下一页"), listing).move == Move.PAGE
+    assert plan_turn(shipped_engine.understand("下一页"), Context(**{**listing.to_dict(), "next_page": 0})).move \
+        == Move.NO_MORE

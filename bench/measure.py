@@ -189,15 +189,6 @@ def dir_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
 
 
-def time_ms(fn: Callable[[], object], repeat: int = 1) -> float:
-    best = math.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best * 1000
-
-
 def median_time(fn: Callable[[], object], runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -213,10 +204,6 @@ def percentile(sorted_values: Sequence[float], p: float) -> float:
         return math.nan
     k = max(math.ceil(p / 100 * len(sorted_values)) - 1, 0)
     return sorted_values[min(k, len(sorted_values) - 1)]
-
-
-def repeat(items: Sequence[str], n: int) -> list[str]:
-    return [items[i % len(items)] for i in range(n)]
 
 
 def progress(msg: str) -> None:

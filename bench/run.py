@@ -23,7 +23,17 @@ from typing import Any
 from bench.at_scale import bench_scaled
 from bench.compare import token_ids_of, versus_libraries
 from bench.http import bench_http
-from bench.measure import child_env, child_rss, dir_mb, engine_over, latency, median_time, open_index_dir, progress, run
+from bench.measure import (
+    child_env,
+    child_rss,
+    dir_mb,
+    engine_over,
+    latency,
+    median_time,
+    open_index_dir,
+    progress,
+    run,
+)
 from bench.mix import BATCH_RUNS, CLI_QUESTION, CLI_RUNS, MIX_SIZE, REPEATS, SEED, generate_mix, split_repeats
 from bench.report import table, verdicts
 

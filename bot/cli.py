@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 
 from bot.cli_index import index_group
+from bot.cli_people import people_group
 from indexer.settings import SECRET_SETTINGS, SETTINGS, ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:  # the engine is imported only by the commands that use it
@@ -48,6 +49,7 @@ def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
     wechat              WeChat Official Account 公众号 message server (ZWGK_WECHAT__APP_SECRET)
     wechat menu         push knowledge/data/wechat_menu.json as the 公众号's menu
     index build|list|rollback   the search index: build when stale, list versions, roll back
+    admin-user add|list|disable|reset-token   people who sign in to /admin, with roles
     config              every effective setting and where it came from
     """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
@@ -249,6 +251,7 @@ def show_config(config: str | None) -> None:
 
 
 cli.add_command(index_group)
+cli.add_command(people_group)
 
 
 def _without_password(value: object) -> object:

@@ -229,11 +229,13 @@ def split_roles(units_text: str | None, units: list[str]) -> tuple[list[str], li
         return list(units), []
     lead: list[str] = []
     support: list[str] = []
+    # beside a 牵头单位 label the generic 责任单位 names the others: "牵头单位：X；责任单位：Y" -> Y supports
+    led = bool(re.search(r"牵头(?:单位|部门|科室|处室)\s*[:：]", units_text))
     for part in re.split(r"[；;]", units_text):
         label = re.match(r"^\s*([^:：、，]{2,8})[:：]", part)
-        if label and label.group(1).endswith(("单位", "部门")):
-            (support if any(w in label.group(1) for w in _SUPPORT_CUE) else lead).extend(
-                split_units(part[label.end():]))
+        if label and label.group(1).endswith(("单位", "部门", "科室", "处室")):
+            helper = any(w in label.group(1) for w in _SUPPORT_CUE) or led and label.group(1).startswith("责任")
+            (support if helper else lead).extend(split_units(part[label.end():]))
             continue
         pending: list[str] = []
         for token in re.split(r"[、，,\s]+", part):

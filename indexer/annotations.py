@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.fields import is_unit_name, without_group_tail
+from indexer.fields import guard_joins, is_unit_name, restore_joins, without_group_tail
 
 OPEN, CLOSE = "（(〔[［﹝【", "）)〕]］﹞】"
 _UNIT_LABEL = re.compile(r"^(?P<label>(?:牵头|责任|配合|协办|参与|负责|主责|协同|主办)(?:单位|部门|科室|处室)|责任主体)\s*[:：]\s*")
@@ -27,7 +27,7 @@ _ROLE_END = re.compile(
 )
 _FORWARD = re.compile(r"^以下.{0,16}?(?:均|都|皆|一律)(?:需|要|须|应)?(?:包含|包括|含|由)?(?P<units>.*?)"
                       r"(?:负责|落实|负责落实|参与)?$")
-_FORWARD_STOP = re.compile(r"以下(?:不再|均不再)(?:逐一|一一)?(?:列出|列明|标注|重复)")
+_FORWARD_STOP = re.compile(r"(?:以下)?(?:不再|均不再)(?:逐一|一一)?(?:列出|列明|标注|重复)")
 _NOTE_START = re.compile(r"含|包括|包含|下同")
 _UNIT_AND = re.compile(r"(?<=[局办室委会处厅署院所站队部府])(?:和|及|与)(?=(?:省|市|区|县|镇|乡|各|有关|相关)[\u4e00-\u9fff])")
 _SEPARATORS = "、，,；;"
@@ -44,6 +44,9 @@ class Note:
     deadline: str | None = None
     forward: list[str] = field(default_factory=list)  # units the note gives every later item
     wording: str = ""  # the responsibility wording as written ("牵头单位：X；责任单位：Y")
+    listing: str = ""  # the note's unit sentence (before a role rule)
+    rule: str | None = None  # "逗号前为牵头单位": the separators before which the leads stand
+    rule_onward: bool = False  # the rule holds for the later notes too ("下同")
 
     @property
     def units(self) -> list[str]:
@@ -110,7 +113,8 @@ def _unitish(name: str) -> bool:
 
 def unit_names(text: str) -> list[str] | None:
     """The names of a unit list ("各市〔州〕、县〔市、区〕政府"), or None when any item reads as no unit."""
-    names = [clean_name(p) for p in top_split(_UNIT_AND.sub("、", text))] if text.strip() else []
+    parts = top_split(guard_joins(_UNIT_AND.sub("、", text)))
+    names = [clean_name(restore_joins(p)) for p in parts] if text.strip() else []
     if not names or not all(_unitish(n) for n in names):
         return None
     return list(dict.fromkeys(names))
@@ -146,6 +150,8 @@ class _Reader:
             self.note.deadline, self.role = deadline, None
             return True
         if _FORWARD_STOP.search(part):  # "以下不再列出": the names just read hold for the items below
+            if self.note.forward and not _FORWARD_STOP.split(part)[0].strip():
+                return True  # "以下均需X落实，不再逐一列出": the names were carried forward already
             names = unit_names(_FORWARD_STOP.split(part)[0]) or self.last
             self.note.forward.extend(names)
             return bool(names)
@@ -198,6 +204,23 @@ class _Reader:
         return bool(self.note.units or self.note.deadline or self.note.forward)
 
 
+# A rule that says which units of the list lead ("逗号前为牵头单位,多个牵头单位的按职责分别牵头,下同").
+_ROLE_RULE = re.compile(r"[。.]\s*(?P<sep>逗号|分号)(?:之)?前(?:的)?(?:单位)?为牵头单位(?P<rest>.*)$")
+_RULE_SEPARATORS = {"逗号": "，,", "分号": "；;"}
+
+
+def apply_rule(note: Note, rule: str) -> None:
+    """Leads are the units before the first separator `rule` names, the others support."""
+    body = _UNIT_LABEL.sub("", note.listing)
+    first = top_split(guard_joins(body), _RULE_SEPARATORS.get(rule, "，,"))
+    leads = unit_names(restore_joins(first[0])) if first else None
+    if not leads or len(first) < 2:
+        return
+    units = note.units
+    note.lead = [u for u in units if u in leads]
+    note.support = [u for u in units if u not in leads]
+
+
 def read_note(text: str, start: int, end: int) -> Note | None:
     """The note in text[start:end] (its brackets included), or None when the brackets hold something else."""
     closed = text[end - 1] in CLOSE
@@ -205,6 +228,11 @@ def read_note(text: str, start: int, end: int) -> Note | None:
     if not inner or len(inner) > 400:
         return None
     note = Note(start, end)
+    rule = _ROLE_RULE.search(inner)
+    if rule:
+        note.rule, note.rule_onward = rule.group("sep"), "下同" in rule.group("rest")
+        inner = inner[: rule.start()]
+    note.listing = inner
     reader = _Reader(note)
     parts = top_split(inner, "，,；;")
     for k, part in enumerate(parts):
@@ -212,7 +240,11 @@ def read_note(text: str, start: int, end: int) -> Note | None:
             return None
     before = text[:start].rstrip()
     after_sentence = not before or before[-1] in "。；;！？!?"
-    return note if reader.finish(after_sentence) else None
+    if not reader.finish(after_sentence):
+        return None
+    if note.rule:
+        apply_rule(note, note.rule)
+    return note
 
 
 def notes_in(text: str) -> list[Note]:

@@ -11,14 +11,14 @@ from pathlib import Path
 
 from indexer import fields, metadata
 from indexer.actors import sentence_actors, split_roles, trailing_actors
-from indexer.annotations import Note, notes_in, pieces
+from indexer.annotations import Note, apply_rule, notes_in, pieces
 from indexer.checks import document_warnings
 from indexer.chrome import strip_chrome
 from indexer.divisions import Division
 from indexer.flat_tables import recover_tables
 from indexer.hanzi import Verbatim, looks_traditional, simplify
 from indexer.model import Document, Entry
-from indexer.normalize import clean_lines, split_lines
+from indexer.normalize import clean_lines, split_lines, without_glosses
 from indexer.outline import Clause, parse_outline
 from indexer.tables import TableParser, TaskRow
 
@@ -79,6 +79,7 @@ class _Builder:
         self.seen: set[str] = set()
         self.forward: list[str] = []  # units a note gave every item after it ("以下责任单位均包含…")
         self.carried: dict[str, list[str]] = {}  # entry id -> those units, kept apart from lead/support
+        self.rule: str | None = None  # a note's role rule that holds onward ("逗号前为牵头单位…,下同")
 
     def add(self, kind: str, number: str, section: str, text: str, **extra: object) -> Entry:
         base = f"{self.doc.doc_id}#{number}"
@@ -102,6 +103,11 @@ def _clause_entries(b: _Builder, text: str, number: str, section: str, heading: 
     "责任单位：…" sentence; the deadline else from the sentence ("2023年6月底前完成"). Units a note
     carries forward ("以下责任单位均包含…") are given to every later clause."""
     notes = notes_in(text)
+    for note in notes:  # "逗号前为牵头单位…,下同": a role rule read once holds for the later notes
+        if note.rule and note.rule_onward:
+            b.rule = note.rule
+        elif note.rule is None and b.rule and note.units:
+            apply_rule(note, b.rule)
     for k, (piece, own) in enumerate(pieces(text, notes)):
         units = _union([n.units for n in own])
         roles = "；".join(n.wording for n in own if n.wording) or None
@@ -115,6 +121,9 @@ def _clause_entries(b: _Builder, text: str, number: str, section: str, heading: 
             responsible=units, roles=roles, deadline=deadline, due=fields.due_date(deadline, b.doc.year),
             heading=heading if k == 0 else "", unit_source="annotation" if units else None,
         )
+        if any(n.rule or b.rule for n in own) and units:  # roles a rule gave, not the wording's
+            entry.lead = _union([n.lead for n in own])
+            entry.support = [u for u in _union([n.support for n in own]) if u not in entry.lead]
         if b.forward:
             b.carried[entry.id] = list(b.forward)
         for n in own:
@@ -276,6 +285,7 @@ def build_document(text: str, file: str, doc_id: str | None = None, *, ocr: bool
     A plan in traditional characters is parsed in simplified ones (metadata and units stay so, and each
     entry's `search_text`); entry texts are quoted as written. `ocr` marks text recognised from scans."""
     doc_id = doc_id or Path(file).stem
+    text = without_glosses(text)
     original = text
     traditional = looks_traditional(text)
     if traditional:
@@ -304,7 +314,8 @@ def build_document(text: str, file: str, doc_id: str | None = None, *, ocr: bool
     _link(rows, clauses)
     _split_roles(doc.entries)
     for e in doc.entries:
-        e.responsible.extend(u for u in b.carried.get(e.id, []) if u not in e.responsible)
+        if not _cut_off(e.text):  # a clause the page cut off mid-sentence lost its own note: no guess
+            e.responsible.extend(u for u in b.carried.get(e.id, []) if u not in e.responsible)
     for e in doc.entries:
         e.ocr = ocr
     if traditional:
@@ -316,10 +327,17 @@ def build_document(text: str, file: str, doc_id: str | None = None, *, ocr: bool
     return doc
 
 
+def _cut_off(text: str) -> bool:
+    """A text that stops mid-sentence ("…第一时间全面准确了解政策，"): a page or table cut off there."""
+    return text.rstrip().endswith(("，", ",", "、", "：", ":"))
+
+
 def _split_roles(entries: list[Entry]) -> None:
     """Lead and support of every entry: from its table or note wording, else from its sentences' actors
     (a clause that names no unit in a table or note; in the preamble only a closing unit line)."""
     for e in entries:
+        if e.responsible and e.lead:  # set by a note's role rule
+            continue
         if e.responsible:
             e.lead, e.support = split_roles(e.roles, e.responsible)
             e.responsible = [*e.lead, *e.support]
@@ -335,8 +353,12 @@ def _row_entries(b: _Builder, rows: list[TaskRow]) -> list[Entry]:
     """One entry per task row. A table without a 完成时限 column (or a row with the cell empty) still
     gets the time requirement its own text states ("2020年底前建立…")."""
     tables = {r.table for r in rows}
+    last = {r.table: r for r in rows}
     out = []
     for r in rows:
+        if last[r.table] is r and getattr(r, "_units_inherited", False) and not r.text.rstrip().endswith(
+                ("。", "；", ";", "！", "？", "）", ")")):
+            r.units, r.units_text = [], None  # a last row the page cut off: its own unit cell is lost
         prefix = "表" if len(tables) <= 1 else f"表{r.table + 1}"
         deadline = r.deadline or fields.deadline_in_text(r.text)
         out.append(b.add(

@@ -19,7 +19,10 @@ _UNIT_END = (
     "院", "所", "站", "队", "团", "馆", "集团", "部", "署", "厅", "行", "组", "社", "支队", "大队",
     "管委会", "小组", "（单位）", "(单位)", "办事处",
 )
-_ROLE_SUFFIX = re.compile(r"(?:分别|共同)?(?:牵头|配合|负责|参与|协办|主办|为主|等|落实)+$")
+_ROLE_SUFFIX = re.compile(
+    r"(?:(?:按照?|根据)(?:各自)?(?:职责|职能)(?:分工)?(?:分别|共同)?(?:牵头|配合|负责|参与|落实|统筹)*"
+    r"|(?:分别|共同)?(?:牵头|配合|负责|参与|协办|主办|为主|等|落实|统筹)+)$"
+)
 _TRAILING_GROUP = re.compile(r"等(?:区政府|市政府|县政府|区|市|县)?(?:各)?(?:有关|相关)?(?:部门|单位)(?:（单位）|\(单位\))?$")
 _SPLIT = re.compile(r"[、，,；;/]|\s+(?=[\u4e00-\u9fff])")
 _ANNOTATION = re.compile(r"[（(]\s*(?:责任单位|牵头单位|责任部门|负责单位)\s*[：:](?P<units>[^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*)[）)]")
@@ -33,6 +36,33 @@ _UNIT_AND = re.compile(r"(?<=[局办室委会处厅署院所站队部])(?:和|�
 _BARE_WORDS = frozenset({"单位", "部门", "有关", "相关", "其他", "等", "各单位"})
 
 
+# A list of place levels that shares one institution word ("各州、市人民政府", "市、县政府"): its 、 joins the
+# levels of one unit name; neither "各州" nor "市" names a unit alone. A 、 inside brackets joins too
+# ("各县(市、区)人民政府").
+_LEVEL_RUN = re.compile(
+    r"(?<![\u4e00-\u9fff])各?[省市州县区旗盟]{1,3}(?:、[省市州县区旗盟]{1,3})+"
+    r"(?=[\u4e00-\u9fff（(〔]{0,12}?(?:人民政府|政府|管委会|部门|单位|机关))"
+)
+_OPENERS, _CLOSERS = "（(〔[［﹝【", "）)〕]］﹞】"
+_KEPT = "\ue000"  # stands for a 、 that joins rather than separates, while a list is split
+
+
+def guard_joins(text: str) -> str:
+    """`text` with each 、 that stands inside one unit name (a level run, brackets) replaced by a mark that
+    no list split cuts at; `restore_joins` puts them back."""
+    text = _LEVEL_RUN.sub(lambda m: m.group(0).replace("、", _KEPT), text)
+    out, depth = [], 0
+    for ch in text:
+        depth += ch in _OPENERS
+        depth = max(0, depth - (ch in _CLOSERS))
+        out.append(_KEPT if ch in "、，," and depth else ch)
+    return "".join(out)
+
+
+def restore_joins(text: str) -> str:
+    return text.replace(_KEPT, "、")
+
+
 def split_units(text: str) -> list[str]:
     """Unit names as written, from a 责任单位 cell or annotation.
 
@@ -42,8 +72,8 @@ def split_units(text: str) -> list[str]:
     """
     text = re.sub(r"\s+", " ", text or "").strip().strip("。；;")
     units: list[str] = []
-    for raw in _SPLIT.split(_UNIT_AND.sub("、", text)):
-        part = raw.strip().strip("。；;：:")
+    for raw in _SPLIT.split(guard_joins(_UNIT_AND.sub("、", text))):
+        part = restore_joins(raw).strip().strip("。；;：:")
         if not part:
             continue
         part = _SUBLABEL.sub("", part).strip()

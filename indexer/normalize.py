@@ -19,6 +19,9 @@ from indexer.outline import match_marker
 from indexer.patterns import NUMBER_START, PAGE_NUMBER, STYLE_RANK, squash_cjk_spaces
 
 _HTML_TAG = re.compile(r"</?(?:p|br|span|div|b|strong|em|i|u|font|td|tr|li|ul|ol|h\d)\b[^>]*>", re.I)
+# A closing tag whose "<" a wrong decoding ate ("牵头(/div>", "稳增镾/div>"): markup debris. An opening
+# bracket right before it is the garbled closer of a note, never the start of one.
+_BROKEN_TAG = re.compile(r"[（(]?/(?:p|span|div|td|tr|li|font|b|strong|em|h\d)>", re.I)
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 _MD_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -37,10 +40,23 @@ _INLINE_CANDIDATE = re.compile(
 _INLINE_BOUNDARY = frozenset("。；;：:！!？?）)”\"")
 
 
+# A pinyin gloss a mirror page puts after a character ("责(zé)任单位", "区(qū)"): one syllable in brackets,
+# with a tone mark, right after a Han character. Debris of the rendering, never the plan's words.
+_PINYIN_GLOSS = re.compile(
+    r"(?<=[\u4e00-\u9fff])[（(](?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ])"
+    r"(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,5}[）)]"
+)
+
+
+def without_glosses(text: str) -> str:
+    """The text without pinyin glosses after characters ("發(fā)改委" -> "發改委")."""
+    return _PINYIN_GLOSS.sub("", text)
+
+
 def _clean_line(line: str) -> str:
     line = line.replace("\u00a0", " ").replace("\u3000", " ").replace("\u200b", "").replace("\ufeff", "")
     if "\t" not in line:
-        line = _HTML_TAG.sub("", line)
+        line = _BROKEN_TAG.sub("", _HTML_TAG.sub("", line))
         line = _MD_HEADING.sub("", line)
         line = re.sub(r"\*\*(.+?)\*\*", r"\1", line).replace("**", "")
         line = squash_cjk_spaces(line)

@@ -259,11 +259,16 @@ class TableParser:
         if own_units is not None:
             units_text = own_units
         text = cells[body_end]
-        # A requirement cell that opens with its own numbered heading ("(三) 积极回应群众关切 出台…")
+        # A requirement cell that opens with its own numbered heading ("(三) 积极回应群众关切 出台…"), or
+        # a category row whose unit and deadline cells are empty (merged into the rows below)
         heading_in_text: list[str] = []
-        if match_marker(text) and "。" not in text and len(text) <= 40 and units_text is None:
+        bare = own_units is None and deadline is None and (not several or units_inherited)
+        if match_marker(text) and "。" not in text and len(text) <= 40 and (units_text is None or bare):
             heading_in_text, text = [text], ""
-        self._update_levels(cells[:body_end], heading_in_text)
+        levels = cells[:body_end]
+        if text and levels and levels[-1] and (m := match_marker(levels[-1])) and m[0] == "num":
+            text = f"{levels.pop()}：{text}"  # "1.主动公开…" numbered per row: the row's own task, not a heading
+        self._update_levels(levels, heading_in_text)
         if several or own_units is not None:
             self._units = units_text
             units_inherited = units_inherited and own_units is None

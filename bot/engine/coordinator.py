@@ -108,7 +108,9 @@ class Engine(EngineContract):
                                      next_context(turn.query, turn.decision, context, move, turn.restating), turn)
         # OFFICE HOOK (issue 13): the office's official answer (答复口径, bot/official/) goes first when one
         # matches the question; the plan clauses found above stay behind it as evidence.
-        return self.official.overlay(found, region) if self.official is not None else found
+        if self.official is None:
+            return found
+        return self.official.overlay(found, region, turn.query, self.reader.read)
 
     def understand(self, question: str, region: str | None = None) -> Query:
         """The read stage alone (tests and tools inspect how a question was read)."""

@@ -118,7 +118,7 @@ def after_search(query: Query, ranked: Ranked, tuning: Tuning, grouping: bool) -
     if reason is not None:
         return Decision(Kind.DECLINE, query.intent, ranked.candidates, reason=reason, key=key)
     related = _related(query, ranked, tuning)
-    grouped = by_region(query, ranked, tuning) if grouping else []
+    grouped = by_region(query, ranked, tuning) if grouping or len(query.regions) > 1 else []
     if len(grouped) > 1:
         return Decision(Kind.BY_REGION, query.intent, ranked.candidates, grouped=tuple(grouped), related=related)
     return Decision(Kind.ANSWER, query.intent, ranked.candidates, related=related, key=key, period=period)
@@ -165,8 +165,9 @@ def _related(query: Query, ranked: Ranked, tuning: Tuning) -> tuple[Entry, ...]:
 
 
 def by_region(query: Query, ranked: Ranked, tuning: Tuning) -> list[Entry]:
-    """Best entry per region when the question named none and several plans answer about as well."""
-    if query.regions or not ranked:
+    """Best entry per region when the question named no region, or several (two districts, or a name
+    several held districts share: 市中区 of 济南 and of 枣庄), and several plans answer about as well."""
+    if len(query.regions) == 1 or not ranked:
         return []
     top_score = ranked.candidates[0].score
     floor = max(tuning.min_score, tuning.group_min_coverage)

@@ -22,7 +22,6 @@ Neighbours: bot/engine/conversation.py (what a turn hands on, confirmations), bo
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -47,7 +46,6 @@ class Move(StrEnum):
 
 # Deadline phrases a turn may presume ("年底前", "9月底前", "上半年", "全年"), longest readings first.
 _DEADLINE_PHRASES = (vocab.MONTH_END, vocab.QUARTER, vocab.HALF_YEAR, vocab.YEAR_END, vocab.NO_COMPLETION_DATE)
-_YEAR_PLACE = re.compile(r"(?:的)?(?:要点|工作要点|计划|规定|文件|方案)")
 
 
 @dataclass(frozen=True)
@@ -146,6 +144,11 @@ def plan_turn(query: Query, context: Context | None,
     if context is None or query.greeting:
         return TurnPlan(Move.NEW)
     f = read_turn(query, context, names_topic)
+    return _opening(query, context, f) or _about_the_clause(query, context, f) or _elsewhere(query, context, f)
+
+
+def _opening(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None:
+    """Moves that leave the conversation's clause: reset, nothing to continue, a list's page, a switch."""
     if f.reset:  # "换个问题，养老补贴谁负责？" starts over with a question; "重新问" only starts over
         rest = vocab.RESET_FORM.sub(" ", query.raw)
         return TurnPlan(Move.NEW if any(t in rest for t in f.topic) else Move.RESET)
@@ -155,32 +158,49 @@ def plan_turn(query: Query, context: Context | None,
         if not context.next_page:
             return TurnPlan(Move.NO_MORE)
         return TurnPlan(Move.PAGE, text=context.question, region=context.region, offset=context.next_page)
-    intent = _kept_intent(f, context)
-    topic = vocab.YEAR_PHRASE.sub("", context.topic).strip()  # its year was the old plan's, not the topic
     if (f.region or f.year) and not f.topic and not f.presumes and context.topic:
         move = Move.SWITCH_REGION if f.region else Move.SWITCH_YEAR
         year = f.year or (context.year if not f.region else None)
-        text = f"{year}年{topic}" if year else topic
-        return TurnPlan(move, text=text, region=f.region or context.region, intent=intent)
+        text = f"{year}年{_topic(context)}" if year else _topic(context)
+        return TurnPlan(move, text=text, region=f.region or context.region, intent=_kept_intent(f, context))
     if f.region or (query.regions and query.region != context.region):
         return TurnPlan(Move.NEW)
-    if f.yes_no and f.presumes and context.entry_ids:
+    return None
+
+
+def _about_the_clause(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None:
+    """A confirmation, "more", or another aspect of the current clause."""
+    if not context.entry_ids:
+        return None
+    if f.yes_no and f.presumes:
         presumption = Presumption(f.departments, None if f.departments else f.deadline, f.only)
         return TurnPlan(Move.CONFIRM, text=query.text if f.topic else None, region=context.region,
                         intent=Intent.WHO if f.departments else Intent.WHEN, entry_id=context.entry_ids[0],
                         presumption=presumption)
-    if not f.topic and (not f.departments or f.more) and query.until is None and context.entry_ids:
-        if f.more and not f.departments and f.asks not in (Intent.WHO, Intent.WHEN) and context.topic:
-            return TurnPlan(Move.MORE, text=topic, region=context.region, intent=intent)
-        if f.asks or f.continues or f.yes_no or f.more:
-            also = Intent.WHO if f.more and f.departments else None
-            return TurnPlan(Move.SAME_CLAUSE, intent=also or intent, entry_id=context.entry_ids[0])
+    if f.topic or (f.departments and not f.more) or query.until is not None:
+        return None
+    if f.more and not f.departments and f.asks not in (Intent.WHO, Intent.WHEN) and context.topic:
+        return TurnPlan(Move.MORE, text=_topic(context), region=context.region, intent=_kept_intent(f, context))
+    if f.asks or f.continues or f.yes_no or f.more:
+        also = Intent.WHO if f.more and f.departments else None
+        return TurnPlan(Move.SAME_CLAUSE, intent=also or _kept_intent(f, context), entry_id=context.entry_ids[0])
+    return None
+
+
+def _elsewhere(query: Query, context: Context, f: TurnFeatures) -> TurnPlan:
+    """A topic of its own: in the conversation's region (a year it names read there), else a new question."""
+    intent = None if f.asks else _kept_intent(f, context)
     if f.year and not query.regions and context.region:
-        return TurnPlan(Move.TOPIC, text=query.text, region=context.region, intent=None if f.asks else intent)
+        return TurnPlan(Move.TOPIC, text=query.text, region=context.region, intent=intent)
     if f.topic and not query.regions and context.region and query.intent != Intent.LIST:
-        return TurnPlan(Move.TOPIC, text=query.text, region=context.region, intent=None if f.asks else intent,
+        return TurnPlan(Move.TOPIC, text=query.text, region=context.region, intent=intent,
                         soft=not f.continues and bool(f.asks))
     return TurnPlan(Move.NEW)
+
+
+def _topic(context: Context) -> str:
+    """The conversation's topic without its year (that was the old plan's, not the topic)."""
+    return vocab.YEAR_PHRASE.sub("", context.topic).strip()
 
 
 def _kept_intent(f: TurnFeatures, context: Context) -> Intent | None:

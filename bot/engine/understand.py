@@ -11,19 +11,17 @@ from __future__ import annotations
 import calendar
 import logging
 import re
-from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from bot.engine.answer import Intent
+from bot.engine.places import PlaceReader
 from bot.index.search_index import SearchIndex
 from bot.language import vocabulary as vocab
 from bot.language.departments import unit_key
-from bot.language.regions import RegionMatcher
 from bot.language.rewrite.synonyms import alternatives_of
 from bot.language.tokenizer import Tokenizer
-from indexer.divisions import table as divisions
 
 log = logging.getLogger(__name__)
 
@@ -109,10 +107,7 @@ class QuestionReader:
             if d.region and d.year:
                 self._region_years.setdefault(d.region, []).append(d.year)
         self._years = sorted({d.year for d in index.documents.values() if d.year})
-        self._region_keys: dict[str, list[int]] = {}  # first two characters -> region positions
-        for i, r in enumerate(index.regions):
-            self._region_keys.setdefault(r[:2], []).append(i)
-        self._known_places = RegionMatcher([*index.regions, *index.parents])  # held regions and their cities
+        self.places = PlaceReader(index, tokenizer, self._vocabulary)
 
     def read(self, question: str, region: str | None = None) -> Query:
         rw = self._rewrite(question)
@@ -120,7 +115,7 @@ class QuestionReader:
         departments = tuple(self.index.departments.find(text))
         until, month_only = find_until(text)
         asks_procedure = asks_procedure_in(question) or asks_procedure_in(text)
-        regions, unknown = self._regions(question, text, region, rw.regions)
+        regions, unknown = self.places.read(question, text, region, rw.regions)
         year, not_held, relative = self._year(text, regions)
         topic_text = self._without_places(text)
         senses = tuple(getattr(rw, "senses", ()) or ())
@@ -147,13 +142,7 @@ class QuestionReader:
 
     def region_name(self, name: str | None) -> str | None:
         """The index's region for a name or short form ("槐荫" -> "槐荫区"), or None."""
-        if not name:
-            return None
-        name = name.strip()
-        for r in self._regions_near(name):
-            if name == r or (len(name) >= 2 and (r.startswith(name) or name.endswith(r) or name == r[:-1])):
-                return r
-        return None
+        return self.places.name(name)
 
     # -- internals -------------------------------------------------------------------------
     def _rewrite(self, question: str) -> Any:
@@ -183,50 +172,6 @@ class QuestionReader:
         if held and vocab.LAST_YEAR.search(text):
             return (held[-2] if len(held) >= 2 else held[-1]), None, True
         return None, None, False
-
-    def _regions(self, question: str, text: str, named: str | None,
-                 rewritten: list[str]) -> tuple[tuple[str, ...], str | None]:
-        """Regions the question names (or the caller passed), else an unknown place it names (in
-        Chinese, pinyin or English; a district of a held city counts), else the one region under a
-        parent city it names."""
-        regions = [r for r in (self.region_name(named),) if r]
-        for r in list(rewritten) + self._regions_in(text):
-            r = self.region_name(r) or r
-            if r in self.index.regions and r not in regions:
-                regions.append(r)
-        if regions:
-            return tuple(regions), None
-        words = _Words(self.tokenizer, text)
-        unknown = (self._district_of_city(text, words)
-                   or unknown_place(text, self._known_places, self._vocabulary, words)
-                   or latin_place(question, text))
-        if unknown:
-            return (), unknown
-        for parent, under in self.index.parents.items():
-            if len(under) == 1 and (parent in text or parent[:-1] in text):
-                regions.append(under[0])
-        return tuple(regions), None
-
-    def _district_of_city(self, text: str, words: Container[str]) -> str | None:
-        """A district named right after its city that is not held ("枣庄市市中区", "济南市章丘区")."""
-        for m in re.finditer(r"[市州](?=([\u4e00-\u9fff]{1,3}?[区县]))", text):
-            district = m.group(1)
-            for size in (2, 3):
-                city = text[max(0, m.start() - size):m.end()]
-                if len(city) == size + 1 and city in words and not city.startswith(vocab.NOT_PLACE_STARTS):
-                    if len(district) >= 2 and self.region_name(district) is None and district not in self._vocabulary:
-                        return city + district
-        return None
-
-    def _regions_in(self, text: str) -> list[str]:
-        return [r for r in self._regions_near(text) if r in text or (len(r) >= 3 and r[:-1] in text)]
-
-    def _regions_near(self, text: str) -> list[str]:
-        """The regions whose first two characters occur in `text`, in index order: the only ones that can
-        match, so region lookups need not scan every region."""
-        keys = self._region_keys
-        hits = {i for k in range(len(text)) for key in (text[k:k + 2], text[k]) for i in keys.get(key, ())}
-        return [self.index.regions[i] for i in sorted(hits)]
 
     def _content_terms(self, text: str, has_until: bool, procedure: bool, sources: tuple[str, ...] = ()
                        ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Segment, ...]]:
@@ -270,7 +215,7 @@ class QuestionReader:
         strip = text
         for parent in self.index.parents:
             strip = strip.replace(parent, " ").replace(parent[:-1], " ")
-        for r in self._regions_near(text):
+        for r in self.places.near(text):
             strip = strip.replace(r, " ")
             if len(r) >= 3:
                 strip = strip.replace(r[:-1], " ")
@@ -308,20 +253,6 @@ class QuestionReader:
         return Segment(terms, bigrams, last or bool(vocab.ASKING.search(part)), sentence=sentence)
 
 
-
-
-class _Words:
-    """The segmenter's words of a text, cut on the first lookup: most questions naming no held region
-    name no other place either, and never look."""
-
-    def __init__(self, tokenizer: Tokenizer, text: str) -> None:
-        self._tokenizer, self._text = tokenizer, text
-        self._words: set[str] | None = None
-
-    def __contains__(self, word: object) -> bool:
-        if self._words is None:
-            self._words = set(self._tokenizer.words(self._text))
-        return word in self._words
 
 
 def strip_dates(text: str) -> str:
@@ -399,55 +330,6 @@ def own_topic(query: Query) -> tuple[str, ...]:
     """The turn's own topic words: its topic words of two or more characters, minus the words
     follow-ups point back with ("这项", "除了", "一起")."""
     return tuple(t for t in query.topic if len(t) >= 2 and t not in vocab.FOLLOWUP_FILLERS)
-
-
-def unknown_place(text: str, known: RegionMatcher, known_terms: set[str], words: Container[str]) -> str | None:
-    """A 区/县/市 name in the question that is not one of the knowledge base's regions (e.g. 海淀区).
-
-    Every stem of two to four characters before the suffix is tried, shortest first ("我是章丘区" names
-    章丘区). Only a name the segmenter keeps as one word counts (jieba knows real place names), and never
-    one the plans themselves use ("无证明城市" is a topic, not a place). A name jieba knows whole is a place
-    even before 政府 ("海淀区政府开放活动"); otherwise 区 before an office word is the office ("区政府").
-    """
-    for m in re.finditer(r"(?=([区县市旗]))", text):
-        end = m.start()
-        for size in (2, 3, 4):
-            if end - size < 0:
-                break
-            stem = text[end - size:end]
-            name = stem + m.group(1)
-            if not re.fullmatch(r"[\u4e00-\u9fff]+", stem):
-                continue
-            if not (name in words and not stem.startswith(vocab.NOT_PLACE_STARTS)) and not _placelike(stem, text, end):
-                continue
-            if known.overlaps(name) or name in known_terms or stem in known_terms:
-                break
-            if name in words or stem in words:
-                return name
-    return None
-
-
-def _placelike(stem: str, text: str, end: int) -> bool:
-    """Not an office ("区政府", "市委") and not a common word that ends like a place ("本区", "开发区")."""
-    if vocab.PLACE_NOT_OFFICE.match(text, end + 1) is None:
-        return False
-    if vocab.OFFICE_AFTER.match(text, end + 1) and not divisions().named(stem + text[end]):
-        return False  # "就是区民政局": 区民政局 is the office; 就是 names no division
-    return not (stem.startswith(vocab.NOT_PLACE_STARTS) or stem.endswith(vocab.NOT_PLACE_ENDS))
-
-
-def latin_place(question: str, rewritten: str) -> str | None:
-    """A place named in pinyin or English with its kind ("Haidian district", "zhangdian qu") — called
-    only when no held region was recognised, so the name is one the knowledge base does not hold. A
-    word the rewriter read as pinyin of plan words ("yi jian shi" -> 一件事) is no place."""
-    left = rewritten.lower()
-    for m in vocab.PLACE_LATIN.finditer(question):
-        word = m.group(1)
-        if m.group(2).lower() in ("shi", "city") and word.lower() not in left:
-            continue  # "shi" is also 是/事: only a word the rewriter left alone names a city
-        if word.lower() not in vocab.EN_STOPWORDS and word.lower() not in vocab.EN_NOT_PLACES:
-            return f"{word[:1].upper()}{word[1:]} {m.group(2).lower()}"
-    return None
 
 
 def is_followup(text: str) -> bool:

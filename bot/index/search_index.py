@@ -24,6 +24,7 @@ import numpy as np
 
 from bot.index.bm25 import SparseBM25
 from bot.index.files import stored
+from bot.index.region_keys import division_parents, qualify_regions, region_aliases
 from bot.language.departments import DepartmentDirectory, names_as_actor, unit_key
 from bot.language.tokenize_many import tokenize_all
 from bot.language.tokenizer import Lexicon, Tokenizer, knowledge_terms
@@ -48,6 +49,8 @@ class DocInfo:
     doc_number: str | None
     issuer: str | None
     date: str | None
+    division_code: str = ""  # GB/T 2260 code of the plan's division ("370103"); "" when none was read
+    region_full: str = ""  # "山东省济南市市中区"
 
 
 @dataclass
@@ -83,6 +86,9 @@ class SearchIndex:
     by_id: Mapping[str, int] = field(default_factory=dict, metadata=stored("ids"))
     skipped: list[tuple[str, str]] = field(default_factory=list, metadata=stored("object"))
     parents: dict[str, list[str]] = field(default_factory=dict, metadata=stored("object"))  # 淄博市 -> [周村区]: cities above regions
+    # other names of held regions -> the regions they stand for ("枣庄市中区" -> [枣庄市市中区]; a bare
+    # "市中区" -> every held 市中区): bot/index/region_keys.py
+    region_aliases: dict[str, list[str]] = field(default_factory=dict, metadata=stored("object"))
     # unit as written in the plans -> positions of the entries naming it (department task lists)
     unit_positions: Mapping[str, np.ndarray] = field(default_factory=dict, metadata=stored("postings"))
     # every readable due date, ascending, and the position of its entry (due-date task lists)
@@ -163,7 +169,8 @@ def parent_places(documents: list[Document]) -> dict[str, list[str]]:
 
 
 def _doc_info(d: Document) -> DocInfo:
-    return DocInfo(d.doc_id, d.file, d.title, d.region, d.year, d.doc_number, d.issuer, d.date)
+    return DocInfo(d.doc_id, d.file, d.title, d.region, d.year, d.doc_number, d.issuer, d.date,
+                   d.division_code, d.region_full)
 
 
 @contextmanager
@@ -186,9 +193,12 @@ def build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str = "") -> Sea
 
 def _build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str) -> SearchIndex:
     clock = _StageClock()
+    qualify_regions(kb.documents)  # namesake districts of different cities get city-qualified regions
     entries = kb.entries
     regions = sorted({d.region for d in kb.documents if d.region})
     parents = parent_places(kb.documents)
+    for city, held in division_parents(kb.documents).items():
+        parents[city] = sorted(set(parents.get(city, [])) | held)
     units = {u for e in entries for u in e.responsible}
     texts = [searchable(e) for e in entries] + [e.section for e in entries]
     terms = knowledge_terms(texts, units, regions) | curated_terms(data_dir)
@@ -221,6 +231,7 @@ def _build_index(kb: KnowledgeBase, data_dir: Path, fingerprint: str) -> SearchI
         fingerprint=fingerprint,
         by_id={e.id: i for i, e in enumerate(entries)},
         parents=parents,
+        region_aliases=region_aliases(kb.documents),
     )
     clock.lap("bm25")
     index.lexicon = tokenizer.lexicon()

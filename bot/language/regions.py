@@ -17,12 +17,12 @@ _END = ""  # key of a trie node's terminal marker (no name holds the empty strin
 class RegionMatcher:
     """Regions whose full name, or short form (name minus its last character, 3+ characters), occurs in a text."""
 
-    def __init__(self, regions: Iterable[str]) -> None:
+    def __init__(self, regions: Iterable[str], *, short_forms: bool = True) -> None:
         self.regions = list(regions)
         self._trie: dict = {}
         self._substrings: set[str] = set()
         for i, r in enumerate(self.regions):
-            for form in {r, r[:-1]} if len(r) >= 3 else {r}:
+            for form in {r, r[:-1]} if len(r) >= 3 and short_forms else {r}:
                 node = self._trie
                 for ch in form:
                     node = node.setdefault(ch, {})

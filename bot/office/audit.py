@@ -1,5 +1,8 @@
 """The admin audit log: one JSON line per admin action (who, when, what), in `office.dir`/audit.jsonl.
 
+`who` is the person signed in (bot/office/people.py), "admin" for the break-glass password, "token"
+for the break-glass `web.admin_token`.
+
 Lines are appended with O_APPEND in one write, so concurrent workers never interleave a line. Times
 are stored in UTC and shown in the configured timezone (web.timezone) by the admin page.
 """
@@ -20,6 +23,10 @@ class AuditEvent:
     action: str
     detail: str
     client: str
+
+    def public(self) -> dict:
+        """The event as /admin/api/audit lists it: who (the person's name), what, on what, when (UTC)."""
+        return {"user": self.who, "action": self.action, "target": self.detail, "at": self.ts}
 
 
 def utc_now() -> str:

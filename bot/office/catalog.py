@@ -1,7 +1,7 @@
 """Every plan the office has: the shipped ones (knowledge.plans_dir) and the uploaded ones, with status.
 
 The record is `office.dir`/plans.json: uploads (stored under uploads/<id>/, metadata from the indexer,
-status draft or published) and the names of shipped plans that were unpublished (the file itself is
+status draft, pending or published) and the names of shipped plans that were unpublished (the file itself is
 never touched). Plan ids are URL-safe: "s-<hash of the file name>" for shipped plans, "u-<random>" for
 uploads. Every change is a read-modify-write under `FileLock` (bot/office/locking.py: across threads and
 worker processes) and replaces the file atomically (temp file, then rename), so readers need no lock and
@@ -24,6 +24,7 @@ from indexer.store import load_knowledge, plan_files, write_atomic
 log = logging.getLogger(__name__)
 
 DRAFT = "draft"
+PENDING = "pending"  # submitted by an editor, waiting for a reviewer; not answered from
 PUBLISHED = "published"
 
 
@@ -134,13 +135,19 @@ class PlanCatalog:
     def taken_stems(self) -> set[str]:
         """Stems of every plan's file and of every file in the uploads folder (an upload still being read
         has no record yet, but its name is taken: two uploads of one name must not share it)."""
-        stored = {f.stem for d in self._upload_folders() for f in d.iterdir()}
-        return {Path(p.file).stem for p in self.all()} | stored
+        return {Path(p.file).stem for p in self.all()} | self._stored_stems()
 
-    def _upload_folders(self) -> list[Path]:
+    def _stored_stems(self) -> set[str]:
+        """Stems of the files in uploads/*/ (a failed upload's folder may vanish while we look)."""
+        stems: set[str] = set()
         if not self.uploads_dir.is_dir():
-            return []
-        return [d for d in self.uploads_dir.iterdir() if d.is_dir()]
+            return stems
+        for folder in self.uploads_dir.iterdir():
+            try:
+                stems.update(f.stem for f in folder.iterdir())
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+        return stems
 
     # -- changes -----------------------------------------------------------------------------
     def add_upload(self, record: PlanRecord) -> None:

@@ -42,7 +42,7 @@ def _words(text: str | None, name: str) -> tuple[str, ...]:
         raise CurationError(f"{name} is empty")
     if len(items) > MAX_WORDS:
         raise CurationError(f"{name}: at most {MAX_WORDS} words")
-    bad = [w for w in items if not _WORD.match(w)]
+    bad = [w for w in items if not _WORD.match(w) or not w.isprintable()]  # control characters break the TOML
     if bad:
         raise CurationError(f"{name}: not a plain word: {bad[0]!r}")
     return items

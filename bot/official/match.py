@@ -7,17 +7,31 @@ remaining piece (single characters kept), and the kinds of wording used (where, 
 A question matches a stored form when it asks the same kind of thing, adds no content of its own, and
 covers at least NEAR of the form's content, so word order and phrasing may differ but an unrelated
 question, or one adding a topic of its own ("…有什么优惠"), never matches. No tokenizer is needed.
+
+Then the engine's understanding (`find_read`): the question as the engine's QuestionReader rewrote it
+(typos corrected, "依申请公开多久答付" -> "…答复") goes through the same two steps, and last the reading
+itself must agree: the same intent, the same asks (duration, amount, …), the same departments and
+the same topic terms, colloquial words counted as the plan terms they stand for (孩子上幼儿园 ->
+学前教育), with at least MIN_TERMS of them. A question with a term of its own still never matches.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.official.store import AnswerRecord
 
+if TYPE_CHECKING:
+    from bot.engine.understand import Query
+
+Reader = Callable[[str], "Query"]  # the engine's QuestionReader.read, as the engine reads a question
+
 NEAR = 0.8  # least share of a stored form's content a near-matching question must cover
 MIN_PAIRS = 2  # questions with less content than this must match exactly
+MIN_TERMS = 2  # a reading with fewer topic terms than this never matches by terms alone
 
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 _POLITE = re.compile(r"^(?:您好|你好|请问一下|请问|我想问一下|我想问|想问一下|想问|咨询一下|咨询)+")
@@ -64,6 +78,7 @@ class _Form:
     exact: str
     pairs: frozenset[str]
     kinds: frozenset[str]
+    text: str
 
 
 class Matcher:
@@ -72,13 +87,14 @@ class Matcher:
     def __init__(self, records: list[AnswerRecord]) -> None:
         self.forms: list[_Form] = []
         self.exact: dict[str, AnswerRecord] = {}
+        self._read_cache: tuple[Reader, list[tuple[AnswerRecord, tuple]]] | None = None
         for r in records:
             for q in [r.question, *r.variants]:
                 key = normalise(q)
                 if not key:
                     continue
                 self.exact.setdefault(key, r)
-                self.forms.append(_Form(r, key, content_pairs(q), kinds(q)))
+                self.forms.append(_Form(r, key, content_pairs(q), kinds(q), q))
 
     def find(self, question: str, region: str | None = None) -> AnswerRecord | None:
         key = normalise(question)
@@ -98,6 +114,46 @@ class Matcher:
             if score >= NEAR and (best is None or score > best[0]):
                 best = (score, form.record)
         return best[1] if best else None
+
+    def find_read(self, query: Query, reader: Reader, region: str | None = None) -> AnswerRecord | None:
+        """The record the engine's reading of a question asks for (see the module's docstring), or None."""
+        if query.text and normalise(query.text) != normalise(query.raw):
+            hit = self.find(query.text, region)
+            if hit is not None:
+                return hit
+        key = reading_key(query)
+        if key is None:
+            return None
+        region = region or query.region
+        for record, form_key in self._readings(reader):
+            if form_key == key and _applies(record, region):
+                return record
+        return None
+
+    def _readings(self, reader: Reader) -> list[tuple[AnswerRecord, tuple]]:
+        """Each stored form's reading key, read once per reader (a new engine reads them again)."""
+        cached = self._read_cache
+        if cached is not None and cached[0] == reader:  # a bound method: equal, not identical
+            return cached[1]
+        table: list[tuple[AnswerRecord, tuple]] = []
+        for form in self.forms:
+            key = reading_key(reader(form.text))
+            if key is not None:
+                table.append((form.record, key))
+        self._read_cache = (reader, table)
+        return table
+
+
+def reading_key(query: Query) -> tuple | None:
+    """What must agree between a question and a stored form for a match by reading; None: too little."""
+    if query.followup or query.vague or query.segments or query.greeting:
+        return None
+    alternatives = dict(query.alternatives)
+    terms = frozenset(tuple(sorted(alternatives[t])) if alternatives.get(t) else (t,) for t in query.topic)
+    if len(terms) < MIN_TERMS:
+        return None
+    return (query.intent, terms, frozenset(query.departments), query.asks_amount, query.asks_procedure,
+            query.asks_contact, query.asks_duration, query.asks_frequency)
 
 
 def _applies(record: AnswerRecord, region: str | None) -> bool:

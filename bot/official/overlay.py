@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.engine.answer import Answer, Result
-from bot.official.match import Matcher
+from bot.official.match import Matcher, Reader
 from bot.official.store import AnswerRecord, AnswerStore
 from indexer.model import Entry
+
+if TYPE_CHECKING:
+    from bot.engine.understand import Query
 
 KIND = "answer"
 
@@ -38,7 +43,7 @@ class OfficialAnswers:
     def __init__(self, store: AnswerStore) -> None:
         self.store = store
         self._lock = threading.Lock()
-        self._version = -1
+        self._version: tuple[int, str] = (-1, "")
         self._matcher = Matcher([])
 
     @classmethod
@@ -46,11 +51,13 @@ class OfficialAnswers:
         return cls(AnswerStore(path))
 
     def matcher(self) -> Matcher:
+        """A matcher over the answers served today: published, not expired (rebuilt on change or a new day)."""
         records = self.store.all()  # stat; reloads when the file changed
+        today = date.today().isoformat()
         with self._lock:
-            if self._version != self.store.version:
-                self._matcher = Matcher(records)
-                self._version = self.store.version
+            if self._version != (self.store.version, today):
+                self._matcher = Matcher([r for r in records if r.served(today)])
+                self._version = (self.store.version, today)
             return self._matcher
 
     def stamp(self) -> int:
@@ -58,12 +65,21 @@ class OfficialAnswers:
         self.store.all()
         return self.store.version
 
-    def find(self, question: str, region: str | None = None) -> AnswerRecord | None:
-        return self.matcher().find(question, region)
+    def find(self, question: str, region: str | None = None, query: Query | None = None,
+             reader: Reader | None = None) -> AnswerRecord | None:
+        """The answer asked for: by the question's text, then (given the engine's `query` and `reader`)
+        by the engine's reading of it (bot/official/match.py)."""
+        matcher = self.matcher()
+        hit = matcher.find(question, region)
+        if hit is None and query is not None and reader is not None:
+            hit = matcher.find_read(query, reader, region)
+        return hit
 
-    def overlay(self, answer: Answer, region: str | None = None) -> Answer:
-        """`answer` unchanged, or the office's answer first with the plan clauses behind it."""
-        record = self.find(answer.question, region)
+    def overlay(self, answer: Answer, region: str | None = None, query: Query | None = None,
+                reader: Reader | None = None) -> Answer:
+        """`answer` unchanged, or the office's answer first with the plan clauses behind it. The engine
+        passes its reading of the question (`query`) and its reader, so typos and colloquial words match."""
+        record = self.find(answer.question, region, query, reader)
         if record is None:
             return answer
         reply = reply_for(record, answer.lang)

@@ -15,6 +15,7 @@ import secrets
 import tempfile
 import threading
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,9 @@ MAX_QUESTION_CHARS = 200
 MAX_ANSWER_CHARS = 4000
 MAX_VARIANTS = 30
 MAX_FIELD_CHARS = 200
+MAX_HISTORY = 50  # versions kept per answer
+PENDING, PUBLISHED = "pending", "published"
+EDITABLE = ("question", "variants", "answer", "region", "source", "expires")
 
 
 class AnswerError(ValueError):
@@ -44,10 +48,25 @@ class AnswerRecord:
     source: str | None = None
     created: str = ""  # ISO date-time (UTC) the answer was written
     author: str = ""
+    status: str = PUBLISHED  # pending: written by an editor, not served until a reviewer publishes it
+    expires: str | None = None  # YYYY-MM-DD: the last day it is served (None: no end)
+    version: int = 1
+    updated: str = ""  # ISO date-time (UTC) of this version (created for the first one)
+    history: list[dict] = field(default_factory=list)  # earlier versions, oldest first (without history)
 
     @property
     def date(self) -> str:
-        return self.created[:10]
+        return (self.updated or self.created)[:10]
+
+    def served(self, today: str) -> bool:
+        """Published and not past its expiry date (`today` is YYYY-MM-DD)."""
+        return self.status == PUBLISHED and (not self.expires or self.expires >= today)
+
+    def snapshot(self) -> dict:
+        """This version as one row of the history (every field but the history itself)."""
+        row = asdict(self)
+        row.pop("history", None)
+        return row
 
 
 def _text(value: Any, name: str, limit: int, *, required: bool) -> str | None:
@@ -61,6 +80,21 @@ def _text(value: Any, name: str, limit: int, *, required: bool) -> str | None:
     if len(value) > limit:
         raise AnswerError(f"{name} is too long ({len(value)} characters; at most {limit})")
     return value
+
+
+def _expiry(value: Any) -> str | None:
+    """YYYY-MM-DD (a workbook's date cell too), None for no expiry; AnswerError for anything else."""
+    if isinstance(value, date):
+        return value.strftime("%Y-%m-%d")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    if len(text) == 10:
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            pass
+    raise AnswerError(f"expires must be a date YYYY-MM-DD (got {text[:20]!r})")
 
 
 def validated(data: dict[str, Any]) -> dict[str, Any]:
@@ -81,6 +115,7 @@ def validated(data: dict[str, Any]) -> dict[str, Any]:
     if len(answer) > MAX_ANSWER_CHARS:
         raise AnswerError(f"answer is too long ({len(answer)} characters; at most {MAX_ANSWER_CHARS})")
     return {
+        "expires": _expiry(data.get("expires")),
         "question": _text(data.get("question"), "question", MAX_QUESTION_CHARS, required=True),
         "variants": list(dict.fromkeys(cleaned)),
         "answer": answer,
@@ -107,13 +142,36 @@ class AnswerStore:
     def get(self, answer_id: str) -> AnswerRecord | None:
         return next((r for r in self.all() if r.id == answer_id), None)
 
-    def add(self, fields: dict[str, Any], *, author: str, now: str) -> AnswerRecord:
-        record = AnswerRecord(id=secrets.token_hex(6), created=now, author=author, **fields)
+    def add(self, fields: dict[str, Any], *, author: str, now: str, status: str = PUBLISHED) -> AnswerRecord:
+        record = AnswerRecord(id=secrets.token_hex(6), created=now, author=author, status=status, updated=now,
+                              **fields)
         with self._file_lock, self._lock:
             records = self._read()
             records.append(record)
             self._write(records)
         return record
+
+    def update(self, answer_id: str, changes: dict[str, Any], *, author: str, now: str,
+               status: str | None = None) -> AnswerRecord | None:
+        """A new version of the answer with `changes` (any of EDITABLE); the old one goes to its history.
+        AnswerError when the result is not a valid answer; None for an unknown id."""
+        with self._file_lock, self._lock:
+            records = self._read()
+            old = next((r for r in records if r.id == answer_id), None)
+            if old is None:
+                return None
+            merged = {k: getattr(old, k) for k in EDITABLE}
+            merged.update({k: v for k, v in changes.items() if k in EDITABLE})
+            fields = validated(merged)
+            history = [*old.history, old.snapshot()][-MAX_HISTORY:]
+            new = AnswerRecord(id=old.id, created=old.created, author=author, status=status or old.status,
+                               version=old.version + 1, updated=now, history=history, **fields)
+            self._write([new if r.id == answer_id else r for r in records])
+        return new
+
+    def set_status(self, answer_id: str, status: str, *, author: str, now: str) -> AnswerRecord | None:
+        """Publish (or withdraw to pending) an answer as a new version; None for an unknown id."""
+        return self.update(answer_id, {}, author=author, now=now, status=status)
 
     def delete(self, answer_id: str) -> bool:
         with self._file_lock, self._lock:

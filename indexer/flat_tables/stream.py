@@ -56,7 +56,7 @@ class _Header:
         roles: list[str] = []
         for cell in cells:
             role = _column_word(cell)
-            if role is None or role == "number" and words:
+            if role is None or role == "number" and "number" in roles:
                 break
             words.append(re.sub(r"\s+", "", cell))
             roles.append(role)
@@ -109,13 +109,23 @@ def _fits(role: str, cell: str, by_position: bool) -> bool:
     return by_position and len(cell) <= limit and "。" not in cell
 
 
-def _segments(cells: list[str]) -> tuple[list[str], list[tuple[str, list[str]]]]:
-    """(cells before the first 序号, [(序号, the cells up to the next one)])."""
+def _own_number(cell: str) -> str | None:
+    """The number of a task cell that opens with it ("1.对照法律法规…"): in a table without a 序号 column
+    such a cell opens its row."""
+    marker = match_marker(cell)
+    return marker[1] if marker and marker[0] == "num" else None
+
+
+def _segments(cells: list[str], numbered_cells: bool = False) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """(cells before the first 序号, [(序号, the cells up to the next one)]); with `numbered_cells` (no 序号
+    column) a numbered task cell opens a row and stays its first cell."""
     before: list[str] = []
     out: list[tuple[str, list[str]]] = []
     for cell in cells:
         if _is_number(cell):
             out.append((cell.rstrip(".．、"), []))
+        elif numbered_cells and (own := _own_number(cell)):
+            out.append((own, [cell]))
         elif out:
             out[-1][1].append(cell)
         else:
@@ -147,7 +157,7 @@ def _read_segment(header: _Header, cells: list[str]) -> tuple[list[str], dict[in
 
 
 def _rows(header: _Header, cells: list[str]) -> list[_Row]:
-    before, segments = _segments(cells)
+    before, segments = _segments(cells, "number" not in header.roles)
     pending = [c for c in before if _category(c)]
     rows: list[_Row] = []
     for number, seg in segments:
@@ -181,6 +191,44 @@ def header_word(header: _Header, column: int) -> str:
     return header.words[offset + column]
 
 
+def _is_mark_line(line: str) -> bool:
+    return bool(line.strip()) and not line.replace("|", "").replace("｜", "").strip()
+
+
+def _fits_column(role: str, cell: str) -> bool:
+    if not cell or role not in ("units", "deadline"):
+        return True
+    return _fits(role, cell, True) and not (match_marker(cell) and _category(cell))
+
+
+def _pipe_grid(lines: list[str], i: int, header: _Header) -> tuple[list[str], int] | None:
+    """A stream that keeps its empty cells ("一、… |" / "|||"): every cell ends at a `|`, so the grid is the
+    cells taken a header's width at a time, merged cells as empty ones. None when the stream is no such grid
+    (no empty cell kept, or a row whose unit or deadline column holds something else)."""
+    j = i
+    while j < len(lines) and "\t" not in lines[j] and not _END.match(lines[j].strip()):
+        j += 1
+    region = [ln.strip() for ln in lines[i:j] if ln.strip()]
+    if sum(map(_is_mark_line, region)) < 0.4 * len(region) or not any("||" in ln for ln in region):
+        return None
+    cells = [c.strip() for c in _PIPES.sub("|", "".join(region)).split("|")]
+    width = len(header.words)
+    if cells[:width] != header.words:
+        return None
+    cells = cells[width:]
+    if cells and not cells[-1]:
+        cells.pop()
+    rows = [cells[k:k + width] for k in range(0, len(cells), width)]
+    filled = 0
+    for row in rows:
+        if not all(_fits_column(role, cell) for role, cell in zip(header.roles, row, strict=False)):
+            return None
+        filled += any(role == "units" and cell for role, cell in zip(header.roles, row, strict=False))
+    if filled < 2:
+        return None
+    return ["\t".join(header.words), *("\t".join(row + [""] * (width - len(row))) for row in rows)], j
+
+
 def _table_at(lines: list[str], i: int) -> tuple[list[str], int] | None:
     """(TAB rows, index after the table) for a cell-stream table whose header starts at line i."""
     cells: list[str] = []
@@ -194,11 +242,14 @@ def _table_at(lines: list[str], i: int) -> tuple[list[str], int] | None:
     header = _Header.read(cells)
     if header is None or len(header.words) < len(cells) and j - i <= 1:
         return None
+    grid = _pipe_grid(lines, i, header) if "other" not in header.roles else None
+    if grid is not None:
+        return grid
     stream: list[str] = cells[len(header.words):]
     numbers = 0
     while j < len(lines) and "\t" not in lines[j] and not _END.match(lines[j].strip()):
         got = _cells_of(lines[j])
-        numbers += sum(map(_is_number, got))
+        numbers += sum(1 for c in got if _is_number(c) or "number" not in header.roles and _own_number(c))
         stream.extend(got)
         j += 1
     if numbers < 2:
@@ -216,7 +267,7 @@ def stream_tables(lines: list[str]) -> list[str]:
     i = 0
     while i < len(lines):
         first = _cells_of(lines[i]) if "\t" not in lines[i] else []
-        found = _table_at(lines, i) if first and _column_word(first[0]) not in (None, "other") else None
+        found = _table_at(lines, i) if first and _column_word(first[0]) is not None else None
         if found is None:
             out.append(lines[i])
             i += 1

@@ -20,12 +20,14 @@ from pathlib import Path
 from indexer import parse_file
 from indexer.hanzi import simplify
 from indexer.model import Document, DocumentError, Entry
+from indexer.normalize import without_glosses
 
 REAL = Path(__file__).parent / "real"
 
 
 def squash(text: str | None) -> str:
-    return simplify(re.sub(r"\s+", "", text or ""))
+    """Compared as read: spaces, traditional forms and pinyin glosses of mirror pages ("發(fā)") aside."""
+    return simplify(without_glosses(re.sub(r"\s+", "", text or "")))
 
 
 @dataclass

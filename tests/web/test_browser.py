@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.settings import load_settings
-from bot.storage.question_log import QuestionLog
 from bot.channels.web import close_app, create_app
+from bot.storage.question_log import QuestionLog
+from indexer.settings import load_settings
 
 from .live_server import LiveServer
 

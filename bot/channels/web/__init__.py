@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, engine: EngineContract | None =
     )
     office.door.ledger.attach(store.db, store.secret("salt").encode())  # logouts and login failures, shared
     office.throttle.share(office.door.ledger)
+    office.people.attach(store.db)  # the office's people and roles (bot/office/people.py)
 
     proxies = settings.integer("web.trusted_proxies")
     if proxies > 0:  # behind nginx: take the client address (for rate limiting) from X-Forwarded-For
@@ -97,13 +98,15 @@ def create_app(settings: Settings | None = None, engine: EngineContract | None =
     from bot.channels.web.admin_api import bp as admin_api_bp
     from bot.channels.web.admin_curation import bp as admin_curation_bp
     from bot.channels.web.admin_pages import bp as admin_pages_bp
+    from bot.channels.web.admin_people import api as admin_people_api_bp
+    from bot.channels.web.admin_people import pages as admin_people_bp
     from bot.channels.web.api import bp as api_bp
     from bot.channels.web.browse import bp as browse_bp
     from bot.channels.web.kiosk import bp as kiosk_bp
     from bot.channels.web.pages import bp as pages_bp
 
     for bp in (api_bp, pages_bp, kiosk_bp, browse_bp, admin_bp, admin_api_bp, admin_pages_bp,
-               admin_curation_bp):
+               admin_curation_bp, admin_people_bp, admin_people_api_bp):
         app.register_blueprint(bp)
     return app
 

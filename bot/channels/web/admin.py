@@ -18,13 +18,15 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from bot.channels.web import get_state
 from bot.channels.web.admin_auth import COOKIE, SESSION_SECONDS
-from bot.channels.web.office_actions import Office
+from bot.channels.web.office_actions import ActionError, Office
+from bot.office.people import ADMIN, may
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 LOGIN_COOKIE = "zwgk_login"  # double-submit CSRF token of the login form (there is no session yet)
 OPEN_ENDPOINTS = frozenset({"admin.login", "admin.login_post"})
-UPLOAD_ENDPOINTS = frozenset({"admin_pages.plans_upload", "admin_api.upload"})
+UPLOAD_ENDPOINTS = frozenset({"admin_pages.plans_upload", "admin_api.upload", "admin_api.answers_import",
+                              "admin_pages.answers_import"})
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -38,6 +40,18 @@ def client() -> str:
 
 def who() -> str:
     return str(g.get("admin_who", "?"))
+
+
+def role() -> str:
+    """The role of whoever is asking: a person's (bot/office/people.py), or admin for the break-glass door."""
+    return str(g.get("admin_role", ""))
+
+
+def require(right: str) -> None:
+    """Refuse (403) unless the person asking may do this (upload, submit, publish, approve, people)."""
+    if not may(role(), right):
+        raise ActionError(403, f"{who()} ({role() or 'no role'}) may not {right}: ask a "
+                        f"{'reviewer' if right in ('publish', 'approve') else 'admin'}")
 
 
 def _is_api() -> bool:
@@ -57,7 +71,11 @@ def _refuse(status: int, title: str, detail: str, headers: dict[str, str] | None
 
 def _bearer(office: Office, given: str) -> Response | None:
     if office.door.token_ok(given):
-        g.admin_who = "token"
+        g.admin_who, g.admin_role = "token", ADMIN
+        return None
+    person = office.people.by_token(given)
+    if person is not None:
+        g.admin_who, g.admin_role = person.name, person.role
         return None
     office.throttle.fail(client())
     return _refuse(403, "令牌错误 Wrong token", "提供的管理令牌不正确。")
@@ -67,7 +85,10 @@ def _session(office: Office, cookie: str) -> Response | None:
     user = office.door.session_user(cookie)
     if user is None:
         return None
-    g.admin_who, g.admin_cookie = user, cookie
+    person = None if user == "admin" else office.people.get(user)
+    if user != "admin" and (person is None or person.disabled):  # disabled since: the session ends now
+        return None
+    g.admin_who, g.admin_cookie, g.admin_role = user, cookie, person.role if person else ADMIN
     if request.method in UNSAFE:
         given = request.headers.get("X-CSRF-Token") or request.form.get("csrf")
         if not office.door.csrf_ok(cookie, given):
@@ -80,7 +101,7 @@ def guard() -> WerkzeugResponse | None:
     office = get_office()
     if request.endpoint in UPLOAD_ENDPOINTS:  # plan files may be far larger than question bodies
         request.max_content_length = office.max_upload_bytes + 64 * 1024
-    if not office.door.enabled:
+    if not office.door.enabled and not office.people.any():
         return _refuse(404, "管理页未启用 Admin disabled",
                        "未设置管理口令或令牌：请设置 ZWGK_WEB__ADMIN_PASSWORD_HASH（python -m bot admin-hash）"
                        "或 ZWGK_WEB__ADMIN_TOKEN 后重启。")
@@ -98,7 +119,7 @@ def guard() -> WerkzeugResponse | None:
         refused = _session(office, cookie)
         if refused is not None or g.get("admin_who"):
             return refused
-    if _is_api() or not office.door.password_hash:
+    if _is_api() or not (office.door.password_hash or office.people.any()):
         return _refuse(401, "需要登录 Login required",
                        "请登录，或在请求头中发送 Authorization: Bearer <令牌>。",
                        {"WWW-Authenticate": 'Bearer realm="zwgk-admin"'})
@@ -127,6 +148,8 @@ def _admin_context() -> dict:
         "csrf": office.door.csrf_token(cookie) if office and cookie else "",
         "local": office.local_time if office else (lambda s: s),
         "admin_user": g.get("admin_who"),
+        "admin_role": g.get("admin_role", ""),
+        "may": lambda right: may(str(g.get("admin_role", "")), right),
     }
 
 
@@ -145,7 +168,7 @@ def _login_page(status: int = 200, error: str = "") -> Response:
     token = secrets.token_urlsafe(24)
     html = render_template("admin_login.html", site_name=get_state().settings["web.site_name"], login_csrf=token,
                            next=_safe_next(request.values.get("next")), error=error,
-                           enabled=bool(office.door.password_hash))
+                           enabled=bool(office.door.password_hash) or office.people.any())
     resp = Response(html, status=status)
     resp.set_cookie(LOGIN_COOKIE, token, max_age=1800, httponly=True, samesite="Strict",
                     secure=request.is_secure, path="/admin/login")
@@ -168,17 +191,26 @@ def login_post() -> WerkzeugResponse:
     form_token, cookie_token = request.form.get("csrf", ""), request.cookies.get(LOGIN_COOKIE, "")
     if not form_token or not secrets.compare_digest(form_token.encode(), cookie_token.encode()):
         return _login_page(403, "表单已失效，请重新输入。")
-    if not office.door.password_ok(request.form.get("password", "")):
+    user = _signed_in(office, request.form.get("name", "").strip(), request.form.get("password", ""))
+    if user is None:
         office.throttle.fail(client())
-        office.audit.record("?", "login.fail", "", client())
-        return _login_page(401, "口令不正确。")
+        office.audit.record(request.form.get("name", "").strip()[:40] or "?", "login.fail", "", client())
+        return _login_page(401, "用户名或口令不正确。")
     office.throttle.succeed(client())
-    office.audit.record("admin", "login", "", client())
+    office.audit.record(user, "login", "", client())
     resp = redirect(_safe_next(request.form.get("next")))
-    resp.set_cookie(COOKIE, office.door.session_cookie("admin"), max_age=SESSION_SECONDS, httponly=True,
+    resp.set_cookie(COOKIE, office.door.session_cookie(user), max_age=SESSION_SECONDS, httponly=True,
                     samesite="Strict", secure=request.is_secure, path="/admin")
     resp.delete_cookie(LOGIN_COOKIE, path="/admin/login")
     return resp
+
+
+def _signed_in(office: Office, name: str, password: str) -> str | None:
+    """Who a login form names, when the password is theirs: a person, or the break-glass admin (no name)."""
+    if not name or name == "admin":
+        return "admin" if office.door.password_ok(password) else None
+    person = office.people.login(name, password)
+    return person.name if person is not None else None
 
 
 @bp.post("/logout")

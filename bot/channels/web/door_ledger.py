@@ -54,6 +54,12 @@ class DoorLedger:
     def shared(self) -> bool:
         return self.db is not None
 
+    @property
+    def secret(self) -> bytes:
+        """The database's salt once attached (part of the session key: people may sign in without a
+        configured admin password or token, and their cookies must still be unforgeable)."""
+        return self._salt
+
     def _key(self, raw: str) -> str:
         return hmac.new(self._salt, raw.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:32]
 

@@ -19,7 +19,8 @@ from bot.channels.web.admin_auth import Door, LoginThrottle
 from bot.channels.web.knowledge_watch import KnowledgeWatch
 from bot.index.store import IndexStore
 from bot.office.audit import AuditLog, utc_now
-from bot.office.catalog import DRAFT, PUBLISHED, PlanCatalog, PlanRecord, new_upload_id
+from bot.office.catalog import DRAFT, PENDING, PUBLISHED, PlanCatalog, PlanRecord, new_upload_id
+from bot.office.people import People
 from bot.office.publish import Publisher
 from bot.office.uploads import Parsed, UploadError, checked_name, discard, parse, receive
 from bot.official import AnswerRecord, OfficialAnswers
@@ -51,6 +52,7 @@ class Office:
     tz: ZoneInfo
     watch: KnowledgeWatch
     lock: threading.Lock = field(default_factory=threading.Lock)
+    people: People = field(default_factory=People)  # attached to the project database in create_app
 
     @classmethod
     def build(cls, settings: Settings) -> Office:
@@ -181,6 +183,20 @@ def set_plan_status(app: Flask, office: Office, plan_id: str, status: str, who: 
     return record
 
 
+def submit_plan(office: Office, plan_id: str, who: str, client: str) -> PlanRecord:
+    """An editor's draft goes to review (pending): still not answered from until a reviewer publishes it."""
+    with office.catalog.locked():
+        record = office.catalog.get(plan_id)
+        if record is None:
+            raise ActionError(404, f"unknown plan: {plan_id}")
+        if record.shipped or record.status != DRAFT:
+            raise ActionError(409, f"only an uploaded draft can be submitted (this plan is {record.status})")
+        office.catalog.set_status(plan_id, PENDING)
+        office.audit.record(who, "plan.submit", f"{plan_id} {record.file}", client)
+    record.status = PENDING
+    return record
+
+
 def plan_history(office: Office, record: PlanRecord) -> list:
     """Audit events about this plan, newest first (its upload, publications, replacements)."""
     return [e for e in office.audit.recent(2000) if e.detail.startswith(record.id) or f"replaces {record.id}" in e.detail]
@@ -205,13 +221,15 @@ def delete_draft(office: Office, plan_id: str, who: str, client: str) -> PlanRec
 
 # -- official answers -----------------------------------------------------------------------------
 
-def add_answer(app: Flask, office: Office, data: dict[str, Any], who: str, client: str) -> AnswerRecord:
+def add_answer(app: Flask, office: Office, data: dict[str, Any], who: str, client: str,
+               status: str = "published") -> AnswerRecord:
+    """A new answer: served at once when `status` is published, else waiting for a reviewer (pending)."""
     try:
         fields = validated(data)
     except ValueError as exc:
         raise ActionError(400, str(exc)) from None
     try:
-        record = office.official.store.add(fields, author=who, now=utc_now())
+        record = office.official.store.add(fields, author=who, now=utc_now(), status=status)
     except OSError as exc:  # a full disk: the answers file is unchanged
         raise ActionError(507, f"the answer could not be saved ({exc.strerror or exc}); try again") from None
     app.extensions["zwgk"].answers.bump()

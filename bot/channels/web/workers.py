@@ -65,6 +65,7 @@ def gunicorn_options(settings: Settings, host: str, port: int, workers: int) -> 
         "workers": workers,
         "worker_class": front_worker_class(settings),
         "worker_connections": WORKER_CONNECTIONS,
+        "limit_request_line": 8190,  # gunicorn's largest (its default 4094 refused URLs waitress took)
         "threads": max(1, settings.integer("web.threads")),
         "preload_app": False,
         "graceful_timeout": GRACEFUL_SECONDS,

@@ -16,6 +16,7 @@ Neighbours: bench/run.py and bench/at_scale.py call `versus_libraries`.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import statistics
 import time
@@ -40,7 +41,7 @@ def token_ids_of(field: Any) -> tuple[list[np.ndarray], list[str]]:
     n_post = int(p.indptr[-1])
     ids = np.asarray(p._take(p._ids, 0, n_post), dtype=np.int64)
     w = np.asarray(p._take(p._weights, 0, n_post), dtype=np.float64)
-    df = np.diff(np.asarray(p.indptr, dtype=np.int64))
+    df: np.ndarray = np.diff(np.asarray(p.indptr, dtype=np.int64)).astype(np.int64)
     term = np.repeat(np.arange(len(df), dtype=np.int64), df)
     idf = np.log((field.n_docs + 1) / np.maximum(df, 1)).astype(np.float32).astype(np.float64)[term]
     norm = np.asarray(field._norm, dtype=np.float64)[ids]
@@ -117,9 +118,10 @@ def _whole(served: Any, docs: list[np.ndarray], vocab: dict[str, int], id_querie
 
 def _bm25s(lists: list[list[int]], vocab: dict[str, int]) -> tuple[float, Scorer] | None:
     try:
-        import bm25s
+        import bm25s  # type: ignore[import-untyped]
     except ImportError:
         return None
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     t0 = time.perf_counter()
     retriever = bm25s.BM25(k1=K1, b=B, delta=DELTA, method="bm25+", idf_method="bm25+")
     retriever.index((lists, dict(vocab)), show_progress=False)

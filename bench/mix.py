@@ -121,7 +121,9 @@ def generate_mix(entries: Sequence[Any], n: int = MIX_SIZE, seed: int = SEED, fa
         if len(gen.items) >= n:
             break
         gen.make(kind, n - len(gen.items))
-    return gen.items
+    items = gen.items
+    random.Random(seed + 2).shuffle(items)  # any slice of the list holds every kind in its share
+    return items
 
 
 def split_repeats(items: Sequence[Item], repeats: int) -> list[list[Item]]:
@@ -234,7 +236,7 @@ class _Generator:
             return None
         i = self.rng.choice(spots)
         topic = f.topic[:i] + self.rng.choice(_homophones(f.topic[i])) + f.topic[i + 1:]
-        frames = self._pick((P.WHO, P.WHEN, P.WHAT))
+        frames = self.rng.choice((P.WHO, P.WHEN, P.WHAT))
         return Item("typo", self._pick(frames).format(r=self._region(f, 0.1), t=topic))
 
     def _department(self, f: Fact, with_region: bool) -> Item | None:
@@ -287,7 +289,7 @@ class _Generator:
         return Item("off-topic", self._region(f, 0.5) + self._pick(P.OFF_TOPIC_SUBJECTS) + self._pick(P.OFF_TOPIC_ASKS))
 
     def _unknown_region(self, f: Fact) -> Item:
-        frames = self._pick((P.WHO, P.WHEN, P.WHAT))
+        frames = self.rng.choice((P.WHO, P.WHEN, P.WHAT))
         return Item("unknown-region", self._pick(frames).format(r=self._pick(P.UNKNOWN_REGIONS), t=f.topic))
 
     def _greeting(self, f: Fact) -> Item:

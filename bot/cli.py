@@ -15,6 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 
 from bot.cli_index import index_group
+from bot.cli_ops import COMMANDS as ops_commands
 from bot.cli_people import people_group
 from indexer.settings import SECRET_SETTINGS, SETTINGS, ConfigError, Settings, load_settings
 
@@ -50,6 +51,8 @@ def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
     wechat menu         push knowledge/data/wechat_menu.json as the 公众号's menu
     index build|list|rollback   the search index: build when stale, list versions, roll back
     admin-user add|list|disable|reset-token   people who sign in to /admin, with roles
+    purge --older-than-days N   delete old logged questions and feedback
+    backup FILE / restore FILE  the question log, office.dir and curated data in one .tar.gz
     config              every effective setting and where it came from
     """
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
@@ -251,6 +254,8 @@ def show_config(config: str | None) -> None:
 
 
 cli.add_command(index_group)
+for _command in ops_commands:
+    cli.add_command(_command)
 cli.add_command(people_group)
 
 

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from indexer.settings import ConfigError, load_settings
 
+if TYPE_CHECKING:
+    from bot.office.people import People
+
 ROLE_CHOICE = click.Choice(["editor", "reviewer", "admin"])
 
 
-def _people(config: str | None):  # type: ignore[no-untyped-def]
+def _people(config: str | None) -> People:
     from bot.office.people import People
     from bot.storage import database_for
 

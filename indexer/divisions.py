@@ -36,7 +36,7 @@ _ETHNIC = ("蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 �
 _ETHNIC_TAIL = re.compile("(?:" + "|".join(
     sorted((f"{e}族?" if len(e) > 1 else f"{e}族" for e in _ETHNIC), key=len, reverse=True)) + ")$")
 _SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|自治旗|地区|林区|特区|新区|省|市|区|县|旗|盟)$")
-_ZONE = re.compile(r"新区|开发区|高新区|实验区|试验区|示范区|园区|保税区|合作区|管委会|管理委员会")
+_ZONE = re.compile(r"新区|开发区|高新区|经开区|实验区|试验区|示范区|园区|保税区|合作区|文旅区|管委会|管理委员会")
 _YEAR = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)")
 _SEPARATORS = re.compile(r"[\s\-_－—·、，,。:：()（）《》「」“”]+")
 _PROVINCE_NAMES = {"资料暂缺": "71"}  # the source has no code for 台湾省; GB/T 2260 gives it 710000
@@ -179,6 +179,29 @@ class DivisionTable:
             allowed = {d.code for c in within for d in self.lineage(c)}
             codes = [kept for m in codes if (kept := tuple(c for c in m if c in allowed))]
         return self.pick(codes, doc_number=doc_number, context=context)
+
+    def unambiguous(self, text: str) -> Division | None:
+        """The division a plan's text names without doubt, for a plan whose issuer and title name none (a
+        task table without a title, a page of only rows): the most specific division named at least twice
+        (itself or places under it), every name in the text lying on its line of parents. Names several
+        divisions share are left out; any other division named means no answer."""
+        codes: list[str] = []
+        for line in text.splitlines():
+            for piece in _SEPARATORS.split(line):
+                got = self.find(piece) or (self.leading(piece) if _ZONE.search(piece) else [])
+                codes.extend(c for m in got if (c := self._outermost(m.codes)))
+        if not codes:
+            return None
+        deepest = max(codes, key=lambda c: len(self.lineage(c)))
+        chain = {d.code for d in self.lineage(deepest)}
+        if any(c not in chain for c in codes) or sum(1 for c in codes if c == deepest) < 2:
+            return None
+        return self.by_code[deepest]
+
+    def _outermost(self, codes: tuple[str, ...]) -> str | None:
+        """The one division a name means when its meanings nest ("荆州": 荆州市 and its 荆州区 -> 荆州市)."""
+        outer = [c for c in codes if all(c in {d.code for d in self.lineage(o)} for o in codes)]
+        return outer[0] if outer else None
 
     def pick(self, mentions: list[tuple[str, ...]], *, doc_number: str | None = None,
              context: str = "") -> Resolution:

@@ -20,7 +20,7 @@ from indexer.hanzi import Verbatim, looks_traditional, simplify
 from indexer.model import Document, Entry
 from indexer.normalize import clean_lines, split_lines, without_glosses
 from indexer.outline import Clause, parse_outline
-from indexer.tables import TableParser, TaskRow
+from indexer.tables import TableParser, TaskRow, header_roles
 
 _BODY_END = re.compile(r"^\s*(?:附件|附表|抄送|主送)")
 _SIGNATURE = re.compile(
@@ -56,6 +56,8 @@ def _body_range(lines: list[str], title_index: int | None) -> tuple[int, int]:
         from indexer.outline import match_marker
 
         for i, line in enumerate(lines):
+            if "\t" in line and header_roles(line.split("\t")):
+                break  # a task table before any clause: the lines above it are the preamble, the table the plan
             if match_marker(line):
                 start = i
                 break

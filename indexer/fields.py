@@ -104,10 +104,13 @@ def looks_like_units(cell: str) -> bool:
 
 
 def is_unit_name(part: str) -> bool:
-    """True when one list item reads as a unit name ("区财政局", "区行政审批服务局牵头", "等有关部门")."""
+    """True when one list item reads as a unit name ("区财政局", "区行政审批服务局牵头", "等有关部门"; a
+    department's own 科室: "法规科", "各职能科(室)")."""
     p = _TRAILING_GROUP.sub("", part) or part
     p = _ROLE_SUFFIX.sub("", p)
-    return p.endswith(_UNIT_END) or p in {"有关部门", "相关部门", "各有关部门"}
+    p = re.sub(r"[（(][室股组]?[）)]$", "", p)
+    return p.endswith(_UNIT_END) or len(p) >= 3 and p.endswith(("科", "股")) or p in {
+        "有关部门", "相关部门", "各有关部门"}
 
 
 def inline_units(text: str) -> tuple[list[str], str | None]:

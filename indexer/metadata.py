@@ -147,7 +147,8 @@ def division_of(lines: list[str], sources: list[str | None], number: str | None,
     (`2025-济南市市中区-…`). A name several divisions share (市中区) is narrowed by the 文号 prefix
     (济市中政办字 -> 济南), then by the file name, then by the cities and provinces the text names most. The
     division list is loaded on the first call, not at import."""
-    text = "\n".join(re.sub(r"\s+", "", s) for s in sources if s)
+    # a cited document ("根据《省人民政府办公厅关于印发2022年湖北省…的通知》") names its issuer, not this plan's
+    text = "\n".join(re.sub(r"《[^《》]*》|\s+", "", s) for s in sources if s)
     body = "\n".join(lines)
     got = table().resolve(text, doc_number=number, context=body)
     m = _FILE_NAME.match(Path(file).stem)
@@ -155,4 +156,8 @@ def division_of(lines: list[str], sources: list[str | None], number: str | None,
         joint = table().resolve(f"{text}\n{m.group('region')}", doc_number=number, context=body)
         if joint.division is not None or not got.candidates:
             got = joint
+    if got.division is None and not got.candidates:
+        found = table().unambiguous(body)  # a plan without issuer or title (a bare task table): its text's places
+        if found is not None:
+            got = Resolution(found, (found,))
     return got

@@ -319,7 +319,7 @@ class TableParser:
         if looks_like_units(cell):
             return True
         assert self._layout is not None
-        return (self._layout.role(column, width) == "units" and len(cell) <= 80 and "。" not in cell
+        return (self._layout.role(column, width) == "units" and len(cell) <= 80 and "。" not in cell.rstrip("。")
                 and not looks_like_deadline(cell))
 
     def _unit_columns_text(self, raw_cells: list[str], columns: list[int]) -> tuple[str | None, bool]:

@@ -25,15 +25,17 @@ import numpy as np
 
 from bot.index.posting_lists import PostingLists
 
-# A term in more than 1/DENSE_SHARE of the documents of an index of at least DENSE_MIN_DOCS is added as a
-# dense vector (built on its first query, never pickled): one contiguous add instead of a scatter over
-# 25 000+ postings. At most DENSE_SHARE * postings / documents terms qualify, so the vectors take at
-# most 4 * DENSE_SHARE bytes per posting; scores are bit-for-bit the same (other documents add 0).
-# The vectors are private to each process, so their total per index field is capped (DENSE_CACHE_BYTES:
-# eight terms at a million entries); a term beyond the cap is scattered from its postings as usual.
+# A term in more than 1/DENSE_SHARE of the documents of an index of at least DENSE_MIN_DOCS is scored as a
+# dense vector (one contiguous add instead of a scatter over 25 000+ postings; scores bit-for-bit the same:
+# other documents add 0). Which terms: chosen at build by document frequency, most frequent first, as many
+# as DENSE_BUDGET_BYTES per field holds (at a million entries: 24 vectors of 4 MB per field, at most
+# 288 MB for the three fields), so what is cached never depends on which questions came first. The
+# vectors are written with the index (`name.dense.npy`) and memory-mapped when it is opened: no load time,
+# and the page cache holds them once for every worker on the host (each worker's RSS counts the pages it
+# has touched, at most the budget). A frequent term beyond the budget is scattered from its postings.
 DENSE_SHARE = 8
 DENSE_MIN_DOCS = 20_000
-DENSE_CACHE_BYTES = 32 * 1024 * 1024
+DENSE_BUDGET_BYTES = 96 * 1024 * 1024
 
 
 class SparseBM25:
@@ -64,12 +66,14 @@ class SparseBM25:
         weights = (idf[post_term].astype(np.float32) * tf32 * np.float32(k1 + 1) / (tf32 + self._norm[ids]))
         indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(df, out=indptr[1:])
-        self._set_postings(PostingLists(list(vocab), indptr, ids, weights.astype(np.float32)))
+        postings = PostingLists(list(vocab), indptr, ids, weights.astype(np.float32))
+        self._set_postings(postings, _dense_block(postings, self.n_docs))
 
-    def _set_postings(self, postings: PostingLists) -> None:
+    def _set_postings(self, postings: PostingLists, dense: tuple[list[str], np.ndarray]) -> None:
         self._postings = postings
         self._terms, self._indptr = postings.terms, postings.indptr
-        self._dense: dict[str, np.ndarray] = {}
+        self._dense_terms, self._dense_block = dense
+        self._dense: dict[str, np.ndarray] = {t: self._dense_block[i] for i, t in enumerate(self._dense_terms)}
         self._ids: Mapping[str, np.ndarray] = postings.ids_map()
         self._weights: Mapping[str, np.ndarray] = postings.weights_map()
         self.idf: Mapping[str, float] = _Idf(postings.term_ix, postings.indptr, self.n_docs)
@@ -78,13 +82,14 @@ class SparseBM25:
         """Write this index as `name.*.npy` arrays and `name.json` (parameters and terms) into `folder`."""
         np.save(folder / f"{name}.norm.npy", np.ascontiguousarray(self._norm), allow_pickle=False)
         self._postings.save(folder, name)
-        meta = {"k1": self.k1, "b": self.b, "n_docs": self.n_docs, "terms": self._terms}
+        np.save(folder / f"{name}.dense.npy", np.ascontiguousarray(self._dense_block), allow_pickle=False)
+        meta = {"k1": self.k1, "b": self.b, "n_docs": self.n_docs, "terms": self._terms, "dense": self._dense_terms}
         (folder / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def open(cls, folder: Path, name: str) -> SparseBM25:
-        """The index `save` wrote: lengths memory-mapped, postings read by pread (bot/index/posting_lists.py);
-        ValueError when the parts disagree."""
+        """The index `save` wrote: lengths and the frequent terms' dense vectors memory-mapped, postings read
+        by pread (bot/index/posting_lists.py); ValueError when the parts disagree."""
         meta = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
         terms, n_docs = meta["terms"], int(meta["n_docs"])
         if not isinstance(terms, list):
@@ -92,9 +97,15 @@ class SparseBM25:
         norm = np.load(folder / f"{name}.norm.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
         if len(norm) != n_docs:
             raise ValueError(f"{name}: document lengths disagree with the document count")
+        dense_terms = meta.get("dense", [])
+        block = np.zeros((0, n_docs), dtype=np.float32)
+        if dense_terms:  # an index written before the dense vectors were stored has none: all scattered
+            block = np.load(folder / f"{name}.dense.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
+            if block.shape != (len(dense_terms), n_docs) or block.dtype != np.float32:
+                raise ValueError(f"{name}: dense vectors disagree with the terms or the document count")
         self = cls.__new__(cls)
         self.k1, self.b, self.n_docs, self._norm = float(meta["k1"]), float(meta["b"]), n_docs, norm
-        self._set_postings(PostingLists.open(folder, name, terms))
+        self._set_postings(PostingLists.open(folder, name, terms), (list(dense_terms), block))
         return self
 
     def df(self, term: str) -> int:
@@ -114,21 +125,29 @@ class SparseBM25:
         return ids[k] == docs
 
     def get_scores(self, query: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:
-        """Scores aligned with the corpus; `weights` scale each query term (e.g. synonyms count less)."""
-        scores = np.zeros(self.n_docs, dtype=np.float32)
+        """Scores aligned with the corpus; `weights` scale each query term (e.g. synonyms count less).
+        Frequent terms add their dense vector; the others are scattered with np.add.at (numpy's
+        unbuffered scatter, several times faster than `scores[ids] += w`; the same float32 additions)."""
+        scores: np.ndarray | None = None
         for i, term in enumerate(query):
-            got = self._postings.bounds(term)
+            scale = np.float32(weights[i]) if weights is not None and weights[i] != 1.0 else None
+            dense = self._dense.get(term)
+            if dense is not None:
+                if scores is None:  # 0 + x == x: starting from a copy gives the same bits
+                    scores = dense.copy() if scale is None else dense * scale
+                elif scale is None:
+                    scores += dense
+                else:
+                    scores += dense * scale
+                continue
+            got = self._postings.whole(term)
             if got is None:
                 continue
-            scale = np.float32(weights[i]) if weights is not None and weights[i] != 1.0 else None
-            if self.n_docs >= DENSE_MIN_DOCS and (got[1] - got[0]) * DENSE_SHARE > self.n_docs:
-                dense = self._dense_weights(term)
-                if dense is not None:
-                    scores += dense if scale is None else dense * scale
-                    continue
-            ids, w = self._postings.whole(term)  # type: ignore[misc]
-            scores[ids] += w if scale is None else w * scale
-        return scores
+            ids, w = got
+            if scores is None:
+                scores = np.zeros(self.n_docs, dtype=np.float32)
+            np.add.at(scores, ids, w if scale is None else w * scale)
+        return scores if scores is not None else np.zeros(self.n_docs, dtype=np.float32)
 
     def get_scores_of(self, query: Sequence[str], docs: np.ndarray,
                       weights: Sequence[float] | None = None) -> np.ndarray:
@@ -154,17 +173,22 @@ class SparseBM25:
             scores[hit] += w
         return scores
 
-    def _dense_weights(self, term: str) -> np.ndarray | None:
-        """The term's cached dense vector; None when the cache is full (the caller scatters instead)."""
-        dense = self._dense.get(term)
-        if dense is None:
-            if (len(self._dense) + 1) * 4 * self.n_docs > DENSE_CACHE_BYTES:
-                return None
-            ids, w = self._postings.whole(term)  # type: ignore[misc]
-            dense = np.zeros(self.n_docs, dtype=np.float32)
-            dense[ids] = w
-            self._dense[term] = dense  # a racing thread builds an identical vector: harmless
-        return dense
+
+def _dense_block(postings: PostingLists, n_docs: int) -> tuple[list[str], np.ndarray]:
+    """The frequent terms (document frequency above n_docs / DENSE_SHARE, most frequent first, as many as
+    DENSE_BUDGET_BYTES holds) and their weights as dense rows, one per term."""
+    empty = np.zeros((0, n_docs), dtype=np.float32)
+    if n_docs < DENSE_MIN_DOCS or not postings.terms:
+        return [], empty
+    df = np.diff(np.asarray(postings.indptr, dtype=np.int64))
+    eligible = np.flatnonzero(df * DENSE_SHARE > n_docs)
+    chosen = eligible[np.argsort(-df[eligible], kind="stable")][: DENSE_BUDGET_BYTES // (4 * n_docs)]
+    terms = [postings.terms[i] for i in chosen.tolist()]
+    block = np.zeros((len(terms), n_docs), dtype=np.float32)
+    for row, term in enumerate(terms):
+        ids, w = postings.whole(term)  # type: ignore[misc]
+        block[row, ids] = w
+    return terms, block
 
 
 class _Idf(Mapping[str, float]):

@@ -77,7 +77,7 @@ def write(records: list[AnswerRecord]) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # the new book's one (active) sheet
     sheet.title = "答复口径"
     sheet.append([*COLUMNS, EXPIRES])
     for r in records:

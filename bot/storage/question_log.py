@@ -206,6 +206,14 @@ class QuestionLog:
         self.flush(REPORT_FLUSH_SECONDS)
         return self.db.run(sql, params)
 
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """A report's rows after queued rows are written (bot/storage/log_reports.py's reports)."""
+        return self._read(sql, params)
+
+    def now(self) -> datetime:
+        """The log's clock (what `day` and `ts` of a new row are taken from)."""
+        return self._clock()
+
     # -- writing ---------------------------------------------------------------------------------
 
     def pseudonym(self, ident: str | int | None) -> str | None:

@@ -202,7 +202,8 @@ class LogWriter:
                 status = "degraded"  # writes work again, but rows still wait on disk or in memory
             if self._closing and not running:
                 status = "closed"
-            return {"status": status, "pending": len(self._pending) + self._writing, "written": h.written,
+            return {"status": status, "pending": len(self._pending) + self._writing, "queued": len(self._pending),
+                    "written": h.written,
                     "dropped": h.dropped, "retries": h.retries, "spilled": h.spilled, "replayed": h.replayed,
                     "on_disk": on_disk, "last_error": h.last_error, "last_error_at": h.last_error_at}
 

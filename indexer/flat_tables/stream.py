@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from indexer.actors import unit_line
-from indexer.fields import looks_like_deadline, looks_like_units
+from indexer.fields import is_unit_name, looks_like_deadline, looks_like_units
 from indexer.outline import match_marker
 from indexer.tables import cell_role, header_roles
 
@@ -101,7 +101,7 @@ def _fits(role: str, cell: str, by_position: bool) -> bool:
     the header's cells) by a short sentence-free cell in that column."""
     if match_marker(cell) and _category(cell):
         return False
-    if role == "units" and (looks_like_units(cell) or unit_line(cell)):
+    if role == "units" and _unit_cell(cell):
         return True
     if role == "deadline" and looks_like_deadline(cell):
         return True
@@ -156,11 +156,43 @@ def _read_segment(header: _Header, cells: list[str]) -> tuple[list[str], dict[in
     return cells, tail, categories
 
 
+def _unit_cell(cell: str) -> bool:
+    """A cell of unit names ("发展改革委、统计局", "法规科牵头,相关科(室)配合。")."""
+    parts = [p for p in re.split(r"[、，,；;]", cell.strip().removesuffix("。")) if p]
+    return looks_like_units(cell) or bool(unit_line(cell)) or len(parts) >= 2 and all(map(is_unit_name, parts))
+
+
+def _continuations(header: _Header, cells: list[str], last: bool) -> list[list[str]]:
+    """One 序号's cells as its rows: more cells than the header has columns, each run closed by a unit cell
+    (and its deadline), are continuation rows whose merged leading cells were left out ("召开…发布会 |
+    发展改革委、统计局、新闻办" under row 1's task). Cells after the last closed run stay with it."""
+    if len(cells) <= len(header.after) or "units" not in header.after:
+        return [cells]
+    timed = "deadline" in header.after[header.after.index("units"):]
+    groups: list[list[str]] = [[]]
+    for k, cell in enumerate(cells):
+        groups[-1].append(cell)
+        nxt = cells[k + 1] if k + 1 < len(cells) else ""
+        closes = _unit_cell(cell) and not _unit_cell(nxt) and not (timed and looks_like_deadline(nxt)) or (
+            timed and looks_like_deadline(cell) and len(groups[-1]) >= 2 and _unit_cell(groups[-1][-2]))
+        if closes and len(groups[-1]) >= 2 and k + 1 < len(cells):
+            groups.append([])
+    rest = groups[-1]
+    if len(groups) > 1 and all(_category(c) for c in rest) and not (last and not match_marker(rest[0])):
+        groups[-2].extend(groups.pop())  # category cells heading the rows after: they stay with the last row
+    return [g for g in groups if g]  # at the table's end an unclosed rest of text is a row cut off there
+
+
 def _rows(header: _Header, cells: list[str]) -> list[_Row]:
     before, segments = _segments(cells, "number" not in header.roles)
     pending = [c for c in before if _category(c)]
     rows: list[_Row] = []
-    for number, seg in segments:
+    for k, (number, cells_of_number) in enumerate(segments):
+        seg, *more = _continuations(header, cells_of_number, k == len(segments) - 1)
+        continued = []
+        for cells_of_row in more:
+            body, tail, _ = _read_segment(header, cells_of_row)
+            continued.append(_Row("", [], body.pop() if body else "", tail))
         body, tail, categories = _read_segment(header, seg)
         text = body.pop() if body else ""
         heading = _HEADING_THEN_TEXT.match(text)
@@ -168,6 +200,7 @@ def _rows(header: _Header, cells: list[str]) -> list[_Row]:
             body.append(heading.group(1))  # "(三) 积极回应群众关切 出台重大政策…": a heading paragraph, then text
             text = heading.group(2)
         rows.append(_Row(number, [*pending, *body], text, tail))
+        rows.extend(continued)  # the same task (merged cells), no number of their own
         pending = categories
     return rows
 
@@ -252,13 +285,36 @@ def _table_at(lines: list[str], i: int) -> tuple[list[str], int] | None:
         numbers += sum(1 for c in got if _is_number(c) or "number" not in header.roles and _own_number(c))
         stream.extend(got)
         j += 1
-    if numbers < 2:
-        return None
+    if numbers < (1 if "number" in header.roles and len(header.roles) >= 4 else 2):
+        return None  # a full header with its 序号 column may head a single (cut-off) row
     rows = _rows(header, stream)
     tail = {k for k, role in enumerate(header.after) if role in ("units", "deadline")}
     if not any(tail & set(r.tail) for r in rows):
         return None
     return _tab_rows(header, rows), j
+
+
+_BARE_HEADER = _Header(["工作任务", "具体要求", "责任单位", "完成时限"], ["task", "text", "units", "deadline"],
+                       ["text", "units", "deadline"])
+_MIN_BARE_ROWS = 3
+
+
+def _headerless_at(lines: list[str], i: int) -> tuple[list[str], int] | None:
+    """A cell stream with no header, each cell ending at a `|` ("1.结合权责清单… |" / "法规科牵头,相关科(室)
+    配合。 |" / "长期 |"): rows open at their numbered task cells and are read by what their cells say, as
+    under a 工作任务/具体要求/责任单位/完成时限 header. None unless at least three rows close with unit cells."""
+    j = i
+    while j < len(lines) and re.search(r"[|｜]\s*$", lines[j]) and "\t" not in lines[j]:
+        j += 1
+    cells = [c for ln in lines[i:j] for c in _cells_of(ln)]
+    numbered = sum(1 for c in cells if _own_number(c))
+    units = sum(1 for c in cells if _unit_cell(c))
+    if numbered < _MIN_BARE_ROWS or units < _MIN_BARE_ROWS:
+        return None
+    rows = _rows(_BARE_HEADER, cells)
+    if sum(1 for r in rows if r.tail) < _MIN_BARE_ROWS:
+        return None
+    return _tab_rows(_BARE_HEADER, rows), j
 
 
 def stream_tables(lines: list[str]) -> list[str]:
@@ -268,6 +324,8 @@ def stream_tables(lines: list[str]) -> list[str]:
     while i < len(lines):
         first = _cells_of(lines[i]) if "\t" not in lines[i] else []
         found = _table_at(lines, i) if first and _column_word(first[0]) is not None else None
+        if found is None and first and re.search(r"[|｜]\s*$", lines[i]) and (i == 0 or "|" not in lines[i - 1]):
+            found = _headerless_at(lines, i)
         if found is None:
             out.append(lines[i])
             i += 1

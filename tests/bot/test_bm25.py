@@ -160,10 +160,28 @@ def test_dense_path_for_frequent_terms_gives_identical_scores(monkeypatch: pytes
     dense = SparseBM25(corpus)
     np.testing.assert_array_equal(dense.get_scores(query, weights=[1.0, 0.5, 1.0, 0.3]), sparse_only)
     assert dense._dense  # the dense path was taken
-    monkeypatch.setattr(bm25, "DENSE_CACHE_BYTES", 4 * 400)  # room for one vector: the rest scatter
+    monkeypatch.setattr(bm25, "DENSE_BUDGET_BYTES", 4 * 400)  # room for one vector: the rest scatter
     capped = SparseBM25(corpus)
     np.testing.assert_array_equal(capped.get_scores(query, weights=[1.0, 0.5, 1.0, 0.3]), sparse_only)
     assert len(capped._dense) == 1
+
+
+def test_dense_vectors_are_the_most_frequent_terms_chosen_at_build_and_kept_on_disk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which terms get a dense vector depends on document frequency alone, never on the questions asked
+    first; the opened index maps the same vectors and scores bit-for-bit as the built one."""
+    corpus = [["公开"] + (["信息"] if i % 2 else []) + (["养老"] if i % 5 == 0 else []) for i in range(400)]
+    monkeypatch.setattr(bm25, "DENSE_MIN_DOCS", 0)
+    monkeypatch.setattr(bm25, "DENSE_BUDGET_BYTES", 4 * 400 * 2)  # two vectors: 公开 (400) and 信息 (200)
+    built = SparseBM25(corpus)
+    assert list(built._dense) == ["公开", "信息"]  # 养老 (80 documents) is frequent too, but third
+    built.get_scores(["养老"])
+    assert "养老" not in built._dense  # asking does not fill the cache
+    built.save(tmp_path, "t")
+    opened = SparseBM25.open(tmp_path, "t")
+    assert list(opened._dense) == ["公开", "信息"]
+    for query in (["养老", "公开"], ["信息", "养老", "信息"], ["未知"]):
+        assert opened.get_scores(query).tobytes() == built.get_scores(query).tobytes()
 
 
 # ------------------------------------------------------------------------------- why BM25Plus, not Okapi

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.faults
 def test_two_workers_keep_every_answer_and_every_upload(start_server, tmp_path: Path) -> None:
     office = tmp_path / "var" / "office"
     server = start_server(env=office_env(office), args=("--workers", "2"))
-    with ThreadPoolExecutor(40) as pool:
+    with ThreadPoolExecutor(20) as pool:
         statuses = list(pool.map(lambda n: answer(server, n), range(200)))
     assert statuses.count(201) == 200, statuses
     status, listed = call(server, "GET", "/admin/api/answers")
@@ -70,8 +70,13 @@ def test_a_publish_killed_half_way_is_audited(start_server, tmp_path: Path) -> N
     server = start_server(env=office_env(office))
     status, reply = upload(server, "要点.txt", plan_text().encode())
     assert status == 201
-    threading.Thread(target=lambda: call(server, "POST", f"/admin/api/plans/{reply['id']}/publish"),
-                     daemon=True).start()
+    def publish() -> None:
+        try:
+            call(server, "POST", f"/admin/api/plans/{reply['id']}/publish")
+        except OSError:  # the server is killed under it
+            pass
+
+    threading.Thread(target=publish, daemon=True).start()
 
     def published() -> bool:
         try:

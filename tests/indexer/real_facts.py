@@ -115,7 +115,7 @@ def score(facts: Iterable[dict], folder: Path, keep: Callable[[str], bool] = lam
 
 
 def real_score(share: str) -> Score:
-    """Share "a" (developed on) or "b" (held out)."""
+    """Any share by its prefix: "a" (developed on), "b" (held out), "c", … (facts_<share>.jsonl)."""
     return score(load_facts(REAL / f"facts_{share}.jsonl"), REAL / "docs")
 
 
@@ -131,6 +131,9 @@ def _line(name: str, s: Score) -> str:
 def main(argv: list[str]) -> None:
     shares = argv or ["a"]
     for share in shares:
+        if not (REAL / f"facts_{share}.jsonl").is_file():
+            print(f"{share}: no facts_{share}.jsonl")
+            continue
         s = real_score(share)
         print(_line(share, s))
         if "-v" in sys.argv:

@@ -2,8 +2,9 @@
 (tests/indexer/office_written/): the share of hand-read facts that come through (tests/indexer/real_facts.py).
 
 Measured when these tests were written (certain facts; uncertain ones apart): before the general table and
-annotation readers a 54/99, b 26/62 (held out), office-written 8/37; after a 94/99, office-written 37/37
-(b: see the note of issue 19). The floors below keep those figures from sliding back.
+annotation readers a 54/99, b 26/62 (held out), office-written 8/37; after a 94/99, b 27/62, office-written
+37/37. The b gap was closed by general classes, not per-file rules (tests/indexer/test_real_classes.py): a 95/99,
+b 58/62. The floors below keep those figures from sliding back.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def test_every_real_document_parses() -> None:
     assert not failed, failed[:3]
 
 
-@pytest.mark.parametrize(("share", "floor"), [("a", 0.93), ("b", 0.40)])
+@pytest.mark.parametrize(("share", "floor"), [("a", 0.93), ("b", 0.88)])
 def test_hand_read_facts_come_through(share: str, floor: float) -> None:
     ok, total = real_score(share).share(uncertain=False)
     assert total and ok / total >= floor, [f"{o.file} {o.anchor} {o.why}" for o in real_score(share).failures()][:8]

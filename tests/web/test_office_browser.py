@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.settings import load_settings
 from bot.channels.web import close_app, create_app
 from bot.channels.web.admin_auth import hash_password
+from indexer.settings import load_settings
 
 from .live_server import LiveServer
 from .office_seed import QUESTION, seed_docx
@@ -122,6 +122,7 @@ def test_upload_preview_publish_ask_unpublish(page, live, tmp_path: Path) -> Non
 
     page.goto(plan_url)
     page.click("text=撤回发布")
+    page.click("button:has-text('确认撤回发布')")  # 撤回发布 asks once more
     page.wait_for_url("**done=unpublished")
     answer = ask_widget(page, live, QUESTION)
     assert "区发展改革局" not in answer.locator(".badges").inner_text() if answer.locator(".badges").count() else True

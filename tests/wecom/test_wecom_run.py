@@ -106,6 +106,9 @@ def _free_port() -> int:
 
 @pytest.mark.e2e
 def test_python_m_bot_wecom_serves_and_stops_on_sigterm(api: FakeWeComApi, tmp_path: Path) -> None:
+    """Also: WeCom refusing the token for an IP not yet trusted (60020) does not stop the callback; the
+    token is retried until it comes, and start, token and stop are each one line."""
+    api.fail_next("gettoken", 60020, times=2)  # the start-up check and the first retry
     port = _free_port()
     env = {**os.environ, **_env(api, tmp_path, ZWGK_WECOM__PORT=str(port))}
     proc = subprocess.Popen([sys.executable, "-m", "bot", "wecom"], cwd=PROJECT_ROOT, env=env,
@@ -121,7 +124,10 @@ def test_python_m_bot_wecom_serves_and_stops_on_sigterm(api: FakeWeComApi, tmp_p
             except httpx.TransportError:
                 assert proc.poll() is None and time.monotonic() < deadline, "the callback server did not start"
                 time.sleep(0.2)
-        assert response.status_code == 200 and response.text == "1234567890"
+        assert response.status_code == 200 and response.text == "1234567890"  # verified while 60020
+        while ("gettoken", 0) not in api.calls:  # the retry got the token once the IP was trusted
+            assert proc.poll() is None and time.monotonic() < deadline, "the token was never retried"
+            time.sleep(0.1)
         query, body = side.callback(side.text_message("ZhangSan", "槐荫区养老补贴信息公开归哪个部门管？"))
         assert httpx.post(url, params=query, content=body, timeout=5).text == "success"
         [sent] = api.wait_for(1, timeout=30)
@@ -130,3 +136,5 @@ def test_python_m_bot_wecom_serves_and_stops_on_sigterm(api: FakeWeComApi, tmp_p
         proc.send_signal(signal.SIGTERM)
         output, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, output
+    assert "WeCom app is running" in output and "errcode 60020" in output, output
+    assert "access token obtained" in output and "WeCom app stopped" in output and "Traceback" not in output

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from flask import Flask, current_app
@@ -22,6 +23,7 @@ from bot.channels.web.ratelimit import Limiter, make_limiter
 from bot.channels.web.sessions import SessionStore, make_sessions
 from bot.storage import database_target
 from bot.storage.question_log import QuestionLog
+from bot.storage.retention import Retention
 from indexer.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -67,7 +69,8 @@ def create_app(settings: Settings | None = None, engine: EngineContract | None =
 
     app.extensions["office"] = office
     app.extensions["engine"] = attach_official(engine, office.official)
-    store = QuestionLog(database_target(settings), spill_dir=settings.path("office.dir").parent)  # the var folder
+    target = database_target(settings)  # rows past the queue spill beside the SQLite file, else in the var folder
+    store = QuestionLog(target, spill_dir=None if isinstance(target, Path) else settings.path("office.dir").parent)
     app.extensions["zwgk"] = WebState(
         settings=settings,
         store=store,
@@ -79,6 +82,8 @@ def create_app(settings: Settings | None = None, engine: EngineContract | None =
     office.door.ledger.attach(store.db, store.secret("salt").encode())  # logouts and login failures, shared
     office.throttle.share(office.door.ledger)
     office.people.attach(store.db)  # the office's people and roles (bot/office/people.py)
+    # web.log_retention_days: the daily purge of old questions and feedback (bot/storage/retention.py)
+    app.extensions["retention"] = Retention(store, settings.integer("web.log_retention_days")).start()
 
     proxies = settings.integer("web.trusted_proxies")
     if proxies > 0:  # behind nginx: take the client address (for rate limiting) from X-Forwarded-For
@@ -100,13 +105,15 @@ def create_app(settings: Settings | None = None, engine: EngineContract | None =
     from bot.channels.web.admin_pages import bp as admin_pages_bp
     from bot.channels.web.admin_people import api as admin_people_api_bp
     from bot.channels.web.admin_people import pages as admin_people_bp
+    from bot.channels.web.admin_stats import bp as admin_stats_bp
     from bot.channels.web.api import bp as api_bp
     from bot.channels.web.browse import bp as browse_bp
     from bot.channels.web.kiosk import bp as kiosk_bp
+    from bot.channels.web.metrics import bp as metrics_bp
     from bot.channels.web.pages import bp as pages_bp
 
     for bp in (api_bp, pages_bp, kiosk_bp, browse_bp, admin_bp, admin_api_bp, admin_pages_bp,
-               admin_curation_bp, admin_people_bp, admin_people_api_bp):
+               admin_curation_bp, admin_people_bp, admin_people_api_bp, admin_stats_bp, metrics_bp):
         app.register_blueprint(bp)
     return app
 
@@ -115,6 +122,9 @@ def close_app(app: Flask, timeout: float = 10.0) -> int:
     """Release what create_app opened: drain the question log (waiting at most `timeout` s), close it.
 
     Returns the number of logged rows that could not be written in time (0 normally)."""
+    retention = app.extensions.get("retention")
+    if retention is not None:
+        retention.stop()
     state = app.extensions.get("zwgk")
     return state.store.close(timeout) if state is not None else 0
 

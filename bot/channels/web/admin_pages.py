@@ -35,6 +35,7 @@ from bot.channels.web.office_actions import (
 )
 from bot.office.catalog import DRAFT, PUBLISHED
 from bot.official.store import MAX_ANSWER_CHARS
+from indexer.read import SUPPORTED_SUFFIXES
 
 bp = Blueprint("admin_pages", __name__, url_prefix="/admin")
 bp.before_request(guard)
@@ -65,7 +66,8 @@ def _render(template: str, **values: object) -> Response:
 @bp.get("/plans")
 def plans() -> Response:
     office = get_office()
-    return _render("admin_plans.html", plans=office.catalog.all(), max_mb=office.settings["office.max_upload_mb"])
+    return _render("admin_plans.html", plans=office.catalog.all(), max_mb=office.settings["office.max_upload_mb"],
+                   suffixes=SUPPORTED_SUFFIXES)  # the chooser offers every format the server reads
 
 
 @bp.post("/plans")

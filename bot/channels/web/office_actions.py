@@ -95,7 +95,8 @@ class Office:
 
 def attach_official(engine: Any, official: OfficialAnswers) -> Any:
     """The engine with this app's official answers (a shallow copy: an engine shared by tests stays as it was)."""
-    with_official = getattr(engine, "with_official", None)  # test doubles without official answers
+    # test doubles without official answers (tests/fake_engine.py subclasses Engine but never sets .official)
+    with_official = getattr(engine, "with_official", None) if hasattr(engine, "official") else None
     return with_official(official) if with_official is not None else engine
 
 

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from bot.storage import StoreError, database_for
 from indexer.settings import Settings
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ GRACEFUL_SECONDS = 20  # in-flight requests get this long to finish after SIGTER
 WORKER_TIMEOUT = 60  # a worker silent this long (stuck) is killed and replaced by the master
 # Open connections per process (slow or idle ones included); beyond, new ones wait in the listen backlog.
 WORKER_CONNECTIONS = 1000
+WORKER_BOOT_ERROR = 3  # gunicorn's exit status for "this worker cannot boot": the master halts
 MIN_FRONT_BODY = 16 * 1024 * 1024  # the front reads bodies up to this (the app refuses most far below)
 FORM_OVERHEAD = 64 * 1024  # multipart framing around an upload (bot/channels/web/admin.py allows the same)
 
@@ -91,17 +93,25 @@ def serve_workers(settings: Settings, host: str | None = None, port: int | None 
     from bot.channels.web.admin_auth import check_settings
 
     check_settings(settings)  # a weak admin token stops the master with one line, not each worker's boot
+    _check_database(settings)  # so does a database that cannot be opened (not N workers' tracebacks)
     host = host or settings.text("web.host")
     port = int(port if port is not None else settings["web.port"])
     print("正在加载知识库 / loading the knowledge base …", file=sys.stderr, flush=True)
     entries = prepare_index(settings)
     options = gunicorn_options(settings, host, port, workers)
+    ready = threading.Event()
 
     def when_ready(server: Any) -> None:  # in the master, once listening: the real port (also for --port 0)
         bound = server.LISTENERS[0].sock.getsockname()[1] if server.LISTENERS else port
         shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else (f"[{host}]" if ":" in host else host)
         print(f"{settings['web.site_name']} is running with {workers} worker processes ({entries:,} entries) — "
               f"open http://{shown}:{bound}/\n  SIGTERM or Ctrl+C stops, SIGHUP restarts the workers.", flush=True)
+        ready.set()
+
+    def on_exit(_server: Any) -> None:  # in the master, after every worker exited (SIGTERM, SIGINT)
+        if ready.is_set():
+            print(f"stopped: {workers} worker processes finished their requests in flight and drained the "
+                  "question log", file=sys.stderr, flush=True)
 
     class _App(BaseApplication):
         def load_config(self) -> None:
@@ -110,13 +120,26 @@ def serve_workers(settings: Settings, host: str | None = None, port: int | None 
             self.cfg.set("post_worker_init", _post_worker_init)
             self.cfg.set("when_ready", when_ready)
             self.cfg.set("worker_exit", _worker_exit)
+            self.cfg.set("on_exit", on_exit)
 
         def load(self) -> Flask:
             from bot.channels.web import create_app
 
-            return create_app(settings)  # in the worker, after the fork
+            try:
+                return create_app(settings)  # in the worker, after the fork
+            except StoreError as exc:  # the database went away since the master checked: one line, no traceback
+                print(f"error: {exc}", file=sys.stderr, flush=True)
+                sys.exit(WORKER_BOOT_ERROR)  # gunicorn's master stops instead of respawning forever
 
     _App().run()
+
+
+def _check_database(settings: Settings) -> None:
+    """Open and close `web.database` once in the master: an unreachable one stops start-up with one line."""
+    try:
+        database_for(settings).close()
+    except StoreError as exc:
+        raise SystemExit(f"error: {exc}") from None
 
 
 def _post_worker_init(worker: Any) -> None:

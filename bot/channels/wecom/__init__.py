@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,6 +127,48 @@ def build_wecom(settings: Settings, engine: EngineContract, *, prefs: Prefs | No
     return WeComApp(flask, bot, api, ReminderThread(bot), owned)
 
 
+NOT_TRUSTED_IP = 60020  # gettoken from an IP not among the app's 企业可信IP
+TOKEN_RETRY_FIRST, TOKEN_RETRY_MAX = 1.0, 60.0  # seconds between token attempts while the IP is not trusted
+
+
+def _say(line: str) -> None:
+    """Start, stop and token lines go to stderr whatever the log level (the CLI logs warnings only)."""
+    print(line, file=sys.stderr, flush=True)
+
+
+def _first_token(ws: WeComSettings) -> bool:
+    """Check the credentials before the index loads: False when only the IP is not trusted yet (60020).
+
+    WeCom lets an admin add the trusted IP only after the callback URL is verified, which needs this
+    server running: so 60020 is no reason to stop. Any other refusal (a wrong secret) is one line."""
+    probe = WeComApi(ws.api_base, ws.corp_id, ws.secret, ws.agent_id, attempts=2)
+    try:
+        probe.access_token()
+        return True
+    except WeComApiError as exc:
+        if exc.errcode == NOT_TRUSTED_IP:
+            return False
+        raise StaffError(f"cannot get a WeCom access token from {ws.api_base} ({exc.errcode}: {exc.errmsg[:160]}); "
+                         "check wecom.corp_id and ZWGK_WECOM__SECRET, and that this server's public IP is "
+                         "among the app's trusted IPs (企业可信IP)") from None
+    finally:
+        probe.close()
+
+
+def _retry_token(api: WeComApi, stop: threading.Event) -> None:
+    """Ask for the token again (1 s, 2 s, 4 s … at most a minute apart) until WeCom trusts this IP."""
+    wait = TOKEN_RETRY_FIRST
+    while not stop.wait(wait):
+        try:
+            api.access_token()
+        except WeComApiError as exc:
+            logger.info("WeCom token still refused (%s); retrying in %.0f s", exc.errcode, wait)
+            wait = min(TOKEN_RETRY_MAX, wait * 2)
+            continue
+        _say("WeCom access token obtained: replies are sent from now on")
+        return
+
+
 def _stop_on_sigterm(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # waitress stops accepting; the finally block drains and closes
 
@@ -137,24 +181,24 @@ def run(settings: Settings) -> None:
         logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     ws = wecom_settings(settings)  # fail fast, before the index loads
-    probe = WeComApi(ws.api_base, ws.corp_id, ws.secret, ws.agent_id, attempts=2)
-    try:
-        probe.access_token()
-    except WeComApiError as exc:
-        raise StaffError(f"cannot get a WeCom access token from {ws.api_base} ({exc.errcode}: {exc.errmsg[:160]}); "
-                         "check wecom.corp_id and ZWGK_WECOM__SECRET, and that this server's public IP is "
-                         "among the app's trusted IPs (企业可信IP)") from None
-    finally:
-        probe.close()
+    trusted = _first_token(ws)
     engine = load_engine(settings)  # the shipped plans, or the set the office published in /admin
     engine.warm_up()
     app = build_wecom(settings, engine)
     app.reminders.start()
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    logger.info("WeCom callback on http://%s:%s%s (agent %s)", ws.listen, ws.port, ws.path, ws.agent_id)
+    stop = threading.Event()
+    _say(f"WeCom app is running — callback on http://{ws.listen}:{ws.port}{ws.path} (agent {ws.agent_id}); "
+         "Ctrl+C or SIGTERM stops")
+    if not trusted:
+        _say(f"WeCom refuses the access token from this server's IP (errcode {NOT_TRUSTED_IP}): add it to the app's "
+             "trusted IPs (企业可信IP) once the callback URL is verified; serving the callback and retrying the token")
+        threading.Thread(target=_retry_token, args=(app.api, stop), name="wecom-token", daemon=True).start()
     try:
         waitress.serve(app.flask, host=ws.listen, port=ws.port, threads=8, ident="zwgk-wecom")
     except KeyboardInterrupt:
         pass
     finally:
+        stop.set()
         app.close()
+        _say("WeCom app stopped: answers in flight were finished")

@@ -1,6 +1,6 @@
 """Fixtures shared by every test folder: the shipped settings and one engine over the shipped plans.
 
-Folders add their own (tests/web: app and client; tests/staffbot: fake Bot API). The index is built
+Folders add their own (tests/web: app and client; tests/telegram: fake Bot API). The index is built
 into a session temp folder so tests never depend on, or disturb, the project's var/.
 """
 from __future__ import annotations

@@ -12,11 +12,11 @@ from datetime import date
 
 import numpy as np
 
-from bot.language.departments import names_as_actor
-from bot.index.search_index import SearchIndex
-from bot.index.list_positions import ListPostings
 from bot.engine.retrieve import Retriever
 from bot.engine.understand import Query
+from bot.index.list_positions import ListPostings
+from bot.index.search_index import SearchIndex
+from bot.language.departments import names_as_actor
 from indexer.model import Entry
 
 _EMPTY = np.zeros(0, dtype=np.int32)

@@ -2,7 +2,8 @@
 
 `candidate_data(data_dir, edit, folder)` copies knowledge/data to a scratch folder with the edit
 applied; the caller builds a candidate engine over it (Publisher.build) and `diff_answers` runs the
-logged questions through the live and the candidate engine, listing those answered differently.
+logged questions (each with the region it was asked for) and the rule's own example question through
+the live and the candidate engine, listing those answered differently.
 `apply_edit` writes the same edit into the real data folder (formats: knowledge/data/README.md).
 """
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,11 +112,21 @@ def _summary(answer: Any) -> str:
     return f"{'答' if answer.answered else '未答'} · {top}"
 
 
-def diff_answers(questions: list[str], live: Any, candidate: Any) -> list[Change]:
-    """The questions the candidate engine answers differently (answered or not, or the top entry)."""
+def _shape(answer: Any) -> tuple[bool, tuple[str, ...]]:
+    """What a rule can change in an answer: answered or not, and the entries it rests on (top 3)."""
+    return bool(answer.answered), tuple(r.entry.id for r in answer.results[:3])
+
+
+def diff_answers(questions: Sequence[str | tuple[str, str | None]], live: Any, candidate: Any) -> list[Change]:
+    """The questions the candidate engine answers differently (answered or not, or the entries cited).
+
+    Each question is asked as it was asked: with the region its channel gave (a widget embedded on a
+    district's site passes one), since without it a district question may be declined by both engines
+    and the rule seem to change nothing."""
     out = []
-    for q in questions:
-        a, b = live.answer(q), candidate.answer(q)
-        if (a.answered, _summary(a)) != (b.answered, _summary(b)):
+    for item in dict.fromkeys(questions):
+        q, region = (item, None) if isinstance(item, str) else item
+        a, b = live.answer(q, region=region), candidate.answer(q, region=region)
+        if _shape(a) != _shape(b):
             out.append(Change(q, _summary(a), _summary(b), a.answered, b.answered))
     return out

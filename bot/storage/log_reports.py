@@ -204,3 +204,10 @@ def channel_totals(log: QuestionLog, buckets: Sequence[float] = LATENCY_BUCKETS)
                      " GROUP BY channel ORDER BY channel")
     return [ChannelTotals(str(r[0]), int(r[1]), int(r[2] or 0), tuple(int(v or 0) for v in r[4:]),
                           float(r[3] or 0) / 1000) for r in rows]
+
+
+def asked(log: QuestionLog, limit: int) -> list[tuple[str, str | None]]:
+    """The most asked (question, region) pairs, declined ones first: what a curation preview replays."""
+    rows = log.query("SELECT question, region, COUNT(*) AS n, MIN(answered) FROM questions GROUP BY question, region"
+                     " ORDER BY MIN(answered), n DESC LIMIT ?", (int(limit),))
+    return [(str(q), r or None) for q, r, _, _ in rows]

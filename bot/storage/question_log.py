@@ -143,6 +143,7 @@ class QuestionLog:
         if spill_dir is None and self.path is not None and str(target) != ":memory:":
             spill_dir = self.path.parent
         self._writer = LogWriter(self._write, self.db.is_transient, spill_dir=spill_dir, progress=self._spill_progress)
+        self._writer.replay_left_rows()
 
     # -- lifecycle -------------------------------------------------------------------------------
 

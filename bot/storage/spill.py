@@ -80,15 +80,22 @@ class Spill:
         if self.path.exists():
             os.replace(self.path, self.folder / f"{PREFIX}{self.pid}.{secrets.token_hex(4)}.replay")
             self.rows = 0
+        for other in self._orphans():
+            try:
+                os.replace(other, self.folder / f"{PREFIX}{self.pid}.{secrets.token_hex(4)}.replay")
+            except OSError:
+                continue
+
+    def _orphans(self) -> list[Path]:
+        """Spill files of processes that no longer run."""
         if not self.folder.is_dir():
-            return
+            return []
+        out = []
         for other in self.folder.glob(f"{PREFIX}*.spill"):
             pid = other.name[len(PREFIX):].split(".")[0]
             if pid.isdigit() and int(pid) != self.pid and not _alive(int(pid)):
-                try:
-                    os.replace(other, self.folder / f"{PREFIX}{self.pid}.{secrets.token_hex(4)}.replay")
-                except OSError:
-                    continue
+                out.append(other)
+        return out
 
     def replay_files(self) -> list[Path]:
         """Replay files this process owns, or that a dead process left half-replayed."""
@@ -102,7 +109,7 @@ class Spill:
         return out
 
     def pending(self) -> bool:
-        return self.rows > 0 or bool(self.replay_files())
+        return self.rows > 0 or bool(self.replay_files()) or bool(self._orphans())
 
     @staticmethod
     def file_id(path: Path) -> str | None:

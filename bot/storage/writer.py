@@ -154,6 +154,13 @@ class LogWriter:
             item.done.set()
         return True
 
+    def replay_left_rows(self) -> None:
+        """Start the thread now if a spill file waits (a previous process died with rows on disk)."""
+        with self._cond:
+            if self._thread is None and self._spill is not None and self._spill.pending():
+                self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
+                self._thread.start()
+
     def flush(self, timeout: float = 30.0) -> bool:
         """Wait until everything queued so far is written (or dropped); False on timeout."""
         with self._cond:

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
+from bot.channels.web import close_app, create_app
 from bot.engine.answer import Context
-from indexer.settings import load_settings
 from bot.storage import open_database
 from bot.storage.shared import SharedRateLimiter, SharedSessions
-from bot.channels.web import close_app, create_app
+from indexer.settings import load_settings
 
 
 class Clock:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from bot.storage import StoreError
+from bot.storage.question_log import QuestionLog
 from bot.storage.sqlite import SQLiteDatabase
 from bot.storage.writer import Item, LogWriter
-from bot.storage.question_log import QuestionLog
 
 
 def test_lone_surrogates_are_replaced_and_the_log_keeps_going(database_target: str | Path) -> None:

@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from indexer.settings import Settings, load_settings
 from bot.channels.web import close_app, create_app
+from indexer.settings import Settings, load_settings
 from tests.fake_engine import FakeEngine
 
 ADMIN_TOKEN = "test-token-7c1e9a4b2f"

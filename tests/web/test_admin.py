@@ -6,8 +6,8 @@ import io
 
 from flask.testing import FlaskClient
 
-from indexer.settings import load_settings
 from bot.channels.web import close_app, create_app
+from indexer.settings import load_settings
 
 from .conftest import ADMIN_TOKEN
 

@@ -6,9 +6,9 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from indexer.settings import ConfigError
 from bot.channels.web import create_app
 from bot.channels.web.admin_auth import hash_password, verify_password
+from indexer.settings import ConfigError
 
 PASSWORD = "correct horse battery staple"
 HASH = hash_password(PASSWORD)

@@ -402,8 +402,8 @@ def test_cached_answers_give_each_session_its_own_context(app_factory) -> None:
 
 
 def test_session_contexts_are_bounded_and_expire() -> None:
-    from bot.engine.answer import Context
     from bot.channels.web.sessions import SessionContexts
+    from bot.engine.answer import Context
 
     now = [0.0]
     store = SessionContexts(max_size=3, ttl=100, clock=lambda: now[0])

@@ -11,8 +11,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from indexer.settings import Settings, load_settings
 from bot.channels.web import close_app, create_app
+from indexer.settings import Settings, load_settings
 
 from .office_seed import QUESTION, SEED_TEXT, seed_docx
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from indexer.settings import PROJECT_ROOT
 from bot.channels.web.admin_auth import hash_password
+from indexer.settings import PROJECT_ROOT
 
 from .office_seed import SEED_TEXT, seed_docx
 
@@ -50,12 +50,17 @@ def test_curation_preview_lists_changed_answers_then_publishes(staff: FlaskClien
     assert not staff.post("/api/ask", json={"question": question}).get_json()["answered"]
     html = staff.get("/admin").get_data(as_text=True)
     assert "加同义词" in html and "写答复口径" in html
-    page = staff.get("/admin/curation?question=" + question).get_data(as_text=True)
+    example = "槐荫区银发族补贴信息由哪个部门公开？"  # the rule's own example, never logged
+    page = staff.get("/admin/curation?question=" + example).get_data(as_text=True)
+    assert f'name="question" value="{example}"' in page
     form = {"csrf": csrf_of(page), "kind": "synonym", "words": "银发族", "terms": "老年人 养老"}
-    preview = staff.post("/admin/curation/preview", data=form)
+    preview = staff.post("/admin/curation/preview", data={**form, "question": example})
     assert preview.status_code == 200
     text = preview.get_data(as_text=True)
-    assert "银发族 =&gt; 老年人 养老" in text and question in text  # the logged question changes
+    assert "银发族 =&gt; 老年人 养老" in text
+    changed = re.findall(r"<tr><td>([^<]+)</td>", text)
+    assert {question, example} <= set(changed), changed  # the logged question and the rule's own example
+    assert int(re.search(r'id="changed">(\d+)<', text).group(1)) >= 2
     assert "银发族" not in (staff.data_dir / "synonyms.txt").read_text(encoding="utf-8")  # nothing written yet
     done = staff.post("/admin/curation/apply", data=form)
     assert done.status_code == 303

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.settings import load_settings
 from bot.channels.web import close_app, create_app
+from indexer.settings import load_settings
 
 from .live_server import LiveServer
 from .office_seed import QUESTION, seed_docx

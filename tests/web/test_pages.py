@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from indexer.settings import Settings
 from bot.channels.web import serve as serve_module
+from indexer.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "bot" / "channels" / "web" / "static"

@@ -22,6 +22,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fake_api_server import LoopbackApi
+
 from .wechat_side import APP_ID, APP_SECRET
 
 TEXT_LIMIT = 2048
@@ -39,7 +41,7 @@ class Call:
 
 
 @dataclass
-class FakeWeChatApi:
+class FakeWeChatApi(LoopbackApi):
     """`with FakeWeChatApi() as api:`; `api.base_url` is the app's wechat.api_base."""
 
     app_id: str = APP_ID
@@ -56,43 +58,12 @@ class FakeWeChatApi:
         self._failures: dict[str, list[int]] = {}
         self._server: ThreadingHTTPServer | None = None
 
-    def __enter__(self) -> FakeWeChatApi:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server naming
-                fake._handle(self)
-
-            do_POST = do_GET  # noqa: N815
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._server is not None
-        self._server.shutdown()
-        self._server.server_close()
-
-    @property
-    def base_url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}/cgi-bin"
-
     # -- scripting and reading ----------------------------------------------------------------------
-
-    def fail_next(self, path: str, errcode: int, times: int = 1) -> None:
-        with self._lock:
-            self._failures.setdefault(path, []).extend([errcode] * times)
 
     def expire_tokens(self) -> None:
         """Every token handed out so far now answers 42001 (access_token expired)."""
+        super().expire_tokens()
         with self._lock:
-            self._tokens = dict.fromkeys(self._tokens, False)
             self._stable = None
 
     def revoke_tokens(self) -> None:

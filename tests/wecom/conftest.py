@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from indexer.settings import Settings, load_settings
-from bot.engine.coordinator import Engine
 from bot.channels.wecom import WeComApp, build_wecom
+from bot.engine.coordinator import Engine
+from indexer.settings import Settings, load_settings
 from tests.fake_engine import FakeEngine
 from tests.web.live_server import LiveServer
 

@@ -17,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fake_api_server import LoopbackApi
+
 CORP_ID = "ww0123456789abcdef"
 SECRET = "app-secret-for-the-fake-wecom-server"
 AGENT_ID = 1000002
@@ -34,7 +36,7 @@ class Sent:
 
 
 @dataclass
-class FakeWeComApi:
+class FakeWeComApi(LoopbackApi):
     """`with FakeWeComApi() as api:` starts and stops it; `api.base_url` is the app's wecom.api_base."""
 
     corp_id: str = CORP_ID
@@ -48,43 +50,7 @@ class FakeWeComApi:
         self._failures: dict[str, list[int]] = {}
         self._server: ThreadingHTTPServer | None = None
 
-    def __enter__(self) -> FakeWeComApi:
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server naming
-                api._handle(self)
-
-            do_POST = do_GET  # noqa: N815
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._server is not None
-        self._server.shutdown()
-        self._server.server_close()
-
-    @property
-    def base_url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}/cgi-bin"
-
     # -- scripting --------------------------------------------------------------------------------
-
-    def fail_next(self, call: str, errcode: int, times: int = 1) -> None:
-        with self._lock:
-            self._failures.setdefault(call, []).extend([errcode] * times)
-
-    def expire_tokens(self) -> None:
-        """Every token handed out so far now answers 42001 (access_token expired)."""
-        with self._lock:
-            self._tokens = dict.fromkeys(self._tokens, False)
 
     def gettoken_calls(self) -> int:
         with self._lock:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from bot.channels.wecom.commands import Latest, read_text
+from bot.channels.wecom.render import pack, plain, render_reply
 from bot.engine.answer import Answer, Intent
 from bot.staff.messages import (
     AnswerPart,
@@ -18,8 +20,6 @@ from bot.staff.messages import (
     bold,
     cmd,
 )
-from bot.channels.wecom.commands import Latest, read_text
-from bot.channels.wecom.render import pack, plain, render_reply
 
 LATEST = Latest(answer_id=7, listing_id=3, page=1)
 

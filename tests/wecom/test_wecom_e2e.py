@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.settings import Settings
 from bot.engine.coordinator import Engine
 from bot.staff.options import StaffOptions
 from bot.storage.question_log import QuestionLog
+from indexer.settings import Settings
 from tests.fake_engine import FakeEngine
 
 from .conftest import Running, start, wecom_settings_for

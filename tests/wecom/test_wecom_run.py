@@ -16,11 +16,11 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
-from indexer.settings import PROJECT_ROOT, Settings
-from bot.staff import StaffError
 from bot.channels.wecom import wecom_settings
 from bot.channels.wecom.schedule import next_run, send_digest, send_reminders
+from bot.cli import cli
+from bot.staff import StaffError
+from indexer.settings import PROJECT_ROOT, Settings
 
 from .conftest import PATH, Running
 from .fake_wecom_api import AGENT_ID, CORP_ID, SECRET, FakeWeComApi

@@ -1,7 +1,9 @@
 """`/admin`: the door (login, logout, session, CSRF), the statistics page, the CSV export and the audit log.
 
-People log in at /admin/login with the password hashed in `web.admin_password_hash`; scripts send
-`Authorization: Bearer <web.admin_token>` (bot/channels/web/admin_auth.py). The old `/admin?token=` URL no longer
+People log in at /admin/login with their name and password (bot/office/people.py), the break-glass admin
+with no name and the password hashed in `web.admin_password_hash`; scripts send `Authorization: Bearer
+<their token>` or the break-glass `web.admin_token` (bot/channels/web/admin_auth.py). `g.admin_who` names
+the person in every audit event, `g.admin_role` decides what they may do (`require`). The old `/admin?token=` URL no longer
 logs anyone in: it redirects to the login page. Plans and official answers are in admin_pages.py (HTML)
 and admin_api.py (JSON); what they do is in office_actions.py. Times are shown in `web.timezone`.
 """

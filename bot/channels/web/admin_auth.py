@@ -3,7 +3,9 @@
 Browsers log in at /admin/login with the password whose scrypt hash is `web.admin_password_hash`
 (`python -m bot admin-hash` makes one); the session is a signed, expiring cookie (HttpOnly,
 SameSite=Strict, Secure behind HTTPS, path /admin), so every worker accepts it without shared state.
-Scripts send `Authorization: Bearer <web.admin_token>`. Every comparison is constant-time; failed
+Scripts send `Authorization: Bearer <web.admin_token>`. These are the break-glass admin; the office's
+people (bot/office/people.py) sign in with their own name and password and carry their own tokens. The
+session key includes the database's salt, so a deployment with people only still signs unforgeable cookies. Every comparison is constant-time; failed
 logins and wrong tokens are throttled per client. Used by bot/channels/web/admin.py and admin_api.py.
 """
 from __future__ import annotations

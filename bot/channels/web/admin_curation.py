@@ -14,8 +14,9 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from bot.channels.web import get_app, get_engine, get_state
 from bot.channels.web.admin import client, get_office, guard, private_headers, who
-from bot.channels.web.office_actions import ActionError, swap_engine
+from bot.channels.web.office_actions import ActionError, attach_official, swap_engine
 from bot.office.curation import CurationError, apply_edit, candidate_data, diff_answers, parse_edit
+from bot.storage.log_reports import asked
 
 bp = Blueprint("admin_curation", __name__, url_prefix="/admin/curation")
 bp.before_request(guard)
@@ -34,10 +35,10 @@ def _action_error(exc: ActionError) -> Response:
     return Response(render_template("admin_error.html", title="操作未完成", detail=str(exc)), status=exc.status)
 
 
-def _logged_questions() -> list[str]:
-    store = get_state().store
-    rows = store.top_questions(MAX_LOGGED) + store.declined(MAX_LOGGED)
-    return list(dict.fromkeys(r.question for r in rows))[:MAX_LOGGED]
+def _logged_questions(example: str) -> list[str | tuple[str, str | None]]:
+    """The rule's own example question first, then the logged ones as asked (with their region)."""
+    logged: list[str | tuple[str, str | None]] = list(asked(get_state().store, MAX_LOGGED))
+    return ([(example, None)] if example else []) + logged
 
 
 def _render(**values: object) -> Response:
@@ -57,9 +58,10 @@ def preview() -> Response:
     with tempfile.TemporaryDirectory(prefix="zwgk-curation-") as tmp:
         data = candidate_data(office.settings.path("knowledge.data_dir"), edit, Path(tmp))
         candidate = office.publisher.build(data_dir=data, scratch=Path(tmp))
-        questions = _logged_questions()
-        changes = diff_answers(questions, get_engine(), candidate)
-    return _render(question="", form=request.form, edit=edit, changes=changes, checked=len(questions))
+        example = request.form.get("question", "").strip()[:200]
+        questions = _logged_questions(example)
+        changes = diff_answers(questions, get_engine(), attach_official(candidate, office.official))
+    return _render(question=example, form=request.form, edit=edit, changes=changes, checked=len(questions))
 
 
 @bp.post("/apply")

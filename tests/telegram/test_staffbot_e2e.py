@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from indexer.settings import Settings
 from bot.storage.question_log import QuestionLog
+from indexer.settings import Settings
 from tests.fake_engine import FakeEngine
 
 from .fake_bot_api import BOT_USERNAME, FakeBotApi, callback_update, message_update

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from indexer.settings import Settings
 from bot.channels.telegram import StaffBotState
 from bot.channels.telegram.prefs import Prefs
 from bot.channels.telegram.reminders import plan_digest, plan_reminders, send_digest, send_reminders
 from bot.channels.telegram.state import STATE_KEY, parse_settings
 from bot.storage.question_log import QuestionLog
+from indexer.settings import Settings
 from tests.fake_engine import FakeEngine
 
 from .fake_bot_api import FakeBotApi

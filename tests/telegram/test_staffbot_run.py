@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.settings import load_settings
 from bot.channels.telegram import StaffBotError, build_application, run
+from indexer.settings import load_settings
 from tests.fake_engine import FakeEngine
 
 from .fake_bot_api import TOKEN, FakeBotApi

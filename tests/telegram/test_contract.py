@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine.answer import EngineContract
-from indexer.settings import Settings, load_settings
-from bot.engine.coordinator import Engine
 from bot.channels.web import close_app, create_app
+from bot.engine.answer import EngineContract
+from bot.engine.coordinator import Engine
+from indexer.settings import Settings, load_settings
 
 from .fake_bot_api import FakeBotApi, message_update
 from .harness import bot_running, run

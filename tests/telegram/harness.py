@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 from telegram.ext import Application
 
-from indexer.settings import Settings, load_settings
-from bot.engine.coordinator import Engine
 from bot.channels.telegram import ALLOWED_UPDATES, build_application
+from bot.engine.coordinator import Engine
+from indexer.settings import Settings, load_settings
 
 from .fake_bot_api import TOKEN, FakeBotApi
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
-from indexer.settings import Settings
 from bot.channels.telegram.prefs import Prefs
+from bot.cli import cli
 from bot.storage.question_log import QuestionLog
+from indexer.settings import Settings
 from tests.fake_engine import FakeEngine
 
 from .fake_bot_api import TOKEN, FakeBotApi, callback_update, message_update

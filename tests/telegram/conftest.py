@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.settings import Settings, load_settings
 from bot.engine.coordinator import Engine
+from indexer.settings import Settings, load_settings
 from tests.fake_engine import FakeEngine
 
 from .fake_bot_api import FakeBotApi

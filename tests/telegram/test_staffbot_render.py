@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.engine.answer import Answer, Intent, Result
 from bot.channels.telegram import render
+from bot.engine.answer import Answer, Intent, Result
 from indexer.model import Entry
 from tests.fake_engine import FakeEngine
 

@@ -15,7 +15,9 @@ workers accept first.
 2. Balance: the workers of `serve --workers N` share one listening socket and whichever wakes first
    would take the whole backlog (wrk's 16 keep-alive connections landed 16/0, 14/2, 11/5 on two
    workers). A worker with every thread busy steps aside for `GRACE_SECONDS` so an idle worker takes
-   a waiting connection; if it is still waiting then (every worker busy), the busy one takes it.
+   a waiting connection; if it is still waiting then (every worker busy), the busy one takes it and
+   every other one waiting (one grace per batch: 256 connections arriving at once are not accepted
+   20 ms apart). Alone in `serve` (`standalone`) there is nobody to step aside for.
 Errors gunicorn answers itself (a malformed request line or header) are JSON `{"error": …}` like the app's.
 Everything else (keep-alive, graceful SIGTERM) is gunicorn's `ThreadWorker`; the methods overridden
 are those of the pinned gunicorn (pyproject.toml). Neighbours: bot/channels/web/workers.py runs it under
@@ -114,33 +116,36 @@ class BalancedThreadWorker(ThreadWorker):
 
     def accept(self, listener: Any) -> None:
         """A connection is waiting: take it, or while busy, step aside for the grace period."""
-        if self.busy() and self._step_aside_until is None and self.alive:
+        if not self.standalone and self.busy() and self._step_aside_until is None and self.alive:
             self._step_aside_until = time.monotonic() + GRACE_SECONDS
             super().set_accept_enabled(False)
             return
         self._take(listener)
 
-    def _take(self, listener: Any) -> None:
+    def _take(self, listener: Any) -> bool:
+        """Accept one waiting connection (non-blocking); False when none was waiting."""
         try:
             sock, addr = listener.accept()
         except OSError as e:
             if e.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
                 raise
-            return
+            return False
         self.nr_conns += 1
         conn = FrontConn(self.cfg, sock, addr, listener.getsockname())
         self._await_request(conn, RequestBuffer(self.limits, time.monotonic()))
+        return True
 
     def set_accept_enabled(self, enabled: bool) -> None:
         """Called by the event loop each turn while accepting is off: back on once the grace is over,
-        taking first what is still waiting (a non-blocking accept; nothing waiting is fine)."""
+        taking first all that is still waiting (non-blocking accepts; nothing waiting is fine)."""
         if self._step_aside_until is not None:
             if enabled and self.alive and time.monotonic() < self._step_aside_until:
                 return
             self._step_aside_until = None
-            if enabled and self.alive:
+            if enabled and self.alive:  # everything still waiting: one grace per batch, not per connection
                 for listener in self.sockets:
-                    self._take(listener)
+                    while self.nr_conns < self.worker_connections and self._take(listener):
+                        pass
         super().set_accept_enabled(enabled)
 
     def wait_for_and_dispatch_events(self, timeout: float) -> None:

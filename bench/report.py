@@ -101,15 +101,18 @@ def table(report: dict) -> list[str]:
         f"  {'worst kind: p50 / p99':<48}" + "".join(
             f"{fmt(f.get('worst_kind_p50_ms'), 'ms'):>12} / {fmt(f.get('worst_kind_p99_ms'), 'ms'):<9}"
             for _, f in corpora),
-        "  per kind: p50 [min–max] / p99 [min–max] (questions over all runs)",
+        f"  {'CPU time per question: p50 / p99':<48}" + "".join(
+            f"{fmt(f.get('cpu_p50_ms'), 'ms'):>12} / {fmt(f.get('cpu_p99_ms'), 'ms'):<9}" for _, f in corpora),
+        "  per kind: p50 [min–max] / p99 [min–max] (questions over all runs); CPU time p50 / p99",
     ]
     kinds = sorted({k for _, f in corpora for k in f.get("kinds", {})})
     for kind in kinds:
         cells = []
         for _, f in corpora:
             k = f.get("kinds", {}).get(kind)
-            cells.append(f"{_spread(k, 'p50_ms')} / {_spread(k, 'p99_ms')} ({k['n']})" if k else "—")
-        lines.append(f"    {kind:<30}" + "   ".join(f"{c:<44}" for c in cells))
+            cells.append(f"{_spread(k, 'p50_ms')} / {_spread(k, 'p99_ms')} ({k['n']}); CPU "
+                         f"{k.get('cpu_p50_ms', 0):.2f} / {k.get('cpu_p99_ms', 0):.2f} ms" if k else "—")
+        lines.append(f"    {kind:<30}" + "   ".join(f"{c:<64}" for c in cells))
     lines += [
         "memory (fresh process: load the engine, answer one run of the mix)",
         row("peak RSS", "rss_mb", "MB"),
@@ -132,7 +135,7 @@ def table(report: dict) -> list[str]:
 
 def _spread(figures: dict | None, key: str) -> str:
     """`median [min–max]` of a figure measured over repeats (key: the median; key's stem + _min / _max)."""
-    if not figures or figures.get(key if key.endswith("_ms") else "ms") is None:
+    if not figures or figures.get(key) is None:
         return "—"
     if not key.endswith("_ms"):  # a nested {"ms", "min_ms", "max_ms"} block
         figures, key = figures[key], "ms"

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from indexer.fields import is_unit_name, split_units
 
-# A sentence's subject ends where one of these begins ("县政府各部门要…", "区教育局会同…").
+# A sentence's subject ends where one of these begins ("县政府各部门要…", "区教育局会同…"); 负责同志 and
+# 负责人 are people ("区政府有关部门负责同志通过…"), not the verb.
 _SUBJECT_CUE = re.compile(
-    r"(?:要|应当|应|须|必须|务必|负责|牵头|会同|配合|协助|按照?职责(?:分工)?|分别|共同|联合|均要|都要|"
+    r"(?:要|应当|应|须|必须|务必|负责(?!同志|人)|牵头|会同|配合|协助|按照?职责(?:分工)?|分别|共同|联合|均要|都要|"
     r"切实|积极|认真|进一步|持续|及时|主动|定期|可)"
 )
 _SUPPORT_CUE = ("配合", "协助", "参与", "协同", "协办")
@@ -120,6 +121,8 @@ def _subject(sentence: str, found: Actors) -> None:
     s = _LEADING_WORDS.sub("", sentence)
     cue = _SUBJECT_CUE.search(s, 2)
     if cue is None or cue.start() > 60:
+        return
+    if re.search(r"负责(?:同志|人)", s[: cue.start()]):  # "有关部门负责同志通过…": people as the subject
         return
     names = _names(s[: cue.start()])
     if not names:

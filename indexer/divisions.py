@@ -106,6 +106,14 @@ class DivisionTable:
             if d.parent:
                 self._children.setdefault(d.parent, []).append(d.code)
         self._longest = max(map(len, [*self._names, *self._shorts]))
+        # the longest full name, and full name or short form, starting with each character: `find` tries
+        # only the lengths a name starting there can have, and skips characters no name starts with
+        self._reach: dict[str, int] = {}
+        for name in self._names:
+            self._reach[name[0]] = max(self._reach.get(name[0], 0), len(name))
+        self._reach_short = dict(self._reach)
+        for name in self._shorts:
+            self._reach_short[name[0]] = max(self._reach_short.get(name[0], 0), len(name))
 
     def __len__(self) -> int:
         return len(self.by_code)
@@ -137,8 +145,9 @@ class DivisionTable:
         历城区) but overlapping ones are kept ("枣庄市中区" -> 枣庄市, 市中区). `short` also takes short
         forms ("济南历城"): meant for questions and letterheads, not running text."""
         found: list[Mention] = []
+        reach = self._reach_short if short else self._reach
         for i in range(len(text)):
-            for n in range(min(self._longest, len(text) - i), 1, -1):
+            for n in range(min(reach.get(text[i], 0), len(text) - i), 1, -1):
                 piece = text[i:i + n]
                 codes = self._names.get(piece) or (self._shorts.get(piece) if short else None)
                 if codes:
@@ -223,6 +232,19 @@ class DivisionTable:
         if len(top) == 1:
             return Resolution(self.by_code[top[0]], (self.by_code[top[0]],))
         return Resolution(None, tuple(self.by_code[c] for c in sorted(top)))
+
+    def by_number(self, doc_number: str | None, context: str) -> Division | None:
+        """The one division under the province `context` names most whose abbreviation heads the 文号, for a
+        plan naming itself nowhere else ("营政办〔2016〕95号" in a text citing 辽宁省 -> 营口市)."""
+        prefix = _number_prefix(doc_number)
+        named = [d for d in self.by_code.values() if d.level == "province" and context.count(d.short or d.name)]
+        if not prefix or not named:
+            return None
+        province = max(named, key=lambda d: context.count(d.short or d.name))
+        under = [d.code for d in self.by_code.values() if d.code[:2] == province.code[:2]]
+        fits = [c for c in under if self._fits_number(prefix, c)]
+        fits = [c for c in fits if not any(o != c and o in {d.code for d in self.lineage(c)} for o in fits)]
+        return self.by_code[fits[0]] if len(fits) == 1 else None
 
     def _fits_number(self, prefix: str, code: str) -> bool:
         """Whether a 文号 prefix abbreviates the division: each piece the head of the next name down, the

@@ -358,9 +358,12 @@ def _row_entries(b: _Builder, rows: list[TaskRow]) -> list[Entry]:
     last = {r.table: r for r in rows}
     out = []
     for r in rows:
-        if last[r.table] is r and getattr(r, "_units_inherited", False) and not r.text.rstrip().endswith(
-                ("。", "；", ";", "！", "？", "）", ")")):
-            r.units, r.units_text = [], None  # a last row the page cut off: its own unit cell is lost
+        if last[r.table] is r and not r.text.rstrip().endswith(("。", "；", ";", "！", "？", "）", ")")):
+            # a last row the page cut off: its own unit and deadline cells are lost, not merged with those above
+            if getattr(r, "_units_inherited", False):
+                r.units, r.units_text = [], None
+            if getattr(r, "_deadline_inherited", False):
+                r.deadline = None
         prefix = "表" if len(tables) <= 1 else f"表{r.table + 1}"
         deadline = r.deadline or fields.deadline_in_text(r.text)
         out.append(b.add(

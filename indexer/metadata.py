@@ -30,6 +30,7 @@ _SIGNED = re.compile(rf"^\s*([\u4e00-\u9fff]{{2,30}}?{_OFFICES})\s*\d{{4}}\s*年
 _NOTICE_BY = re.compile(rf"^\s*([\u4e00-\u9fff]{{2,30}}?{_OFFICES})\s*关于印发")
 _OFFICE_BEFORE_DATE = re.compile(rf"^\s*[\u4e00-\u9fff]{{2,30}}?{_OFFICES}\s*(?=\d{{4}}\s*年)")
 _ADMIN = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|特别行政区|地区|新区|省|市|区|县|旗|盟)")
+_NOTICE_WORDS = re.compile(r"关于|印发|贯彻|落实|丨")
 _NOT_REGION = ("全", "本", "我", "各", "该", "辖")  # 全区, 本县, 我市: the plan's own area, not its name
 _FILE_NAME = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*[-_－—\s]\s*(?P<region>[^-_－—\s]{2,20})\s*[-_－—\s]")
 
@@ -118,7 +119,9 @@ def region_of(title: str | None, issuer_name: str | None) -> str | None:
         s = re.sub(r"\s+", "", source)
         s = re.sub(r"^\d{4}年(?:度)?", "", s)
         s = re.split(r"(?:\d{4}年|政务公开|政府信息公开|人民政府|管委会|管理委员会)", s)[0]
-        names = [n for n in _ADMIN.findall(s) if not n.startswith(_NOT_REGION)]
+        # a name starts after the words of the notice around it: "…办公厅关于印发广东省…" -> 广东省
+        names = [n for n in (_NOTICE_WORDS.split(x)[-1] for x in _ADMIN.findall(s))
+                 if len(n) >= 2 and _ADMIN.fullmatch(n) and not n.startswith(_NOT_REGION)]
         if names:
             return names[-1]
     return None
@@ -157,7 +160,7 @@ def division_of(lines: list[str], sources: list[str | None], number: str | None,
         if joint.division is not None or not got.candidates:
             got = joint
     if got.division is None and not got.candidates:
-        found = table().unambiguous(body)  # a plan without issuer or title (a bare task table): its text's places
+        found = table().by_number(number, body) or table().unambiguous(body)  # a plan without issuer or title (a bare task table): its text's places
         if found is not None:
             got = Resolution(found, (found,))
     return got

@@ -105,6 +105,8 @@ def _can_join(prev: str, cur: str, width: int | None = None, prev_raw_len: int =
         return False
     if unit_line(prev) or unit_line(cur):  # a task's unit line belongs to the task above, never to the next
         return False
+    if "。" in prev and unit_line(prev.rsplit("。", 1)[1]):  # "…结果等。市审计局牵头落实": the paragraph ends there
+        return False
     full_width = width is not None and prev_raw_len >= width - 2
     if prev.endswith(_TERMINAL) and not (full_width and prev.endswith("。") and not NUMBER_START.match(cur)
                                          and not _BLOCK_START.match(cur)):
@@ -117,6 +119,9 @@ def _can_join(prev: str, cur: str, width: int | None = None, prev_raw_len: int =
         return False
     if _letter_parts(prev, cur):
         return False
+    if not full_width and not re.search(r"[，,、（(“《]$", prev) and any(
+            is_plan_title(x) and re.search(r"\d{4}\s*年", x) and not re.search(r"[，,、：:]", x) for x in (prev, cur)):
+        return False  # the plan's own title line ("西湖区2021年政务公开工作要点…") stands apart from the page around it
     return len(prev) >= 8 or bool(re.search(r"[，、（“《]$", prev))
 
 

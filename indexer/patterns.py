@@ -46,7 +46,8 @@ def cn_to_int(s: str) -> int:
 # The numbering styles of a plan's clauses, in the order they are tried: 一、 （一） （1） 1. ① 第一条.
 MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("cn", re.compile(r"^\s*(?P<n>[一二三四五六七八九十百]+)\s*[、.．]\s*")),
-    ("pcn", re.compile(r"^\s*[（(]\s*(?P<n>[一二三四五六七八九十百]+)\s*[）)]\s*")),
+    # a closer lost on a mirror page ("(一加强…") still opens a clause, unless the numeral is a word's ("(一是…")
+    ("pcn", re.compile(r"^\s*[（(]\s*(?P<n>[一二三四五六七八九十百]+)\s*(?:[）)]|(?=[\u4e00-\u9fff])(?![是些般直定体届]))\s*")),
     ("pnum", re.compile(r"^\s*[（(]\s*(?P<n>\d{1,3})\s*[）)]\s*")),
     ("num", re.compile(r"^\s*(?P<n>\d{1,3})\s*[.．、](?!\d)\s*")),
     ("circ", re.compile(r"^\s*(?P<n>[①-⑳])\s*")),
@@ -54,7 +55,7 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
 ]
 # Numbering that opens a clause or heading line: 一、 （一） 1. （1） ① 第一条 …
 NUMBER_START = re.compile(
-    r"^\s*(?:[一二三四五六七八九十百]+\s*[、.．]|[（(]\s*[一二三四五六七八九十百]+\s*[）)]|\d{1,3}\s*[.．、](?!\d)"
+    r"^\s*(?:[一二三四五六七八九十百]+\s*[、.．]|[（(]\s*[一二三四五六七八九十百]+\s*(?:[）)]|(?=[\u4e00-\u9fff])(?![是些般直定体届]))|\d{1,3}\s*[.．、](?!\d)"
     r"|[（(]\s*\d{1,3}\s*[）)]|[①-⑳]|第[一二三四五六七八九十百]+[条章节部分])"
 )
 # Conventional nesting of numbering styles (一、 above （一） above 1. …); a deeper rank nests under a lower one.
@@ -73,13 +74,15 @@ PAGE_NUMBER = re.compile(
 # The words a task table's header cells use, by the role of their column.
 HEADER_WORDS = {
     "number": ("序号", "编号"),
-    "task": ("工作任务", "重点任务", "任务", "工作项目", "项目", "类别", "重点工作", "工作事项"),
+    "task": ("工作任务", "重点任务", "任务", "工作项目", "项目", "类别", "重点工作", "工作事项", "一级指标", "二级指标",
+             "三级指标"),
     "text": ("具体要求", "工作要求", "主要内容", "工作内容", "具体任务", "任务内容", "具体措施", "公开内容", "要求",
-             "工作措施", "具体内容", "举措", "有关要求"),
+             "工作措施", "具体内容", "举措", "有关要求", "存在问题及建议", "问题及建议"),
     "units": ("责任单位", "牵头单位", "配合单位", "责任部门", "牵头部门", "责任主体", "负责单位", "主责单位",
-              "配合部门", "协办单位", "参与单位", "协同单位", "责任科室", "责任处室", "责任股室", "牵头科室", "配合科室"),
+              "配合部门", "协办单位", "参与单位", "协同单位", "责任科室", "责任处室", "责任股室", "牵头科室", "配合科室",
+              "负责科室", "负责处室", "负责部门"),
     "deadline": ("完成时限", "完成时间", "时间节点", "时限要求", "时限", "进度安排", "时间安排", "完成期限"),
-    "note": ("备注",),
+    "note": ("备注", "落实情况", "完成情况"),
 }
 
 # ---------------------------------------------------------------------------- spaces inside Chinese text

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from indexer.actors import unit_line
 from indexer.fields import looks_like_deadline, looks_like_units, split_units
 from indexer.outline import match_marker
-from indexer.patterns import HEADER_WORDS, squash_cjk_spaces
+from indexer.patterns import HEADER_WORDS, NUMBER_START, squash_cjk_spaces
 
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _CELL_BREAK = "\u2028"  # a paragraph break kept inside a cell by the Word/HTML readers (see indexer.read)
@@ -100,6 +100,7 @@ class TableParser:
         self._chunk_start = 0
         self._auto_number = 0
         self._explicit_numbers = False
+        self._task_styles: set[str] = set()  # numbering styles of the current table's task texts ("1.…")
         self._unit_column: dict[int, bool] = {}  # table -> its header names a 责任单位 column
 
     # -- public -------------------------------------------------------------------------------
@@ -151,6 +152,7 @@ class TableParser:
             self._unit_columns = {}
             self._auto_number = 0
             self._explicit_numbers = False
+            self._task_styles = set()
         self._layout = _Layout(roles=roles, levels_wanted=max(1, roles.count("task")), names=names or [])
         self._unit_column[self._table] = self._unit_column.get(self._table, False) or (
             "units" in roles and not self._layout.headerless)
@@ -231,6 +233,11 @@ class TableParser:
                 and self._is_units(cells[tail[idx]], where[tail[idx]], width)):
             units_text = cells[tail[idx]]
             idx += 1
+            # a 完成时限 column printed before the 责任单位 one ("… | 全年 | 区发改局、…")
+            if (deadline is None and idx < len(tail) and len(filled) - idx > 1
+                    and self._is_deadline(cells[tail[idx]], where[tail[idx]], width)):
+                deadline = cells[tail[idx]]
+                idx += 1
         return deadline, units_text, tail[idx] if idx < len(tail) else -1
 
     def _row(self, raw_cells: list[str]) -> None:
@@ -261,10 +268,8 @@ class TableParser:
         text = cells[body_end]
         # A requirement cell that opens with its own numbered heading ("(三) 积极回应群众关切 出台…"), or
         # a category row whose unit and deadline cells are empty (merged into the rows below)
-        heading_in_text: list[str] = []
         bare = own_units is None and deadline is None and (not several or units_inherited)
-        if match_marker(text) and "。" not in text and len(text) <= 40 and (units_text is None or bare):
-            heading_in_text, text = [text], ""
+        heading_in_text, text = self._heading_or_text(text, units_text is None or bare, bool(units_text))
         levels = cells[:body_end]
         if text and levels and levels[-1] and (m := match_marker(levels[-1])) and m[0] == "num":
             text = f"{levels.pop()}：{text}"  # "1.主动公开…" numbered per row: the row's own task, not a heading
@@ -291,6 +296,19 @@ class TableParser:
         row._deadline_inherited = inherited_deadline  # type: ignore[attr-defined]
         row._units_inherited = units_inherited  # type: ignore[attr-defined]
         self.rows.append(row)
+
+    def _heading_or_text(self, text: str, no_units: bool, has_units: bool) -> tuple[list[str], str]:
+        """([heading], "") for a requirement cell that is a numbered heading (a category row whose unit and
+        deadline cells are empty), else ([], text). Numbered like the table's tasks ("2.…" after "1.…" rows
+        with units) it is a task whose cells merge with those above; a bare "(三)" is a cut-off heading."""
+        marker = match_marker(text)
+        if NUMBER_START.fullmatch(text.strip()):
+            return [text.strip()], ""
+        if marker and "。" not in text and len(text) <= 40 and no_units and marker[0] not in self._task_styles:
+            return [text], ""
+        if marker and has_units:
+            self._task_styles.add(marker[0])
+        return [], text
 
     def _unit_row(self, cells: list[str]) -> bool:
         """A row holding only a unit line ("县教育局牵头落实") gives its units to the row above it, whose

@@ -82,7 +82,7 @@ def _iso_month(iso: str) -> tuple[int | None, int] | None:
 
 def _month_of(text: str, year: int | None) -> tuple[int | None, int] | None:
     """(year or None, month) of the completion date a deadline phrase names ("9月底前", "年底前", "上半年")."""
-    m = vocab.MONTH_END.search(text)
+    m = vocab.MONTH_END.search(text) or vocab.MONTH_END_SAID.search(text)
     if m:
         month = vocab.cn_number(m.group(2)) or 0
         return (int(m.group(1)) if m.group(1) else None, month) if 1 <= month <= 12 else None
@@ -168,8 +168,11 @@ def next_context(query: Query | None, decision: Decision, previous: Context | No
         return Context()
     if decision.kind in (Kind.ANSWER, Kind.FOLLOWUP, Kind.BY_REGION):
         top = decision.candidates[0].entry
+        # A confirmation stays on the topic unless it named (and moved to) a clause of its own.
+        stayed = previous is not None and top.id in previous.entry_ids[:1]
         keeps_topic = previous is not None and (decision.kind == Kind.FOLLOWUP
-                                                or move in (Move.MORE, Move.CONFIRM, Move.SAME_CLAUSE))
+                                                or move in (Move.MORE, Move.SAME_CLAUSE)
+                                                or (move == Move.CONFIRM and stayed))
         topic = previous.topic if keeps_topic and previous and previous.topic else query.topic_text
         entries = [top] if decision.kind != Kind.BY_REGION else list(decision.grouped)
         return Context(question=query.raw, intent=str(decision.intent), region=top.region, year=top.year,
@@ -184,6 +187,14 @@ def next_context(query: Query | None, decision: Decision, previous: Context | No
                        region=tasks.region, year=query.year, department=query.department,
                        entry_ids=[e.id for e in tasks.entries[:3]], terms=list(query.terms),
                        next_page=shown if shown < tasks.total else 0, shown=_shown(previous))
+    if decision.kind == Kind.NEAREST and decision.candidates:
+        # The nearest clause was shown: a follow-up asking its unit or deadline ("那啥时候以前得贴出来？")
+        # is about that clause, as after an answer; the topic stays the turn's own words.
+        top = decision.candidates[0].entry
+        return Context(question=query.raw, intent=str(decision.intent), region=top.region, year=top.year,
+                       department=query.department, entry_ids=[top.id], terms=list(query.terms),
+                       topic=query.topic_text if own_topic(query) or not previous else previous.topic,
+                       shown=_shown(previous, [top]))
     if decision.kind in (Kind.DECLINE, Kind.NEAREST):
         region = query.region or (previous.region if previous and not query.unknown_region else None)
         topic = query.topic_text if own_topic(query) or not previous else previous.topic

@@ -44,8 +44,8 @@ class Move(StrEnum):
     RESET = "reset"
 
 
-# Deadline phrases a turn may presume ("年底前", "9月底前", "上半年", "全年"), longest readings first.
-_DEADLINE_PHRASES = (vocab.MONTH_END, vocab.QUARTER, vocab.HALF_YEAR, vocab.YEAR_END, vocab.NO_COMPLETION_DATE)
+# Deadline phrases a turn may presume ("年底前", "9月底前", "9月底", "上半年", "全年"), longest readings first.
+_DEADLINE_PHRASES = (vocab.MONTH_END, vocab.MONTH_END_SAID, vocab.QUARTER, vocab.HALF_YEAR, vocab.YEAR_END, vocab.NO_COMPLETION_DATE)
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,9 @@ def read_turn(query: Query, context: Context, names_topic: Callable[[str], bool]
     asks = None
     if query.intent_stated and query.intent in (Intent.WHO, Intent.WHEN, Intent.WHAT):
         asks = query.intent
+    # A presumption stated and question-marked, asking no who/when of its own, is a yes/no check too.
+    yes_no = yes_no or bool((deadline or query.departments) and asks in (None, Intent.WHAT)
+                            and vocab.BARE_QUESTION.search(raw))
     return TurnFeatures(
         region=region, year=year, unknown_place=bool(query.unknown_region), departments=query.departments,
         deadline=deadline, topic=topic, yes_no=yes_no, more=more, only=bool(vocab.ONLY_FORM.search(raw)),
@@ -177,6 +180,9 @@ def _about_the_clause(query: Query, context: Context, f: TurnFeatures) -> TurnPl
         return TurnPlan(Move.CONFIRM, text=query.text if f.topic else None, region=context.region,
                         intent=Intent.WHO if f.departments else Intent.WHEN, entry_id=context.entry_ids[0],
                         presumption=presumption)
+    if f.more and f.topic and f.asks == Intent.WHAT and not f.departments and query.until is None:
+        # "房子这块还有啥说法？", "What else about these requests?": more on the part of the topic it names
+        return TurnPlan(Move.MORE, text=" ".join(f.topic), region=context.region)
     if f.topic or (f.departments and not f.more) or query.until is not None:
         return None
     if f.more and not f.departments and f.asks not in (Intent.WHO, Intent.WHEN) and context.topic:

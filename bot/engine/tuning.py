@@ -60,7 +60,7 @@ class Tuning:
     everyday_floor: float = 0.1
     # An English word the glossary does not know (the glossary covers the plans' vocabulary, so what
     # is left is mostly wording: "supposed", "keep", "even") weighs this share of an unknown word.
-    untranslated_english: float = 0.5
+    untranslated_english: float = 0.1
     # A segment of a chatty message that asks nothing counts as its topic only when one of this many best
     # BM25 matches shares a specific word with it; otherwise it is the sender's story.
     story_evidence: int = 5

@@ -187,7 +187,10 @@ class QuestionReader:
             strip = strip_procedure(strip)
         read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # this question's parts, read once
         segments = self._segments(strip, read, sources)
-        terms, bigrams = self._terms_of(vocab.QUESTION_PHRASES.sub(" ", strip), read, sources)
+        whole = vocab.QUESTION_PHRASES.sub(" ", strip)
+        if whole not in read and (joined := _joined_tokens(strip, whole, read)) is not None:
+            read[whole] = (joined, tuple(topic_bigrams(_without_words(whole, sources))))
+        terms, bigrams = self._terms_of(whole, read, sources)
         return terms, bigrams, segments if len(segments) >= 2 else ()
 
     def _terms_of(self, content: str, read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
@@ -196,11 +199,8 @@ class QuestionReader:
         parts of the same question: a message of one segment is that segment, tokenized once."""
         got = read.get(content)
         if got is None:
-            paired = content
-            for word in sources:
-                paired = paired.replace(word, " ")
             got = read[content] = (tuple(dict.fromkeys(self.tokenizer.tokens(content))),
-                                   tuple(topic_bigrams(paired)))
+                                   tuple(topic_bigrams(_without_words(content, sources))))
         return got
 
     def _names_department(self, token: str, departments: tuple[str, ...]) -> bool:
@@ -253,6 +253,38 @@ class QuestionReader:
         return Segment(terms, bigrams, last or bool(vocab.ASKING.search(part)), sentence=sentence)
 
 
+
+
+# What jieba cuts as one block (its re_han_default): text is cut one such run at a time, independently.
+_JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]")
+
+
+def _joined_tokens(strip: str, whole: str, read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+                   ) -> tuple[str, ...] | None:
+    """The whole message's distinct tokens put together from its segments', each segmented once: jieba
+    cuts every run of word characters on its own and segments end at punctuation, so the whole cuts
+    into its segments' words in order. None (segment the whole) when a boundary falls inside such a
+    run (a segment ending in "." before a word character) or a segment was not read."""
+    pieces = [vocab.QUESTION_PHRASES.sub(" ", p)
+              for sentence in vocab.SENTENCE_SPLIT.split(strip) for p in vocab.SEGMENT_SPLIT.split(sentence) if p]
+    if "".join(pieces) != whole:
+        return None
+    tokens: list[str] = []
+    for i, piece in enumerate(pieces):
+        if i and _JIEBA_BLOCK.match(pieces[i - 1][-1]) and _JIEBA_BLOCK.match(piece[0]):
+            return None
+        if piece.strip():
+            got = read.get(piece)
+            if got is None:
+                return None
+            tokens += got[0]
+    return tuple(dict.fromkeys(tokens))
+
+
+def _without_words(text: str, words: tuple[str, ...]) -> str:
+    for word in words:
+        text = text.replace(word, " ")
+    return text
 
 
 def strip_dates(text: str) -> str:

@@ -168,18 +168,20 @@ def _postings_of(index: Any) -> dict[str, Mapping[str, np.ndarray]]:
 
 
 def _write_lexicon(folder: Path, lexicon: Lexicon | None) -> None:
-    """The packed jieba dictionary as two blobs (words, frequencies) cut per first character."""
+    """The packed jieba dictionary as two blobs (words, frequencies) cut per group, the groups' codes
+    (Lexicon.code) ascending beside them: a group is found by binary search, with no table to load."""
     if lexicon is None:
         return
-    chars = list(lexicon.packed)
-    words = [lexicon.packed[c][0] for c in chars]
-    freqs = [lexicon.packed[c][1] for c in chars]
+    groups = sorted(lexicon.packed, key=Lexicon.code)
+    save_array(folder / "lexicon.groups.npy", np.array([Lexicon.code(g) for g in groups], dtype=np.int64))
+    words = [lexicon.packed[g][0] for g in groups]
+    freqs = [lexicon.packed[g][1] for g in groups]
     for part, blobs in (("words", words), ("freqs", freqs)):
         offsets = np.zeros(len(blobs) + 1, dtype=np.int64)
         np.cumsum([len(b) for b in blobs], out=offsets[1:])
         save_array(folder / f"lexicon.{part}.npy", np.frombuffer(b"".join(blobs), dtype=np.uint8))
         save_array(folder / f"lexicon.{part}.offsets.npy", offsets)
-    meta = {"chars": "".join(chars), "total": lexicon.total, "key": lexicon.key}
+    meta = {"width": lexicon.width, "total": lexicon.total, "key": lexicon.key}
     (folder / "lexicon.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
 
@@ -233,28 +235,46 @@ def _read_lexicon(folder: Path) -> Lexicon | None:
     if not (folder / "lexicon.json").is_file():
         return None
     meta = json.loads((folder / "lexicon.json").read_text(encoding="utf-8"))
-    packed = _PackedLexicon(meta["chars"], *(
-        (open_array(folder / f"lexicon.{p}.npy"), open_array(folder / f"lexicon.{p}.offsets.npy"))
-        for p in ("words", "freqs")))
-    return Lexicon(packed, int(meta["total"]), str(meta["key"]))
+    # versions written before groups of two characters list their first characters in "chars"
+    old = "chars" in meta
+    groups = (np.array([Lexicon.code(c) for c in meta["chars"]], dtype=np.int64) if old
+              else open_array(folder / "lexicon.groups.npy"))
+    words, freqs = ((open_array(folder / f"lexicon.{p}.npy"), open_array(folder / f"lexicon.{p}.offsets.npy"))
+                    for p in ("words", "freqs"))
+    packed = _PackedLexicon(groups, words, freqs, ascending=not old)
+    return Lexicon(packed, int(meta["total"]), str(meta["key"]), width=int(meta.get("width", 1)))
 
 
 class _PackedLexicon(Mapping[str, tuple[bytes, bytes]]):
-    """Lexicon.packed over the mapped blobs: first character -> (its words, their frequencies)."""
+    """Lexicon.packed over the mapped blobs: group -> (its words, their frequencies)."""
 
-    def __init__(self, chars: str, words: tuple[np.ndarray, np.ndarray], freqs: tuple[np.ndarray, np.ndarray]):
-        if len(words[1]) != len(chars) + 1 or len(freqs[1]) != len(chars) + 1:
+    def __init__(self, groups: np.ndarray, words: tuple[np.ndarray, np.ndarray], freqs: tuple[np.ndarray, np.ndarray],
+                 ascending: bool = True):
+        if len(words[1]) != len(groups) + 1 or len(freqs[1]) != len(groups) + 1:
             raise IndexFormatError("lexicon arrays disagree")
-        self._ix = {c: i for i, c in enumerate(chars)}
+        # written ascending; versions grouped by first character listed them in dictionary order
+        self._order: np.ndarray | None = None if ascending else np.argsort(groups, kind="stable")
+        self._codes = groups if self._order is None else groups[self._order]
         self._words, self._freqs = words, freqs
 
-    def __getitem__(self, ch: str) -> tuple[bytes, bytes]:
-        i = self._ix[ch]
+    def _position(self, group: str) -> int | None:
+        if not 1 <= len(group) <= 2:
+            return None
+        code = Lexicon.code(group)
+        k = int(np.searchsorted(self._codes, code))
+        if k >= len(self._codes) or int(self._codes[k]) != code:
+            return None
+        return k if self._order is None else int(self._order[k])
+
+    def __getitem__(self, group: str) -> tuple[bytes, bytes]:
+        i = self._position(group)
+        if i is None:
+            raise KeyError(group)
         return tuple(blob[int(off[i]):int(off[i + 1])].tobytes()  # type: ignore[return-value]
                      for blob, off in (self._words, self._freqs))
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._ix)
+        return (Lexicon.group(int(c)) for c in self._codes)
 
     def __len__(self) -> int:
-        return len(self._ix)
+        return len(self._codes)

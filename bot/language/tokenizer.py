@@ -39,7 +39,7 @@ class Tokenizer:
         self._lock = threading.Lock()
         self._offered = lexicon  # a packed dictionary saved with the index, used if made for these terms
         self._lexicon: Lexicon | None = None
-        self._chars: set[str] = set()  # first characters whose lexicon entries are loaded
+        self._loaded: set[str] = set()  # lexicon groups (Lexicon.groups_of) whose entries are loaded
 
     @property
     def terms(self) -> list[str]:
@@ -65,15 +65,15 @@ class Tokenizer:
                     self._jieba = tk
         return self._jieba
 
-    def _ensure(self, tk: Segmenter, text: str) -> None:
-        """Load the lexicon entries starting with the text's characters (all jieba looks up)."""
-        missing = [ch for ch in set(text) if ch not in self._chars]
-        if missing and self._lexicon is not None:
+    def _ensure(self, tk: Segmenter, lexicon: Lexicon, text: str) -> None:
+        """Load the lexicon groups holding every substring of the text (all jieba looks up)."""
+        missing = [g for g in lexicon.groups_of(text) if g not in self._loaded]
+        if missing:
             with self._lock:
-                for ch in missing:
-                    if ch not in self._chars:
-                        tk.FREQ.update(self._lexicon.entries(ch))
-                        self._chars.add(ch)
+                for group in missing:
+                    if group not in self._loaded:
+                        tk.FREQ.update(lexicon.entries(group))
+                        self._loaded.add(group)
 
     def lexicon(self) -> Lexicon | None:
         """jieba's dictionary with our terms added, packed for `Tokenizer(terms, lexicon)` (see Lexicon)."""
@@ -88,7 +88,7 @@ class Tokenizer:
         """Search-mode segmentation with punctuation and whitespace dropped (stopwords kept)."""
         tk = self._load()
         if self._lexicon is not None:
-            self._ensure(tk, text)
+            self._ensure(tk, self._lexicon, text)
         out = []
         for w in tk.cut_for_search(text):
             w = w.strip()
@@ -110,32 +110,53 @@ def _terms_key(terms: list[str]) -> str:
 
 
 class Lexicon:
-    """jieba's prefix dictionary with the knowledge terms added, packed by first character.
+    """jieba's prefix dictionary with the knowledge terms added, packed in small groups.
 
-    jieba only looks up substrings of the text it segments, so the entries starting with that text's
-    characters are all it needs to cut the text exactly as with the whole dictionary. Unpacking them on
-    first use replaces loading the whole dictionary (about 500 000 entries: 0.5-0.8 s and 70 MB) at
-    every start. Built with the index (bot/index/search_index.py) from the very dictionary that tokenized the entries.
+    jieba only looks up substrings of the text it segments, so the entries those substrings can be are
+    all it needs to cut the text exactly as with the whole dictionary. Unpacking them on first use
+    replaces loading the whole dictionary (about 500 000 entries: 0.5-0.8 s and 70 MB) at every start.
+    A group holds the one-character entry of a character, or every entry starting with the same two
+    characters (`width` 2: a question needs about 50 entries per character it brings, not the
+    thousands starting with a common character: 的, 公, 信); versions written before that grouped by
+    first character (`width` 1) and still open. Built with the index (bot/index/search_index.py) from
+    the very dictionary that tokenized the entries.
     """
 
     SEP = "\x00"
 
-    def __init__(self, packed: Mapping[str, tuple[bytes, bytes]], total: int, key: str) -> None:
-        self.packed, self.total, self.key = packed, total, key
+    def __init__(self, packed: Mapping[str, tuple[bytes, bytes]], total: int, key: str, width: int = 2) -> None:
+        self.packed, self.total, self.key, self.width = packed, total, key, width
 
     @classmethod
     def pack(cls, freq: dict[str, int], total: int, key: str) -> Lexicon:
         groups: dict[str, list[str]] = {}
         for word in freq:
-            groups.setdefault(word[0], []).append(word)
+            groups.setdefault(word[:2], []).append(word)
         packed = {
-            ch: (cls.SEP.join(words).encode("utf-8"), array("q", [freq[w] for w in words]).tobytes())
-            for ch, words in groups.items()
+            g: (cls.SEP.join(words).encode("utf-8"), array("q", [freq[w] for w in words]).tobytes())
+            for g, words in groups.items()
         }
         return cls(packed, total, key)
 
-    def entries(self, ch: str) -> Iterator[tuple[str, int]]:
-        got = self.packed.get(ch)
+    def groups_of(self, text: str) -> set[str]:
+        """The groups holding every entry that is a substring of `text`."""
+        if self.width == 1:
+            return set(text)
+        return {text[k:k + 2] for k in range(len(text))} | set(text)
+
+    @staticmethod
+    def code(group: str) -> int:
+        """A group as one sortable integer (files store the groups as these): 21 bits per character."""
+        return (ord(group[0]) << 21) | (ord(group[1]) if len(group) > 1 else 0)
+
+    @staticmethod
+    def group(code: int) -> str:
+        """The inverse of `code`."""
+        second = code & 0x1FFFFF
+        return chr(code >> 21) + (chr(second) if second else "")
+
+    def entries(self, group: str) -> Iterator[tuple[str, int]]:
+        got = self.packed.get(group)
         if got is None:
             return iter(())
         words, freqs = got

@@ -199,6 +199,9 @@ YES_NO_FORM = re.compile(
     r"(?:吗|呗|吧|嘛)[?？。!！\s]*$|是不是|对吧|对不对|对吗|对么|是吗|没错吧|是否|"
     r"^\s*(?:so\s+)?(?:is|are|was|were|does|do|did|will|has|have|can|should)\b|"
     r"\b(?:right|correct|isn'?t it|is it|aren'?t they|don'?t they|yes or no)\s*[?.!]*\s*$", re.I)
+# A statement ending in a question mark ("监督投诉渠道那条 也是11月底？"): a yes/no check when it presumes a unit
+# or a deadline and asks no who/when of its own (not "那区民政局呢？", which continues with another topic).
+BARE_QUESTION = re.compile(r"(?<!呢)[?？]\s*$")
 # A "more" form: asking for something besides what was shown ("还有别的吗", "其他的呢", "anything else").
 MORE_FORM = re.compile(r"还有|别的|其他|其它|另外|此外|再来|更多|其余|\belse\b|\bmore\b|\banother\b|\bfurther\b|"
                        r"\badditional\b|\bother\b", re.I)
@@ -226,6 +229,10 @@ LAST_YEAR = re.compile(r"去年|上一年|上年度|last year|previous year", re
 MONTH_END = re.compile(
     rf"(?:(20\d{{2}})\s*年)?\s*(\d{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,3}})\s*月(?:\s*(\d{{1,2}})\s*日)?(?:底|末|份)?\s*"
     r"(?:前|之前|以前|到期|截止)")
+# A month's end a yes/no follow-up presumes without "前" ("俺听说是9月底，对不对？", "也是11月底？"): read only
+# as a presumed deadline (bot/engine/moves.py), never as a due-by date for lists.
+MONTH_END_SAID = re.compile(
+    rf"(?:(20\d{{2}})\s*年)?\s*(\d{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,3}})\s*月(?:\s*(\d{{1,2}})\s*日|底|末)")
 # "Due by mid-year" / "by the end of a quarter" ("2022年上半年", "第三季度"): group 1 the year if named.
 HALF_YEAR = re.compile(r"(?:(20\d{2})\s*年\s*)?(?:上半年|年中)")
 QUARTER = re.compile(r"(?:(20\d{2})\s*年\s*)?第?([一二三四1-4])季度(?:末|底)?\s*(?:前|之前|以前)")

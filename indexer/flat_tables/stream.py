@@ -133,6 +133,18 @@ def _segments(cells: list[str], numbered_cells: bool = False) -> tuple[list[str]
     return before, out
 
 
+def _unit_closed_segments(cells: list[str]) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """Rows of a table with neither 序号 nor numbered task cells (a "回头看" table: 一级指标 / 二级指标 / 存在问题
+    及建议 / 责任单位 / 完成期限 / 落实情况): a row opens at the requirement cell standing right before a unit
+    cell, so the short cells before it head the rows after (as category cells do between numbered rows)."""
+    opens = [k - 1 for k in range(1, len(cells))
+             if _unit_cell(cells[k]) and not _unit_cell(cells[k - 1]) and not looks_like_deadline(cells[k - 1])]
+    if not opens:
+        return cells, []
+    bounds = [*opens, len(cells)]
+    return cells[:opens[0]], [("", cells[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
 def _read_segment(header: _Header, cells: list[str]) -> tuple[list[str], dict[int, str], list[str]]:
     """(body cells, tail cells by column, category cells for the rows after) of one row's cells."""
     cells = list(cells)
@@ -146,7 +158,7 @@ def _read_segment(header: _Header, cells: list[str]) -> tuple[list[str], dict[in
     by_position = len(cells) == len(after)
     tail: dict[int, str] = {}
     for col in range(len(after) - 1, -1, -1):
-        role = after[col]
+        role = "other" if after[col] == "note" else after[col]  # 备注 / 落实情况: a column to leave out
         if role not in ("units", "deadline", "other"):
             break
         if len(cells) < 2:
@@ -185,6 +197,8 @@ def _continuations(header: _Header, cells: list[str], last: bool) -> list[list[s
 
 def _rows(header: _Header, cells: list[str]) -> list[_Row]:
     before, segments = _segments(cells, "number" not in header.roles)
+    if not segments and "number" not in header.roles:
+        before, segments = _unit_closed_segments(cells)
     pending = [c for c in before if _category(c)]
     rows: list[_Row] = []
     for k, (number, cells_of_number) in enumerate(segments):
@@ -242,11 +256,13 @@ def _pipe_grid(lines: list[str], i: int, header: _Header) -> tuple[list[str], in
     while j < len(lines) and "\t" not in lines[j] and not _END.match(lines[j].strip()):
         j += 1
     region = [ln.strip() for ln in lines[i:j] if ln.strip()]
-    if sum(map(_is_mark_line, region)) < 0.4 * len(region) or not any("||" in ln for ln in region):
+    closed = sum(1 for ln in region if re.search(r"[|｜]$", ln))  # "任务 |" / "省财政厅 |": each cell closed
+    if sum(map(_is_mark_line, region)) < 0.4 * len(region) and closed < len(region) - 1 or not any(
+            "||" in ln for ln in region):
         return None
     cells = [c.strip() for c in _PIPES.sub("|", "".join(region)).split("|")]
     width = len(header.words)
-    if cells[:width] != header.words:
+    if [re.sub(r"\s+", "", c) for c in cells[:width]] != header.words:  # "工 作 任 务": spaced header words
         return None
     cells = cells[width:]
     if cells and not cells[-1]:
@@ -285,6 +301,8 @@ def _table_at(lines: list[str], i: int) -> tuple[list[str], int] | None:
         numbers += sum(1 for c in got if _is_number(c) or "number" not in header.roles and _own_number(c))
         stream.extend(got)
         j += 1
+    if numbers == 0 and "number" not in header.roles:
+        numbers = len(_unit_closed_segments(stream)[1])
     if numbers < (1 if "number" in header.roles and len(header.roles) >= 4 else 2):
         return None  # a full header with its 序号 column may head a single (cut-off) row
     rows = _rows(header, stream)

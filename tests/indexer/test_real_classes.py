@@ -92,3 +92,80 @@ def test_division_of_a_table_without_title(tmp_path: Path) -> None:
             "(二)加强涉及减税降费的信息公开。 | 2.推送减税降费政策。 | 市规划和自然资源局花都区分局、区财政局 |\n")
     doc = _doc(tmp_path, text)
     assert doc.region_full == "广东省广州市花都区"
+
+
+# -- classes found failing on the c share (fresh held-out pages from 15 provinces) --------------------------
+
+
+def test_unit_notes_of_older_and_mirror_pages(tmp_path: Path) -> None:
+    """Role words after a list ("按照工作职能落实", "等负责落实"), a group tail of any length ("等…成员单位"),
+    a closer lost after a clause number ("(二加强…"), and 负责同志 (people, not the verb 负责)."""
+    doc = _doc(tmp_path, (
+        "2020年某新区政务公开工作要点\n一、加强用权公开\n"
+        "(一)加强权力配置信息公开。更新完善权责清单并按要求公开。(各开发区,新区各委办局,各市直派驻机构按照工作职能落实)\n"
+        "(二加强营商环境信息公开。公开市场规则标准。(区发展改革委、区商务局等负责落实)\n"
+        "(三)开设数字经济专题。集中公开政策规划。(责任单位:区政府办公室、区商务局等数字经济工作领导小组成员单位,各乡、街办)\n"
+        "(四)加强财政政策信息公开。区政府有关部门负责同志通过新闻发布会及时解读。\n"))
+    by_start = {e.text[:6]: e for e in doc.entries}
+    assert by_start["加强权力配置"].responsible == ["各开发区", "新区各委办局", "各市直派驻机构"]
+    assert by_start["加强营商环境"].responsible == ["区发展改革委", "区商务局"]
+    assert by_start["开设数字经济"].responsible == ["区政府办公室", "区商务局", "各乡", "街办"]
+    assert by_start["加强财政政策"].responsible == []
+
+
+def test_bare_unit_lines_close_their_paragraphs(tmp_path: Path) -> None:
+    """"…。X、Y负责落实" without brackets ends a paragraph: the next one (unnumbered) keeps its own units."""
+    doc = _doc(tmp_path, (
+        "关于印发2016年政务公开工作要点的通知\n某政办〔2016〕9号\n一、推进权力运行全流程公开\n"
+        "(一)推进政策执行公开。通过政府网站公开执行措施、落实结果等。市政府办公室、市政府各部门负责落实\n"
+        "进一步推进审计结果公开,及时发布可公开的审计公告。市审计局牵头落实\n"))
+    first, second = (e for e in doc.entries if "公开执行措施" in e.text or "审计公告" in e.text)
+    assert first.responsible == ["市政府办公室", "市政府各部门"] and second.responsible == ["市审计局"]
+
+
+def test_deadline_column_before_the_unit_column(tmp_path: Path) -> None:
+    text = ("主要工作任务 | 任务内容 | 完成时限 | 责任单位 |\n"
+            "一、提升重点领域信息公开质量 | 1.做好共同富裕行动计划执行情况信息公开。 | 全年 | 区发改局、各街道办事处 |\n"
+            "2.开展项目预算公开试点,探索建立民生项目预算公示制度。 | 12月底前 | 区财政局,各街道办事处 |\n")
+    rows = [e for e in _doc(tmp_path, text).entries if e.kind == "task"]
+    assert [(r.responsible, r.deadline) for r in rows] == [
+        (["区发改局", "各街道办事处"], "全年"), (["区财政局", "各街道办事处"], "12月底前")]
+
+
+def test_pipe_rows_with_merged_cells_and_spaced_header(tmp_path: Path) -> None:
+    """Every cell closed by a `|`, merged cells as "| ||": a numbered task with empty cells is a row that
+    keeps the cells above (not a heading), a bare "(三)" cut off at the end is no task."""
+    text = ("任务分解表\n工 作 任 务 |\n牵头单位 |\n责 任 单 位 |\n一、推进重点领域信息公开 | ||\n(一)推进权力清单公开 | ||\n"
+            "1.行政审批项目取消、下放信息公开 |\n省编办 |\n省直各部门,各设区市 |\n2.权力清单信息公开 | ||\n"
+            "(二)推进财政资金信息公开 | ||\n3.财政预算、决算公开 |\n省财政厅 |\n省直各部门 |\n(三)")
+    rows = [e for e in _doc(tmp_path, text).entries if e.kind == "task"]
+    assert [r.text for r in rows] == ["1.行政审批项目取消、下放信息公开", "2.权力清单信息公开", "3.财政预算、决算公开"]
+    assert rows[1].lead == ["省编办"] and rows[1].support == ["省直各部门", "各设区市"]
+    assert rows[2].responsible == ["省财政厅", "省直各部门"]
+
+
+def test_review_table_without_numbers_and_section_offices(tmp_path: Path) -> None:
+    """A "回头看" table (一级指标/二级指标/存在问题及建议/责任单位/完成期限/落实情况) whose rows carry no number: a row
+    opens at the text before its unit cell; 负责科室 is a unit column; a cut-off last row inherits no deadline."""
+    cells = ["一级指标", "二级指标", "存在问题及建议", "责任单位", "完成期限", "落实情况",
+             "深化重点领域政务公开", "落实市场监管领域信息公开", "切实做好市场监管领域全过程信息公开。",
+             "区市场监督管理局、区司法局分别牵头落实", "持续推进", "阶段性完成",
+             "落实财政资金领域信息公开", "进一步扩大预决算公开范围,推进部门所属单位预", "区财政局牵头"]
+    rows = [e for e in _doc(tmp_path, "某区2021年政务公开工作要点落实情况\n\n" + "\n\n".join(cells)).entries
+            if e.kind == "task"]
+    assert [(r.responsible, r.deadline) for r in rows] == [
+        (["区市场监督管理局", "区司法局"], "持续推进"), (["区财政局"], None)]
+    text = "重点任务 | 工作内容 | 负责科室 |\n政策解读 | 对我局起草的政策文件进行全面解读。 | 各责任科室 |\n" \
+           "财政资金 | 及时发布财政预决算信息。 | 综合科 |\n"
+    rows = [e for e in _doc(tmp_path, text).entries if e.kind == "task"]
+    assert [r.responsible for r in rows] == [["各责任科室"], ["综合科"]] and rows[1].section == "财政资金"
+
+
+def test_division_from_the_number_prefix_under_the_cited_province(tmp_path: Path) -> None:
+    """A notice naming itself only by 文号 ("营政办…") in a text citing its province: the city the prefix
+    abbreviates there; "…贯彻落实省政府…" is no region name."""
+    doc = _doc(tmp_path, (
+        "关于印发贯彻落实省政府办公厅2016年政务公开工作要点的通知\n营政办〔2016〕95号\n"
+        "为贯彻落实《辽宁省人民政府办公厅关于2016年政务公开工作要点的实施方案》精神,现提出如下要求。\n"
+        "一、推进行政决策公开。市政府各部门负责落实\n"))
+    assert doc.region_full == "辽宁省营口市" and doc.region != "贯彻落实省"

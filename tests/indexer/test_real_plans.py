@@ -4,7 +4,10 @@
 Measured when these tests were written (certain facts; uncertain ones apart): before the general table and
 annotation readers a 54/99, b 26/62 (held out), office-written 8/37; after a 94/99, b 27/62, office-written
 37/37. The b gap was closed by general classes, not per-file rules (tests/indexer/test_real_classes.py): a 95/99,
-b 58/62. The floors below keep those figures from sliding back.
+b 58/62. A fresh held-out share c (20 pages, 15 provinces) then scored 33/57; its general classes (unit notes of
+older and mirror pages, bare unit lines, deadline-before-unit columns, `|`-closed cells with merged rows, review
+tables without numbers, 负责科室, cut-off last rows, 文号-prefix divisions) brought it to 49/57 with a and b kept.
+The floors below keep those figures from sliding back.
 """
 from __future__ import annotations
 
@@ -21,13 +24,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_real_document_parses() -> None:
-    names = {f["file"] for share in "ab" for f in load_facts(REAL / f"facts_{share}.jsonl")}
-    assert len(names) >= 40 and all((REAL / "docs" / n).is_file() for n in names)
-    failed = [o for share in "ab" for o in real_score(share).outcomes if o.why.startswith("not parsed")]
+    names = {f["file"] for share in "abc" for f in load_facts(REAL / f"facts_{share}.jsonl")}
+    assert len(names) >= 60 and all((REAL / "docs" / n).is_file() for n in names)
+    failed = [o for share in "abc" for o in real_score(share).outcomes if o.why.startswith("not parsed")]
     assert not failed, failed[:3]
 
 
-@pytest.mark.parametrize(("share", "floor"), [("a", 0.93), ("b", 0.88)])
+@pytest.mark.parametrize(("share", "floor"), [("a", 0.93), ("b", 0.88), ("c", 0.82)])
 def test_hand_read_facts_come_through(share: str, floor: float) -> None:
     ok, total = real_score(share).share(uncertain=False)
     assert total and ok / total >= floor, [f"{o.file} {o.anchor} {o.why}" for o in real_score(share).failures()][:8]

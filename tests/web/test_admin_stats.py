@@ -94,7 +94,7 @@ def test_exports_carry_the_same_filter(app: Flask, client: FlaskClient) -> None:
 
 def test_metrics_off_is_404_and_on_counts_per_channel(app: Flask, client: FlaskClient, app_factory) -> None:
     assert client.get("/metrics").status_code == 404
-    seed(app)
+    seed(app)  # written through one app; scraped from another on the same database, as another worker would be
     on = app_factory(metrics=True).test_client()
     text = on.get("/metrics").get_data(as_text=True)
     assert 'zwgk_questions_total{channel="web"} 3' in text and 'zwgk_questions_total{channel="wecom"} 1' in text

@@ -43,12 +43,13 @@ def token_ids_of(field: Any) -> tuple[list[np.ndarray], list[str]]:
     w = np.asarray(p._take(p._weights, 0, n_post), dtype=np.float64)
     df: np.ndarray = np.diff(np.asarray(p.indptr, dtype=np.int64)).astype(np.int64)
     term = np.repeat(np.arange(len(df), dtype=np.int64), df)
-    idf = np.log((field.n_docs + 1) / np.maximum(df, 1)).astype(np.float32).astype(np.float64)[term]
-    norm = np.asarray(field._norm, dtype=np.float64)[ids]
-    tf = np.maximum(np.rint(w * norm / (idf * (field.k1 + 1) - w)), 1).astype(np.int64)
+    idf = np.log((field.n_docs + 1) / np.maximum(df, 1)).astype(np.float32).astype(np.float64)
+    tf = np.maximum(np.rint(w * field._norm[ids] / (idf[term] * (field.k1 + 1) - w)), 1).astype(np.int32)
+    del w
     order = np.argsort(ids, kind="stable")
-    tokens = np.repeat(term[order].astype(np.int32), tf[order])
     ends = np.cumsum(np.bincount(ids, weights=tf, minlength=field.n_docs).astype(np.int64))
+    del ids
+    tokens = np.repeat(term[order].astype(np.int32), tf[order])
     return np.split(tokens, ends[:-1]), list(p.terms)
 
 

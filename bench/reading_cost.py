@@ -30,6 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 QUESTION_SETS = ("bench/real_traffic/questions.jsonl", "bench/real_traffic/lists.jsonl",
                  "bench/real_traffic/conversations.jsonl")
 TIMEOUT_S = 1_800
+# One thread for numpy's BLAS in every child: idle BLAS threads spinning would add CPU time to whichever
+# side calls numpy more, and the machine's other load decides how much.
+ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 @dataclass(frozen=True)
@@ -65,12 +68,12 @@ def write_entries(path: Path) -> int:
     return len(rows)
 
 
-def timed(cmd: list[str], stdin: str) -> Timing:
+def timed(cmd: list[str], stdin: str, cwd: Path = ROOT) -> Timing:
     """Run a child to completion; its wall time, its CPU time (from RUSAGE_CHILDREN) and output lines."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, encoding="utf-8", cwd=ROOT,
-                          timeout=TIMEOUT_S, check=False)
+    proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, encoding="utf-8", cwd=cwd,
+                          env=ENV, timeout=TIMEOUT_S, check=False)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -79,10 +82,12 @@ def timed(cmd: list[str], stdin: str) -> Timing:
     return Timing(wall, cpu, sum(1 for line in proc.stdout.splitlines() if line.strip()))
 
 
-def per_question(cmd: list[str], questions: list[str]) -> tuple[float, float]:
-    """(wall ms, CPU ms) that each question after the first costs inside one process."""
-    one = timed(cmd, questions[0] + "\n")
-    every = timed(cmd, "\n".join(questions) + "\n")
+def per_question(cmd: list[str], questions: list[str], cwd: Path = ROOT) -> tuple[float, float]:
+    """(wall ms, CPU ms) that each question after the first costs inside one process. A first run
+    absorbs a rebuild of the index (its fingerprint covers the code, which may have changed meanwhile)."""
+    timed(cmd, questions[0] + "\n", cwd)
+    one = timed(cmd, questions[0] + "\n", cwd)
+    every = timed(cmd, "\n".join(questions) + "\n", cwd)
     if every.lines != len(questions):
         raise RuntimeError(f"{' '.join(cmd[:4])} answered {every.lines} of {len(questions)} questions")
     n = max(len(questions) - 1, 1)
@@ -97,25 +102,31 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench.reading_cost", description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3, help="repeats (median reported); default 3")
     parser.add_argument("--json", dest="json_out", type=Path, help="also write the figures to this file")
+    parser.add_argument("--before", type=Path, help="also time the CLI of this source tree (an earlier copy of "
+                        "the project: before and after in the same run)")
     args = parser.parse_args(argv)
     questions = real_traffic_questions()
     ours_cmd = [sys.executable, "-m", "bot", "ask", "--json", "-"]
     load0 = os.getloadavg()
     rows: dict[str, list[float]] = {"ours_wall": [], "ours_cpu": [], "naive_wall": [], "naive_cpu": []}
+    if args.before is not None:
+        rows.update({"before_wall": [], "before_cpu": []})
     with tempfile.TemporaryDirectory() as tmp:
         entries = Path(tmp) / "entries.json"
         n_entries = write_entries(entries)
         naive_cmd = [sys.executable, "-m", "bench.naive", str(entries)]
-        timed(ours_cmd, questions[0] + "\n")  # warm the OS file cache and bytecode for both
-        timed(naive_cmd, questions[0] + "\n")
+        runs = [("ours", ours_cmd, ROOT), ("naive", naive_cmd, ROOT)]
+        if args.before is not None:
+            runs.append(("before", ours_cmd, args.before.resolve()))
         for _ in range(args.repeats):
-            for name, cmd in (("ours", ours_cmd), ("naive", naive_cmd)):
-                wall, cpu = per_question(cmd, questions)
+            for name, cmd, cwd in runs:
+                wall, cpu = per_question(cmd, questions, cwd)
                 rows[f"{name}_wall"].append(wall)
                 rows[f"{name}_cpu"].append(cpu)
     load1 = os.getloadavg()
     ratio_wall = [a / b for a, b in zip(rows["ours_wall"], rows["naive_wall"], strict=True) if b]
     ratio_cpu = [a / b for a, b in zip(rows["ours_cpu"], rows["naive_cpu"], strict=True) if b]
+    before = [a / b for a, b in zip(rows.get("before_cpu", []), rows["naive_cpu"], strict=False) if b]
     print(f"{len(questions)} real-traffic questions, {n_entries} shipped entries, {args.repeats} repeats")
     print(f"load average before {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f}, "
           f"after {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f} ({os.cpu_count()} CPUs)")
@@ -124,6 +135,8 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"  {key:<11} {_spread(values)}   runs {', '.join(f'{v:.2f}' for v in values)}")
     print(f"  ratio wall  {_spread(ratio_wall)}")
     print(f"  ratio cpu   {_spread(ratio_cpu)}")
+    if before:
+        print(f"  before/naive cpu {_spread(before)}")
     report = {"questions": len(questions), "entries": n_entries, "repeats": args.repeats,
               "load_before": list(load0), "load_after": list(load1), **rows,
               "ratio_wall": ratio_wall, "ratio_cpu": ratio_cpu,

@@ -89,6 +89,7 @@ def table(report: dict) -> list[str]:
         "start-up and the CLI (fresh `python -m bot` processes)",
         row("ask --json QUESTION (median of 5)", "cli_startup_s", "s"),
         spread_row("ask --json - per question (generated mix)", "batch"),
+        row("  its CPU time per question", "cpu_ms", "ms", nested="batch"),
         _naive_line(s.get("versus_naive")),
         "questions (Engine.answer, in process, warm; distinct questions, none repeated)",
         f"  {'questions per run / warm-up':<48}" + "".join(
@@ -151,7 +152,9 @@ def _naive_line(v: dict | None) -> str:
         return "  CLI against the naive baseline: —"
     return (f"  per question on {v['questions']} real-traffic questions: ours {v['ours_ms']:.2f} ms, naive (jieba + "
             f"rank-bm25 BM25Plus) {v['naive_ms']:.2f} ms; ours / naive {v['ratio']:.2f} "
-            f"[{v['ratio_min']:.2f}–{v['ratio_max']:.2f}] (load {v['load'][0]:.2f} → {v['load'][1]:.2f})")
+            f"[{v['ratio_min']:.2f}–{v['ratio_max']:.2f}]; CPU time {v['ours_cpu_ms']:.2f} / {v['naive_cpu_ms']:.2f} ms "
+            f"= {v['cpu_ratio']:.2f} [{v['cpu_ratio_min']:.2f}–{v['cpu_ratio_max']:.2f}] "
+            f"(load {v['load'][0]:.2f} → {v['load'][1]:.2f})")
 
 
 def _library_lines(corpus: str, lib: dict | None) -> list[str]:

@@ -139,18 +139,29 @@ def _per_question(cmd: list[str], env: dict[str, str], questions: list[str], run
     """What each further question costs inside one process: (batch of all - batch of one) / (n - 1),
     median over `runs` interleaved runs (both see the same machine load), with the spread."""
     per: list[float] = []
+    cpu: list[float] = []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _children_cpu()
         run(cmd, env, stdin=questions[0] + "\n")
-        one = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        one, one_cpu = time.perf_counter() - t0, _children_cpu() - c0
+        t0, c0 = time.perf_counter(), _children_cpu()
         output = run(cmd, env, stdin="\n".join(questions) + "\n")
-        every = time.perf_counter() - t0
+        every, every_cpu = time.perf_counter() - t0, _children_cpu() - c0
         got = [line for line in output.splitlines() if line.strip()]
         if len(got) != len(questions):
             raise RuntimeError(f"{' '.join(cmd[:4])} answered {len(got)} of {len(questions)} questions")
         per.append(1000 * max(every - one, 0.0) / max(len(questions) - 1, 1))
-    return {"ms": statistics.median(per), "min_ms": min(per), "max_ms": max(per), "runs": per, "n": len(questions)}
+        cpu.append(1000 * max(every_cpu - one_cpu, 0.0) / max(len(questions) - 1, 1))
+    return {"ms": statistics.median(per), "min_ms": min(per), "max_ms": max(per), "runs": per, "n": len(questions),
+            "cpu_ms": statistics.median(cpu), "cpu_runs": cpu}
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the finished child processes: what a run cost, whatever the load."""
+    import resource
+
+    got = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return got.ru_utime + got.ru_stime
 
 
 def _versus_naive(ask_stdin: list[str], env: dict[str, str], entries_json: Path) -> dict:
@@ -167,10 +178,16 @@ def _versus_naive(ask_stdin: list[str], env: dict[str, str], entries_json: Path)
     load0 = os.getloadavg()
     naive_cmd = [sys.executable, "-m", "bench.naive", str(entries_json)]
     ours, naive = [], []
-    for _ in range(REPEATS):
-        ours.append(_per_question(ask_stdin, env, questions, 1)["ms"])
-        naive.append(_per_question(naive_cmd, env, questions, 1)["ms"])
-    ratios = [a / b for a, b in zip(ours, naive, strict=True) if b]
-    return {"questions": len(questions), "ours_ms": statistics.median(ours), "ours_runs": ours,
-            "naive_ms": statistics.median(naive), "naive_runs": naive, "ratio": statistics.median(ratios),
-            "ratio_min": min(ratios), "ratio_max": max(ratios), "load": [load0[0], os.getloadavg()[0]]}
+    for _ in range(REPEATS):  # interleaved: both see the same machine load
+        ours.append(_per_question(ask_stdin, env, questions, 1))
+        naive.append(_per_question(naive_cmd, env, questions, 1))
+    ratios = [a["ms"] / b["ms"] for a, b in zip(ours, naive, strict=True) if b["ms"]]
+    cpu_ratios = [a["cpu_ms"] / b["cpu_ms"] for a, b in zip(ours, naive, strict=True) if b["cpu_ms"]]
+    return {"questions": len(questions), "ours_ms": statistics.median(a["ms"] for a in ours),
+            "naive_ms": statistics.median(b["ms"] for b in naive), "ratio": statistics.median(ratios),
+            "ratio_min": min(ratios), "ratio_max": max(ratios),
+            "ours_cpu_ms": statistics.median(a["cpu_ms"] for a in ours),
+            "naive_cpu_ms": statistics.median(b["cpu_ms"] for b in naive),
+            "cpu_ratio": statistics.median(cpu_ratios), "cpu_ratio_min": min(cpu_ratios),
+            "cpu_ratio_max": max(cpu_ratios), "runs": {"ours": ours, "naive": naive},
+            "load": [load0[0], os.getloadavg()[0]]}

@@ -5,7 +5,9 @@ the moves need besides a search:
 
 * `next_context` — what a turn hands on: an answer its clause, region, year, topic and intent, and every
   clause shown so far (so "还有吗？" never repeats one); a decline its topic and region (so "那槐荫区呢？" still
-  works); a request for a topic the previous context; a reset nothing.
+  works); the nearest clause shown when unsure, like an answer's (so "那啥时候完成？" asks about it); a request
+  for a topic the previous context; a reset nothing. The topic handed on is what the turn and its clause
+  share (`settled_topic`), so a region switch searches the plans' wording, not the sender's story.
 * `next_unseen` — "more": the best-ranked clause on the topic, in the conversation's plan, not yet shown.
 * `check` — a confirmation: does the clause bear out the presumed unit or deadline? The verdict is about
   the clause in hand, never a reason to jump to another clause that mentions the presumed unit.
@@ -161,6 +163,19 @@ def _shown(previous: Context | None, entries: Sequence[Entry] = (), also: Sequen
     return out[-SHOWN_KEPT:]
 
 
+def settled_topic(query: Query, decision: Decision) -> str:
+    """The topic a conversation settles on: the turn's topic words its clause contains (the plans' own
+    wording of it), so a later "那薛城呢？" searches what was found, not the sender's story or wording
+    ("俺娘一个人住"); the turn's topic text when the clause shares no specific word of it."""
+    top = decision.candidates[0] if decision.candidates else None
+    if top is None:
+        return query.topic_text
+    shared = [t for t in query.topic if t in top.matched]
+    if not any(not vocab.is_generic(t) for t in shared):
+        return query.topic_text
+    return " ".join(t for t in shared if not any(t != w and t in w for w in shared))
+
+
 def next_context(query: Query | None, decision: Decision, previous: Context | None = None,
                  move: Move | None = None, restating: Sequence[str] = ()) -> Context:
     """The context a follow-up of this turn may reuse."""
@@ -173,7 +188,7 @@ def next_context(query: Query | None, decision: Decision, previous: Context | No
         keeps_topic = previous is not None and (decision.kind == Kind.FOLLOWUP
                                                 or move in (Move.MORE, Move.SAME_CLAUSE)
                                                 or (move == Move.CONFIRM and stayed))
-        topic = previous.topic if keeps_topic and previous and previous.topic else query.topic_text
+        topic = previous.topic if keeps_topic and previous and previous.topic else settled_topic(query, decision)
         entries = [top] if decision.kind != Kind.BY_REGION else list(decision.grouped)
         return Context(question=query.raw, intent=str(decision.intent), region=top.region, year=top.year,
                        department=query.department, entry_ids=[c.entry.id for c in decision.candidates[:3]],
@@ -193,7 +208,7 @@ def next_context(query: Query | None, decision: Decision, previous: Context | No
         top = decision.candidates[0].entry
         return Context(question=query.raw, intent=str(decision.intent), region=top.region, year=top.year,
                        department=query.department, entry_ids=[top.id], terms=list(query.terms),
-                       topic=query.topic_text if own_topic(query) or not previous else previous.topic,
+                       topic=settled_topic(query, decision) if own_topic(query) or not previous else previous.topic,
                        shown=_shown(previous, [top]))
     if decision.kind in (Kind.DECLINE, Kind.NEAREST):
         region = query.region or (previous.region if previous and not query.unknown_region else None)

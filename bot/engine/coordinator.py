@@ -69,7 +69,9 @@ class Engine(EngineContract):
         if rebuilt:
             log.info("index rebuilt: %d entries", len(index.entries))
         if official is None:
-            official = OfficialAnswers.at(settings.path("office.dir") / "answers.json")
+            from bot.office.records import records_for  # answers.json, or the database (PostgreSQL)
+
+            official = OfficialAnswers(records_for(settings).answers)
         return cls(index, top_k=settings.integer("search.top_k"), list_limit=settings.integer("search.list_limit"),
                    default_region=settings.text("search.default_region"), hotline=settings.text("search.hotline"),
                    tuning=Tuning.from_settings(settings), official=official)

@@ -16,8 +16,8 @@ from bot.engine.answer import Intent
 from bot.engine.retrieve import Candidate, Ranked
 from bot.engine.task_lists import TaskList
 from bot.engine.tuning import Tuning
-from bot.engine.understand import Query, stated_period
-from bot.language.vocabulary import STATES_AMOUNT, STATES_CONTACT, is_generic
+from bot.engine.understand import Query, question_sentence, stated_period
+from bot.language.vocabulary import PROCEDURE_CUES, STATES_AMOUNT, STATES_CONTACT, is_generic
 from indexer.model import Entry
 
 
@@ -144,11 +144,22 @@ def _decline_reason(query: Query, top: Candidate, tuning: Tuning, period: str | 
         return Reason.AMOUNT
     if query.asks_contact and not STATES_CONTACT.search(e.text):
         return Reason.CONTACT
-    if query.asks_procedure:
+    if query.asks_procedure and _asks_how_to(query, e):
         return Reason.HOW_TO
     if (query.asks_duration or query.asks_frequency) and period is None:
         return Reason.DURATION
     return None
+
+
+def _asks_how_to(query: Query, entry: Entry) -> bool:
+    """Whether the how-to wording is what the message asks: it stands in the sentence that carries the
+    question (a story's "优待证怎么办" before "…归哪些单位负责？" is not the question), and names no
+    topic the clause itself holds ("办事流程演示" is a task, not a request for the procedure)."""
+    if query.lang == "en":
+        return True
+    cues = [m.group(0) for m in PROCEDURE_CUES.finditer(question_sentence(query.text))]
+    body = re.sub(r"\s+", "", entry.text)
+    return any(c not in body for c in cues)
 
 
 def _related(query: Query, ranked: Ranked, tuning: Tuning) -> tuple[Entry, ...]:

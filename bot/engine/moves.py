@@ -16,15 +16,19 @@ own) and its question form (a yes/no particle or tag, a "more" word, a stated wh
     SAME_CLAUSE    another aspect of the current clause ("那完成时限呢？", "还有哪些单位参与？")
     TOPIC          a new topic in the conversation's region ("那医保呢？")
 
+Features added for new moves (issue 20): a who/when turn pointing back ("那这个事儿得啥时候弄利索？") keeps
+only plan words as its topic; a presumed deadline said without "前" ("听说是9月底") or question-marked without a
+particle ("那条也是11月底？") is a confirmation; "X这块还有啥？" is "more" within the X it names.
+
 The coordinator (bot/engine/coordinator.py) runs every move through the same reading as a first question,
 so a region or year not held is declined in any turn. Cue words come from bot/language/vocabulary.py.
 Neighbours: bot/engine/conversation.py (what a turn hands on, confirmations), bot/engine/understand.py (Query).
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from bot.engine.answer import Context, Intent
 from bot.engine.understand import Query, find_year
@@ -46,6 +50,12 @@ class Move(StrEnum):
 
 # Deadline phrases a turn may presume ("年底前", "9月底前", "9月底", "上半年", "全年"), longest readings first.
 _DEADLINE_PHRASES = (vocab.MONTH_END, vocab.MONTH_END_SAID, vocab.QUARTER, vocab.HALF_YEAR, vocab.YEAR_END, vocab.NO_COMPLETION_DATE)
+
+
+class TopicTest(Protocol):
+    """Whether a word a follow-up leaves over names a topic; `plan_only`: only a word the plans use."""
+
+    def __call__(self, word: str, plan_only: bool = False, /) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -103,7 +113,7 @@ def presumed_deadline(text: str) -> str | None:
     return None
 
 
-def read_turn(query: Query, context: Context, names_topic: Callable[[str], bool] | None = None) -> TurnFeatures:
+def read_turn(query: Query, context: Context, names_topic: TopicTest | None = None) -> TurnFeatures:
     """The features of `query` read against `context`. `names_topic(word)` says whether a word the turn
     leaves over names a topic (a word the plans use, or a rare word; not chatter, a place or a filler)."""
     raw, text = query.raw, query.text
@@ -124,13 +134,17 @@ def read_turn(query: Query, context: Context, names_topic: Callable[[str], bool]
     # own — unless the turn asks what no clause states (how to apply, an amount, a phone number): such a
     # request is a question of its own ("身份证丢了怎么补办？").
     shaped = not (query.asks_procedure or query.asks_amount or query.asks_contact)
-    topic = tuple(
-        t for t in query.topic
-        if len(t) >= 2 and t not in fillers and not any(t in f for f in fillers if len(f) > len(t))
-        and t not in dropped and (names_topic is None or not shaped or names_topic(t)))
     asks = None
     if query.intent_stated and query.intent in (Intent.WHO, Intent.WHEN, Intent.WHAT):
         asks = query.intent
+    # A who/when turn pointing back ("那这个事儿得啥时候弄利索？") asks about what was shown: a word of its own
+    # names a topic only when the plans use it, however rare it is in general Chinese.
+    back = asks in (Intent.WHO, Intent.WHEN) and bool(vocab.POINTS_BACK.search(raw)) and not query.regions
+    topic = tuple(
+        t for t in query.topic
+        if len(t) >= 2 and t not in fillers and t.lower() not in vocab.EN_STOPWORDS
+        and not any(t in f for f in fillers if len(f) > len(t))
+        and t not in dropped and (names_topic is None or not shaped or names_topic(t, back)))
     # A presumption stated and question-marked, asking no who/when of its own, is a yes/no check too.
     yes_no = yes_no or bool((deadline or query.departments) and asks in (None, Intent.WHAT)
                             and vocab.BARE_QUESTION.search(raw))
@@ -142,7 +156,7 @@ def read_turn(query: Query, context: Context, names_topic: Callable[[str], bool]
 
 
 def plan_turn(query: Query, context: Context | None,
-              names_topic: Callable[[str], bool] | None = None) -> TurnPlan:
+              names_topic: TopicTest | None = None) -> TurnPlan:
     """Which move this turn makes (see the module docstring)."""
     if context is None or query.greeting:
         return TurnPlan(Move.NEW)
@@ -153,7 +167,7 @@ def plan_turn(query: Query, context: Context | None,
 def _opening(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None:
     """Moves that leave the conversation's clause: reset, nothing to continue, a list's page, a switch."""
     if f.reset:  # "换个问题，养老补贴谁负责？" starts over with a question; "重新问" only starts over
-        rest = vocab.RESET_FORM.sub(" ", query.raw)
+        rest = vocab.RESET_FORM.sub(" ", query.text)  # the text as read (an English turn's in Chinese)
         return TurnPlan(Move.NEW if any(t in rest for t in f.topic) else Move.RESET)
     if not (context.entry_ids or context.topic or context.region) or f.unknown_place:
         return TurnPlan(Move.NEW)
@@ -165,7 +179,8 @@ def _opening(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None
         move = Move.SWITCH_REGION if f.region else Move.SWITCH_YEAR
         year = f.year or (context.year if not f.region else None)
         text = f"{year}年{_topic(context)}" if year else _topic(context)
-        return TurnPlan(move, text=text, region=f.region or context.region, intent=_kept_intent(f, context))
+        # the topic is re-read without the turn's words, so the intent the turn states goes with it
+        return TurnPlan(move, text=text, region=f.region or context.region, intent=f.asks or _kept_intent(f, context))
     if f.region or (query.regions and query.region != context.region):
         return TurnPlan(Move.NEW)
     return None

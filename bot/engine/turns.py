@@ -25,8 +25,9 @@ from bot.engine.moves import Move, TurnPlan, plan_turn
 from bot.engine.retrieve import Retriever
 from bot.engine.task_lists import TaskLists
 from bot.engine.tuning import Tuning
-from bot.engine.understand import Query, QuestionReader
+from bot.engine.understand import Query, QuestionReader, stated_period
 from bot.index.search_index import SearchIndex
+from bot.language import vocabulary as vocab
 from indexer.divisions import table as divisions
 from indexer.model import Entry
 
@@ -53,14 +54,14 @@ class Turns:
         self.reader, self.retriever, self.tasks, self.index, self.tuning = reader, retriever, tasks, index, tuning
         self.grouping = grouping
 
-    def names_topic(self, word: str) -> bool:
-        """Whether a word a follow-up leaves over names a topic: a plan word, or a word rare in general
-        Chinese — never a place ("烟台"), untranslated English or everyday wording ("弄完", "一家")."""
+    def names_topic(self, word: str, plan_only: bool = False, /) -> bool:
+        """Whether a word a follow-up leaves over names a topic: a plan word, or (unless `plan_only`) a word
+        rare in general Chinese — never a place ("烟台"), untranslated English or everyday wording ("弄完")."""
         if divisions().named(word):
             return False
         if word in self.index.text.idf or word in self.index.meta.idf:
             return True
-        if word.isascii():
+        if word.isascii() or plan_only:
             return False
         return self.retriever.everyday.salience(word) >= self.tuning.followup_topic_salience
 
@@ -164,10 +165,23 @@ class Turns:
     def decide(self, query: Query, followup: Entry | None, offset: int = 0) -> Decision:
         early = decide.before_search(query, followup)
         if early is not None:
-            return early
+            return _dateless(early)
         if query.intent == Intent.LIST:
             return decide.listing(query, self.tasks.gather(query, offset))
-        return decide.after_search(query, self.retriever.search(query), self.tuning, self.grouping)
+        return _dateless(decide.after_search(query, self.retriever.search(query), self.tuning, self.grouping))
+
+
+def _dateless(decision: Decision) -> Decision:
+    """A when-question whose clause states no date, deadline, period or timing word ("By when?" on a clause
+    the plan leaves open) is not answered: the plans set none, said plainly with the clause, as for "how long"."""
+    top = decision.top
+    if decision.kind not in (Kind.ANSWER, Kind.FOLLOWUP) or decision.intent != Intent.WHEN or top is None:
+        return decision
+    key = decision.key or top.text  # a timing word counts in the sentence that answers ("会议结束后及时公开")
+    if top.deadline or decision.period or stated_period(top.text, False) or vocab.COMPLETION_DATE.search(top.text) \
+            or vocab.NO_COMPLETION_DATE.search(key):
+        return decision
+    return replace(decision, kind=Kind.DECLINE, reason=decide.Reason.DURATION)
 
 
 def _silent(decision: Decision) -> bool:

@@ -186,12 +186,35 @@ class QuestionReader:
         if procedure:
             strip = strip_procedure(strip)
         read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # this question's parts, read once
-        segments = self._segments(strip, read, sources)
         whole = vocab.QUESTION_PHRASES.sub(" ", strip)
-        if whole not in read and (joined := _joined_tokens(strip, whole, read)) is not None:
-            read[whole] = (joined, tuple(topic_bigrams(_without_words(whole, sources))))
+        self._cut_once(strip, whole, read, sources)
+        segments = self._segments(strip, read, sources)
         terms, bigrams = self._terms_of(whole, read, sources)
         return terms, bigrams, segments if len(segments) >= 2 else ()
+
+    def _cut_once(self, strip: str, whole: str, read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
+                  sources: tuple[str, ...]) -> None:
+        """Segment the whole message once and give each segment its own tokens (into `read`, where
+        `_terms_of` finds them). jieba cuts every run of word characters on its own and segments end at
+        punctuation, so a segment's words are exactly those of the whole that start inside it. Left
+        to `_terms_of` (segment by segment) when a boundary falls inside such a run ("v1.2版": a segment
+        ends at the ".") or the question phrasing cut out differs per segment."""
+        pieces = [vocab.QUESTION_PHRASES.sub(" ", p) for sentence in vocab.SENTENCE_SPLIT.split(strip)
+                  for p in vocab.SEGMENT_SPLIT.split(sentence) if p]
+        if "".join(pieces) != whole or any(_JIEBA_BLOCK.match(a[-1]) and _JIEBA_BLOCK.match(b[0])
+                                           for a, b in zip(pieces, pieces[1:], strict=False)):
+            return
+        at = self.tokenizer.tokens_at(whole)
+        read[whole] = (tuple(dict.fromkeys(w for w, _ in at)), tuple(topic_bigrams(_without_words(whole, sources))))
+        k, end = 0, 0
+        for piece in pieces:
+            end += len(piece)
+            own: list[str] = []
+            while k < len(at) and at[k][1] < end:
+                own.append(at[k][0])
+                k += 1
+            if piece not in read:
+                read[piece] = (tuple(dict.fromkeys(own)), tuple(topic_bigrams(_without_words(piece, sources))))
 
     def _terms_of(self, content: str, read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
                   sources: tuple[str, ...] = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -257,28 +280,6 @@ class QuestionReader:
 
 # What jieba cuts as one block (its re_han_default): text is cut one such run at a time, independently.
 _JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]")
-
-
-def _joined_tokens(strip: str, whole: str, read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
-                   ) -> tuple[str, ...] | None:
-    """The whole message's distinct tokens put together from its segments', each segmented once: jieba
-    cuts every run of word characters on its own and segments end at punctuation, so the whole cuts
-    into its segments' words in order. None (segment the whole) when a boundary falls inside such a
-    run (a segment ending in "." before a word character) or a segment was not read."""
-    pieces = [vocab.QUESTION_PHRASES.sub(" ", p)
-              for sentence in vocab.SENTENCE_SPLIT.split(strip) for p in vocab.SEGMENT_SPLIT.split(sentence) if p]
-    if "".join(pieces) != whole:
-        return None
-    tokens: list[str] = []
-    for i, piece in enumerate(pieces):
-        if i and _JIEBA_BLOCK.match(pieces[i - 1][-1]) and _JIEBA_BLOCK.match(piece[0]):
-            return None
-        if piece.strip():
-            got = read.get(piece)
-            if got is None:
-                return None
-            tokens += got[0]
-    return tuple(dict.fromkeys(tokens))
 
 
 def _without_words(text: str, words: tuple[str, ...]) -> str:
@@ -400,7 +401,10 @@ def asks_amount_in(text: str) -> bool:
 
 def find_year(text: str) -> int | None:
     m = vocab.YEAR.search(text)
-    return int(m.group(1)) if m else None
+    if m:
+        return int(m.group(1))
+    cn = vocab.CN_YEAR.search(text)  # voice-typed "二零二三年"
+    return int("".join(vocab.CN_DIGITS[c] for c in cn.group(1))) if cn else None
 
 
 def topic_bigrams(text: str) -> list[str]:

@@ -273,6 +273,19 @@ class _PackedLexicon(Mapping[str, tuple[bytes, bytes]]):
         return tuple(blob[int(off[i]):int(off[i + 1])].tobytes()  # type: ignore[return-value]
                      for blob, off in (self._words, self._freqs))
 
+    def many(self, groups: list[str]) -> Iterator[tuple[bytes, bytes]]:
+        """The blobs of those of `groups` held, found with one binary search (a question brings dozens)."""
+        codes = np.array([Lexicon.code(g) for g in groups if 1 <= len(g) <= 2], dtype=np.int64)
+        if not len(codes) or not len(self._codes):
+            return
+        k = np.minimum(np.searchsorted(self._codes, codes), len(self._codes) - 1)
+        k = k[self._codes[k] == codes]
+        at = k if self._order is None else self._order[k]
+        (words, w_off), (freqs, f_off) = self._words, self._freqs
+        for w0, w1, f0, f1 in zip(w_off[at].tolist(), w_off[at + 1].tolist(), f_off[at].tolist(),
+                                  f_off[at + 1].tolist(), strict=True):
+            yield words[w0:w1].tobytes(), freqs[f0:f1].tobytes()
+
     def __iter__(self) -> Iterator[str]:
         return (Lexicon.group(int(c)) for c in self._codes)
 

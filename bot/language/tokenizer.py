@@ -67,13 +67,12 @@ class Tokenizer:
 
     def _ensure(self, tk: Segmenter, lexicon: Lexicon, text: str) -> None:
         """Load the lexicon groups holding every substring of the text (all jieba looks up)."""
-        missing = [g for g in lexicon.groups_of(text) if g not in self._loaded]
-        if missing:
-            with self._lock:
-                for group in missing:
-                    if group not in self._loaded:
-                        tk.FREQ.update(lexicon.entries(group))
-                        self._loaded.add(group)
+        if lexicon.groups_of(text) <= self._loaded:
+            return
+        with self._lock:
+            missing = [g for g in lexicon.groups_of(text) if g not in self._loaded]
+            tk.FREQ.update(lexicon.entries_of(missing))
+            self._loaded.update(missing)
 
     def lexicon(self) -> Lexicon | None:
         """jieba's dictionary with our terms added, packed for `Tokenizer(terms, lexicon)` (see Lexicon)."""
@@ -99,6 +98,19 @@ class Tokenizer:
     def tokens(self, text: str) -> list[str]:
         """Content tokens for BM25: search-mode words minus stopwords and lone function characters."""
         return [w for w in self.words(text) if w not in STOPWORDS]
+
+    def tokens_at(self, text: str) -> list[tuple[str, int]]:
+        """`tokens(text)`, each with where it starts in `text` (jieba's search-mode `tokenize` yields the
+        very words of `cut_for_search`): one segmentation of a message serves each of its segments."""
+        tk = self._load()
+        if self._lexicon is not None:
+            self._ensure(tk, self._lexicon, text)
+        out = []
+        for w, start, _ in tk.tokenize(text, mode="search"):
+            w = w.strip()
+            if w and _TOKEN_OK.search(w) and (w := w.lower()) not in STOPWORDS:
+                out.append((w, start))
+        return out
 
 
 def _terms_key(terms: list[str]) -> str:
@@ -156,11 +168,15 @@ class Lexicon:
         return chr(code >> 21) + (chr(second) if second else "")
 
     def entries(self, group: str) -> Iterator[tuple[str, int]]:
-        got = self.packed.get(group)
-        if got is None:
-            return iter(())
-        words, freqs = got
-        return zip(words.decode("utf-8").split(self.SEP), array("q", freqs), strict=True)
+        return self.entries_of([group])
+
+    def entries_of(self, groups: list[str]) -> Iterator[tuple[str, int]]:
+        """The entries of these groups (a group the dictionary lacks has none). A mapped lexicon
+        (bot/index/files.py) finds them all in one binary search: `many`."""
+        many = getattr(self.packed, "many", None)
+        blobs = many(groups) if many is not None else (b for g in groups if (b := self.packed.get(g)) is not None)
+        for words, freqs in blobs:
+            yield from zip(words.decode("utf-8").split(self.SEP), array("q", freqs), strict=True)
 
 
 def knowledge_terms(texts: Iterable[str], units: Iterable[str], regions: Iterable[str]) -> set[str]:

@@ -55,7 +55,7 @@ STOPWORDS: frozenset[str] = frozenset(
 # Question phrasing cut out of a question before tokenizing, so it neither matches clause text nor
 # counts as a topic word the plans lack ("哪个部门", "什么时候", sentence-final particles).
 QUESTION_PHRASES = re.compile(
-    r"责任单位|负责单位|牵头单位|配合单位|责任部门|负责部门|主管部门|完成时限|截止时间|完成时间|时限|到期|"
+    r"责任单位|负责单位|责任主体|牵头单位|配合单位|责任部门|负责部门|主管部门|完成时限|截止时间|完成时间|时限|到期|"
     r"几回|多少回|几次|多少次|什么时候|啥时候|何时|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|由谁|归谁|谁来|谁负责|谁管|"
     r"要干些啥|干些啥|干些什么|干啥|做些什么|做什么|是啥样|啥样|是什么|是哪个|是哪些|有哪些|有什么|都有啥|有啥|"
     r"怎么样|怎么办|怎么|如何|多久|多长时间|在管|负责|牵头|归口|主管|请问|能不能|可不可以|是不是|"
@@ -106,13 +106,21 @@ EN_STOPWORDS: frozenset[str] = frozenset(
     plan plans say says said mention mentions mentioned take takes taking supposed""".split()
 )
 
+# English wh-words: they ask only where a clause opens (bot/language/rewrite/english.py); mid-clause they
+# start a relative or time clause ("the person who handles it", "when the staff changes").
+EN_WH_WORDS: frozenset[str] = frozenset("who whom whose when what which how where".split())
+# Words after which a wh-word still opens the asked clause: conjunctions ("and when"), "by when",
+# and indirect questions ("tell me who", "I'd like to know when", "wondering which").
+EN_ASKING_OPENERS: frozenset[str] = frozenset(
+    "and or but so also then by until till me know tell wonder wondering ask asking explain idea sure out".split())
+
 # Characters that never start or end a topic word: pairs across them are not topic character pairs.
 FUNCTION_CHARS = re.compile(r"[的了和与及等在是要对将把为由吗呢啊吧呀哪那这些有都也就还又并或以之其被给让从向于中上下个一各所啥么谁]")
 
 # --- intent cues ---------------------------------------------------------------------------------------
 # Asking who is responsible (责任单位).
 WHO_CUES = re.compile(
-    r"谁|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|啥部门|哪家|哪个局|哪个机关|责任单位|负责单位|牵头单位|"
+    r"谁|哪个部门|哪些部门|哪个单位|哪些单位|什么部门|什么单位|啥部门|哪家|哪个局|哪个机关|责任单位|负责单位|责任主体|牵头单位|"
     r"责任部门|主管部门|负责部门|归.{0,4}管|归哪|由.{0,3}负责|在管|找哪|归口|牵头|主责|负责的是|"
     r"(?:责任|负责)[?？\s]*$"
 )
@@ -199,6 +207,9 @@ YES_NO_FORM = re.compile(
     r"(?:吗|呗|吧|嘛)[?？。!！\s]*$|是不是|对吧|对不对|对吗|对么|是吗|没错吧|是否|"
     r"^\s*(?:so\s+)?(?:is|are|was|were|does|do|did|will|has|have|can|should)\b|"
     r"\b(?:right|correct|isn'?t it|is it|aren'?t they|don'?t they|yes or no)\s*[?.!]*\s*$", re.I)
+# A turn pointing back at what was just shown ("那这个事儿得啥时候弄利索？", "Who organizes them?"): its other
+# words are wording, unless the plans use them (bot/engine/moves.py).
+POINTS_BACK = re.compile(r"这个|这件|这事|这项|这条|这些|它|\b(?:that|it|this|those|these|them)\b", re.I)
 # A statement ending in a question mark ("监督投诉渠道那条 也是11月底？"): a yes/no check when it presumes a unit
 # or a deadline and asks no who/when of its own (not "那区民政局呢？", which continues with another topic).
 BARE_QUESTION = re.compile(r"(?<!呢)[?？]\s*$")
@@ -220,6 +231,9 @@ FOLLOWUP_FILLERS: frozenset[str] = frozenset(
 # --- places, years and dates ---------------------------------------------------------------------------
 # A four-digit year ("2022年", "2022年度"), not the year inside a document number ("国办发〔2019〕54号").
 YEAR = re.compile(r"(?<![〔［\[【(（\d])(20\d{2})(?![〕］\]】)）\d])\s*(?:年|年度)?")
+# A year voice-typed in Chinese digits ("二零二三年", "二〇二二年度"); read by understand.find_year.
+CN_YEAR = re.compile(r"(二[〇零○][一二三四五六七八九〇零○]{2})\s*年")
+CN_DIGITS = {c: str(i) for i, cs in enumerate(("〇零○", "一", "二", "三", "四", "五", "六", "七", "八", "九")) for c in cs}
 # A year with its 年/年度 as written, cut out before tokenizing (the year filters, it is no topic).
 YEAR_PHRASE = re.compile(r"20\d{2}\s*年?度?")
 # A year named relative to now ("今年的要点", "去年"): read against the plans held, never the calendar.

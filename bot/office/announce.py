@@ -27,6 +27,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 KEEP_DAYS = 30
+# The same plans announced again this soon is another worker or host following the same publication
+# (each rebuilds the published set itself): recorded once.
+REPEAT_MINUTES = 10
 
 _TABLE = """CREATE TABLE IF NOT EXISTS publications (
     id {serial},
@@ -76,10 +79,15 @@ class PublicationFeed:
             self.db.close()
 
     def record(self, kind: str, ref: str, items: Iterable[Item]) -> int:
-        """Add a publication; those older than KEEP_DAYS go (readers look every few seconds)."""
+        """Add a publication; those older than KEEP_DAYS go (readers look every few seconds). The same
+        publication recorded within REPEAT_MINUTES (another worker or host) is not added again: its id."""
         now = datetime.now(UTC)
         data = json.dumps([asdict(i) for i in items], ensure_ascii=False)
         with self.db.transaction() as tx:
+            same = tx.execute("SELECT id FROM publications WHERE kind = ? AND ref = ? AND items = ? AND created >= ?",
+                              (kind, ref, data, (now - timedelta(minutes=REPEAT_MINUTES)).isoformat(timespec="seconds")))
+            if same:
+                return int(same[0][0])
             tx.execute("DELETE FROM publications WHERE created < ?",
                        ((now - timedelta(days=KEEP_DAYS)).isoformat(timespec="seconds"),))
             rows = tx.execute("INSERT INTO publications(kind, ref, created, items) VALUES (?, ?, ?, ?) RETURNING id",

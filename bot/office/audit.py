@@ -4,7 +4,9 @@
 for the break-glass `web.admin_token`.
 
 Lines are appended with O_APPEND in one write, so concurrent workers never interleave a line. Times
-are stored in UTC and shown in the configured timezone (web.timezone) by the admin page.
+are stored in UTC and shown in the configured timezone (web.timezone) by the admin page. With
+`web.database` on PostgreSQL the events are rows of the database instead (bot/office/db_store.py
+`DbAuditLog`), one list for every host.
 """
 from __future__ import annotations
 

@@ -5,7 +5,8 @@ status draft, pending or published) and the names of shipped plans that were unp
 never touched). Plan ids are URL-safe: "s-<hash of the file name>" for shipped plans, "u-<random>" for
 uploads. Every change is a read-modify-write under `FileLock` (bot/office/locking.py: across threads and
 worker processes) and replaces the file atomically (temp file, then rename), so readers need no lock and
-concurrent uploads never lose each other's record.
+concurrent uploads never lose each other's record. With `web.database` on PostgreSQL the same record
+lives in the database instead (bot/office/db_store.py `DbPlanCatalog`, chosen by bot/office/records.py).
 """
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ import json
 import logging
 import secrets
 import shutil
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.office.locking import FileLock
 from indexer.settings import ConfigError
@@ -46,6 +49,7 @@ class PlanRecord:
     original: str = ""  # the name as uploaded
     uploaded: str = ""  # ISO UTC
     author: str = ""
+    sha256: str = ""  # of the file's bytes: where the database store keeps them (bot/office/db_store.py)
 
     def public(self) -> dict:
         return {"id": self.id, "file": self.file, "title": self.title, "region": self.region,
@@ -71,9 +75,9 @@ class PlanCatalog:
         self.knowledge_cache = knowledge_cache
         self.record_path = self.dir / "plans.json"
         self.uploads_dir = self.dir / "uploads"
-        self._lock = FileLock(self.dir / "plans.json.lock")
+        self._lock: AbstractContextManager[Any] = FileLock(self.dir / "plans.json.lock")
 
-    def locked(self) -> FileLock:
+    def locked(self) -> AbstractContextManager[Any]:
         """The record's lock (re-entrant): hold it to decide something from the record and act on it."""
         return self._lock
 

@@ -6,8 +6,9 @@ fcntl.flock on `path` (created beside the record it guards) and a threading.RLoc
 in one process at a time runs the read-modify-write; it is re-entrant within a thread (a locked method may
 call another). Records are still replaced by write-temp-then-rename, so readers never need the lock.
 The lock is released by the kernel if the process dies, so a kill -9 never leaves it held.
-Hosts sharing `office.dir` over NFS get flock emulated by fcntl locks on Linux; with PostgreSQL the
-database's transactions will take over (a later step).
+Hosts sharing `office.dir` over NFS get flock emulated by fcntl locks on Linux; with `web.database` on
+PostgreSQL the records are in the database and bot/office/db_store.py's `DbLock` (an advisory lock) takes
+this one's place.
 """
 from __future__ import annotations
 

@@ -37,8 +37,10 @@ KEEP_SETS = 5  # built sets kept on disk for quick rollback; older ones are remo
 
 
 def catalog_for(settings: Settings) -> PlanCatalog:
-    return PlanCatalog(settings.path("office.dir"), settings.path("knowledge.plans_dir"),
-                       settings.path("knowledge.index_path").with_name("knowledge.json"))
+    """The plan catalog these settings keep: files, or the database (bot/office/records.py chooses)."""
+    from bot.office.records import records_for
+
+    return records_for(settings).catalog
 
 
 def set_id(files: list[Path]) -> str:
@@ -84,9 +86,9 @@ def _prune(sets_dir: Path, keep: str) -> None:
 class Publisher:
     """Builds engines for the published set; one build at a time."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, catalog: PlanCatalog | None = None) -> None:
         self.settings = settings
-        self.catalog = catalog_for(settings)
+        self.catalog = catalog if catalog is not None else catalog_for(settings)
         # Across threads and workers: two builds would share sets/<id>.tmp (bot/office/locking.py).
         self.lock = FileLock(settings.path("office.dir") / "publish.lock")
         self._live = {p.name for p in self.catalog.published_files()}  # what is announced as new is measured from here

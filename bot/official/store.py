@@ -4,7 +4,9 @@ Every process (web workers, staff bot) reads the same file and reloads it when i
 or size changes, so an answer written in /admin is used everywhere without a restart. Writes may come
 from any worker: each is a read-modify-write under a lock held across threads and processes
 (bot/office/locking.py `FileLock`, answers.json.lock), and the file is replaced with os.replace, so a
-reader never sees half a file and 200 answers added at once by two workers are all kept.
+reader never sees half a file and 200 answers added at once by two workers are all kept. With
+`web.database` on PostgreSQL the answers live in the database instead (bot/office/db_store.py
+`DbAnswerStore`, chosen by bot/office/records.py), so hosts without a shared file system share them.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import os
 import secrets
 import tempfile
 import threading
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -130,7 +133,8 @@ class AnswerStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()  # this process's copy of the records
-        self._file_lock = FileLock(self.path.with_name(self.path.name + ".lock"))  # the file, across workers
+        # the file, across workers (a database lock for DbAnswerStore, bot/office/db_store.py)
+        self._file_lock: AbstractContextManager[Any] = FileLock(self.path.with_name(self.path.name + ".lock"))
         self._stamp: tuple[int, int] | None = None
         self._records: list[AnswerRecord] = []
         self.version = 0  # bumped on every reload; matchers rebuild their tables when it changes

@@ -6,6 +6,7 @@ rewriter is not built here (it is not what these tests are about, and it is the 
 from __future__ import annotations
 
 import shutil
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from bot.index import search_index as index_module
 from bot.index.search_index import SearchIndex
 from bot.index.store import load_index
-from bot.language.tokenizer import Tokenizer
+from bot.language.tokenizer import Lexicon, Tokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -152,7 +153,17 @@ def test_packed_lexicon_segments_exactly_like_jieba(template) -> None:  # type: 
     for text in texts:
         assert packed.words(text) == full.words(text), text
     assert packed._lexicon is index.lexicon  # the packed path was taken, not a silent full load
-
+    # versions written before the two-character groups hold one group per first character: still exact
+    freq, chars = full._load().FREQ, set("".join(texts))
+    by_char: dict[str, list[str]] = {}
+    for word in freq:
+        if word[0] in chars:
+            by_char.setdefault(word[0], []).append(word)
+    packed_by_char = {c: (Lexicon.SEP.join(ws).encode(), array("q", [freq[w] for w in ws]).tobytes())
+                      for c, ws in by_char.items()}
+    older = Tokenizer(index.terms, lexicon=Lexicon(packed_by_char, index.lexicon.total, index.lexicon.key, width=1))
+    for text in texts:
+        assert older.words(text) == full.words(text), text
 
 def test_packed_lexicon_is_ignored_for_other_terms(template) -> None:  # type: ignore[no-untyped-def]
     index = template[1]

@@ -138,6 +138,12 @@ CONTEXT = Context(question="槐荫区养老补贴谁负责", intent="who", regio
     ("重新开始吧", Move.RESET), ("start over", Move.RESET),
     ("那完成时限呢？", Move.SAME_CLAUSE), ("除了它还有哪些单位？", Move.SAME_CLAUSE), ("And by when?", Move.SAME_CLAUSE),
     ("那医保呢？", Move.TOPIC), ("周村区预决算信息公开由哪个部门负责？", Move.NEW),
+    # issue 20, second round: pointing back with wording the plans never use; a month's end said without
+    # "前"; a presumption question-marked without a particle; "more" on a part of the topic it names;
+    # a year in Chinese digits; an English function word is no topic of its own.
+    ("那这件事得啥时候弄利落？", Move.SAME_CLAUSE), ("我听人说是10月底，对不对？", Move.CONFIRM),
+    ("那条也是6月底？", Move.CONFIRM), ("补贴这块还有啥规定？", Move.MORE), ("那二零一九年的呢？", Move.SWITCH_YEAR),
+    ("And Zhoucun?", Move.SWITCH_REGION),
 ])
 def test_moves_from_the_form_of_the_turn(shipped_engine, question: str, move: Move) -> None:
     plan = plan_turn(shipped_engine.understand(question), CONTEXT, shipped_engine.turns.names_topic)
@@ -149,3 +155,18 @@ def test_page_only_after_a_list(shipped_engine) -> None:
     assert plan_turn(shipped_engine.understand("下一页"), listing).move == Move.PAGE
     assert plan_turn(shipped_engine.understand("下一页"), Context(**{**listing.to_dict(), "next_page": 0})).move \
         == Move.NO_MORE
+
+
+def test_a_follow_up_after_the_nearest_clause_is_about_that_clause(shipped_engine) -> None:
+    """When the bot showed the nearest clause, "那啥时候完成？" asks about it, as after an answer."""
+    from bot.engine.conversation import next_context
+    from bot.engine.decide import Decision, Kind
+    from bot.engine.retrieve import Candidate
+
+    entry = next(e for e in shipped_engine.index.entries if e.region == "槐荫区" and e.deadline)
+    query = shipped_engine.understand("槐荫区那个村里的补贴到底在哪能看着啊")
+    nearest = Decision(Kind.NEAREST, Intent.WHAT, (Candidate(entry, 0, 1.0, 0.35),))
+    context = next_context(query, nearest)
+    assert context.entry_ids == [entry.id] and entry.id in context.shown
+    plan = plan_turn(shipped_engine.understand("那啥时候以前得弄完啊"), context, shipped_engine.turns.names_topic)
+    assert plan.move == Move.SAME_CLAUSE and plan.entry_id == entry.id

@@ -3,8 +3,9 @@
 The worker that serves /admin swaps its engine itself (office_actions.py). Other worker processes
 (`bot serve --workers N`) notice the change on their next request: one stat of the plan record
 (`office.dir`/plans.json), of the curated data files and of the index's `current` pointer (a `bot index
-rollback`), compared with what their engine was built from,
-at most once every `CHECK_SECONDS` (six stats per request would cost more than a fast answer, and each
+rollback`), compared with what their engine was built from (with the office's records in PostgreSQL,
+bot/office/records.py, the plan record's stat is one read of the database's office_state version instead,
+so other hosts follow too), at most once every `CHECK_SECONDS` (six stats per request would cost more than a fast answer, and each
 releases the GIL for a system call that other threads are waiting on).
 On a change one background thread compares the published set with the one its engine serves and, when it
 differs (an upload or a deleted draft changes the record but not the set), builds the new engine (usually
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 
 CHECK_SECONDS = 1.0  # a publication elsewhere is noticed within this long (plus the rebuild)
 
-Stamp = tuple[tuple[int, int] | None, ...]
+Stamp = tuple[object, ...]
 
 
 def _stat(path: Path) -> tuple[int, int] | None:
@@ -49,9 +50,14 @@ def _stat(path: Path) -> tuple[int, int] | None:
 
 
 class KnowledgeWatch:
-    def __init__(self, record: Path, data_dir: Path, published: Callable[[], list[Path]],
+    """`record` is the plan record's path (its stat is the stamp), or a stamp source: with the office's
+    records in PostgreSQL (bot/office/records.py) the database's office_state version, so a host follows
+    publications made on another host without a shared file system."""
+
+    def __init__(self, record: Path | Callable[[], object], data_dir: Path, published: Callable[[], list[Path]],
                  swap: Callable[[Flask, Any], None], index_current: Path | None = None) -> None:
-        self.paths = [record] + [data_dir / name for name in CURATED_FILES]
+        self.state: Callable[[], object] = record if callable(record) else (lambda: _stat(Path(record)))
+        self.paths = [data_dir / name for name in CURATED_FILES]
         if index_current is not None:
             self.paths.append(index_current)
         self.published = published
@@ -62,7 +68,7 @@ class KnowledgeWatch:
         self._next_check = 0.0  # time.monotonic() of the next look at the files
 
     def stamp(self) -> Stamp:
-        return tuple(_stat(p) for p in self.paths)
+        return (self.state(), *(_stat(p) for p in self.paths))
 
     def _content(self) -> tuple[object, ...]:
         """What the engine is built from: the published files and the curated data files' stamps."""

@@ -22,6 +22,7 @@ from bot.office.audit import AuditLog, utc_now
 from bot.office.catalog import DRAFT, PENDING, PUBLISHED, PlanCatalog, PlanRecord, new_upload_id
 from bot.office.people import People
 from bot.office.publish import Publisher
+from bot.office.records import records_for
 from bot.office.uploads import Parsed, UploadError, checked_name, discard, parse, receive
 from bot.official import AnswerRecord, OfficialAnswers
 from bot.official.store import validated
@@ -56,15 +57,15 @@ class Office:
 
     @classmethod
     def build(cls, settings: Settings) -> Office:
-        folder = settings.path("office.dir")
-        publisher = Publisher(settings)
+        records = records_for(settings)  # files under office.dir, or PostgreSQL (bot/office/records.py)
+        publisher = Publisher(settings, records.catalog)
         return cls(settings=settings, catalog=publisher.catalog, publisher=publisher,
-                   audit=AuditLog(folder / "audit.jsonl"),
-                   official=OfficialAnswers.at(folder / "answers.json"),
+                   audit=records.audit,
+                   official=OfficialAnswers(records.answers),
                    door=Door.from_settings(settings),
                    throttle=LoginThrottle(settings.integer("web.admin_login_limit")),
                    tz=ZoneInfo(settings.text("web.timezone")),
-                   watch=KnowledgeWatch(publisher.catalog.record_path, settings.path("knowledge.data_dir"),
+                   watch=KnowledgeWatch(records.state, settings.path("knowledge.data_dir"),
                                         publisher.catalog.published_files, swap_engine,
                                         IndexStore.from_settings(settings).current_file))
 

@@ -91,7 +91,7 @@ def build_wechat(settings: Settings, engine: EngineContract, *, client: httpx.Cl
     from bot.channels.web.sessions import make_sessions
     from bot.channels.wxcrypto import WXBizMsgCrypt
     from bot.office.announce import PublicationFeed
-    from bot.official.store import AnswerStore
+    from bot.office.records import records_for
 
     ws = wechat_settings(settings)
     db = open_database(database_target(settings))  # one connection (pool) for the channel's stores
@@ -106,7 +106,7 @@ def build_wechat(settings: Settings, engine: EngineContract, *, client: httpx.Cl
     options = NoticeOptions(template=ws.notice_template, keys=ws.notice_keys, link=settings.text("web.public_url"),
                             retention_days=int(settings.get("web.log_retention_days", RETENTION_DAYS)))
     notifier = Notifier(store, feed, api, holder, options,
-                        answers=AnswerStore(settings.path("office.dir") / "answers.json"),
+                        answers=records_for(settings).answers,  # answers.json, or PostgreSQL (bot/office/records.py)
                         on_plans=holder.reload if reload else None)
     return WeChatApp(flask, bot, api, notifier, holder, [log, db])
 

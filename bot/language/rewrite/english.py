@@ -9,6 +9,7 @@ import re
 
 from bot.language.rewrite.pinyin import Readings
 from bot.language.rewrite.tokens import WORD_SPLIT_RE, Tok
+from bot.language.vocabulary import EN_ASKING_OPENERS, EN_WH_WORDS
 from bot.language.vocabulary import EN_STOPWORDS as _EN_STOPWORDS
 
 # English words that happen to split into valid pinyin syllables ("open" = o+pen, "china" = chi+na):
@@ -34,8 +35,11 @@ class English:
     """Glossary phrases and intent phrases keyed by stemmed tokens, and the known English vocabulary."""
 
     def __init__(self, glossary: dict[tuple[str, ...], tuple[str, ...]], intents: dict[tuple[str, ...], str],
-                 words: frozenset[str]) -> None:
+                 words: frozenset[str], everyday: frozenset[str] = frozenset()) -> None:
         self.glossary = glossary  # stemmed English phrase -> plan terms (first in text, rest expansions)
+        # stems of everyday English words (resources.everyday_english): left untranslated in an English
+        # question they are wording ("keep", "work", "person"), dropped like stop words
+        self.everyday = everyday
         self.intents = intents  # stemmed English phrase -> Chinese intent wording appended to the question
         self.phrase_max = max((len(k) for k in (*glossary, *intents)), default=1)
         self.words = words  # words that read as English even when they split into pinyin syllables
@@ -71,7 +75,9 @@ class English:
                 if t:
                     words.add(t)
         words |= {stem(w) for w in words}
-        return cls(gl, it, frozenset(words))
+        everyday = _everyday() if dictionary else frozenset()
+        # everyday English that splits into pinyin ("eye" = e+ye) follows the question, as "open" does
+        return cls(gl, it, frozenset(words | everyday), everyday)
 
     def classify(self, toks: list[Tok], readings: Readings) -> None:
         """Mark each ASCII word "py" (toneless pinyin) or "en" (English or anything else).
@@ -97,8 +103,11 @@ class English:
         for t in ambiguous:
             t.role = "py" if has_py and not strong_en else "en"
 
-    def translate(self, toks: list[Tok], lang: str, intents: list[str], expansions: list[str]) -> list[Tok]:
-        """Glossary phrases (longest first) -> Chinese plan terms; question words -> intent wording."""
+    def translate(self, toks: list[Tok], lang: str, intents: list[str], expansions: list[str],
+                  senses: list[tuple[str, tuple[str, ...]]] | None = None) -> list[Tok]:
+        """Glossary phrases (longest first) -> Chinese plan terms; question words -> intent wording.
+        `senses` gets each English phrase's first term with its other terms: the English word is what
+        was asked, so a clause holding any of its renderings covers it (as a synonym rule's word)."""
         out: list[Tok] = []
         i = 0
         while i < len(toks):
@@ -107,26 +116,44 @@ class English:
                 out.append(t)
                 i += 1
                 continue
-            # Collect a run of English words separated by spaces.
-            run = [i]
+            # Collect a run of English words separated by spaces (in an English question, across the
+            # place names the rewriter read: "Which Huaiyin department" asks "which department").
+            opens = lang == "en" and _opens_clause(out)
+            run, places = [i], []
             j = i
-            while (j + 2 < len(toks) and toks[j + 1].kind == "space" and toks[j + 2].kind == "word"
-                   and toks[j + 2].role == "en"):
-                j += 2
+            while True:
+                k = j + 1
+                gap = []
+                while lang == "en" and k < len(toks) and (toks[k].kind == "space" or _is_place(toks[k])):
+                    gap.append(toks[k])
+                    k += 1
+                if lang != "en":
+                    k = j + 2 if j + 1 < len(toks) and toks[j + 1].kind == "space" else len(toks)
+                if not (k < len(toks) and toks[k].kind == "word" and toks[k].role == "en"):
+                    break
+                places += [t for t in gap if t.kind != "space"]
+                j = k
                 run.append(j)
+            out.extend(places)
             # Sub-words ("elderly-care" -> elderly, care), each remembering its token.
             subs: list[tuple[str, int]] = []
             for k in run:
                 for part in WORD_SPLIT_RE.split(toks[k].text):
                     if part:
                         subs.append((part, k))
-            out.extend(self._translate_run(subs, lang, intents, expansions))
+            out.extend(self._translate_run(subs, lang, intents, expansions, opens, senses))
             i = j + 1
         return out
 
     def _translate_run(self, subs: list[tuple[str, int]], lang: str, intents: list[str],
-                       expansions: list[str]) -> list[Tok]:
-        """One run of English sub-words: longest glossary/intent phrase first, stop words dropped."""
+                       expansions: list[str], opens: bool = True,
+                       senses: list[tuple[str, tuple[str, ...]]] | None = None) -> list[Tok]:
+        """One run of English sub-words: longest glossary/intent phrase first, stop words dropped.
+
+        In an English question a wh-word asks only where a clause opens ("Who handles …", "…, when
+        must …", "tell me who …"); elsewhere it starts a relative or time clause ("the person who
+        handles it", "when the staff changes") and asks nothing. Everyday English words left
+        untranslated are wording, dropped like stop words."""
         stems = [stem(w) for w, _ in subs]
         produced: list[Tok] = []
         p = 0
@@ -136,7 +163,9 @@ class English:
                 key = tuple(stems[p:p + size])
                 if key in self.intents:
                     phrase = self.intents[key]
-                    if phrase not in intents:
+                    asks = (lang != "en" or key[0] not in EN_WH_WORDS
+                            or (opens if p == 0 else stems[p - 1] in _OPENERS))
+                    if asks and phrase not in intents:
                         intents.append(phrase)
                     p += size
                     hit = True
@@ -146,6 +175,8 @@ class English:
                     if not any(t.kind == "zh" and t.text == zh[0] for t in produced):
                         produced.append(Tok("zh", zh[0], "gloss"))
                     expansions.extend(z for z in zh[1:] if z not in expansions)
+                    if senses is not None and len(zh) > 1 and (zh[0], zh[1:]) not in senses:
+                        senses.append((zh[0], tuple(zh[1:])))
                     p += size
                     hit = True
                     break
@@ -153,7 +184,8 @@ class English:
                 continue
             word = subs[p][0]
             low = word.lower()
-            stop = low in _EN_STOPWORDS or stems[p] in self.stop_stems
+            stop = (low in _EN_STOPWORDS or stems[p] in self.stop_stems
+                    or (lang == "en" and stems[p] in getattr(self, "everyday", ())))
             if stop and (lang == "en" or (word.islower() and len(word) > 1)):
                 pass  # carries no plan vocabulary (but "A" in a Chinese question may be a name)
             else:
@@ -162,6 +194,26 @@ class English:
                 produced.append(Tok("word", word, "en"))
             p += 1
         return produced
+
+
+def _is_place(t: Tok) -> bool:
+    return t.kind == "zh" and t.role == "region"
+
+
+def _opens_clause(before: list[Tok]) -> bool:
+    """Whether English words after `before` open a clause: at the start, or after punctuation (the
+    place names the rewriter read and spaces aside)."""
+    for t in reversed(before):
+        if t.kind == "space" or _is_place(t):
+            continue
+        return t.kind == "other" and t.text in ",.;:!?，。；：！？()（）\"'“”-–—"
+    return True
+
+
+def _everyday() -> frozenset[str]:
+    from bot.language.rewrite.resources import everyday_english
+
+    return everyday_english(stem)
 
 
 def question_language(toks: list[Tok]) -> str:
@@ -218,3 +270,6 @@ def _undouble(w: str) -> str:
 def _en_tokens(phrase: str) -> tuple[str, ...]:
     """Stemmed tokens of an English phrase; hyphens split words (elderly-care = elderly care)."""
     return tuple(stem(t) for t in re.split(r"[\s\-_/]+", phrase.strip()) if t)
+
+
+_OPENERS: frozenset[str] = frozenset(stem(w) for w in EN_ASKING_OPENERS)

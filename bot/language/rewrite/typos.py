@@ -97,11 +97,12 @@ class TypoCorrector:
         fixed = [False] * n
         words = _RunWords(self, run)
         targets = _targets_of(self)
+        reads = [self.readings.reading(c) for c in run]  # each character's reading, once per run
         for size in (4, 3, 2):
             for i in range(n - size + 1):
                 if any(fixed[i:i + size]):
                     continue
-                target = self._safe_target(run, i, size, words, targets)
+                target = self._safe_target(run, i, size, words, targets, reads)
                 if target is None:
                     continue
                 chars[i:i + size] = list(target)
@@ -111,7 +112,7 @@ class TypoCorrector:
         return "".join(chars)
 
     def _safe_target(self, run: str, i: int, size: int, words: _RunWords,
-                     targets: dict[str, str | None]) -> str | None:
+                     targets: dict[str, str | None], reads: list[str]) -> str | None:
         """The homophone that may replace run[i:i+size], or None when a guard of `correct` forbids it.
 
         The checks that depend on the window alone are made once per window and kept in `targets`
@@ -121,20 +122,20 @@ class TypoCorrector:
         window = run[i:i + size]
         target = targets.get(window, _UNKNOWN)
         if target is _UNKNOWN:
-            target = self._window_target(window)
+            target = self._window_target(window, reads[i:i + size])
             if len(targets) < _MAX_KEPT_WINDOWS:
                 targets[window] = target
         if target is None or words.touches_locked(i, i + size) or words.cuts(i, i + size):
             return None
         return target  # type: ignore[return-value]
 
-    def _window_target(self, window: str) -> str | None:
+    def _window_target(self, window: str, combo: list[str]) -> str | None:
         """The guards of `correct` that depend on the window alone: a homophone target exists, and the
-        window is neither a corpus n-gram nor a known or everyday word."""
-        target = self._homophone(window, [self.readings.reading(c) for c in window])
-        if target is None or _in_hashes(self.ngram_hashes, window) or self._is_vocab(window):
+        window is neither a corpus n-gram nor a known or everyday word. `combo`: its characters' readings."""
+        h = _crc(window)  # the cheap guards first: most windows of a question are corpus n-grams
+        if _has_hash(self.ngram_hashes, h) or window in self.vocab or _has_hash(self.common_hashes, h):
             return None
-        return target
+        return self._homophone(window, combo)
 
     def _homophone(self, window: str, combo: list[str]) -> str | None:
         """The best corpus term pronounced like `window` and sharing most of its characters.
@@ -144,11 +145,13 @@ class TypoCorrector:
         """
         if not all(combo):
             return None
-        key = "".join(combo)
+        candidates = self.pinyin.candidates("".join(combo))
+        if not candidates:
+            return None
         lens = "".join(str(len(s)) for s in combo)
         best: tuple[tuple[int, int, int], str] | None = None
         size = len(window)
-        for word, freq, flags, cand_lens in self.pinyin.candidates(key):
+        for word, freq, flags, cand_lens in candidates:
             if cand_lens != lens or len(word) != size or word == window:
                 continue
             diff = [k for k in range(size) if word[k] != window[k]]
@@ -185,9 +188,6 @@ class TypoCorrector:
             if ch in self.locked:
                 locked[i] = True
         return spans, locked
-
-    def _is_vocab(self, w: str) -> bool:
-        return w in self.vocab or _in_hashes(self.common_hashes, w)
 
 
 @dataclass
@@ -249,11 +249,7 @@ def _hash_array(words: Iterable[str]) -> array:
     return array("I", sorted({_crc(w) for w in words}))
 
 
-def _in_hashes(hashes: array, s: str) -> bool:
-    """Membership in a sorted CRC32 array; a collision only ever makes us *more* conservative."""
-    return _has_hash(hashes, _crc(s))
-
-
 def _has_hash(hashes: array, h: int) -> bool:
+    """Membership in a sorted CRC32 array; a collision only ever makes us *more* conservative."""
     i = bisect_left(hashes, h)
     return i < len(hashes) and hashes[i] == h

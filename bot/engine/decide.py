@@ -17,7 +17,14 @@ from bot.engine.retrieve import Candidate, Ranked
 from bot.engine.task_lists import TaskList
 from bot.engine.tuning import Tuning
 from bot.engine.understand import Query, question_sentence, stated_period
-from bot.language.vocabulary import PROCEDURE_CUES, STATES_AMOUNT, STATES_CONTACT, is_generic
+from bot.language.vocabulary import (
+    AMOUNT_CUES,
+    CONTACT_CUES,
+    PROCEDURE_CUES,
+    STATES_AMOUNT,
+    STATES_CONTACT,
+    is_generic,
+)
 from indexer.model import Entry
 
 
@@ -140,24 +147,26 @@ def _decline_reason(query: Query, top: Candidate, tuning: Tuning, period: str | 
     e = top.entry
     if top.coverage < tuning.min_score:
         return Reason.LOW_COVERAGE
-    if query.asks_amount and not STATES_AMOUNT.search(e.text):
+    if query.asks_amount and not STATES_AMOUNT.search(e.text) and _asks(query, e, AMOUNT_CUES):
         return Reason.AMOUNT
-    if query.asks_contact and not STATES_CONTACT.search(e.text):
+    if query.asks_contact and not STATES_CONTACT.search(e.text) and _asks(query, e, CONTACT_CUES):
         return Reason.CONTACT
-    if query.asks_procedure and _asks_how_to(query, e):
+    if query.asks_procedure and _asks(query, e, PROCEDURE_CUES):
         return Reason.HOW_TO
     if (query.asks_duration or query.asks_frequency) and period is None:
         return Reason.DURATION
     return None
 
 
-def _asks_how_to(query: Query, entry: Entry) -> bool:
-    """Whether the how-to wording is what the message asks: it stands in the sentence that carries the
-    question (a story's "优待证怎么办" before "…归哪些单位负责？" is not the question), and names no
-    topic the clause itself holds ("办事流程演示" is a task, not a request for the procedure)."""
+def _asks(query: Query, entry: Entry, cue: re.Pattern[str]) -> bool:
+    """Whether how-to (or amount, or contact) wording is what the message asks: it stands in the
+    sentence that carries the question (a story's "优待证怎么办" before "…归哪些单位负责？" is not the
+    question), and names no topic the clause itself holds ("办事流程演示" is a task, not a request for
+    the procedure). In English, where the cue is read from the whole question, a question that states
+    who or when asks that ("who has to work out how much money reached each village")."""
     if query.lang == "en":
-        return True
-    cues = [m.group(0) for m in PROCEDURE_CUES.finditer(question_sentence(query.text))]
+        return not (query.intent_stated and query.intent in (Intent.WHO, Intent.WHEN))
+    cues = [m.group(0) for m in cue.finditer(question_sentence(query.text))]
     body = re.sub(r"\s+", "", entry.text)
     return any(c not in body for c in cues)
 
@@ -213,3 +222,10 @@ def key_sentence(text: str, bigrams: tuple[str, ...] | list[str]) -> str | None:
 
     best = max(sentences, key=overlap)
     return best.strip() if overlap(best) >= max(2, len(wanted) // 3) else None
+
+
+def scope_reason(query: Query, entry: Entry, period: str | None, tuning: Tuning) -> Reason | None:
+    """The decline reasons of a question about one clause that need no search (an amount, a contact, a
+    procedure or a period the clause does not state): a follow-up on the clause shown gets the same rules
+    as a first question (bot/engine/turns.py)."""
+    return _decline_reason(query, Candidate(entry, -1, 1.0, 1.0), tuning, period)

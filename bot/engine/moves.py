@@ -125,10 +125,13 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
     year = None
     if named_year is not None and named_year != context.year:
         year = query.year or query.year_not_held
+    elif named_year is None and context.year and vocab.LAST_YEAR.search(raw):
+        year = context.year - 1  # "那去年的呢？": the year before the conversation's plan, held or not
     region = query.region if query.region and query.region != context.region else None
     fillers = vocab.FOLLOWUP_FILLERS
     dropped = "".join(m.group(0) for p in _DEADLINE_PHRASES for m in p.finditer(text))
-    yes_no, more = bool(vocab.YES_NO_FORM.search(raw)), bool(vocab.MORE_FORM.search(raw))
+    page = bool(vocab.NEXT_PAGE.search(raw))
+    yes_no, more = bool(vocab.YES_NO_FORM.search(raw)), bool(vocab.MORE_FORM.search(raw)) or page
     continues = bool(vocab.CONTINUATION.search(raw) or query.followup)
     # A turn may carry wording the plans never use ("弄完就行", "一家管"): read as wording, not a topic of its
     # own — unless the turn asks what no clause states (how to apply, an amount, a phone number): such a
@@ -145,14 +148,25 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
         if len(t) >= 2 and t not in fillers and t.lower() not in vocab.EN_STOPWORDS
         and not any(t in f for f in fillers if len(f) > len(t))
         and t not in dropped and (names_topic is None or not shaped or names_topic(t, back)))
-    # A presumption stated and question-marked, asking no who/when of its own, is a yes/no check too.
-    yes_no = yes_no or bool((deadline or query.departments) and asks in (None, Intent.WHAT)
+    # A presumption stated and question-marked, with no wh-word, is a yes/no check too.
+    yes_no = yes_no or bool((deadline or query.departments) and not vocab.WH_FORM.search(raw)
                             and vocab.BARE_QUESTION.search(raw))
+    departments = query.departments
+    if yes_no and not departments and query.intent != Intent.LIST:  # a unit the plans do not name
+        departments = _unit_shaped(query.topic, raw)
+        topic = tuple(t for t in topic if t not in departments and not any(t in d for d in departments))
     return TurnFeatures(
-        region=region, year=year, unknown_place=bool(query.unknown_region), departments=query.departments,
+        region=region, year=year, unknown_place=bool(query.unknown_region), departments=departments,
         deadline=deadline, topic=topic, yes_no=yes_no, more=more, only=bool(vocab.ONLY_FORM.search(raw)),
-        reset=bool(vocab.RESET_FORM.search(raw)), page=bool(vocab.NEXT_PAGE.search(raw)), asks=asks,
+        reset=bool(vocab.RESET_FORM.search(raw)), page=page, asks=asks,
         continues=continues)
+
+
+def _unit_shaped(topic: tuple[str, ...], raw: str) -> tuple[str, ...]:
+    """Topic words shaped like a unit's name ("宣传部"), those written together as one ("区委宣传部")."""
+    words = [t for t in topic if vocab.UNIT_SHAPE.search(t)]
+    joined = "".join(words)
+    return (joined,) if len(words) > 1 and joined in raw else tuple(words)
 
 
 def plan_turn(query: Query, context: Context | None,
@@ -167,15 +181,19 @@ def plan_turn(query: Query, context: Context | None,
 def _opening(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None:
     """Moves that leave the conversation's clause: reset, nothing to continue, a list's page, a switch."""
     if f.reset:  # "换个问题，养老补贴谁负责？" starts over with a question; "重新问" only starts over
-        rest = vocab.RESET_FORM.sub(" ", query.text)  # the text as read (an English turn's in Chinese)
-        return TurnPlan(Move.NEW if any(t in rest for t in f.topic) else Move.RESET)
+        rest = vocab.RESET_FORM.sub(" ", query.raw if query.lang == "zh" else query.text)  # English: as read
+        if not any(t in rest for t in f.topic):
+            return TurnPlan(Move.RESET)
+        return TurnPlan(Move.NEW, text=vocab.RESET_FORM.sub(" ", query.raw))  # read without the reset words
     if not (context.entry_ids or context.topic or context.region) or f.unknown_place:
         return TurnPlan(Move.NEW)
     if context.intent == Intent.LIST and f.page:
         if not context.next_page:
             return TurnPlan(Move.NO_MORE)
         return TurnPlan(Move.PAGE, text=context.question, region=context.region, offset=context.next_page)
-    if (f.region or f.year) and not f.topic and not f.presumes and context.topic:
+    # Its own words, if any, only name a part of the conversation's topic ("枣庄薛城那边，养老这一块呢？")
+    within = all(t in context.topic for t in f.topic)
+    if (f.region or f.year) and within and not f.presumes and context.topic:
         move = Move.SWITCH_REGION if f.region else Move.SWITCH_YEAR
         year = f.year or (context.year if not f.region else None)
         text = f"{year}年{_topic(context)}" if year else _topic(context)
@@ -195,15 +213,17 @@ def _about_the_clause(query: Query, context: Context, f: TurnFeatures) -> TurnPl
         return TurnPlan(Move.CONFIRM, text=query.text if f.topic else None, region=context.region,
                         intent=Intent.WHO if f.departments else Intent.WHEN, entry_id=context.entry_ids[0],
                         presumption=presumption)
-    if f.more and f.topic and f.asks == Intent.WHAT and not f.departments and query.until is None:
+    part = f.asks == Intent.WHAT or any(t in context.topic for t in f.topic)  # names a part of the topic
+    if f.more and f.topic and part and not f.departments and query.until is None:
         # "房子这块还有啥说法？", "What else about these requests?": more on the part of the topic it names
         return TurnPlan(Move.MORE, text=" ".join(f.topic), region=context.region)
     if f.topic or (f.departments and not f.more) or query.until is not None:
         return None
-    if f.more and not f.departments and f.asks not in (Intent.WHO, Intent.WHEN) and context.topic:
+    units = f.more and bool(vocab.UNIT_KIND.search(query.raw))  # "还有其他部门参与吗？": who else
+    if f.more and not units and not f.departments and f.asks not in (Intent.WHO, Intent.WHEN) and context.topic:
         return TurnPlan(Move.MORE, text=_topic(context), region=context.region, intent=_kept_intent(f, context))
     if f.asks or f.continues or f.yes_no or f.more:
-        also = Intent.WHO if f.more and f.departments else None
+        also = Intent.WHO if f.more and (f.departments or units) else None
         return TurnPlan(Move.SAME_CLAUSE, intent=also or _kept_intent(f, context), entry_id=context.entry_ids[0])
     return None
 

@@ -262,9 +262,9 @@ class Retriever:
 
     def _rows_before_clauses(self, ranked: list[Candidate], intent: Intent) -> list[Candidate]:
         """A task row and the body clause it restates are one answer: for who/when the row (which states
-        the units and deadline of exactly this task) goes first when it matches nearly as well — by score
-        and by coverage: a long clause links rows of several tasks, and a row of another task of it
-        ("政策精准推送" under 营商环境) is no answer to the one asked ("政策制定透明")."""
+        the units and deadline of exactly this task) goes first when it matches nearly as well and would
+        itself be an answer (covers min_score): a long clause links the rows of several tasks, and a row
+        of another task of it ("政策精准推送" under 营商环境) is no answer to the one asked ("政策制定透明")."""
         if intent not in (Intent.WHO, Intent.WHEN) or len(ranked) < 2:
             return ranked
         top = ranked[0]
@@ -272,7 +272,7 @@ class Retriever:
             return ranked
         for pos, c in enumerate(ranked[1:], 1):
             if (c.entry.id in top.entry.linked and c.score >= self.tuning.row_over_clause * top.score
-                    and c.coverage >= self.tuning.row_coverage * top.coverage):
+                    and c.coverage >= self.tuning.min_score):
                 ranked = [replace(c, score=top.score), *ranked[:pos], *ranked[pos + 1:]]
                 break
         # keep scores non-increasing in rank order, as the JSON contract promises "ranked best first"

@@ -85,9 +85,6 @@ class Tuning:
     department_match: float = 1.3
     # A task row restating the top clause goes first for who/when when it scores this share of the top.
     row_over_clause: float = 0.55
-    # ... and covers at least this share of what the clause covers (issue 20, dev_citizen_c: a clause
-    # holding several tasks links every task's row; the row of another task covered 0.28 against 0.60).
-    row_coverage: float = 0.75
     # A candidate without the question's most specific topic word (retrieve.Retriever._core) scores this
     # share: a clause on 就业创业补贴 is no answer to 养老补贴 however many other words it shares.
     lacks_core: float = 0.5

@@ -78,6 +78,9 @@ class Turns:
         alone = self.reader.read(question)
         plan = plan_turn(alone, context, self.names_topic)
         move = plan.move
+        if move == Move.NEW and plan.text:  # a fresh start with a question: the question without the reset words
+            question = plan.text
+            alone = self.reader.read(question)
         if move == Move.RESET:
             return Turn(alone, Decision(Kind.GREETING), plan)
         if move == Move.NO_MORE:
@@ -165,23 +168,34 @@ class Turns:
     def decide(self, query: Query, followup: Entry | None, offset: int = 0) -> Decision:
         early = decide.before_search(query, followup)
         if early is not None:
-            return _dateless(early)
+            return _in_scope(early, query, self.tuning)
         if query.intent == Intent.LIST:
             return decide.listing(query, self.tasks.gather(query, offset))
-        return _dateless(decide.after_search(query, self.retriever.search(query), self.tuning, self.grouping))
+        decision = decide.after_search(query, self.retriever.search(query), self.tuning, self.grouping)
+        return _in_scope(decision, query, self.tuning)
 
 
-def _dateless(decision: Decision) -> Decision:
-    """A when-question whose clause states no date, deadline, period or timing word ("By when?" on a clause
-    the plan leaves open) is not answered: the plans set none, said plainly with the clause, as for "how long"."""
+def _in_scope(decision: Decision, query: Query, tuning: Tuning) -> Decision:
+    """The scope rules of a first question, for every turn: a follow-up on the clause shown ("那我怎么申请？",
+    "这个要多少天办完？") asking for an amount, a contact, a procedure or a period the clause does not state is
+    declined as the question alone would be. And a when-question whose clause states no date, deadline,
+    period or timing word ("By when?" on a clause the plan leaves open) is not answered either: the plans
+    set none, said plainly with the clause, as for "how long"."""
     top = decision.top
-    if decision.kind not in (Kind.ANSWER, Kind.FOLLOWUP) or decision.intent != Intent.WHEN or top is None:
+    if decision.kind not in (Kind.ANSWER, Kind.FOLLOWUP) or top is None:
         return decision
-    key = decision.key or top.text  # a timing word counts in the sentence that answers ("会议结束后及时公开")
-    if top.deadline or decision.period or stated_period(top.text, False) or vocab.COMPLETION_DATE.search(top.text) \
-            or vocab.NO_COMPLETION_DATE.search(key):
-        return decision
-    return replace(decision, kind=Kind.DECLINE, reason=decide.Reason.DURATION)
+    reason = decide.scope_reason(query, top, decision.period, tuning)
+    if reason is None and decision.intent == Intent.WHEN and not _dated(decision, top, query):
+        reason = decide.Reason.DURATION
+    return decision if reason is None else replace(decision, kind=Kind.DECLINE, reason=reason)
+
+
+def _dated(decision: Decision, top: Entry, query: Query) -> bool:
+    """Whether the clause states a date, a deadline, a period, or a timing word in the sentence that answers
+    ("会议结束后及时公开"; not "持续做好" elsewhere in the clause)."""
+    key = decision.key or decide.key_sentence(top.text, query.bigrams) or ""
+    return bool(top.deadline or decision.period or stated_period(top.text, False)
+                or vocab.COMPLETION_DATE.search(top.text) or vocab.NO_COMPLETION_DATE.search(key))
 
 
 def _silent(decision: Decision) -> bool:

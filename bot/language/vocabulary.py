@@ -213,14 +213,23 @@ POINTS_BACK = re.compile(r"这个|这件|这事|这项|这条|这些|它|\b(?:th
 # A statement ending in a question mark ("监督投诉渠道那条 也是11月底？"): a yes/no check when it presumes a unit
 # or a deadline and asks no who/when of its own (not "那区民政局呢？", which continues with another topic).
 BARE_QUESTION = re.compile(r"(?<!呢)[?？]\s*$")
+# A wh-word: a question asking what, who, when, which, how many — never a yes/no check on its own.
+WH_FORM = re.compile(r"什么|啥|哪|谁|几|多少|怎|如何|咋|\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
+# The shape of a unit's name the knowledge base may not hold ("宣传部", "区委", "网信办"): a word ending in the
+# suffix of an office. A yes/no turn presuming such a unit is a confirmation ("这些是区委宣传部负责的吧？").
+UNIT_SHAPE = re.compile(r"(?:部|局|办|委|中心|办公室|办事处|管委会)$")
 # A "more" form: asking for something besides what was shown ("还有别的吗", "其他的呢", "anything else").
-MORE_FORM = re.compile(r"还有|别的|其他|其它|另外|此外|再来|更多|其余|\belse\b|\bmore\b|\banother\b|\bfurther\b|"
+MORE_FORM = re.compile(r"还有|别的|其他|其它|另外|此外|再来|更多|其余|下一条|下一项|接着说|\bgo on\b|\bkeep going\b|\belse\b|\bmore\b|\banother\b|\bfurther\b|"
                        r"\badditional\b|\bother\b", re.I)
+# A turn naming the kind of thing units are ("还有其他部门参与吗？", "any other agencies?"): "more" of it asks who
+# else shares the clause, not for another clause.
+UNIT_KIND = re.compile(r"部门|单位|机关|\b(?:departments?|offices?|bureaus?|agenc(?:y|ies)|units?|bodies)\b", re.I)
 # A presumption of one unit alone ("一家管", "只有民政局", "单独负责", "only the civil affairs bureau").
 ONLY_FORM = re.compile(r"一家|只有|只由|只是|单独|独自|一个部门|一个单位|就它|\bonly\b|\balone\b|\bsolely\b", re.I)
 # Starting over: the conversation's context is dropped ("换个问题", "重新问", "start over").
-RESET_FORM = re.compile(r"换个问题|换一个问题|重新(?:问|开始|来)|从头(?:开始|问|来)|重来|清空|"
-                        r"\bstart (?:over|again)\b|\bnew question\b|\breset\b|\bnever ?mind\b", re.I)
+RESET_FORM = re.compile(r"换个问题|换一个问题|换个话题|问个别的|问点别的|重新(?:问|开始|来)|从头(?:开始|问|来)|重来|清空|"
+                        r"\bstart (?:over|again)\b|\bnew question\b|\breset\b|\bnever ?mind\b|"
+                        r"\bdifferent (?:thing|question|topic)\b|\bseparate question\b|\bforget (?:that|it)\b", re.I)
 # Words a follow-up uses to point back or to fill, never its own topic ("除了它，还有哪些单位一起负责？").
 FOLLOWUP_FILLERS: frozenset[str] = frozenset(
     """它 它们 这 这个 这项 这件 这事 这件事 这条 该项 此项 此 那 那个 那边 这边 那里 这里 除了 还有 另外 其他 其它
@@ -246,7 +255,7 @@ MONTH_END = re.compile(
 # A month's end a yes/no follow-up presumes without "前" ("俺听说是9月底，对不对？", "也是11月底？"): read only
 # as a presumed deadline (bot/engine/moves.py), never as a due-by date for lists.
 MONTH_END_SAID = re.compile(
-    rf"(?:(20\d{{2}})\s*年)?\s*(\d{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,3}})\s*月(?:\s*(\d{{1,2}})\s*日|底|末)")
+    rf"(?:(20\d{{2}})\s*年)?\s*(\d{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,3}})\s*月(?:\s*(\d{{1,2}})\s*[日号]|底|末)")
 # "Due by mid-year" / "by the end of a quarter" ("2022年上半年", "第三季度"): group 1 the year if named.
 HALF_YEAR = re.compile(r"(?:(20\d{2})\s*年\s*)?(?:上半年|年中)")
 QUARTER = re.compile(r"(?:(20\d{2})\s*年\s*)?第?([一二三四1-4])季度(?:末|底)?\s*(?:前|之前|以前)")

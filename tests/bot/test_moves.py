@@ -143,7 +143,9 @@ CONTEXT = Context(question="槐荫区养老补贴谁负责", intent="who", regio
     # a year in Chinese digits; an English function word is no topic of its own.
     ("那这件事得啥时候弄利落？", Move.SAME_CLAUSE), ("我听人说是10月底，对不对？", Move.CONFIRM),
     ("那条也是6月底？", Move.CONFIRM), ("补贴这块还有啥规定？", Move.MORE), ("那二零一九年的呢？", Move.SWITCH_YEAR),
-    ("And Zhoucun?", Move.SWITCH_REGION),
+    ("And Zhoucun?", Move.SWITCH_REGION), ("还有其他部门参与吗？", Move.SAME_CLAUSE), ("那去年的呢？", Move.SWITCH_YEAR),
+    ("下一条", Move.MORE), ("Go on", Move.MORE), ("这事归宣传部管吧？", Move.CONFIRM),
+    ("那区民政局还负责哪些事？", Move.NEW),
 ])
 def test_moves_from_the_form_of_the_turn(shipped_engine, question: str, move: Move) -> None:
     plan = plan_turn(shipped_engine.understand(question), CONTEXT, shipped_engine.turns.names_topic)
@@ -170,3 +172,17 @@ def test_a_follow_up_after_the_nearest_clause_is_about_that_clause(shipped_engin
     assert context.entry_ids == [entry.id] and entry.id in context.shown
     plan = plan_turn(shipped_engine.understand("那啥时候以前得弄完啊"), context, shipped_engine.turns.names_topic)
     assert plan.move == Move.SAME_CLAUSE and plan.entry_id == entry.id
+
+
+@pytest.mark.parametrize("followup", ["这个要多少天办完？", "那我怎么申请呢？", "How many days does it take?"])
+def test_a_follow_up_gets_the_scope_rules_of_a_first_question(shipped_engine, followup: str) -> None:
+    """Asking the clause shown for a period, a procedure or an amount it does not state is declined, as the
+    question alone would be; the conversation keeps its clause."""
+    first, then, who = converse(shipped_engine, "槐荫区养老补贴政策信息公开由哪个部门负责？", followup, "那谁负责？")
+    assert first.answered and not then.answered and who.answered
+    assert top(who).id == top(first).id
+
+
+def test_a_fresh_start_with_a_question_reads_the_question_alone(shipped_engine) -> None:
+    _, fresh = converse(shipped_engine, "槐荫区养老补贴政策信息公开由哪个部门负责？", "换个话题：历城区义务教育双减信息公开什么时候完成？")
+    assert fresh.answered and top(fresh).region == "历城区" and "双减" in top(fresh).text

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 QUESTION_SETS = ("bench/real_traffic/questions.jsonl", "bench/real_traffic/lists.jsonl",
                  "bench/real_traffic/conversations.jsonl")
 TIMEOUT_S = 1_800
+ONE_RUNS = 3  # runs of the first question alone per measurement (their median is subtracted)
 # One thread for numpy's BLAS in every child: idle BLAS threads spinning would add CPU time to whichever
 # side calls numpy more, and the machine's other load decides how much.
 ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -84,14 +85,17 @@ def timed(cmd: list[str], stdin: str, cwd: Path = ROOT) -> Timing:
 
 def per_question(cmd: list[str], questions: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     """(wall ms, CPU ms) that each question after the first costs inside one process. A first run
-    absorbs a rebuild of the index (its fingerprint covers the code, which may have changed meanwhile)."""
+    absorbs a rebuild of the index (its fingerprint covers the code, which may have changed meanwhile);
+    start-up varies by more than a few hundred questions cost on a busy machine, so the run of one
+    question is the median of `ONE_RUNS`."""
     timed(cmd, questions[0] + "\n", cwd)
-    one = timed(cmd, questions[0] + "\n", cwd)
+    ones = [timed(cmd, questions[0] + "\n", cwd) for _ in range(ONE_RUNS)]
     every = timed(cmd, "\n".join(questions) + "\n", cwd)
     if every.lines != len(questions):
         raise RuntimeError(f"{' '.join(cmd[:4])} answered {every.lines} of {len(questions)} questions")
     n = max(len(questions) - 1, 1)
-    return 1000 * max(every.wall - one.wall, 0.0) / n, 1000 * max(every.cpu - one.cpu, 0.0) / n
+    one_wall, one_cpu = statistics.median(o.wall for o in ones), statistics.median(o.cpu for o in ones)
+    return 1000 * max(every.wall - one_wall, 0.0) / n, 1000 * max(every.cpu - one_cpu, 0.0) / n
 
 
 def _spread(values: list[float]) -> str:

@@ -404,7 +404,7 @@ def find_year(text: str) -> int | None:
     if m:
         return int(m.group(1))
     cn = vocab.CN_YEAR.search(text)  # voice-typed "二零二三年"
-    return int("".join(vocab.CN_DIGITS[c] for c in cn.group(1))) if cn else None
+    return int("".join(vocab.CN_YEAR_DIGITS[c] for c in cn.group(1))) if cn else None
 
 
 def topic_bigrams(text: str) -> list[str]:

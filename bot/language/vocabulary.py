@@ -242,7 +242,7 @@ FOLLOWUP_FILLERS: frozenset[str] = frozenset(
 YEAR = re.compile(r"(?<![〔［\[【(（\d])(20\d{2})(?![〕］\]】)）\d])\s*(?:年|年度)?")
 # A year voice-typed in Chinese digits ("二零二三年", "二〇二二年度"); read by understand.find_year.
 CN_YEAR = re.compile(r"(二[〇零○][一二三四五六七八九〇零○]{2})\s*年")
-CN_DIGITS = {c: str(i) for i, cs in enumerate(("〇零○", "一", "二", "三", "四", "五", "六", "七", "八", "九")) for c in cs}
+CN_YEAR_DIGITS = {c: str(i) for i, cs in enumerate(("〇零○", "一", "二", "三", "四", "五", "六", "七", "八", "九")) for c in cs}
 # A year with its 年/年度 as written, cut out before tokenizing (the year filters, it is no topic).
 YEAR_PHRASE = re.compile(r"20\d{2}\s*年?度?")
 # A year named relative to now ("今年的要点", "去年"): read against the plans held, never the calendar.

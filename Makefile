@@ -38,7 +38,7 @@ lint: install    ## ruff, then mypy on bot/ and indexer/ (settings in pyproject.
 	$(PY) -m mypy
 
 test: lint system-deps  ## lint (ruff, mypy) and run every test (unit, web, browser, staff bot, storage, faults)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: install   ## speed and memory benchmark (installs the bench extras: bm25s)
 	$(PY) -m pip install --quiet -e '.[test,bench]'

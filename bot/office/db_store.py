@@ -25,8 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 import threading
 import time
 import zlib
@@ -41,6 +39,7 @@ from bot.office.catalog import CatalogError, PlanCatalog, PlanRecord
 from bot.official.store import AnswerRecord, AnswerStore
 from bot.storage.base import Database
 from bot.storage.migrations import Migration
+from indexer.atomic import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -138,19 +137,6 @@ class OfficeDb:
         self.db.run("DELETE FROM office_files WHERE sha256 = ?", (digest,))
 
 
-def _write_file(path: Path, data: bytes) -> None:
-    """Bytes to `path` through a temporary file renamed into place: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".fetch-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class DbPlanCatalog(PlanCatalog):
     """The plan catalog as the "catalog" document; uploads' bytes in office_files, fetched on demand."""
 
@@ -189,7 +175,7 @@ class DbPlanCatalog(PlanCatalog):
             if data is None:
                 log.error("upload %s (%s) has no bytes in the database", record.id, record.file)
             else:
-                _write_file(path, data)
+                write_atomic(path, data)
         return path
 
     def remove_upload(self, plan_id: str) -> PlanRecord | None:

@@ -71,13 +71,15 @@ class Server:
         return "".join(self.output)
 
     def request(self, method: str, path: str, body: bytes | dict[str, Any] | None = None,
-                timeout: float = 30.0) -> tuple[int, Any]:
-        """One request on a fresh connection: (status, decoded JSON body or text)."""
+                timeout: float = 30.0, headers: dict[str, str] | None = None) -> tuple[int, Any]:
+        """One request on a fresh connection: (status, decoded JSON body or text); `headers` are added
+        to the JSON content type a body gets by default."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
             data = json.dumps(body, ensure_ascii=False).encode() if isinstance(body, dict) else body
-            headers = {"Content-Type": "application/json"} if data is not None else {}
-            conn.request(method, path, body=data, headers=headers)
+            sent = {"Content-Type": "application/json"} if data is not None else {}
+            sent.update(headers or {})
+            conn.request(method, path, body=data, headers=sent)
             resp = conn.getresponse()
             raw = resp.read()
             try:

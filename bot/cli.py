@@ -43,7 +43,7 @@ def cli(ctx: click.Context, config: str | None, verbose: bool) -> None:
     \b
     ask "问题"          answer one question (no question: interactive prompt)
     ask --json -        one question per stdin line -> one JSON object per line
-    serve               web chat widget, kiosk, JSON API and admin (waitress)
+    serve               web chat widget, kiosk, JSON API and admin (one process)
     serve --workers N   the same in N processes on one port (gunicorn)
     telegram            staff bot for Telegram (TELEGRAM_BOT_TOKEN)
     wecom               staff app for WeCom 企业微信 (callback server; ZWGK_WECOM__SECRET)

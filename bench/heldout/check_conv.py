@@ -29,6 +29,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 WS = re.compile(r"\s+")
+sys.path.insert(0, str(HERE))  # run as a script beside check.py, whose helpers it shares
+from check import find_seeds, squash  # noqa: E402
+
 KINDS = {"who", "when", "what", "none"}
 FOLLOW_MOVES = {"more", "aspect", "confirm_wrong", "confirm_right", "switch_region", "switch_year",
                 "topic_switch", "after_decline", "fresh", "reset"}
@@ -36,17 +39,6 @@ REGIONS = {"000_87750e4ac51e19cb.txt": ("槐荫区", 2022), "001_da36f7a422d8278
            "002_baea861421853175.txt": ("栖霞市", 2022), "003_56cf912e61e5bbd4.txt": ("薛城区", 2024),
            "004_2e6bec67672e9675.txt": ("历城区", 2023)}
 MIN_PER_MOVE = 5
-
-
-def squash(s: str | None) -> str:
-    return WS.sub("", s or "")
-
-
-def find_seeds(arg: str | None) -> Path:
-    for cand in ([Path(arg)] if arg else []) + [ROOT.parent / "shared" / "seeds", Path("/work/shared/seeds")]:
-        if cand.is_dir():
-            return cand
-    sys.exit("seeds not found (use --seeds)")
 
 
 def load(path: Path) -> list[dict]:

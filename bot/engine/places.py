@@ -10,7 +10,7 @@ declined; it is never answered from a namesake. Split from bot/engine/understand
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Container, Sequence
 
 from bot.index.region_keys import unheld_division
 from bot.index.search_index import SearchIndex
@@ -47,11 +47,11 @@ class PlaceReader:
                 return r
         return None
 
-    def read(self, question: str, text: str, named: str | None,
-             rewritten: list[str]) -> tuple[tuple[str, ...], str | None]:
+    def read(self, question: str, text: str, named: str | None, rewritten: list[str],
+             latin: Sequence[str] = ()) -> tuple[tuple[str, ...], str | None]:
         """Regions the question names (or the caller passed), else an unknown place it names (in
-        Chinese, pinyin or English; a district of a held city counts), else the one region under a
-        parent city it names."""
+        Chinese, pinyin or English — `latin`, the rewriter's places not held; a district of a held city
+        counts), else the one region under a parent city it names."""
         regions = [r for r in (self.name(named),) if r]
         if not regions and self._held_codes and (namesake := unheld_division(text, self._held_codes)):
             return (), namesake  # 枣庄市市中区 when only 济南's 市中区 is held: not held, never the namesake
@@ -62,7 +62,8 @@ class PlaceReader:
         if regions:
             return tuple(regions), None
         words = _Words(self.tokenizer, text)
-        unknown = (self._district_of_city(text, words)
+        unknown = (next((p for p in latin if p not in self.index.parents), None)
+                   or self._district_of_city(text, words)
                    or unknown_place(text, self._known_places, self._vocabulary, words)
                    or latin_place(question, text))
         if unknown:

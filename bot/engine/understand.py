@@ -115,7 +115,7 @@ class QuestionReader:
         departments = tuple(self.index.departments.find(text))
         until, month_only = find_until(text)
         asks_procedure = asks_procedure_in(question) or asks_procedure_in(text)
-        regions, unknown = self.places.read(question, text, region, rw.regions)
+        regions, unknown = self.places.read(question, text, region, rw.regions, rw.places)
         year, not_held, relative = self._year(text, regions)
         topic_text = self._without_places(text)
         senses = tuple(getattr(rw, "senses", ()) or ())

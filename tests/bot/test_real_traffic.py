@@ -34,7 +34,8 @@ def test_the_story_does_not_set_the_intent(shipped_engine) -> None:
 @pytest.mark.parametrize("question, named", [
     ("济南市天桥区养老补贴信息谁负责？", "天桥区"),  # a district of a city whose districts the plans hold
     ("tianqiao qu yanglao butie shei fuze", "Tianqiao"),  # in pinyin
-    ("Who is responsible in Haidian District for pension subsidies?", "Haidian"),  # in English
+    ("Who is responsible in Haidian District for pension subsidies?", "海淀区"),  # in English
+    ("In Zhangdian, which bureau publishes the environmental information?", "张店区"),  # no "district"
 ])
 def test_a_district_not_held_is_declined_with_what_is_held(shipped_engine, question: str, named: str) -> None:
     ans = shipped_engine.answer(question)

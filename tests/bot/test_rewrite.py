@@ -144,8 +144,16 @@ def test_english_words_are_not_read_as_pinyin(rw: QueryRewriter) -> None:
     r = rw.rewrite("Is there an open day in Haidian?")
     assert r.lang == "en"
     assert "政府开放日" in r.text
-    assert "Haidian" in r.text  # not a region of this deployment: left as written, nothing invented
-    assert r.regions == []
+    assert r.regions == [] and r.places == ["海淀区"]  # not held: a place of the national list, no region
+
+
+def test_places_not_held_are_read_only_where_a_name_is_meant(rw: QueryRewriter) -> None:
+    assert rw.rewrite("In Zhangdian, which bureau publishes environmental information?").places == ["张店区"]
+    assert rw.rewrite("Zhang Dian District pension subsidy").places == ["张店区"]
+    assert rw.rewrite("Guide me to the pension subsidy rules").places == []  # also an English word
+    assert rw.rewrite("What is published about the Songshan Industrial Park?").places == []  # a plan word
+    assert rw.rewrite("zhangdian yanglao butie").places == []  # lower case: pinyin, not a name
+    assert rw.rewrite("Huaiyin pension subsidy").places == []  # held: a region
 
 
 # ----------------------------------------------------------------------- script and width folding

@@ -125,6 +125,23 @@ def _cedict_entries(path: Path) -> list[tuple[str, list[str]]]:
     return out
 
 
+@lru_cache(maxsize=2)
+def english_words(path: Path | None = None) -> frozenset[str]:
+    """Words written in lower case in the glosses of at least two CEDICT entries: English words, not
+    the romanised names the glosses also hold ("Zhangdian district of Zibo city"), so a place whose
+    pinyin is an English word ("Guide", "Boxing") is not read as that place."""
+    path = path or _cedict_path()
+    if path is None:
+        return frozenset()
+    seen: dict[str, int] = {}
+    with gzip.open(path, mode="rt", encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                for w in set(re.findall(r"\b[a-z]+\b", line.partition("/")[2])):
+                    seen[w] = seen.get(w, 0) + 1
+    return frozenset(w for w, n in seen.items() if n >= 2)
+
+
 def _gloss_words(gloss: str) -> set[str]:
     return set(re.findall(r"[a-z]+", gloss))
 

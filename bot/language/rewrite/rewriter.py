@@ -21,7 +21,7 @@ from bot.language.rewrite.english import English, append_intents, question_langu
 from bot.language.rewrite.hanzi import PinyinMap, build_pinyin_map
 from bot.language.rewrite.normalize import build_fold_table, normalize
 from bot.language.rewrite.pinyin import Readings, build_readings
-from bot.language.rewrite.regions import RegionReader, regions_first
+from bot.language.rewrite.regions import RegionReader, region_base, regions_first
 from bot.language.rewrite.synonyms import SynonymExpander
 from bot.language.rewrite.tokens import join, tokenize
 from bot.language.rewrite.typos import TypoCorrector
@@ -39,6 +39,8 @@ class Rewrite:
     expansions: list[str] = field(default_factory=list)  # extra plan terms to add to the query
     # regions recognised in pinyin/English, as the plans write them
     regions: list[str] = field(default_factory=list)
+    # cities and counties not held, named in pinyin/English ("Zhangdian" -> 张店区)
+    places: list[str] = field(default_factory=list)
     # everyday words of the question that synonym rules read as plan terms: (word, its plan terms)
     senses: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
@@ -101,7 +103,7 @@ class QueryRewriter:
         synonym_sources = {w for lhs, _ in synonyms for w in lhs}
         typos = TypoCorrector.build(pinyin, readings, ngram_freq, common, proper,
                                     terms | synonym_sources | locked, locked)
-        return cls(fold_table, readings, pinyin, RegionReader.build(regions),
+        return cls(fold_table, readings, pinyin, _region_reader(regions, ngram_freq),
                    English.build(glossary_terms, intents, dictionary), typos, SynonymExpander.build(synonyms))
 
     def rewrite(self, question: str) -> Rewrite:
@@ -112,12 +114,13 @@ class QueryRewriter:
         toks = tokenize(text)
         corrections: list[tuple[str, str]] = []
         regions: list[str] = []
+        places: list[str] = []
         expansions: list[str] = []
         intents: list[str] = []
 
         # Order matters: regions before pinyin ("Huaiyin" is both), roles before language and
         # conversion, typos last (only on hanzi the user typed).
-        toks = self._regions.read(toks, regions, corrections)
+        toks = self._regions.read(toks, regions, corrections, places)
         self._english.classify(toks, self._readings)
         lang = question_language(toks)
         toks = self._pinyin.convert(toks, regions, corrections)
@@ -133,11 +136,22 @@ class QueryRewriter:
         found, senses = self._synonyms.expand(out, expansions)
         senses = english_senses + senses
         return Rewrite(text=out, lang=lang, corrections=corrections, expansions=found,
-                       regions=list(dict.fromkeys(regions)), senses=senses)
+                       regions=list(dict.fromkeys(regions)), places=list(dict.fromkeys(places)), senses=senses)
 
     def pinyin_of(self, text: str) -> list[str]:
         """Toneless syllables of the hanzi in `text` (others skipped): for pinyin-prefix suggestions."""
         return self._readings.pinyin_of(text)
+
+
+def _region_reader(regions: list[str], ngram_freq: dict[str, int]) -> RegionReader:
+    """The deployment's regions, and every other city and county of the national list (GB/T 2260)
+    whose short form the plans do not use as a word."""
+    from indexer.divisions import table
+
+    others = [d.name for d in table().by_code.values() if d.level != "province"]
+    english = resources.english_words() if resources.USE_CEDICT else frozenset()
+    plan_words = {b for name in others if ngram_freq.get(b := region_base(name), 0)}
+    return RegionReader.build(regions, others, english, plan_words)
 
 
 def _with_resources(synonyms: list, ngram_freq: dict[str, int], terms: set[str]

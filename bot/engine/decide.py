@@ -19,6 +19,7 @@ from bot.engine.tuning import Tuning
 from bot.engine.understand import Query, question_sentence, stated_period
 from bot.language.vocabulary import (
     AMOUNT_CUES,
+    CLAUSE_PARTS,
     CONTACT_CUES,
     PROCEDURE_CUES,
     STATES_AMOUNT,
@@ -137,10 +138,23 @@ def _period(query: Query, entry: Entry, key: str | None) -> str | None:
     if not (query.asks_duration or query.asks_frequency):
         return None
     for text in (key or entry.text, entry.deadline or ""):
-        found = stated_period(text, query.asks_frequency)
+        found = _nearest_period(text, query)
         if found:
             return found
     return None
+
+
+def _nearest_period(text: str, query: Query) -> str | None:
+    """The period stated in the part of the sentence that shares most with the question ("最迟在5小时内发布
+    权威信息，在24小时内举行新闻发布会": 24小时内 for 新闻发布会); the first one when no part is nearer."""
+    best, best_shared = None, -1
+    for part in CLAUSE_PARTS.split(text):
+        found = stated_period(part, query.asks_frequency)
+        if found:
+            shared = sum(1 for b in query.bigrams if b in part)
+            if shared > best_shared:
+                best, best_shared = found, shared
+    return best or stated_period(text, query.asks_frequency)
 
 
 def _decline_reason(query: Query, top: Candidate, tuning: Tuning, period: str | None) -> Reason | None:

@@ -75,6 +75,7 @@ class TurnFeatures:
     page: bool = False
     asks: Intent | None = None  # the intent its wording states (who / when / what), if any
     continues: bool = False  # opens or ends like a continuation ("那…", "…呢？", "And …")
+    in_clause: bool = False  # every topic word of its own is in the clause shown ("那开新闻发布会呢？")
 
     @property
     def presumes(self) -> bool:
@@ -113,9 +114,11 @@ def presumed_deadline(text: str) -> str | None:
     return None
 
 
-def read_turn(query: Query, context: Context, names_topic: TopicTest | None = None) -> TurnFeatures:
+def read_turn(query: Query, context: Context, names_topic: TopicTest | None = None,
+              clause: str = "") -> TurnFeatures:
     """The features of `query` read against `context`. `names_topic(word)` says whether a word the turn
-    leaves over names a topic (a word the plans use, or a rare word; not chatter, a place or a filler)."""
+    leaves over names a topic (a word the plans use, or a rare word; not chatter, a place or a filler);
+    `clause` is the text of the clause shown last."""
     raw, text = query.raw, query.text
     deadline = presumed_deadline(text)
     bare = text
@@ -129,7 +132,8 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
         year = context.year - 1  # "那去年的呢？": the year before the conversation's plan, held or not
     region = query.region if query.region and query.region != context.region else None
     fillers = vocab.FOLLOWUP_FILLERS
-    dropped = "".join(m.group(0) for p in _DEADLINE_PHRASES for m in p.finditer(text))
+    # a presumed deadline and a how-often phrase ("一年得请几回") ask about an aspect, they name no topic
+    dropped = "".join(m.group(0) for p in (*_DEADLINE_PHRASES, vocab.ASKS_FREQUENCY) for m in p.finditer(text))
     page = bool(vocab.NEXT_PAGE.search(raw))
     yes_no, more = bool(vocab.YES_NO_FORM.search(raw)), bool(vocab.MORE_FORM.search(raw)) or page
     continues = bool(vocab.CONTINUATION.search(raw) or query.followup)
@@ -159,7 +163,7 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
         region=region, year=year, unknown_place=bool(query.unknown_region), departments=departments,
         deadline=deadline, topic=topic, yes_no=yes_no, more=more, only=bool(vocab.ONLY_FORM.search(raw)),
         reset=bool(vocab.RESET_FORM.search(raw)), page=page, asks=asks,
-        continues=continues)
+        continues=continues, in_clause=bool(topic and clause and all(t in clause for t in topic)))
 
 
 def _unit_shaped(topic: tuple[str, ...], raw: str) -> tuple[str, ...]:
@@ -170,11 +174,11 @@ def _unit_shaped(topic: tuple[str, ...], raw: str) -> tuple[str, ...]:
 
 
 def plan_turn(query: Query, context: Context | None,
-              names_topic: TopicTest | None = None) -> TurnPlan:
-    """Which move this turn makes (see the module docstring)."""
+              names_topic: TopicTest | None = None, clause: str = "") -> TurnPlan:
+    """Which move this turn makes (see the module docstring); `clause`: the text of the clause shown last."""
     if context is None or query.greeting:
         return TurnPlan(Move.NEW)
-    f = read_turn(query, context, names_topic)
+    f = read_turn(query, context, names_topic, clause)
     return _opening(query, context, f) or _about_the_clause(query, context, f) or _elsewhere(query, context, f)
 
 
@@ -217,6 +221,9 @@ def _about_the_clause(query: Query, context: Context, f: TurnFeatures) -> TurnPl
     if f.more and f.topic and part and not f.departments and query.until is None:
         # "房子这块还有啥说法？", "What else about these requests?": more on the part of the topic it names
         return TurnPlan(Move.MORE, text=" ".join(f.topic), region=context.region)
+    if f.in_clause and f.asks in (Intent.WHO, Intent.WHEN) and not (f.more or f.departments or f.deadline):
+        # "那开新闻发布会呢得多长时间以内？" after the 突发事件 clause that sets it: another aspect of that clause
+        return TurnPlan(Move.SAME_CLAUSE, intent=f.asks, entry_id=context.entry_ids[0])
     if f.topic or (f.departments and not f.more) or query.until is not None:
         return None
     units = f.more and bool(vocab.UNIT_KIND.search(query.raw))  # "还有其他部门参与吗？": who else

@@ -117,7 +117,7 @@ class QuestionReader:
         asks_procedure = asks_procedure_in(question) or asks_procedure_in(text)
         regions, unknown = self.places.read(question, text, region, rw.regions, rw.places)
         year, not_held, relative = self._year(text, regions)
-        topic_text = self._without_places(text)
+        topic_text = self._without_places(text, unknown)
         senses = tuple(getattr(rw, "senses", ()) or ())
         terms, bigrams, segments = self._content_terms(topic_text, until is not None, asks_procedure,
                                                        tuple(w for w, _ in senses))
@@ -233,9 +233,10 @@ class QuestionReader:
         return (any(token in d or token in unit_key(d) for d in departments)
                 or self.index.departments.resolve(token) in departments)
 
-    def _without_places(self, text: str) -> str:
-        """The question without region and parent-city names: they place it, they are not its topic."""
-        strip = text
+    def _without_places(self, text: str, unknown: str | None = None) -> str:
+        """The question without region, parent-city and not-held place names: they place it, they are not
+        its topic ("Lixia district呢？" asks the conversation's topic in 历下区, it is not about 历下区)."""
+        strip = text.replace(unknown, " ") if unknown else text
         for parent in self.index.parents:
             strip = strip.replace(parent, " ").replace(parent[:-1], " ")
         for r in self.places.near(text):

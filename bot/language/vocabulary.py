@@ -186,6 +186,9 @@ ASKING = re.compile(
 POINTS_BACK = re.compile(r"这|那些|那个|此|该|上述|以上|其中")
 # Where a message splits into sentences (its question is usually the last one that asks).
 SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?])")
+# The parts of a sentence between commas and semicolons: where one of several periods a sentence states
+# belongs ("最迟在5小时内发布权威信息，在24小时内举行新闻发布会").
+CLAUSE_PARTS = re.compile(r"[，,；;]")
 
 # --- conversation --------------------------------------------------------------------------------------
 # A message that is only a greeting or thanks.

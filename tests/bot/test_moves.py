@@ -186,3 +186,25 @@ def test_a_follow_up_gets_the_scope_rules_of_a_first_question(shipped_engine, fo
 def test_a_fresh_start_with_a_question_reads_the_question_alone(shipped_engine) -> None:
     _, fresh = converse(shipped_engine, "槐荫区养老补贴政策信息公开由哪个部门负责？", "换个话题：历城区义务教育双减信息公开什么时候完成？")
     assert fresh.answered and top(fresh).region == "历城区" and "双减" in top(fresh).text
+
+
+def test_an_aspect_named_inside_the_clause_shown_stays_on_that_clause(shipped_engine) -> None:
+    """A follow-up whose own topic words are all in the clause shown asks another aspect of it, and of two
+    periods in one sentence the one beside those words answers ("新闻发布会" -> 24小时内, not 5小时内)."""
+    first, then = converse(shipped_engine, "槐荫区发生重大突发事件，最迟多久要发布权威信息？", "新闻发布会要在多长时间内开？")
+    assert first.answered and then.answered and top(then).id == top(first).id
+    assert "24小时内" in then.reply.split("\n")[0]
+
+
+def test_a_region_switch_asking_how_often_keeps_the_topic(shipped_engine) -> None:
+    """"一年要请几次" asks how often, it names no topic: the conversation's topic in the region named."""
+    first, then = converse(shipped_engine, "薛城区邀请公众代表列席政府会议有什么要求？", "那济南历城呢，一年要请几次？")
+    assert first.answered and then.answered
+    assert top(then).region == "历城区" and "列席" in top(then).text
+
+
+@pytest.mark.parametrize("elsewhere", ["Haidian district呢？", "那张店区呢？"])
+def test_a_decline_for_a_place_not_held_keeps_the_conversation_topic(shipped_engine, elsewhere: str) -> None:
+    first, declined, then = converse(shipped_engine, "槐荫区养老补贴政策信息公开由哪个部门负责？", elsewhere, "那历城区呢？")
+    assert first.answered and not declined.answered and then.answered
+    assert top(then).region == "历城区" and "养老" in top(then).text

@@ -65,6 +65,11 @@ class Tuning:
     # ones (held-out English falseconf 0.06 -> 0.19) and cost a Chinese question holding a number (this
     # weight applies to ASCII tokens); 0.5 it stays.
     untranslated_english: float = 0.5
+    # English questions: the best `english_rerank_depth` candidates are reordered by a blend of their
+    # BM25 score (as a share of the best) and how much of the question's English their words gloss in
+    # CC-CEDICT (bot/engine/english_rerank.py), `english_gloss_share` of it the gloss share.
+    english_rerank_depth: int = 10
+    english_gloss_share: float = 0.5
     # A segment of a chatty message that asks nothing counts as its topic only when one of this many best
     # BM25 matches shares a specific word with it; otherwise it is the sender's story.
     story_evidence: int = 5

@@ -21,6 +21,7 @@ from bot.engine import decide
 from bot.engine.answer import Context, Intent
 from bot.engine.conversation import Verdict, check, next_unseen, restated
 from bot.engine.decide import Decision, Kind
+from bot.engine.english_rerank import rerank
 from bot.engine.moves import Move, TurnPlan, plan_turn
 from bot.engine.retrieve import Retriever
 from bot.engine.task_lists import TaskLists
@@ -53,6 +54,7 @@ class Turns:
                  tuning: Tuning, *, grouping: bool) -> None:
         self.reader, self.retriever, self.tasks, self.index, self.tuning = reader, retriever, tasks, index, tuning
         self.grouping = grouping
+        self._glosses = getattr(index.rewriter, "glosses", None) if index.rewriter is not None else None
 
     def names_topic(self, word: str, plan_only: bool = False, /) -> bool:
         """Whether a word a follow-up leaves over names a topic: a plan word, or (unless `plan_only`) a word
@@ -127,8 +129,9 @@ class Turns:
         ranked = self.retriever.search(query)
         floor = max(self.tuning.min_score, self.tuning.more_coverage)
         current = self._entry(context.entry_ids[0]) if context.entry_ids else None
+        in_plans = tuple(t for t in query.topic if t in self.index.text.idf)  # a word no clause holds picks none
         at = next_unseen(ranked.candidates, context.shown or context.entry_ids[:1], current, context.region, floor,
-                         query.topic)
+                         in_plans)
         if at is None:
             return Turn(query, Decision(Kind.NO_MORE), plan)
         chosen = ranked.candidates[at]
@@ -172,7 +175,8 @@ class Turns:
             return _in_scope(early, query, self.tuning)
         if query.intent == Intent.LIST:
             return decide.listing(query, self.tasks.gather(query, offset))
-        decision = decide.after_search(query, self.retriever.search(query), self.tuning, self.grouping)
+        ranked = rerank(query, self.retriever.search(query), self._glosses, self.tuning)
+        decision = decide.after_search(query, ranked, self.tuning, self.grouping)
         return _in_scope(decision, query, self.tuning)
 
 

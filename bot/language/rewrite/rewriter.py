@@ -17,7 +17,8 @@ from bot.language.rewrite.data import (
     load_synonyms,
     load_word_list,
 )
-from bot.language.rewrite.english import English, append_intents, question_language
+from bot.language.rewrite.english import English, append_intents, question_language, stem
+from bot.language.rewrite.glosses import Glosses
 from bot.language.rewrite.hanzi import PinyinMap, build_pinyin_map
 from bot.language.rewrite.normalize import build_fold_table, normalize
 from bot.language.rewrite.pinyin import Readings, build_readings
@@ -61,6 +62,7 @@ class QueryRewriter:
         english: English,
         typos: TypoCorrector,
         synonyms: SynonymExpander,
+        glosses: Glosses | None = None,
     ) -> None:
         self._fold_table = fold_table
         self._readings = readings
@@ -69,6 +71,7 @@ class QueryRewriter:
         self._english = english
         self._typos = typos
         self._synonyms = synonyms
+        self.glosses = glosses or Glosses()  # the plans' words in English (glosses.py), for English questions
 
     @classmethod
     def build(
@@ -104,7 +107,8 @@ class QueryRewriter:
         typos = TypoCorrector.build(pinyin, readings, ngram_freq, common, proper,
                                     terms | synonym_sources | locked, locked)
         return cls(fold_table, readings, pinyin, _region_reader(regions, ngram_freq),
-                   English.build(glossary_terms, intents, dictionary), typos, SynonymExpander.build(synonyms))
+                   English.build(glossary_terms, intents, dictionary), typos, SynonymExpander.build(synonyms),
+                   Glosses.build(lambda w: ngram_freq.get(w, 0) > 0, stem) if resources.USE_CEDICT else None)
 
     def rewrite(self, question: str) -> Rewrite:
         """Rewrite one question; pure Python over precomputed tables (well under a millisecond)."""

@@ -1,0 +1,85 @@
+"""The plans' words in English, from CC-CEDICT: how much of an English question a clause covers.
+
+Why: an English question that paraphrases ("the person who handles open-government work changes jobs")
+rarely names the plan's own terms, so translating it word by word into one Chinese term per phrase loses
+the clause it means — but the clause's words, read back through the dictionary (工作人员 "staff;
+personnel", 变动 "change; fluctuation"), share most of its English. `Glosses` holds, for every dictionary
+headword the plans use, the stems of its English glosses, and the inverse document frequency of each stem
+over the whole dictionary (a stem in many glosses, "work", weighs little; "gazette" much). `coverage`
+gives the weighted share of a question's English stems that a clause's words gloss: the evidence
+bot/engine/english_rerank.py reorders English questions' best candidates by.
+
+Built once with the rewriter at index build (bot/language/rewrite/rewriter.py), pickled with it.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.language.rewrite import resources
+from bot.language.rewrite.tokens import HAN_RE
+from bot.language.vocabulary import EN_STOPWORDS
+
+_WORD = re.compile(r"[A-Za-z]+")
+MAX_HEAD = 4  # longest headword looked up inside a clause (longer plan terms are made of these)
+
+
+@dataclass
+class Glosses:
+    """Headword -> stems of its glosses, for the headwords the plans use; stem -> its weight."""
+
+    stems: dict[str, frozenset[str]] = field(default_factory=dict)
+    weight: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, in_plans: Callable[[str], bool], stem: Callable[[str], str],
+              path: Path | None = None) -> Glosses:
+        """From the pinned CC-CEDICT data (resources.py): every 2–4-character headword the plans use."""
+        cedict = resources.cedict_path() if path is None else path
+        if cedict is None:
+            return cls()
+        entries = resources.cedict_entries(cedict)
+        df: dict[str, int] = {}
+        heads: dict[str, set[str]] = {}
+        for word, glosses in entries:
+            found = {stem(w) for g in glosses for w in _WORD.findall(g) if w not in EN_STOPWORDS and len(w) > 1}
+            for s in found:
+                df[s] = df.get(s, 0) + 1
+            if 2 <= len(word) <= MAX_HEAD and HAN_RE.fullmatch(word) and in_plans(word):
+                heads.setdefault(word, set()).update(found)
+        n = len(entries)
+        kept = {w: frozenset(s) for w, s in heads.items() if s}
+        used = {s for ss in kept.values() for s in ss}
+        return cls(kept, {s: math.log((n + 1) / (df[s] + 1)) for s in used})
+
+    def of_text(self, text: str) -> set[str]:
+        """Every English stem the dictionary gives the words inside `text` (all 2–4-character spans)."""
+        out: set[str] = set()
+        stems = self.stems
+        for run in HAN_RE.findall(text):
+            for i in range(len(run) - 1):
+                for size in range(2, min(MAX_HEAD, len(run) - i) + 1):
+                    got = stems.get(run[i:i + size])
+                    if got:
+                        out |= got
+        return out
+
+    def question_stems(self, words: Iterable[str], stem: Callable[[str], str]) -> dict[str, float]:
+        """The question's English content stems that some plan word glosses, with their weights."""
+        out: dict[str, float] = {}
+        for w in words:
+            if w.lower() in EN_STOPWORDS:
+                continue
+            s = stem(w)
+            if s in self.weight:
+                out[s] = self.weight[s]
+        return out
+
+    @staticmethod
+    def coverage(asked: dict[str, float], have: set[str]) -> float:
+        """Weighted share of the asked stems the clause's glosses hold, in [0, 1]."""
+        total = sum(asked.values())
+        return sum(w for s, w in asked.items() if s in have) / total if total else 0.0

@@ -186,7 +186,7 @@ def next_context(query: Query | None, decision: Decision, previous: Context | No
         # A confirmation stays on the topic unless it named (and moved to) a clause of its own.
         stayed = previous is not None and top.id in previous.entry_ids[:1]
         keeps_topic = previous is not None and (decision.kind == Kind.FOLLOWUP
-                                                or move in (Move.MORE, Move.SAME_CLAUSE)
+                                                or move in (Move.MORE, Move.NEXT, Move.SAME_CLAUSE)
                                                 or (move == Move.CONFIRM and stayed))
         topic = previous.topic if keeps_topic and previous and previous.topic else settled_topic(query, decision)
         entries = [top] if decision.kind != Kind.BY_REGION else list(decision.grouped)

@@ -13,6 +13,7 @@ own) and its question form (a yes/no particle or tag, a "more" word, a stated wh
     SWITCH_YEAR    the conversation's topic, in a plan year the turn names ("那2019年的呢？")
     CONFIRM        a yes/no check of a presumed unit or deadline ("区商务局也在里面，对吧？")
     MORE           the next clause on the topic, never one already shown ("还有别的要求吗？")
+    NEXT           the item after the one shown, in the plan's order ("下一条", "Show me the next item.")
     SAME_CLAUSE    another aspect of the current clause ("那完成时限呢？", "还有哪些单位参与？")
     TOPIC          a new topic in the conversation's region ("那医保呢？")
 
@@ -39,6 +40,7 @@ class Move(StrEnum):
     NEW = "new"
     SAME_CLAUSE = "same_clause"
     MORE = "more"
+    NEXT = "next"
     CONFIRM = "confirm"
     SWITCH_REGION = "switch_region"
     SWITCH_YEAR = "switch_year"
@@ -76,6 +78,7 @@ class TurnFeatures:
     asks: Intent | None = None  # the intent its wording states (who / when / what), if any
     continues: bool = False  # opens or ends like a continuation ("那…", "…呢？", "And …")
     in_clause: bool = False  # every topic word of its own is in the clause shown ("那开新闻发布会呢？")
+    next_item: bool = False  # asks for the item after the one shown ("下一条", "the next one")
 
     @property
     def presumes(self) -> bool:
@@ -133,7 +136,8 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
     region = query.region if query.region and query.region != context.region else None
     fillers = vocab.FOLLOWUP_FILLERS
     # a presumed deadline and a how-often phrase ("一年得请几回") ask about an aspect, they name no topic
-    dropped = "".join(m.group(0) for p in (*_DEADLINE_PHRASES, vocab.ASKS_FREQUENCY) for m in p.finditer(text))
+    dropped = "".join(m.group(0) for p in (*_DEADLINE_PHRASES, vocab.ASKS_FREQUENCY, vocab.NEXT_ITEM)
+                      for m in p.finditer(text))
     page = bool(vocab.NEXT_PAGE.search(raw))
     yes_no, more = bool(vocab.YES_NO_FORM.search(raw)), bool(vocab.MORE_FORM.search(raw)) or page
     continues = bool(vocab.CONTINUATION.search(raw) or query.followup)
@@ -163,7 +167,8 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
         region=region, year=year, unknown_place=bool(query.unknown_region), departments=departments,
         deadline=deadline, topic=topic, yes_no=yes_no, more=more, only=bool(vocab.ONLY_FORM.search(raw)),
         reset=bool(vocab.RESET_FORM.search(raw)), page=page, asks=asks,
-        continues=continues, in_clause=bool(topic and clause and all(t in clause for t in topic)))
+        continues=continues, in_clause=bool(topic and clause and all(t in clause for t in topic)),
+        next_item=bool(vocab.NEXT_ITEM.search(raw)))
 
 
 def _unit_shaped(topic: tuple[str, ...], raw: str) -> tuple[str, ...]:
@@ -195,6 +200,9 @@ def _opening(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None
         if not context.next_page:
             return TurnPlan(Move.NO_MORE)
         return TurnPlan(Move.PAGE, text=context.question, region=context.region, offset=context.next_page)
+    if f.next_item and context.intent != Intent.LIST and context.entry_ids and not (
+            f.topic or f.region or f.year or f.departments):
+        return TurnPlan(Move.NEXT, entry_id=context.entry_ids[0], intent=f.asks)
     # Its own words, if any, only name a part of the conversation's topic ("枣庄薛城那边，养老这一块呢？")
     within = all(t in context.topic for t in f.topic)
     if (f.region or f.year) and within and not f.presumes and context.topic:

@@ -23,7 +23,7 @@ from bot.engine.conversation import Verdict, check, next_unseen, restated
 from bot.engine.decide import Decision, Kind
 from bot.engine.english_rerank import rerank
 from bot.engine.moves import Move, TurnPlan, plan_turn
-from bot.engine.retrieve import Retriever
+from bot.engine.retrieve import Candidate, Retriever
 from bot.engine.task_lists import TaskLists
 from bot.engine.tuning import Tuning
 from bot.engine.understand import Query, QuestionReader, stated_period
@@ -100,6 +100,8 @@ class Turns:
             return Turn(query, self.decide(query, current), plan)
         if move == Move.MORE and context is not None:
             return self._more(plan, alone, context)
+        if move == Move.NEXT and current is not None and context is not None:
+            return self._next(plan, alone, current, context)
         if move == Move.CONFIRM and current is not None and context is not None:
             return self._confirm(plan, alone, current, context)
         return self._new(question, alone, site, plan)
@@ -138,6 +140,23 @@ class Turns:
         rest = tuple(c for i, c in enumerate(ranked.candidates) if i != at)
         key = decide.key_sentence(chosen.entry.text, query.bigrams)
         return Turn(query, Decision(Kind.ANSWER, intent, (chosen, *rest), key=key), plan)
+
+    def _next(self, plan: TurnPlan, alone: Query, current: Entry, context: Context) -> Turn:
+        """The item after the current one in its plan (a body clause after a body clause, a table row after a
+        row), skipping what was shown; none after the plan's last."""
+        seen = set(context.shown) | {current.id}
+        at = self.index.position(current.id)
+        entries = self.index.entries
+        intent = plan.intent or Intent.WHAT
+        query = replace(alone, intent=intent)
+        for pos in range(at + 1 if at is not None else len(entries), len(entries)):
+            e = entries[pos]
+            if e.doc != current.doc:
+                break
+            if e.kind == current.kind and e.id not in seen:
+                chosen = Candidate(e, pos, 1.0, 1.0)
+                return Turn(query, Decision(Kind.ANSWER, intent, (chosen,), key=decide.key_sentence(e.text, ())), plan)
+        return Turn(query, Decision(Kind.NO_MORE), plan)
 
     def _confirm(self, plan: TurnPlan, alone: Query, current: Entry, context: Context) -> Turn:
         """A yes/no check: on the clause the turn's own topic finds (searched without the presumed

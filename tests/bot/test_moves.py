@@ -144,7 +144,7 @@ CONTEXT = Context(question="槐荫区养老补贴谁负责", intent="who", regio
     ("那这件事得啥时候弄利落？", Move.SAME_CLAUSE), ("我听人说是10月底，对不对？", Move.CONFIRM),
     ("那条也是6月底？", Move.CONFIRM), ("补贴这块还有啥规定？", Move.MORE), ("那二零一九年的呢？", Move.SWITCH_YEAR),
     ("And Zhoucun?", Move.SWITCH_REGION), ("还有其他部门参与吗？", Move.SAME_CLAUSE), ("那去年的呢？", Move.SWITCH_YEAR),
-    ("下一条", Move.MORE), ("Go on", Move.MORE), ("这事归宣传部管吧？", Move.CONFIRM),
+    ("下一条", Move.NEXT), ("Go on", Move.MORE), ("这事归宣传部管吧？", Move.CONFIRM),
     ("那区民政局还负责哪些事？", Move.NEW),
 ])
 def test_moves_from_the_form_of_the_turn(shipped_engine, question: str, move: Move) -> None:
@@ -208,3 +208,25 @@ def test_a_decline_for_a_place_not_held_keeps_the_conversation_topic(shipped_eng
     first, declined, then = converse(shipped_engine, "槐荫区养老补贴政策信息公开由哪个部门负责？", elsewhere, "那历城区呢？")
     assert first.answered and not declined.answered and then.answered
     assert top(then).region == "历城区" and "养老" in top(then).text
+
+
+@pytest.mark.parametrize("next_item", ["下一条", "再往下说说", "Show me the next item.", "Next one, please."])
+def test_next_walks_the_plan_in_its_own_order(shipped_engine, next_item: str) -> None:
+    """"下一条" after a clause is the plan's next item of the same kind, never one already shown; after the
+    plan's last item there is no next."""
+    first, then, again = converse(shipped_engine, "槐荫区政务公开培训考核有什么要求？", next_item, next_item)
+    a, b, c = top(first), top(then), top(again)
+    entries = shipped_engine.index.entries
+    at = shipped_engine.index.position(a.id)
+    assert b.id == entries[at + 1].id and b.doc == a.doc and b.kind == a.kind
+    assert c.id == entries[at + 2].id
+    assert len({a.id, b.id, c.id}) == 3
+
+
+def test_next_after_the_last_item_says_there_is_no_more(shipped_engine) -> None:
+    entries = shipped_engine.index.entries
+    last = max((i for i, e in enumerate(entries) if e.doc == entries[0].doc and e.kind == entries[0].kind))
+    context = Context(question="q", intent="what", region=entries[last].region, entry_ids=[entries[last].id],
+                      shown=[entries[last].id], topic="q")
+    ans = shipped_engine.answer("下一条", context=context)
+    assert not ans.answered and not ans.results

@@ -9,8 +9,9 @@ Thresholds are fields of bot/engine/tuning.py.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Protocol
 
 from bot.engine.answer import Intent
 from bot.engine.retrieve import Candidate, Ranked
@@ -110,17 +111,21 @@ def before_search(query: Query, followup_entry: Entry | None) -> Decision | None
     return None
 
 
-def after_search(query: Query, ranked: Ranked, tuning: Tuning, grouping: bool) -> Decision:
+def after_search(query: Query, ranked: Ranked, tuning: Tuning, grouping: bool,
+                 terms: TermEvidence | None = None) -> Decision:
     """Answer from the top candidate, answer per region, or decline with the reason.
 
     `grouping`: the deployment serves no default region, so a region-less question several plans
-    answer about as well is answered per region."""
+    answer about as well is answered per region. `terms`: how specific a term is and whether the plans
+    use it (see `specific_evidence`); without it low coverage is never answered."""
     top = ranked.top
     if top is None:
         return Decision(Kind.DECLINE, query.intent, reason=Reason.NO_MATCH)
     key = key_sentence(top.entry.text, query.bigrams)
     period = _period(query, top.entry, key)
     reason = _decline_reason(query, top, tuning, period)
+    if reason == Reason.LOW_COVERAGE and terms is not None and specific_evidence(query, top, terms, tuning):
+        reason = _decline_reason(query, replace(top, coverage=max(top.coverage, tuning.min_score)), tuning, period)
     if reason == Reason.LOW_COVERAGE and top.coverage >= tuning.nearest_coverage:
         return Decision(Kind.NEAREST, query.intent, ranked.candidates, reason=reason, key=key)
     if reason is not None:
@@ -130,6 +135,32 @@ def after_search(query: Query, ranked: Ranked, tuning: Tuning, grouping: bool) -
     if len(grouped) > 1:
         return Decision(Kind.BY_REGION, query.intent, ranked.candidates, grouped=tuple(grouped), related=related)
     return Decision(Kind.ANSWER, query.intent, ranked.candidates, related=related, key=key, period=period)
+
+
+class TermEvidence(Protocol):
+    """What the decision may ask of the retriever about a term (bot/engine/retrieve.py `Retriever`)."""
+
+    def specificity(self, term: str) -> float: ...
+
+    def in_plans(self, term: str) -> bool: ...
+
+
+def specific_evidence(query: Query, top: Candidate, terms: TermEvidence, tuning: Tuning) -> bool:
+    """Whether the clause's matched terms are specific evidence though it covers little of a long message:
+    one matched plan term of `specific_compound` characters or more, or two distinct matched words (neither
+    inside the other), each at least `specific_evidence` specific — and no plan word the question names
+    but the clause lacks is more specific than they are (黄河流域 asked, only 高质量发展 matched: the
+    clause lacks the question's topic)."""
+    if top.coverage < tuning.specific_min_coverage:
+        return False
+    spec = {t: terms.specificity(t) for t in top.matched if len(t) >= 2}
+    strong = [t for t, s in spec.items() if s >= tuning.specific_evidence]
+    distinct = [t for t in strong if not any(t != u and t in u for u in strong)]
+    if not (any(len(t) >= tuning.specific_compound for t in strong) or len(distinct) >= 2):
+        return False
+    missing = [t for t in query.terms if len(t) >= 2 and t not in spec and terms.in_plans(t)
+               and not any(t in m or m in t for m in spec)]
+    return all(terms.specificity(t) <= max(spec.values()) for t in missing)
 
 
 def _period(query: Query, entry: Entry, key: str | None) -> str | None:

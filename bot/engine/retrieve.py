@@ -309,6 +309,16 @@ class Retriever:
             expansions = tuple((t, idf.get(t, 1.0)) for t in self.expansion_terms(query))
         return _Measure(weights, alternatives, total, expansions, bigrams, has, self._body)
 
+    def specificity(self, t: str) -> float:
+        """How specific a question term is: its weight in coverage times its salience in general Chinese
+        (high for 电视问政, 国资; low for 公开, 政策, 网上). Decisions read it as evidence (decide.py)."""
+        return self._weight(t) * self.everyday.salience(t)
+
+    def in_plans(self, t: str) -> bool:
+        """Whether the plans use the term (in any field)."""
+        idx = self.index
+        return t in idx.text.idf or t in idx.meta.idf or t in idx.units.idf
+
     def _weight(self, t: str) -> float:
         """A question term's weight in word coverage: its IDF in the plans, or for a word the plans never
         use, that of a rare plan word scaled down the more everyday it is (bot/language/everyday.py); generic

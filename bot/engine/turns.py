@@ -195,7 +195,7 @@ class Turns:
         if query.intent == Intent.LIST:
             return decide.listing(query, self.tasks.gather(query, offset))
         ranked = rerank(query, self.retriever.search(query), self._glosses, self.tuning)
-        decision = decide.after_search(query, ranked, self.tuning, self.grouping)
+        decision = decide.after_search(query, ranked, self.tuning, self.grouping, self.retriever)
         return _in_scope(decision, query, self.tuning)
 
 

@@ -146,12 +146,14 @@ YEAR_END_LIST_CUES = re.compile(r"哪些|什么|啥|任务|清单")
 # Asking for money: fees, benefit levels, amounts.
 AMOUNT_CUES = re.compile(
     r"多少钱|多少元|几块钱|金额|能拿多少|能领多少|能贷多少|贷多少|补多少|发多少|报销多少|标准是多少|多少补贴|每亩|how much|"
-    r"(?:利率|利息|费率|价格|价钱|费用|收费|工资|报酬|罚款|押金|税率)[^，。？?]{0,4}(?:多少|几)|贴息", re.I)
+    r"(?:利率|利息|费率|价格|价钱|费用|收费|工资|报酬|罚款|押金|税率)[^，。？?]{0,4}(?:多少|几)|贴息|"
+    r"\bwhat(?:'s| is| are) the (?:fees?|costs?|prices?|charges?)\b", re.I)
 # A sum of money stated in a clause (the only case an amount question can be answered).
 STATES_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:元|万元|亿元)")
 # Asking for contact details or opening hours: the plans name departments, never their phones or doors.
 CONTACT_CUES = re.compile(
     r"电话(?:号码)?(?:是)?多少|电话号码|联系电话|联系方式是|地址(?:在哪|是)|在哪(?:里|儿)?办公|几点(?:上班|下班|开门)|"
+    r"(?:给|告诉|发)我[^，。？?]{0,6}(?:电话|地址|邮箱)|(?:具体|详细)地址|"
     r"上班时间|办公时间|开放时间|邮箱是|phone number|telephone number|address of|opening hours|office hours|"
     r"e-?mail address", re.I)
 # Contact details stated in a clause (a phone number, an address line).

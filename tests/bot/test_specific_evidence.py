@@ -1,0 +1,52 @@
+"""A long chatty message whose best clause covers little of it is answered when what the clause matches is
+specific evidence, and still declined when the clause lacks a more specific topic the question names or the
+message asks what no plan states (bot/engine/decide.py `specific_evidence`)."""
+from __future__ import annotations
+
+from bot.engine.decide import specific_evidence
+from bot.engine.retrieve import Candidate
+from bot.engine.tuning import DEFAULT
+from indexer.model import Entry
+
+SPECIFIC = {"电视问政": 4.2, "问政": 3.7, "电视": 2.2, "审计": 3.3, "整改": 2.7, "黄河流域": 4.5,
+            "高质量发展": 3.1, "公开": 0.03, "网上": 2.1}
+
+
+class Terms:
+    def specificity(self, term: str) -> float:
+        return SPECIFIC.get(term, 0.5)
+
+    def in_plans(self, term: str) -> bool:
+        return term in SPECIFIC
+
+
+class Asked:
+    def __init__(self, *terms: str) -> None:
+        self.terms = terms
+
+
+def _top(*matched: str, coverage: float = 0.28) -> Candidate:
+    entry = Entry(id="x", doc="d", region="周村区", year=2020, section="", kind="clause", number="1", text="…")
+    return Candidate(entry, 0, 1.0, coverage, matched)
+
+
+def test_a_specific_compound_or_two_specific_words_are_evidence() -> None:
+    assert specific_evidence(Asked("电视问政", "老百姓", "参加"), _top("电视问政", "问政", "电视"), Terms(), DEFAULT)  # type: ignore[arg-type]
+    assert specific_evidence(Asked("审计", "整改", "毛病"), _top("审计", "整改", "公开"), Terms(), DEFAULT)  # type: ignore[arg-type]
+
+
+def test_generic_matches_or_too_little_coverage_are_not() -> None:
+    assert not specific_evidence(Asked("网上", "公开", "瞎猜"), _top("网上", "公开"), Terms(), DEFAULT)  # type: ignore[arg-type]
+    assert not specific_evidence(Asked("电视问政"), _top("电视问政", coverage=0.1), Terms(), DEFAULT)  # type: ignore[arg-type]
+
+
+def test_a_clause_lacking_the_more_specific_topic_asked_is_no_answer() -> None:
+    asked = Asked("黄河流域", "高质量发展", "公开")
+    assert not specific_evidence(asked, _top("高质量发展", "公开"), Terms(), DEFAULT)  # type: ignore[arg-type]
+
+
+def test_chatty_messages_with_specific_evidence_are_answered(shipped_engine) -> None:
+    ans = shipped_engine.answer("你好，我家在周村，平时爱看电视，听说区里搞电视问政，这个老百姓能去参加吗？")
+    assert ans.answered and "电视问政" in ans.results[0].entry.text
+    asks_contact = shipped_engine.answer("你好，我想报名参加薛城区的政府开放月，能告诉我报名电话吗？")
+    assert not asks_contact.answered  # the plans hold no phone numbers, however specific the topic

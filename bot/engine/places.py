@@ -33,6 +33,10 @@ class PlaceReader:
         self._known_places = RegionMatcher([*index.regions, *index.parents])  # held regions and their cities
         self._aliases = RegionMatcher(getattr(index, "region_aliases", {}), short_forms=False)
         self._held_codes = {c for d in index.documents.values() if (c := getattr(d, "division_code", ""))}
+        self._region_codes: dict[str, set[str]] = {}  # held region -> its division codes
+        for d in index.documents.values():
+            if d.region and (c := getattr(d, "division_code", "")):
+                self._region_codes.setdefault(d.region, set()).add(c)
 
     def name(self, name: str | None) -> str | None:
         """The index's region for a name or short form ("槐荫" -> "槐荫区"), or None."""
@@ -60,7 +64,8 @@ class PlaceReader:
             if r in self.index.regions and r not in regions:
                 regions.append(r)
         if regions:
-            return tuple(regions), None
+            elsewhere = None if named else self._namesake_city(regions, latin)
+            return ((), elsewhere) if elsewhere else (tuple(regions), None)
         words = _Words(self.tokenizer, text)
         unknown = (next((p for p in latin if p not in self.index.parents), None)
                    or self._district_of_city(text, words)
@@ -72,6 +77,19 @@ class PlaceReader:
             if len(under) == 1 and (parent in text or parent[:-1] in text):
                 regions.append(under[0])
         return tuple(regions), None
+
+    def _namesake_city(self, regions: list[str], latin: Sequence[str]) -> str | None:
+        """A city named in English beside a held region that is not that region's city ("Huaiyin District
+        of Huai'an" is 淮安's 淮阴区, not 济南's 槐荫区): the question is about a namesake not held."""
+        table = divisions()
+        for place in latin:
+            cities = [d for d in table.named(place) if d.level == "city"]
+            if not cities:
+                continue
+            ancestors = {a.code for r in regions for c in self._region_codes.get(r, ()) for a in table.lineage(c)}
+            if ancestors and not any(city.code in ancestors for city in cities):
+                return place
+        return None
 
     def _district_of_city(self, text: str, words: Container[str]) -> str | None:
         """A district named right after its city that is not held ("枣庄市市中区", "济南市章丘区")."""

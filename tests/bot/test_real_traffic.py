@@ -36,6 +36,7 @@ def test_the_story_does_not_set_the_intent(shipped_engine) -> None:
     ("tianqiao qu yanglao butie shei fuze", "Tianqiao"),  # in pinyin
     ("Who is responsible in Haidian District for pension subsidies?", "海淀区"),  # in English
     ("In Zhangdian, which bureau publishes the environmental information?", "张店区"),  # no "district"
+    ("Who in Huaiyin District of Huai'an, Jiangsu, handles school enrolment news?", "淮安市"),  # a namesake
 ])
 def test_a_district_not_held_is_declined_with_what_is_held(shipped_engine, question: str, named: str) -> None:
     ans = shipped_engine.answer(question)

@@ -70,7 +70,7 @@ class RegionReader:
     def read(self, toks: list[Tok], regions: list[str], corrections: list[tuple[str, str]],
              places: list[str] | None = None) -> list[Tok]:
         """Replace "Huaiyin", "Huai Yin District", "licheng qu" by the region name the plans use; a place
-        not held ("Zhangdian") by its Chinese name, added to `places` (its spelling when names share it)."""
+        not held ("Zhangdian") by its Chinese name, added to `places`."""
         if not self.keys and not self.elsewhere:
             return toks
         out: list[Tok] = []
@@ -90,10 +90,10 @@ class RegionReader:
                 out.append(Tok("zh", name, "region"))
                 regions.append(name)
             else:
-                out.append(Tok("zh", name, "place") if name else Tok("word", written))
+                out.append(Tok("zh", name, "place"))
                 if places is not None:
-                    places.append(name or written)
-            corrections.append((written, name or written))
+                    places.append(name)
+            corrections.append((written, name))
             i = end + 1
         return out
 
@@ -111,7 +111,7 @@ class RegionReader:
                 hit = (j, self.keys[letters], True)
             elif (names := self.elsewhere.get(letters)) and (hit is None or not hit[2]) \
                     and toks[i].text[:1].isupper():
-                hit = (j, names[0] if len(names) == 1 else "", False)
+                hit = (j, names[0], False)  # several share the spelling: the first (`others` lists cities first)
             if j + 1 < len(toks) and toks[j + 1].kind == "space" and j + 2 < len(toks):
                 j += 2
             else:

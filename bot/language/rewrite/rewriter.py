@@ -152,7 +152,9 @@ def _region_reader(regions: list[str], ngram_freq: dict[str, int]) -> RegionRead
     whose short form the plans do not use as a word."""
     from indexer.divisions import table
 
-    others = [d.name for d in table().by_code.values() if d.level != "province"]
+    # cities first: a spelling several divisions share ("Quanzhou": 泉州市, 全州县) reads as the city
+    others = [d.name for d in sorted(table().by_code.values(), key=lambda d: (d.level != "city", d.code))
+              if d.level != "province"]
     english = resources.english_words() if resources.USE_CEDICT else frozenset()
     plan_words = {b for name in others if ngram_freq.get(b := region_base(name), 0)}
     return RegionReader.build(regions, others, english, plan_words)

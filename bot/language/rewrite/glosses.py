@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,15 +56,17 @@ class Glosses:
         return cls(kept, {s: math.log((n + 1) / (df[s] + 1)) for s in used})
 
     def of_text(self, text: str) -> set[str]:
-        """Every English stem the dictionary gives the words inside `text` (all 2–4-character spans)."""
+        """Every English stem the dictionary gives the words inside `text` (all 2–4-character spans): the
+        spans are collected as one set and met with the headwords in one set intersection."""
+        spans: set[str] = set()
+        for run in HAN_RE.findall(text):
+            n = len(run)
+            for size in range(2, MAX_HEAD + 1):
+                spans.update(run[i:i + size] for i in range(n - size + 1))
         out: set[str] = set()
         stems = self.stems
-        for run in HAN_RE.findall(text):
-            for i in range(len(run) - 1):
-                for size in range(2, min(MAX_HEAD, len(run) - i) + 1):
-                    got = stems.get(run[i:i + size])
-                    if got:
-                        out |= got
+        for word in spans & stems.keys():
+            out |= stems[word]
         return out
 
     def question_stems(self, words: Iterable[str], stem: Callable[[str], str]) -> dict[str, float]:
@@ -79,7 +81,7 @@ class Glosses:
         return out
 
     @staticmethod
-    def coverage(asked: dict[str, float], have: set[str]) -> float:
+    def coverage(asked: dict[str, float], have: Set[str]) -> float:
         """Weighted share of the asked stems the clause's glosses hold, in [0, 1]."""
         total = sum(asked.values())
         return sum(w for s, w in asked.items() if s in have) / total if total else 0.0

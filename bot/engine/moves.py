@@ -27,6 +27,7 @@ Neighbours: bot/engine/conversation.py (what a turn hands on, confirmations), bo
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -155,7 +156,8 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
         t for t in query.topic
         if len(t) >= 2 and t not in fillers and t.lower() not in vocab.EN_STOPWORDS
         and not any(t in f for f in fillers if len(f) > len(t))
-        and t not in dropped and (names_topic is None or not shaped or names_topic(t, back)))
+        and t not in dropped and (names_topic is None or not shaped or names_topic(t, back))
+        and not re.search(vocab.REFERS_BACK + re.escape(t), raw))
     # A presumption stated and question-marked, with no wh-word, is a yes/no check too.
     yes_no = yes_no or bool((deadline or query.departments) and not vocab.WH_FORM.search(raw)
                             and vocab.BARE_QUESTION.search(raw))

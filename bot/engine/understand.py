@@ -22,6 +22,7 @@ from bot.language import vocabulary as vocab
 from bot.language.departments import unit_key
 from bot.language.rewrite.synonyms import alternatives_of
 from bot.language.tokenizer import Tokenizer
+from indexer.divisions import table as divisions
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +237,11 @@ class QuestionReader:
     def _without_places(self, text: str, unknown: str | None = None) -> str:
         """The question without region, parent-city and not-held place names: they place it, they are not
         its topic ("Lixia district呢？" asks the conversation's topic in 历下区, it is not about 历下区)."""
-        strip = text.replace(unknown, " ") if unknown else text
+        strip = text
+        if unknown:  # the place not held, as named ("烟台蓬莱" for 烟台市蓬莱区) and as read
+            for m in sorted(divisions().find(text, short=True), key=lambda m: m.start, reverse=True):
+                strip = strip[:m.start] + " " + strip[m.end:]
+            strip = strip.replace(unknown, " ")
         for parent in self.index.parents:
             strip = strip.replace(parent, " ").replace(parent[:-1], " ")
         for r in self.places.near(text):
@@ -262,7 +267,7 @@ class QuestionReader:
                                   sources=sources)
                     for j, p in enumerate(parts)]
         start = asking
-        if asking > 0 and (vocab.POINTS_BACK.search(sentences[asking]) or self._thin(out, asking)):
+        if asking > 0 and (vocab.SENTENCE_POINTS_BACK.search(sentences[asking]) or self._thin(out, asking)):
             start = asking - 1
         return tuple(Segment(s.terms, s.bigrams, s.asks, before_question=s.sentence < start) for s in out)
 

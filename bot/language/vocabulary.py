@@ -185,7 +185,10 @@ SEGMENT_SPLIT = re.compile(r"(?<=[，。？！；,.?!;\n])")
 ASKING = re.compile(
     WHO_CUES.pattern + "|" + WHEN_CUES.pattern + "|" + LIST_CUES.pattern + r"|(?:吗|呢|么|呀|[?？])\s*$")
 # A question sentence that points back at an earlier one ("这方面的进展…", "这件事…", "上述…").
-POINTS_BACK = re.compile(r"这|那些|那个|此|该|上述|以上|其中")
+SENTENCE_POINTS_BACK = re.compile(r"这|那些|那个|此|该|上述|以上|其中")
+# A determiner pointing at what was shown, right before a word ("这摊子", "这一块", "该项"): the word refers
+# back, it names no topic of its own. (Not 那: "那医保呢？" is "and what about 医保".)
+REFERS_BACK = r"(?:这|该|此)(?:个|些|项|条|件|一)?"
 # Where a message splits into sentences (its question is usually the last one that asks).
 SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?])")
 # The parts of a sentence between commas and semicolons: where one of several periods a sentence states

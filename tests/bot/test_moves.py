@@ -230,3 +230,17 @@ def test_next_after_the_last_item_says_there_is_no_more(shipped_engine) -> None:
                       shown=[entries[last].id], topic="q")
     ans = shipped_engine.answer("下一条", context=context)
     assert not ans.answered and not ans.results
+
+
+@pytest.mark.parametrize("pointing", ["谁管这摊子？", "这一块谁负责？", "该项由谁负责？"])
+def test_a_word_pointed_at_refers_back_and_names_no_topic(shipped_engine, pointing: str) -> None:
+    """"这摊子", "这一块", "该项" point at the clause shown: a who-question about it, not a new topic."""
+    first, then = converse(shipped_engine, "槐荫区养老补贴政策信息公开由哪个部门负责？", pointing)
+    assert then.answered and top(then).id == top(first).id
+
+
+def test_a_place_not_held_named_by_city_and_district_is_no_topic(shipped_engine) -> None:
+    first, declined, then = converse(shipped_engine, "栖霞市对各部门政务公开工作的指导由谁负责？", "那烟台蓬莱那边呢？",
+                                     "那就说济南历城吧，历城是怎么规定的？")
+    assert first.answered and not declined.answered and "蓬莱" in declined.reply
+    assert then.answered and top(then).region == "历城区"

@@ -164,7 +164,8 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
     departments = query.departments
     if yes_no and not departments and query.intent != Intent.LIST:  # a unit the plans do not name
         departments = _unit_shaped(query.topic, raw)
-        topic = tuple(t for t in topic if t not in departments and not any(t in d for d in departments))
+    # a word of a presumed unit's name ("housing" of "the housing bureau" -> 住房) is that unit, no topic
+    topic = tuple(t for t in topic if t not in departments and not any(t in d for d in departments))
     return TurnFeatures(
         region=region, year=year, unknown_place=bool(query.unknown_region), departments=departments,
         deadline=deadline, topic=topic, yes_no=yes_no, more=more, only=bool(vocab.ONLY_FORM.search(raw)),
@@ -224,7 +225,8 @@ def _about_the_clause(query: Query, context: Context, f: TurnFeatures) -> TurnPl
         return None
     if f.yes_no and f.presumes:
         presumption = Presumption(f.departments, None if f.departments else f.deadline, f.only)
-        return TurnPlan(Move.CONFIRM, text=query.text if f.topic else None, region=context.region,
+        # its own topic words (never the presumed unit's) may name another clause to check
+        return TurnPlan(Move.CONFIRM, text=" ".join(f.topic) if f.topic else None, region=context.region,
                         intent=Intent.WHO if f.departments else Intent.WHEN, entry_id=context.entry_ids[0],
                         presumption=presumption)
     part = f.asks == Intent.WHAT or any(t in context.topic for t in f.topic)  # names a part of the topic

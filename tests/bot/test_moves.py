@@ -244,3 +244,17 @@ def test_a_place_not_held_named_by_city_and_district_is_no_topic(shipped_engine)
                                      "那就说济南历城吧，历城是怎么规定的？")
     assert first.answered and not declined.answered and "蓬莱" in declined.reply
     assert then.answered and top(then).region == "历城区"
+
+
+@pytest.mark.parametrize("presumption", ["是不是区政府办公室一家说了算？", "So the government office alone decides this?"])
+def test_a_presumed_unit_other_clauses_name_never_moves_the_check(shipped_engine, presumption: str) -> None:
+    """The words of a presumed unit ("说了算" aside) are that unit, not a topic: the check stays on its clause."""
+    first, check = converse(shipped_engine, "槐荫区养老补贴政策信息公开由哪个部门负责？", presumption)
+    assert check.answered and top(check).id == top(first).id
+    assert check.reply.startswith(("不是", "No"))
+
+
+def test_an_english_unit_check_is_read_as_the_unit(shipped_engine) -> None:
+    first, check = converse(shipped_engine, "Who in Huaiyin publishes the elderly-care subsidy policies?",
+                            "So the civil affairs bureau is one of them?")
+    assert check.answered and top(check).id == top(first).id and check.reply.startswith("Yes")

@@ -341,3 +341,8 @@ def test_rewrite_after_unpickling_imports_no_heavy_library(rw: QueryRewriter, tm
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_a_stop_word_is_never_a_glossary_word_that_stems_like_it(rw: QueryRewriter) -> None:
+    assert "主题" not in rw.rewrite("So the housing bureau is one of them?").text  # "them" is no "theme"
+    assert "主题" in rw.rewrite("Which theme events does Huaiyin hold?").text

@@ -160,6 +160,8 @@ class English:
         while p < len(subs):
             hit = False
             for size in range(min(self.phrase_max, len(subs) - p), 0, -1):
+                if size == 1 and subs[p][0].lower() in _EN_STOPWORDS:
+                    break  # "them" is no "theme", though both stem to "them"
                 key = tuple(stems[p:p + size])
                 if key in self.intents:
                     phrase = self.intents[key]

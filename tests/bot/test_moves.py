@@ -210,7 +210,7 @@ def test_a_decline_for_a_place_not_held_keeps_the_conversation_topic(shipped_eng
     assert top(then).region == "历城区" and "养老" in top(then).text
 
 
-@pytest.mark.parametrize("next_item", ["下一条", "再往下说说", "Show me the next item.", "Next one, please."])
+@pytest.mark.parametrize("next_item", ["下一条", "再往下说说", "下一页", "Show me the next item.", "Next one, please.", "Next page."])
 def test_next_walks_the_plan_in_its_own_order(shipped_engine, next_item: str) -> None:
     """"下一条" after a clause is the plan's next item of the same kind, never one already shown; after the
     plan's last item there is no next."""

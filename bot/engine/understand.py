@@ -296,14 +296,14 @@ def _without_words(text: str, words: tuple[str, ...]) -> str:
 
 def strip_dates(text: str) -> str:
     """The question without its "due by" phrase ("2020年底前", "9月底前"), so no piece of it is a topic."""
-    for pattern in (vocab.MONTH_END, vocab.QUARTER, vocab.HALF_YEAR, vocab.YEAR_END):
+    for pattern in (vocab.MONTH_END, vocab.MONTH_END_LEADING, vocab.QUARTER, vocab.HALF_YEAR, vocab.YEAR_END):
         text = pattern.sub(" ", text)
     return text
 
 
 def find_until(text: str, today: date | None = None) -> tuple[date | None, bool]:
     """A "due by" date in the question ("9月底前", "2024年6月30日前", "年底前") and whether it named no year."""
-    m = vocab.MONTH_END.search(text)
+    m = vocab.MONTH_END.search(text) or vocab.MONTH_END_LEADING.search(text)
     year_default = (today or date.today()).year
     if m:
         month = vocab.cn_number(m.group(2)) or 0

@@ -263,13 +263,17 @@ LAST_YEAR = re.compile(r"去年|上一年|上年度|last year|previous year", re
 MONTH_END = re.compile(
     rf"(?:(20\d{{2}})\s*年)?\s*(\d{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,3}})\s*月(?:\s*(\d{{1,2}})\s*日)?(?:底|末|份)?\s*"
     r"(?:前|之前|以前|到期|截止)")
+# The same date led by 截至 ("截至2023年11月30日，…完成哪些任务"): due by it too. Same groups as MONTH_END.
+MONTH_END_LEADING = re.compile(
+    rf"(?:截至|截止(?:到|至)?)\s*(?:(20\d{{2}})\s*年)?\s*(\d{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,3}})\s*月"
+    r"(?:\s*(\d{1,2})\s*日)?(?:底|末)?")
 # A month's end a yes/no follow-up presumes without "前" ("俺听说是9月底，对不对？", "也是11月底？"): read only
 # as a presumed deadline (bot/engine/moves.py), never as a due-by date for lists.
 MONTH_END_SAID = re.compile(
     rf"(?:(20\d{{2}})\s*年)?\s*(\d{{1,2}}|[{CN_NUMERAL_CHARS}]{{1,3}})\s*月(?:\s*(\d{{1,2}})\s*[日号]|底|末)")
 # "Due by mid-year" / "by the end of a quarter" ("2022年上半年", "第三季度"): group 1 the year if named.
 HALF_YEAR = re.compile(r"(?:(20\d{2})\s*年\s*)?(?:上半年|年中)")
-QUARTER = re.compile(r"(?:(20\d{2})\s*年\s*)?第?([一二三四1-4])季度(?:末|底)?\s*(?:前|之前|以前)")
+QUARTER = re.compile(r"(?:(20\d{2})\s*年\s*)?第?([一二三四1-4])季度(?:末|底|结束)?\s*(?:前|之前|以前)")
 # Deadlines that name no completion date: such a task is never "due by" a date.
 NO_COMPLETION_DATE = re.compile(r"全年|长期|持续|常态化|常年|每年|每季度|每半年|按季度|按月|每月|适时|及时|动态")
 # Deadlines that do name one ("2022年9月底前", "年底前", "8月31日前", "上半年").

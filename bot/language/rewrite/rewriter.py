@@ -17,6 +17,7 @@ from bot.language.rewrite.data import (
     load_synonyms,
     load_word_list,
 )
+from bot.language.rewrite.dates import chinese_dates
 from bot.language.rewrite.english import English, append_intents, question_language, stem
 from bot.language.rewrite.glosses import Glosses
 from bot.language.rewrite.hanzi import PinyinMap, build_pinyin_map
@@ -112,7 +113,7 @@ class QueryRewriter:
 
     def rewrite(self, question: str) -> Rewrite:
         """Rewrite one question; pure Python over precomputed tables (well under a millisecond)."""
-        text = normalize(question, self._fold_table)
+        text = chinese_dates(normalize(question, self._fold_table))
         if not text:
             return Rewrite(text="", lang="zh")
         toks = tokenize(text)

@@ -160,7 +160,8 @@ def specific_evidence(query: Query, top: Candidate, terms: TermEvidence, tuning:
         return False
     missing = [t for t in query.terms if len(t) >= 2 and t not in spec and terms.in_plans(t)
                and not any(t in m or m in t for m in spec)]
-    return all(terms.specificity(t) <= max(spec.values()) for t in missing)
+    best = max(spec.values()) * tuning.specific_missing_margin
+    return all(terms.specificity(t) <= best for t in missing)
 
 
 def _period(query: Query, entry: Entry, key: str | None) -> str | None:

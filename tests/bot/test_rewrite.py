@@ -346,3 +346,8 @@ def test_rewrite_after_unpickling_imports_no_heavy_library(rw: QueryRewriter, tm
 def test_a_stop_word_is_never_a_glossary_word_that_stems_like_it(rw: QueryRewriter) -> None:
     assert "主题" not in rw.rewrite("So the housing bureau is one of them?").text  # "them" is no "theme"
     assert "主题" in rw.rewrite("Which theme events does Huaiyin hold?").text
+
+
+def test_contractions_leave_no_stray_letters(rw: QueryRewriter) -> None:
+    text = rw.rewrite("I'm asking because they don't publish it and won't say who's in charge").text
+    assert not {"m", "t", "s", "wo"} & set(text.split())

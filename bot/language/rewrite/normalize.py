@@ -48,10 +48,19 @@ def build_fold_table(corpus_chars: set[str]) -> dict[int, str]:
 
 def normalize(question: str, fold_table: dict[int, str]) -> str:
     """Traditional -> simplified, full-width ASCII -> half-width, whitespace collapsed; English
-    possessives and "&" read as words ("Qixia's" -> "Qixia", "Q&A" -> "Q and A")."""
+    possessives, contractions and "&" read as words ("Qixia's" -> "Qixia", "don't" -> "do not",
+    "Q&A" -> "Q and A")."""
     s = _ZERO_WIDTH_RE.sub("", question or "").translate(fold_table)
     s = _POSSESSIVE_RE.sub(r"\1", s).replace("&", " and ")
+    s = _IRREGULAR_NOT_RE.sub(lambda m: _IRREGULAR_NOT[m.group(1).lower()], s)
+    s = _NOT_RE.sub(r"\1 not", _CONTRACTION_RE.sub(r"\1", s))
     return _SPACES_RE.sub(" ", s).strip()
 
 
 _POSSESSIVE_RE = re.compile(r"([A-Za-z])['’]s\b")
+# "I'm", "they're", "we've", "it'll", "I'd" (the pronoun carries the meaning) and "don't" ("do not"): no stray
+# "m" or "t" left as a word of the question.
+_CONTRACTION_RE = re.compile(r"([A-Za-z])['’](?:m|re|ve|ll|d)\b", re.I)
+_NOT_RE = re.compile(r"([A-Za-z])n['’]t\b", re.I)
+_IRREGULAR_NOT = {"won": "will not", "can": "can not", "shan": "shall not"}
+_IRREGULAR_NOT_RE = re.compile(r"\b(won|can|shan)['’]t\b", re.I)

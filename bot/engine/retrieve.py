@@ -18,6 +18,7 @@ from bot.engine.answer import Intent
 from bot.engine.tuning import Tuning
 from bot.engine.understand import Query
 from bot.index.bm25 import SparseBM25
+from bot.index.list_positions import union
 from bot.index.search_index import SearchIndex, searchable
 from bot.language.everyday import Everyday
 from bot.language.tokenizer import Tokenizer
@@ -140,7 +141,7 @@ class Retriever:
         if not query.regions:
             return None
         parts = [idx.region_positions[r] for r in query.regions if r in idx.region_positions]
-        scope = np.unique(np.concatenate(parts)) if len(parts) > 1 else (parts[0] if parts else _EMPTY)
+        scope = union(parts, len(idx.entries))
         if query.year:
             of_year = scope[idx.entry_year[scope] == query.year]
             if len(of_year):

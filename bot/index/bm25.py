@@ -36,6 +36,9 @@ from bot.index.posting_lists import PostingLists
 DENSE_SHARE = 8
 DENSE_MIN_DOCS = 20_000
 DENSE_BUDGET_BYTES = 96 * 1024 * 1024
+# get_scores_of over more than 1/SCORE_ALL_SHARE of the documents (a question naming a city of many
+# counties) scores the whole corpus and picks the docs: a scatter per posting, not a search per doc.
+SCORE_ALL_SHARE = 16
 
 
 class SparseBM25:
@@ -153,24 +156,30 @@ class SparseBM25:
     def get_scores_of(self, query: Sequence[str], docs: np.ndarray,
                       weights: Sequence[float] | None = None) -> np.ndarray:
         """`get_scores(query, weights)[docs]` for distinct doc ids, without scoring the rest of the
-        corpus: only the part of each posting between the smallest and largest doc is read (a region's
-        entries are neighbours, so a few hundred postings among a million). The same float32 additions
-        in the same order: bit-for-bit equal."""
+        corpus: only the blocks of each posting the docs fall in are read (a region's entries lie in a
+        few runs of neighbours: a few hundred postings among a million), a frequent term's weights are
+        gathered from its dense vector. The same float32 additions in the same order: bit-for-bit equal."""
         docs = np.asarray(docs)
+        if len(docs) * SCORE_ALL_SHARE > self.n_docs:  # a large part of the corpus: finding each doc in
+            return self.get_scores(query, weights)[docs]  # the postings costs more than scoring them all
         scores = np.zeros(len(docs), dtype=np.float32)
         if not len(docs):
             return scores
-        lo, hi = int(docs.min()), int(docs.max())
         for i, term in enumerate(query):
-            got = self._postings.in_range(term, lo, hi)
+            scale = np.float32(weights[i]) if weights is not None and weights[i] != 1.0 else None
+            dense = self._dense.get(term)
+            if dense is not None:  # x + 0 == x: adding the vector's zeros changes no bit
+                scores += dense[docs] if scale is None else dense[docs] * scale
+                continue
+            got = self._postings.near(term, docs)
             if got is None or not len(got[0]):
                 continue
             ids, w_all = got
             k = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
             hit = ids[k] == docs
             w = w_all[k[hit]]
-            if weights is not None and weights[i] != 1.0:
-                w = w * np.float32(weights[i])
+            if scale is not None:
+                w = w * scale
             scores[hit] += w
         return scores
 

@@ -18,6 +18,7 @@ from bot.engine.answer import Intent
 from bot.engine.tuning import Tuning
 from bot.engine.understand import Query
 from bot.index.bm25 import SparseBM25
+from bot.index.entry_rows import entries_at
 from bot.index.list_positions import union
 from bot.index.search_index import SearchIndex, searchable
 from bot.language.everyday import Everyday
@@ -215,8 +216,7 @@ class Retriever:
         measure = self._measure(query, content, has)
         core = self._core(query, content[0], cand, has, measure)
         boosted: list[Candidate] = []
-        for i in cand:
-            e = idx.entries[i]
+        for i, e in zip(cand, entries_at(idx.entries, cand), strict=True):
             coverage, matched = measure.coverage(i)
             held = core is None or core in matched
             s = self._boost(query, e, score_of[i] * (tn.coverage_floor + coverage))

@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 
 import numpy as np
 
+from bot.index.entry_rows import entries_at
 from bot.index.search_index import SearchIndex
 from bot.language.departments import unit_key
 from indexer.model import Entry
@@ -119,4 +120,4 @@ class ListPostings:
 
     def entries(self, positions: np.ndarray, limit: int | None = None) -> list[Entry]:
         """The Entry objects at the first `limit` positions: the only ones ever made."""
-        return [self.index.entries[i] for i in positions[:limit].tolist()]
+        return entries_at(self.index.entries, positions[:limit].tolist())

@@ -27,6 +27,7 @@ from bot.language.vocabulary import is_generic
 from indexer.model import Entry
 
 Has = Callable[[str, int], bool]
+_Hits = dict[int, dict[str, np.ndarray]]  # id(field) -> term -> which docs hold it (`Retriever.scores`)
 
 
 @dataclass(frozen=True)
@@ -149,13 +150,16 @@ class Retriever:
                 scope = of_year
         return scope
 
-    def scores(self, query: Query, docs: np.ndarray | None = None) -> np.ndarray:
+    def scores(self, query: Query, docs: np.ndarray | None = None, hits: _Hits | None = None) -> np.ndarray:
         """BM25 over text, headings and units, plus synonym expansions at a lower weight, for every entry
-        (or only for the distinct positions `docs`, aligned with them)."""
+        (or only for the distinct positions `docs`, aligned with them; then `hits`, when given, receives
+        per field which of the docs hold each term, as far as scoring found out)."""
         idx, tn = self.index, self.tuning
 
         def bm25(field: SparseBM25, terms: list[str]) -> np.ndarray:
-            return field.get_scores(terms) if docs is None else field.get_scores_of(terms, docs)
+            if docs is None:
+                return field.get_scores(terms)
+            return field.get_scores_of(terms, docs, hits=None if hits is None else hits.setdefault(id(field), {}))
 
         terms = list(query.terms)
         scores = bm25(idx.text, terms)
@@ -194,10 +198,12 @@ class Retriever:
         by intent (who prefers entries naming units, when those with deadlines) and named departments."""
         idx, tn = self.index, self.tuning
         scope = self.region_scope(query)
+        hits: _Hits = {}
         if scope is not None:  # a region named: score its entries only
-            scores = self.scores(query, scope)
+            scores = self.scores(query, scope, hits)
             top = top_positions(scores, min(len(scope), tn.candidates))
             cand, bm25 = scope[top].tolist(), scores[top].tolist()
+            hits = {f: {t: h[top] for t, h in of_field.items()} for f, of_field in hits.items()}
         else:
             scores = self.scores(query)
             if query.year:
@@ -210,7 +216,7 @@ class Retriever:
         if not cand:
             return Ranked()
         score_of = dict(zip(cand, bm25, strict=True))
-        has = self._has_among(query, cand)
+        has = self._has_among(query, cand, hits)
         leaders = sorted(cand, key=lambda i: -score_of[i])[: tn.story_evidence]
         content = self._content(query, leaders, has)
         measure = self._measure(query, content, has)
@@ -356,9 +362,10 @@ class Retriever:
                 self._bodies[pos] = body
         return body
 
-    def _has_among(self, query: Query, positions: list[int]) -> Has:
+    def _has_among(self, query: Query, positions: list[int], known: _Hits | None = None) -> Has:
         """`_has` for one search's candidates at once: a vectorised lookup per term and field instead of
-        a binary search per (term, candidate) pair, the hot path of `search`."""
+        a binary search per (term, candidate) pair, the hot path of `search`. `known`: per field, which
+        candidates hold a term, as scoring them found (no second lookup)."""
         cand = np.asarray(positions, dtype=np.int32)
         found: dict[str, set[int]] = {}
         for t in [*query.terms, *(self.expansion_terms(query) if query.expansions else [])]:
@@ -366,7 +373,9 @@ class Retriever:
                 hit = None
                 for field_index in (self.index.text, self.index.meta, self.index.units):
                     if field_index.df(t):  # fields without the term need no lookup
-                        h = field_index.contains(t, cand)
+                        h = (known or {}).get(id(field_index), {}).get(t)
+                        if h is None:
+                            h = field_index.contains(t, cand)
                         hit = h if hit is None else hit | h
                 found[t] = set(cand[hit].tolist()) if hit is not None else set()
         return _Among(found, self._has)

@@ -153,12 +153,14 @@ class SparseBM25:
             np.add.at(scores, ids, w if scale is None else w * scale)
         return scores if scores is not None else np.zeros(self.n_docs, dtype=np.float32)
 
-    def get_scores_of(self, query: Sequence[str], docs: np.ndarray,
-                      weights: Sequence[float] | None = None) -> np.ndarray:
+    def get_scores_of(self, query: Sequence[str], docs: np.ndarray, weights: Sequence[float] | None = None,
+                      hits: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """`get_scores(query, weights)[docs]` for distinct doc ids, without scoring the rest of the
         corpus: only the blocks of each posting the docs fall in are read (a region's entries lie in a
         few runs of neighbours: a few hundred postings among a million), a frequent term's weights are
-        gathered from its dense vector. The same float32 additions in the same order: bit-for-bit equal."""
+        gathered from its dense vector. The same float32 additions in the same order: bit-for-bit equal.
+        `hits`, when given, receives for each query term found this way which docs hold it (what
+        `contains` would say), so a caller need not look the docs up again."""
         docs = np.asarray(docs)
         if len(docs) * SCORE_ALL_SHARE > self.n_docs:  # a large part of the corpus: finding each doc in
             return self.get_scores(query, weights)[docs]  # the postings costs more than scoring them all
@@ -169,14 +171,21 @@ class SparseBM25:
             scale = np.float32(weights[i]) if weights is not None and weights[i] != 1.0 else None
             dense = self._dense.get(term)
             if dense is not None:  # x + 0 == x: adding the vector's zeros changes no bit
-                scores += dense[docs] if scale is None else dense[docs] * scale
+                row = dense[docs]
+                scores += row if scale is None else row * scale
+                if hits is not None:
+                    hits[term] = row != 0  # every posting weight is positive
                 continue
             got = self._postings.near(term, docs)
             if got is None or not len(got[0]):
+                if hits is not None:
+                    hits[term] = np.zeros(len(docs), dtype=bool)
                 continue
             ids, w_all = got
             k = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
             hit = ids[k] == docs
+            if hits is not None:
+                hits[term] = hit
             w = w_all[k[hit]]
             if scale is not None:
                 w = w * scale

@@ -117,6 +117,7 @@ class EntryRows(Sequence[Entry]):
         self._cell_kinds = [kind for _, kind in in_rows]
         self._names = [name for name, _ in in_rows] + list(coded)
         self._code_tables = [(col.codes, col.table) for col in coded.values()]
+        self._list_coded = [k for k, col in enumerate(coded.values()) if any(isinstance(v, list) for v in col.table)]
 
     @classmethod
     def open(cls, folder: Path, kinds: dict[str, str], n: int) -> EntryRows:
@@ -178,13 +179,16 @@ class EntryRows(Sequence[Entry]):
             k = j
         at = np.asarray(positions)
         coded = [[table[c] for c in codes[at].tolist()] for codes, table in self._code_tables]
+        for k in self._list_coded:  # never hand out the table's own list
+            coded[k] = [list(v) if isinstance(v, list) else v for v in coded[k]]
         made: dict[int, Entry] = {}
-        for n, (i, cells) in enumerate(zip(positions, cells_of, strict=True)):
-            if len(cells) != len(self._cell_kinds):
-                raise ValueError(f"entry record {i} holds {len(cells)} cells, not {len(self._cell_kinds)}")
-            values = list(map(decode_cell, self._cell_kinds, cells))
-            values += [list(col[n]) if isinstance(col[n], list) else col[n] for col in coded]
-            made[i] = self._keep(i, Entry(**dict(zip(self._names, values, strict=True))))
+        kinds, names = self._cell_kinds, self._names
+        for i, cells, of_entry in zip(positions, cells_of, zip(*coded) if coded else ((),) * len(positions),
+                                      strict=True):
+            if len(cells) != len(kinds):
+                raise ValueError(f"entry record {i} holds {len(cells)} cells, not {len(kinds)}")
+            values = [*map(decode_cell, kinds, cells), *of_entry]
+            made[i] = self._keep(i, Entry(**dict(zip(names, values, strict=True))))
         return made
 
     def _bounds_of(self, positions: list[int]) -> tuple[list[int], list[int]]:

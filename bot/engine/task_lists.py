@@ -87,10 +87,11 @@ class TaskLists:
                       department: str | None = None) -> np.ndarray:
         """Positions of `due_tasks`, ordered by due date, region, plan order (the index's `due_rank`)."""
         lo, hi = (since.isoformat() if since else ""), until.isoformat()
+        if not department:
+            return self.postings.due_list(lo, hi, region)
+        canon = self.index.departments.name_for(department) or department
         positions = self.postings.due_in_order(lo, hi, region)
-        if department:
-            canon = self.index.departments.name_for(department) or department
-            positions = positions[np.isin(positions, self.postings.department(canon, region))]
+        positions = positions[np.isin(positions, self.postings.department(canon, region))]
         return self.postings.without_restated(positions)
 
     # -- list questions ---------------------------------------------------------------------

@@ -183,8 +183,8 @@ class EntryRows(Sequence[Entry]):
             coded[k] = [list(v) if isinstance(v, list) else v for v in coded[k]]
         made: dict[int, Entry] = {}
         kinds, names = self._cell_kinds, self._names
-        for i, cells, of_entry in zip(positions, cells_of, zip(*coded) if coded else ((),) * len(positions),
-                                      strict=True):
+        per_entry = list(zip(*coded, strict=True)) if coded else [()] * len(positions)
+        for i, cells, of_entry in zip(positions, cells_of, per_entry, strict=True):
             if len(cells) != len(kinds):
                 raise ValueError(f"entry record {i} holds {len(cells)} cells, not {len(kinds)}")
             values = [*map(decode_cell, kinds, cells), *of_entry]

@@ -44,6 +44,7 @@ class ListPostings:
 
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
+        self._ranks: tuple[np.ndarray, np.ndarray] | None = None
 
     def department(self, department: str, region: str | None = None) -> np.ndarray:
         """Entries naming the department (canonical name, alias or unit as written)."""
@@ -70,6 +71,31 @@ class ListPostings:
         idx = self.index
         a, b = bisect_left(idx.due_keys, lo), bisect_right(idx.due_keys, hi)
         return self.in_region(np.asarray(idx.due_positions[a:b]), region)
+
+    def due_list(self, lo: str, hi: str, region: str | None = None) -> np.ndarray:
+        """`without_restated(due_in_order(lo, hi, region))`. Over every region the due entries are one
+        slice [a, b) of the due order, so a (clause, row) pair counts when both its due ranks fall in
+        it: comparisons over the pairs' ranks (`_pair_ranks`), no mask over the entries."""
+        idx = self.index
+        if region and region in idx.region_positions:
+            return self.without_restated(self.due_in_order(lo, hi, region))
+        a, b = bisect_left(idx.due_keys, lo), bisect_right(idx.due_keys, hi)
+        ordered = np.asarray(idx.due_positions[a:b])
+        clause, row = self._pair_ranks()
+        both = (clause >= a) & (clause < b) & (row >= a) & (row < b)
+        if not both.any():
+            return ordered
+        keep = np.ones(b - a, dtype=bool)
+        keep[clause[both] - a] = False
+        return ordered[keep]
+
+    def _pair_ranks(self) -> tuple[np.ndarray, np.ndarray]:
+        """The due ranks (`due_rank`: -1 without a due date) of every (clause, row) pair's two ends,
+        worked out on first use and kept with this index."""
+        if self._ranks is None:
+            idx = self.index
+            self._ranks = (np.asarray(idx.due_rank[idx.linked_from]), np.asarray(idx.due_rank[idx.linked_to]))
+        return self._ranks
 
     def in_region(self, positions: np.ndarray, region: str | None) -> np.ndarray:
         """Only the region's positions (unchanged when no region, or one the index does not have)."""

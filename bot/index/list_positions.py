@@ -45,6 +45,7 @@ class ListPostings:
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
         self._ranks: tuple[np.ndarray, np.ndarray] | None = None
+        self._intp_pairs: tuple[np.ndarray, np.ndarray] | None = None
 
     def department(self, department: str, region: str | None = None) -> np.ndarray:
         """Entries naming the department (canonical name, alias or unit as written)."""
@@ -89,6 +90,14 @@ class ListPostings:
         keep[clause[both] - a] = False
         return ordered[keep]
 
+    def _pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The (clause, row) pairs as intp arrays, made on first use and kept with this index (8 bytes a
+        pair: 7.5 MB at a million entries): indexing a mask with them is twice as fast as with int32."""
+        if self._intp_pairs is None:
+            idx = self.index
+            self._intp_pairs = (np.asarray(idx.linked_from, dtype=np.intp), np.asarray(idx.linked_to, dtype=np.intp))
+        return self._intp_pairs
+
     def _pair_ranks(self) -> tuple[np.ndarray, np.ndarray]:
         """The due ranks (`due_rank`: -1 without a due date) of every (clause, row) pair's two ends,
         worked out on first use and kept with this index."""
@@ -119,13 +128,14 @@ class ListPostings:
             return np.zeros(len(positions), dtype=bool)
         n = len(idx.entry_region)
         if len(positions) * MASK_SHARE > n:
+            at = positions.astype(np.intp)  # numpy indexes with intp: int32 indices are converted per use
+            linked_from, linked_to = self._pairs()
             mask = np.zeros(n, dtype=bool)
-            mask[positions] = True
-            linked_from = np.asarray(idx.linked_from)
-            both = mask[linked_from] & mask[np.asarray(idx.linked_to)]
+            mask[at] = True
+            both = mask[linked_from] & mask[linked_to]
             mask[:] = False
             mask[linked_from[both]] = True
-            return mask[positions]
+            return mask[at]
         ascending = np.sort(positions)
         return np.isin(positions, self._restated_of(ascending))
 

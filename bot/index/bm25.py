@@ -116,22 +116,30 @@ class SparseBM25:
         got = self._postings.bounds(term)
         return 0 if got is None else got[1] - got[0]
 
-    def contains(self, term: str, docs: np.ndarray) -> np.ndarray:
-        """For each doc id in `docs`, whether the term occurs in it (one vectorised lookup)."""
+    def has_any(self, terms: Sequence[str]) -> bool:
+        """Whether any of the terms occurs in some document (else its scores are all zero)."""
+        return any(t in self._postings.term_ix for t in terms)
+
+    def contains(self, term: str, docs: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
+        """For each doc id in `docs`, whether the term occurs in it (one vectorised lookup); `ids`: the
+        term's whole posting when already read (`get_scores`' `read`), else the part needed is read."""
         docs = np.asarray(docs)
         dense = self._dense.get(term)
         if dense is not None:  # every posting weight is positive: the cached vector says it
             return dense[docs] != 0
-        ids = self._postings.ids_near(term, docs) if len(docs) else None
+        if ids is None:
+            ids = self._postings.ids_near(term, docs) if len(docs) else None
         if ids is None or not len(ids):
             return np.zeros(len(docs), dtype=bool)
         k = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
         return ids[k] == docs
 
-    def get_scores(self, query: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:
+    def get_scores(self, query: Sequence[str], weights: Sequence[float] | None = None,
+                   read: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """Scores aligned with the corpus; `weights` scale each query term (e.g. synonyms count less).
         Frequent terms add their dense vector; the others are scattered with np.add.at (numpy's
-        unbuffered scatter, several times faster than `scores[ids] += w`; the same float32 additions)."""
+        unbuffered scatter, several times faster than `scores[ids] += w`; the same float32 additions).
+        `read`, when given, receives the doc ids of each scattered term's posting (for `contains`)."""
         scores: np.ndarray | None = None
         for i, term in enumerate(query):
             scale = np.float32(weights[i]) if weights is not None and weights[i] != 1.0 else None
@@ -148,6 +156,8 @@ class SparseBM25:
             if got is None:
                 continue
             ids, w = got
+            if read is not None:
+                read[term] = ids
             if scores is None:
                 scores = np.zeros(self.n_docs, dtype=np.float32)
             np.add.at(scores, ids, w if scale is None else w * scale)

@@ -87,7 +87,7 @@ class PostingLists:
         if isinstance(self._ids, np.ndarray) or b - a <= WHOLE_READ_MAX:
             return self._take(self._ids, a, b), (self._take(self._weights, a, b) if weights else _NO_WEIGHTS)
         ids, ws = [], []
-        runs = _runs(np.unique(self._blocks(term, docs)))
+        runs = _runs(np.sort(self._blocks(term, docs)))
         if len(runs) > MAX_RUNS:  # docs all over the posting: one read of the span beats hundreds
             runs = [(runs[0][0], runs[-1][1])]
         for first, last in runs:
@@ -118,13 +118,15 @@ class PostingLists:
 
 
 def _runs(blocks: np.ndarray) -> list[tuple[int, int]]:
-    """Ascending block numbers as (first, last) runs; blocks at most RUN_GAP apart share a run (reading
-    a few unneeded blocks costs less than another system call)."""
+    """Non-decreasing block numbers (repeats allowed) as (first, last) runs; blocks at most RUN_GAP
+    apart share a run (reading a few unneeded blocks costs less than another system call)."""
     if not len(blocks):
         return []
     breaks = np.flatnonzero(np.diff(blocks) > RUN_GAP + 1)
-    firsts = np.concatenate([blocks[:1], blocks[breaks + 1]]).tolist()
-    lasts = np.concatenate([blocks[breaks], blocks[-1:]]).tolist()
+    if not len(breaks):
+        return [(int(blocks[0]), int(blocks[-1]))]
+    firsts = blocks[np.concatenate(([0], breaks + 1))].tolist()
+    lasts = blocks[np.concatenate((breaks, [len(blocks) - 1]))].tolist()
     return list(zip(firsts, lasts, strict=True))
 
 

@@ -8,7 +8,6 @@ bot/engine/tuning.py.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
@@ -98,11 +97,11 @@ class _Measure:
 
     def coverage(self, pos: int) -> tuple[float, tuple[str, ...]]:
         """(coverage, the question terms the entry at `pos` contains)."""
-        has, total = self.has, self.total
+        has, total, alternatives = self.has, self.total, self.alternatives
         matched = 0.0
         found: list[str] = []
         for t, w, hits in self.weights:
-            if ((pos in hits) if hits is not None else has(t, pos)) or self.stands_for(t, pos):
+            if ((pos in hits) if hits is not None else has(t, pos)) or (t in alternatives and self.stands_for(t, pos)):
                 matched += w
                 found.append(t)
         if self.expansions and matched < total:
@@ -375,7 +374,8 @@ class Retriever:
         body = self._bodies.get(pos)
         if body is None:
             e = self.index.entries[pos]
-            body = re.sub(r"\s+", "", f"{searchable(e)}{e.section}{e.heading or ''}{''.join(e.responsible)}")
+            # whitespace removed: str.split() splits on exactly the characters regex \s matches
+            body = "".join(f"{searchable(e)}{e.section}{e.heading or ''}{''.join(e.responsible)}".split())
             if len(self._bodies) < 20_000:
                 self._bodies[pos] = body
         return body

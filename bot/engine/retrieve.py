@@ -223,9 +223,9 @@ class Retriever:
             scores = self.scores(query, None, hits)
             if query.year:
                 scores = np.where(idx.entry_year == query.year, scores, 0.0)
-            if self.default_region and self.default_region in idx.regions:
-                own = idx.entry_region == idx.regions.index(self.default_region)
-                scores = np.where(own, scores * tn.default_region_boost, scores)
+            if self.default_region and self.default_region in idx.region_positions:  # its entries only
+                own = idx.region_positions[self.default_region]
+                scores[own] = scores[own] * tn.default_region_boost
             top = top_positions(scores, min(len(scores), tn.candidates))
             cand, bm25 = top.tolist(), scores[top].tolist()
             fields = {id(f): f for f in (idx.text, idx.meta, idx.units)}

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.index.posting_lists import PostingLists
+from bot.index.posting_lists import PostingLists, spans_of
 
 # A term in more than 1/DENSE_SHARE of the documents of an index of at least DENSE_MIN_DOCS is scored as a
 # dense vector (one contiguous add instead of a scatter over 25 000+ postings; scores bit-for-bit the same:
@@ -177,6 +177,7 @@ class SparseBM25:
         scores = np.zeros(len(docs), dtype=np.float32)
         if not len(docs):
             return scores
+        spans = spans_of(docs)  # a region's entries: a few runs of consecutive positions
         for i, term in enumerate(query):
             scale = np.float32(weights[i]) if weights is not None and weights[i] != 1.0 else None
             dense = self._dense.get(term)
@@ -186,7 +187,7 @@ class SparseBM25:
                 if hits is not None:
                     hits[term] = row != 0  # every posting weight is positive
                 continue
-            got = self._postings.near(term, docs)
+            got = self._postings.near(term, docs, spans=spans)
             if got is None or not len(got[0]):
                 if hits is not None:
                     hits[term] = np.zeros(len(docs), dtype=bool)

@@ -75,11 +75,14 @@ class PostingLists:
         got = self.near(term, docs, weights=False)
         return None if got is None else got[0]
 
-    def near(self, term: str, docs: np.ndarray, weights: bool = True) -> tuple[np.ndarray, np.ndarray] | None:
+    def near(self, term: str, docs: np.ndarray, weights: bool = True,
+             spans: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray] | None:
         """Ascending ids (and their weights, when asked) of the part of the posting that holds every one
         of `docs` the term occurs in: only the blocks those docs fall in, neighbouring blocks read in one
         pread. Why not the range from the smallest to the largest doc: a region's entries lie in a few
-        plans spread over the whole index (one per year), so that range is most of a long posting."""
+        plans spread over the whole index (one per year), so that range is most of a long posting.
+        `spans`: the docs as runs of consecutive ids (first ids, last ids; `spans_of`), when the caller
+        reads many postings for the same docs: the blocks then come from the runs' ends alone."""
         got = self.bounds(term)
         if got is None:
             return None
@@ -87,7 +90,10 @@ class PostingLists:
         if isinstance(self._ids, np.ndarray) or b - a <= WHOLE_READ_MAX:
             return self._take(self._ids, a, b), (self._take(self._weights, a, b) if weights else _NO_WEIGHTS)
         ids, ws = [], []
-        runs = _runs(np.sort(self._blocks(term, docs)))
+        if spans is not None:
+            runs = _merged(self._blocks(term, spans[0]).tolist(), self._blocks(term, spans[1]).tolist())
+        else:
+            runs = _runs(np.sort(self._blocks(term, docs)))
         if len(runs) > MAX_RUNS:  # docs all over the posting: one read of the span beats hundreds
             runs = [(runs[0][0], runs[-1][1])]
         for first, last in runs:
@@ -128,6 +134,28 @@ def _runs(blocks: np.ndarray) -> list[tuple[int, int]]:
     firsts = blocks[np.concatenate(([0], breaks + 1))].tolist()
     lasts = blocks[np.concatenate((breaks, [len(blocks) - 1]))].tolist()
     return list(zip(firsts, lasts, strict=True))
+
+
+def _merged(firsts: list[int], lasts: list[int]) -> list[tuple[int, int]]:
+    """Ascending block intervals [first, last] as runs, intervals at most RUN_GAP apart joined."""
+    runs: list[tuple[int, int]] = []
+    for first, last in zip(firsts, lasts, strict=True):
+        if runs and first - runs[-1][1] <= RUN_GAP + 1:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], last))
+        else:
+            runs.append((first, last))
+    return runs
+
+
+def spans_of(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Ascending distinct doc ids as runs of consecutive ids (first ids, last ids), or None when they
+    are not ascending or form more than MAX_RUNS runs (`near` then reads by each doc's block)."""
+    if len(docs) < 2 or not (docs[1:] > docs[:-1]).all():
+        return None
+    cut = np.flatnonzero(np.diff(docs) != 1)
+    if len(cut) >= MAX_RUNS:
+        return None
+    return docs[np.concatenate(([0], cut + 1))], docs[np.concatenate((cut, [len(docs) - 1]))]
 
 
 def _samples(indptr: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -265,6 +265,9 @@ def test_opened_postings_read_in_part_give_the_same_scores_and_hits(tmp_path: Pa
         query = rng.sample(words, 5) + ["missing"]
         assert opened.get_scores_of(query, docs).tobytes() == built.get_scores(query)[docs].tobytes()
         assert opened.get_scores_of(query, scattered).tobytes() == built.get_scores(query)[scattered].tobytes()
+        plans = np.unique(np.concatenate([np.arange(a, min(3_000, a + rng.randint(1, 80)))  # a region's plans
+                                          for a in rng.sample(range(3_000), 5)]))
+        assert opened.get_scores_of(query, plans).tobytes() == built.get_scores(query)[plans].tobytes()
         for term in query:
             assert opened.contains(term, scattered).tolist() == built.contains(term, scattered).tolist()
             assert opened.contains(term, docs).tolist() == built.contains(term, docs).tolist()

@@ -166,7 +166,9 @@ class Retriever:
         terms = list(query.terms)
         scores = bm25(idx.text, terms)
         for field, weight in ((idx.meta, tn.section_weight), (idx.units, tn.units_weight)):
-            if field.has_any(terms):
+            if docs is None:
+                field.add_weighted(scores, terms, weight, None if hits is None else hits.setdefault(id(field), {}))
+            elif field.has_any(terms):
                 part = bm25(field, terms)
                 scores += np.multiply(part, weight, out=part)  # weight * part, in place
         extra = [t for t in self.expansion_terms(query) if t not in terms]

@@ -163,6 +163,27 @@ class SparseBM25:
             np.add.at(scores, ids, w if scale is None else w * scale)
         return scores if scores is not None else np.zeros(self.n_docs, dtype=np.float32)
 
+    def add_weighted(self, scores: np.ndarray, query: Sequence[str], weight: float,
+                     read: dict[str, np.ndarray] | None = None) -> None:
+        """`scores += weight * get_scores(query)`, bit for bit. A query with one term that occurs (the
+        usual case for headings and units) is added without a corpus-sized array of its own: its
+        vector scaled, or its posting's weights scaled and added at its docs (each doc once)."""
+        present = [t for t in query if t in self._postings.term_ix]
+        if len(present) != 1:
+            if present:
+                part = self.get_scores(present, read=read)  # terms without postings add nothing
+                scores += np.multiply(part, weight, out=part)
+            return
+        term = present[0]
+        dense = self._dense.get(term)
+        if dense is not None:
+            scores += np.multiply(dense, weight)
+            return
+        ids, w = self._postings.whole(term)  # type: ignore[misc]
+        if read is not None:
+            read[term] = ids
+        scores[ids] += np.multiply(w, weight)
+
     def get_scores_of(self, query: Sequence[str], docs: np.ndarray, weights: Sequence[float] | None = None,
                       hits: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """`get_scores(query, weights)[docs]` for distinct doc ids, without scoring the rest of the

@@ -406,26 +406,37 @@ class Retriever:
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)
-SAMPLE_STRIDE = 16  # top_positions reads every 16th score first to find a floor for the n best
+ROWS = 64  # top_positions folds the scores into this many rows and keeps each column's best
+
+
+def _at_or_above_floor(scores: np.ndarray, n: int) -> np.ndarray:
+    """Ascending positions of every score at or above a positive floor that the n-th best score is not
+    below (see `top_positions`); every positive score when fewer than n columns hold one."""
+    width = len(scores) // ROWS
+    best = scores[:width * ROWS].reshape(ROWS, width).max(axis=0)  # column j: scores j, j + width, ...
+    positive = best[best > 0]
+    if len(positive) < n:
+        return np.flatnonzero(scores > 0)
+    floor = np.partition(positive, len(positive) - n)[len(positive) - n]
+    columns = np.flatnonzero(best >= floor)
+    rows = np.arange(ROWS)[:, None] * width
+    candidates = np.concatenate([(rows + columns).ravel(), np.arange(width * ROWS, len(scores))])  # ascending
+    return candidates[scores[candidates] >= floor]
 
 
 def top_positions(scores: np.ndarray, n: int) -> np.ndarray:
     """Positions of the `n` highest positive scores, ascending; at the boundary, equal scores go to the
     earlier positions (plan order), so the choice never depends on how a partition happened to run.
 
-    Why the sample: at a million entries nearly every entry matches some common word, and selecting
-    among all of them costs milliseconds. The n-th best of every 16th score is a floor the true n-th best
-    cannot be below, so only the entries at or above it (about n * 16) are partitioned.
+    Why the folding: at a million entries nearly every entry matches some common word, and selecting
+    among all of them costs milliseconds. Folded into ROWS rows, the best score of each column is one
+    pass of element-wise maxima; the n-th best of those column bests is a floor the true n-th best
+    cannot be below (they are n different entries), and only the columns whose best reaches it can hold
+    an entry at or above it: a few thousand scores are read again, not a million.
     """
     if n <= 0:
         return _EMPTY
-    if len(scores) >= 4 * n * SAMPLE_STRIDE:
-        sample = scores[::SAMPLE_STRIDE]
-        sample = sample[sample > 0]
-        floor = np.partition(sample, len(sample) - n)[len(sample) - n] if len(sample) >= n else 0
-        matched = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores > 0)
-    else:
-        matched = np.flatnonzero(scores > 0)
+    matched = _at_or_above_floor(scores, n) if len(scores) >= 4 * n * ROWS else np.flatnonzero(scores > 0)
     if len(matched) <= n:
         return matched
     values = scores[matched]

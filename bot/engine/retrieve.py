@@ -8,7 +8,6 @@ bot/engine/tuning.py.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
@@ -18,6 +17,8 @@ from bot.engine.answer import Intent
 from bot.engine.tuning import Tuning
 from bot.engine.understand import Query
 from bot.index.bm25 import SparseBM25
+from bot.index.entry_rows import entries_at
+from bot.index.list_positions import union
 from bot.index.search_index import SearchIndex, searchable
 from bot.language.everyday import Everyday
 from bot.language.tokenizer import Tokenizer
@@ -25,6 +26,7 @@ from bot.language.vocabulary import is_generic
 from indexer.model import Entry
 
 Has = Callable[[str, int], bool]
+_Hits = dict[int, dict[str, np.ndarray]]  # id(field) -> term -> which docs hold it (`Retriever.scores`)
 
 
 @dataclass(frozen=True)
@@ -95,11 +97,11 @@ class _Measure:
 
     def coverage(self, pos: int) -> tuple[float, tuple[str, ...]]:
         """(coverage, the question terms the entry at `pos` contains)."""
-        has, total = self.has, self.total
+        has, total, alternatives = self.has, self.total, self.alternatives
         matched = 0.0
         found: list[str] = []
         for t, w, hits in self.weights:
-            if ((pos in hits) if hits is not None else has(t, pos)) or self.stands_for(t, pos):
+            if ((pos in hits) if hits is not None else has(t, pos)) or (t in alternatives and self.stands_for(t, pos)):
                 matched += w
                 found.append(t)
         if self.expansions and matched < total:
@@ -140,28 +142,49 @@ class Retriever:
         if not query.regions:
             return None
         parts = [idx.region_positions[r] for r in query.regions if r in idx.region_positions]
-        scope = np.unique(np.concatenate(parts)) if len(parts) > 1 else (parts[0] if parts else _EMPTY)
+        scope = union(parts, len(idx.entries))
         if query.year:
             of_year = scope[idx.entry_year[scope] == query.year]
             if len(of_year):
                 scope = of_year
         return scope
 
-    def scores(self, query: Query, docs: np.ndarray | None = None) -> np.ndarray:
+    def scores(self, query: Query, docs: np.ndarray | None = None, hits: _Hits | None = None) -> np.ndarray:
         """BM25 over text, headings and units, plus synonym expansions at a lower weight, for every entry
-        (or only for the distinct positions `docs`, aligned with them)."""
+        (or only for the distinct positions `docs`, aligned with them). `hits`, when given, receives per
+        field what scoring learnt of each term: which of `docs` hold it, or scoring every entry, the doc
+        ids of its posting. A field holding none of the terms adds only zeros: it is left out (the same
+        bits, a few passes over a million scores fewer)."""
         idx, tn = self.index, self.tuning
 
         def bm25(field: SparseBM25, terms: list[str]) -> np.ndarray:
-            return field.get_scores(terms) if docs is None else field.get_scores_of(terms, docs)
+            seen = None if hits is None else hits.setdefault(id(field), {})
+            if docs is None:
+                return field.get_scores(terms, read=seen)
+            return field.get_scores_of(terms, docs, hits=seen)
 
         terms = list(query.terms)
         scores = bm25(idx.text, terms)
-        scores += tn.section_weight * bm25(idx.meta, terms)
-        scores += tn.units_weight * bm25(idx.units, terms)
+        for field, weight in ((idx.meta, tn.section_weight), (idx.units, tn.units_weight)):
+            if docs is None:
+                field.add_weighted(scores, terms, weight, None if hits is None else hits.setdefault(id(field), {}))
+            elif field.has_any(terms):
+                part = bm25(field, terms)
+                scores += np.multiply(part, weight, out=part)  # weight * part, in place
         extra = [t for t in self.expansion_terms(query) if t not in terms]
-        if extra:
-            scores += tn.synonym_weight * (bm25(idx.text, extra) + tn.section_weight * bm25(idx.meta, extra))
+        in_text, in_meta = idx.text.has_any(extra), idx.meta.has_any(extra)
+        if in_text or in_meta:  # synonym_weight * (text + section_weight * meta); a missing part adds 0
+            meta = bm25(idx.meta, extra) if in_meta else None
+            if meta is not None:
+                np.multiply(meta, tn.section_weight, out=meta)
+            if in_text:
+                part = bm25(idx.text, extra)
+                if meta is not None:
+                    part += meta
+            else:
+                assert meta is not None
+                part = meta
+            scores += np.multiply(part, tn.synonym_weight, out=part)
         return scores
 
     def topic_scores(self, query: Query, docs: np.ndarray | None = None) -> np.ndarray:
@@ -192,30 +215,33 @@ class Retriever:
         by intent (who prefers entries naming units, when those with deadlines) and named departments."""
         idx, tn = self.index, self.tuning
         scope = self.region_scope(query)
+        hits: _Hits = {}
         if scope is not None:  # a region named: score its entries only
-            scores = self.scores(query, scope)
+            scores = self.scores(query, scope, hits)
             top = top_positions(scores, min(len(scope), tn.candidates))
             cand, bm25 = scope[top].tolist(), scores[top].tolist()
+            hits = {f: {t: h[top] for t, h in of_field.items()} for f, of_field in hits.items()}
         else:
-            scores = self.scores(query)
+            scores = self.scores(query, None, hits)
             if query.year:
                 scores = np.where(idx.entry_year == query.year, scores, 0.0)
-            if self.default_region and self.default_region in idx.regions:
-                own = idx.entry_region == idx.regions.index(self.default_region)
-                scores = np.where(own, scores * tn.default_region_boost, scores)
+            if self.default_region and self.default_region in idx.region_positions:  # its entries only
+                own = idx.region_positions[self.default_region]
+                scores[own] = scores[own] * tn.default_region_boost
             top = top_positions(scores, min(len(scores), tn.candidates))
             cand, bm25 = top.tolist(), scores[top].tolist()
+            fields = {id(f): f for f in (idx.text, idx.meta, idx.units)}
+            hits = {f: {t: fields[f].contains(t, top, ids) for t, ids in read.items()} for f, read in hits.items()}
         if not cand:
             return Ranked()
         score_of = dict(zip(cand, bm25, strict=True))
-        has = self._has_among(query, cand)
+        has = self._has_among(query, cand, hits)
         leaders = sorted(cand, key=lambda i: -score_of[i])[: tn.story_evidence]
         content = self._content(query, leaders, has)
         measure = self._measure(query, content, has)
         core = self._core(query, content[0], cand, has, measure)
         boosted: list[Candidate] = []
-        for i in cand:
-            e = idx.entries[i]
+        for i, e in zip(cand, entries_at(idx.entries, cand), strict=True):
             coverage, matched = measure.coverage(i)
             held = core is None or core in matched
             s = self._boost(query, e, score_of[i] * (tn.coverage_floor + coverage))
@@ -360,14 +386,16 @@ class Retriever:
         body = self._bodies.get(pos)
         if body is None:
             e = self.index.entries[pos]
-            body = re.sub(r"\s+", "", f"{searchable(e)}{e.section}{e.heading or ''}{''.join(e.responsible)}")
+            # whitespace removed: str.split() splits on exactly the characters regex \s matches
+            body = "".join(f"{searchable(e)}{e.section}{e.heading or ''}{''.join(e.responsible)}".split())
             if len(self._bodies) < 20_000:
                 self._bodies[pos] = body
         return body
 
-    def _has_among(self, query: Query, positions: list[int]) -> Has:
+    def _has_among(self, query: Query, positions: list[int], known: _Hits | None = None) -> Has:
         """`_has` for one search's candidates at once: a vectorised lookup per term and field instead of
-        a binary search per (term, candidate) pair, the hot path of `search`."""
+        a binary search per (term, candidate) pair, the hot path of `search`. `known`: per field, which
+        candidates hold a term, as scoring them found (no second lookup)."""
         cand = np.asarray(positions, dtype=np.int32)
         found: dict[str, set[int]] = {}
         for t in [*query.terms, *(self.expansion_terms(query) if query.expansions else [])]:
@@ -375,7 +403,9 @@ class Retriever:
                 hit = None
                 for field_index in (self.index.text, self.index.meta, self.index.units):
                     if field_index.df(t):  # fields without the term need no lookup
-                        h = field_index.contains(t, cand)
+                        h = (known or {}).get(id(field_index), {}).get(t)
+                        if h is None:
+                            h = field_index.contains(t, cand)
                         hit = h if hit is None else hit | h
                 found[t] = set(cand[hit].tolist()) if hit is not None else set()
         return _Among(found, self._has)
@@ -386,26 +416,37 @@ class Retriever:
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)
-SAMPLE_STRIDE = 16  # top_positions reads every 16th score first to find a floor for the n best
+ROWS = 64  # top_positions folds the scores into this many rows and keeps each column's best
+
+
+def _at_or_above_floor(scores: np.ndarray, n: int) -> np.ndarray:
+    """Ascending positions of every score at or above a positive floor that the n-th best score is not
+    below (see `top_positions`); every positive score when fewer than n columns hold one."""
+    width = len(scores) // ROWS
+    best = scores[:width * ROWS].reshape(ROWS, width).max(axis=0)  # column j: scores j, j + width, ...
+    positive = best[best > 0]
+    if len(positive) < n:
+        return np.flatnonzero(scores > 0)
+    floor = np.partition(positive, len(positive) - n)[len(positive) - n]
+    columns = np.flatnonzero(best >= floor)
+    rows = np.arange(ROWS)[:, None] * width
+    candidates = np.concatenate([(rows + columns).ravel(), np.arange(width * ROWS, len(scores))])  # ascending
+    return candidates[scores[candidates] >= floor]
 
 
 def top_positions(scores: np.ndarray, n: int) -> np.ndarray:
     """Positions of the `n` highest positive scores, ascending; at the boundary, equal scores go to the
     earlier positions (plan order), so the choice never depends on how a partition happened to run.
 
-    Why the sample: at a million entries nearly every entry matches some common word, and selecting
-    among all of them costs milliseconds. The n-th best of every 16th score is a floor the true n-th best
-    cannot be below, so only the entries at or above it (about n * 16) are partitioned.
+    Why the folding: at a million entries nearly every entry matches some common word, and selecting
+    among all of them costs milliseconds. Folded into ROWS rows, the best score of each column is one
+    pass of element-wise maxima; the n-th best of those column bests is a floor the true n-th best
+    cannot be below (they are n different entries), and only the columns whose best reaches it can hold
+    an entry at or above it: a few thousand scores are read again, not a million.
     """
     if n <= 0:
         return _EMPTY
-    if len(scores) >= 4 * n * SAMPLE_STRIDE:
-        sample = scores[::SAMPLE_STRIDE]
-        sample = sample[sample > 0]
-        floor = np.partition(sample, len(sample) - n)[len(sample) - n] if len(sample) >= n else 0
-        matched = np.flatnonzero(scores >= floor) if floor > 0 else np.flatnonzero(scores > 0)
-    else:
-        matched = np.flatnonzero(scores > 0)
+    matched = _at_or_above_floor(scores, n) if len(scores) >= 4 * n * ROWS else np.flatnonzero(scores > 0)
     if len(matched) <= n:
         return matched
     values = scores[matched]

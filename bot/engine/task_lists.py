@@ -14,7 +14,7 @@ import numpy as np
 
 from bot.engine.retrieve import Retriever
 from bot.engine.understand import Query
-from bot.index.list_positions import ListPostings
+from bot.index.list_positions import ListPostings, union
 from bot.index.search_index import SearchIndex
 from bot.language.departments import names_as_actor
 from indexer.model import Entry
@@ -58,8 +58,9 @@ class TaskLists:
     def department_positions(self, department: str, region: str | None = None) -> np.ndarray:
         """Ascending positions of `department_tasks`: named in the unit column or as a sentence's subject."""
         canon = self.index.departments.name_for(department) or department
-        positions = np.union1d(self.postings.department(canon, region), self._named_as_actor(canon, region))
-        return self.postings.without_restated(positions.astype(np.int32))
+        positions = union([self.postings.department(canon, region), self._named_as_actor(canon, region)],
+                          len(self.index.entry_region))
+        return self.postings.without_restated(positions)
 
     def _named_as_actor(self, canon: str, region: str | None) -> np.ndarray:
         """Entries whose own text makes the department a sentence's subject though their unit column
@@ -75,7 +76,7 @@ class TaskLists:
                 positions = self.postings.in_region(np.asarray(posting, dtype=np.int32), region).tolist()
                 found.append(np.array([p for p in positions if names_as_actor(self.index.entries[p].text, form)],
                                       dtype=np.int32))
-        return np.unique(np.concatenate(found)).astype(np.int32) if found else _EMPTY
+        return union(found, len(self.index.entry_region))
 
     def due_tasks(self, until: date, *, since: date | None = None, region: str | None = None,
                   department: str | None = None) -> list[Entry]:
@@ -86,12 +87,12 @@ class TaskLists:
                       department: str | None = None) -> np.ndarray:
         """Positions of `due_tasks`, ordered by due date, region, plan order (the index's `due_rank`)."""
         lo, hi = (since.isoformat() if since else ""), until.isoformat()
-        positions = self.postings.due_between(lo, hi, region)
-        if department:
-            canon = self.index.departments.name_for(department) or department
-            positions = np.intersect1d(positions, self.postings.department(canon, region), assume_unique=True)
-        positions = self.postings.without_restated(positions)
-        return positions[np.argsort(self.index.due_rank[positions], kind="stable")]
+        if not department:
+            return self.postings.due_list(lo, hi, region)
+        canon = self.index.departments.name_for(department) or department
+        positions = self.postings.due_in_order(lo, hi, region)
+        positions = positions[np.isin(positions, self.postings.department(canon, region))]
+        return self.postings.without_restated(positions)
 
     # -- list questions ---------------------------------------------------------------------
     def gather(self, query: Query, offset: int = 0) -> TaskList:

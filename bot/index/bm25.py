@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.index.posting_lists import PostingLists
+from bot.index.posting_lists import PostingLists, spans_of
 
 # A term in more than 1/DENSE_SHARE of the documents of an index of at least DENSE_MIN_DOCS is scored as a
 # dense vector (one contiguous add instead of a scatter over 25 000+ postings; scores bit-for-bit the same:
@@ -36,6 +36,9 @@ from bot.index.posting_lists import PostingLists
 DENSE_SHARE = 8
 DENSE_MIN_DOCS = 20_000
 DENSE_BUDGET_BYTES = 96 * 1024 * 1024
+# get_scores_of over more than 1/SCORE_ALL_SHARE of the documents (a question naming a city of many
+# counties) scores the whole corpus and picks the docs: a scatter per posting, not a search per doc.
+SCORE_ALL_SHARE = 16
 
 
 class SparseBM25:
@@ -113,22 +116,30 @@ class SparseBM25:
         got = self._postings.bounds(term)
         return 0 if got is None else got[1] - got[0]
 
-    def contains(self, term: str, docs: np.ndarray) -> np.ndarray:
-        """For each doc id in `docs`, whether the term occurs in it (one vectorised lookup)."""
+    def has_any(self, terms: Sequence[str]) -> bool:
+        """Whether any of the terms occurs in some document (else its scores are all zero)."""
+        return any(t in self._postings.term_ix for t in terms)
+
+    def contains(self, term: str, docs: np.ndarray, ids: np.ndarray | None = None) -> np.ndarray:
+        """For each doc id in `docs`, whether the term occurs in it (one vectorised lookup); `ids`: the
+        term's whole posting when already read (`get_scores`' `read`), else the part needed is read."""
         docs = np.asarray(docs)
         dense = self._dense.get(term)
         if dense is not None:  # every posting weight is positive: the cached vector says it
             return dense[docs] != 0
-        ids = self._postings.ids_near(term, docs) if len(docs) else None
+        if ids is None:
+            ids = self._postings.ids_near(term, docs) if len(docs) else None
         if ids is None or not len(ids):
             return np.zeros(len(docs), dtype=bool)
         k = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
         return ids[k] == docs
 
-    def get_scores(self, query: Sequence[str], weights: Sequence[float] | None = None) -> np.ndarray:
+    def get_scores(self, query: Sequence[str], weights: Sequence[float] | None = None,
+                   read: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """Scores aligned with the corpus; `weights` scale each query term (e.g. synonyms count less).
         Frequent terms add their dense vector; the others are scattered with np.add.at (numpy's
-        unbuffered scatter, several times faster than `scores[ids] += w`; the same float32 additions)."""
+        unbuffered scatter, several times faster than `scores[ids] += w`; the same float32 additions).
+        `read`, when given, receives the doc ids of each scattered term's posting (for `contains`)."""
         scores: np.ndarray | None = None
         for i, term in enumerate(query):
             scale = np.float32(weights[i]) if weights is not None and weights[i] != 1.0 else None
@@ -145,32 +156,71 @@ class SparseBM25:
             if got is None:
                 continue
             ids, w = got
+            if read is not None:
+                read[term] = ids
             if scores is None:
                 scores = np.zeros(self.n_docs, dtype=np.float32)
             np.add.at(scores, ids, w if scale is None else w * scale)
         return scores if scores is not None else np.zeros(self.n_docs, dtype=np.float32)
 
-    def get_scores_of(self, query: Sequence[str], docs: np.ndarray,
-                      weights: Sequence[float] | None = None) -> np.ndarray:
+    def add_weighted(self, scores: np.ndarray, query: Sequence[str], weight: float,
+                     read: dict[str, np.ndarray] | None = None) -> None:
+        """`scores += weight * get_scores(query)`, bit for bit. A query with one term that occurs (the
+        usual case for headings and units) is added without a corpus-sized array of its own: its
+        vector scaled, or its posting's weights scaled and added at its docs (each doc once)."""
+        present = [t for t in query if t in self._postings.term_ix]
+        if len(present) != 1:
+            if present:
+                part = self.get_scores(present, read=read)  # terms without postings add nothing
+                scores += np.multiply(part, weight, out=part)
+            return
+        term = present[0]
+        dense = self._dense.get(term)
+        if dense is not None:
+            scores += np.multiply(dense, weight)
+            return
+        ids, w = self._postings.whole(term)  # type: ignore[misc]
+        if read is not None:
+            read[term] = ids
+        scores[ids] += np.multiply(w, weight)
+
+    def get_scores_of(self, query: Sequence[str], docs: np.ndarray, weights: Sequence[float] | None = None,
+                      hits: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """`get_scores(query, weights)[docs]` for distinct doc ids, without scoring the rest of the
-        corpus: only the part of each posting between the smallest and largest doc is read (a region's
-        entries are neighbours, so a few hundred postings among a million). The same float32 additions
-        in the same order: bit-for-bit equal."""
+        corpus: only the blocks of each posting the docs fall in are read (a region's entries lie in a
+        few runs of neighbours: a few hundred postings among a million), a frequent term's weights are
+        gathered from its dense vector. The same float32 additions in the same order: bit-for-bit equal.
+        `hits`, when given, receives for each query term found this way which docs hold it (what
+        `contains` would say), so a caller need not look the docs up again."""
         docs = np.asarray(docs)
+        if len(docs) * SCORE_ALL_SHARE > self.n_docs:  # a large part of the corpus: finding each doc in
+            return self.get_scores(query, weights)[docs]  # the postings costs more than scoring them all
         scores = np.zeros(len(docs), dtype=np.float32)
         if not len(docs):
             return scores
-        lo, hi = int(docs.min()), int(docs.max())
+        spans = spans_of(docs)  # a region's entries: a few runs of consecutive positions
         for i, term in enumerate(query):
-            got = self._postings.in_range(term, lo, hi)
+            scale = np.float32(weights[i]) if weights is not None and weights[i] != 1.0 else None
+            dense = self._dense.get(term)
+            if dense is not None:  # x + 0 == x: adding the vector's zeros changes no bit
+                row = dense[docs]
+                scores += row if scale is None else row * scale
+                if hits is not None:
+                    hits[term] = row != 0  # every posting weight is positive
+                continue
+            got = self._postings.near(term, docs, spans=spans)
             if got is None or not len(got[0]):
+                if hits is not None:
+                    hits[term] = np.zeros(len(docs), dtype=bool)
                 continue
             ids, w_all = got
             k = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
             hit = ids[k] == docs
+            if hits is not None:
+                hits[term] = hit
             w = w_all[k[hit]]
-            if weights is not None and weights[i] != 1.0:
-                w = w * np.float32(weights[i])
+            if scale is not None:
+                w = w * scale
             scores[hit] += w
         return scores
 

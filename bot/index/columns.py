@@ -109,6 +109,14 @@ class CodedColumn(Sequence[Any]):
             raise ValueError(f"{name}: codes outside their table")
         return cls(codes, table)
 
+    @property
+    def codes(self) -> np.ndarray:
+        return self._codes
+
+    @property
+    def table(self) -> list[Any]:
+        return self._table
+
     def __len__(self) -> int:
         return len(self._codes)
 

@@ -2,11 +2,10 @@
 
 Why this layer: a built index holds its postings as arrays; an opened one reads them from its version
 directory with pread (bot/index/pread.py), so a worker never maps the postings (the largest part of the index)
-and its resident set stays its own working memory, whatever questions it has answered. Three reads:
+and its resident set stays its own working memory, whatever questions it has answered. Two reads:
     whole(term)               a term's whole posting (full-corpus scoring)
-    in_range(term, lo, hi)    the part holding every doc id in [lo, hi] (a region's entries are
-                              contiguous positions, so their part is small)
-    ids_near(term, docs)      enough of the ids to tell which of a few scattered docs hold the term
+    near(term, docs)          enough of the posting to tell which of the docs hold the term, and
+                              their weights (`ids_near`: the ids alone)
 Where only part of a long posting is needed, every BLOCK-th doc id (the samples, kept in memory: one
 per 128 postings) says which blocks to read.
 Neighbours: bot/index/bm25.py scores with these; bot/index/files.py saves and opens them with the index.
@@ -21,9 +20,12 @@ import numpy as np
 from bot.index.pread import PreadArray
 
 BLOCK = 128  # postings per sampled block
-WHOLE_READ_MAX = 8_192  # ids_near reads a posting this short whole: one read beats a read per block
+WHOLE_READ_MAX = 8_192  # near reads a posting this short whole: one read beats a read per block
+MAX_RUNS = 64  # more runs than this: near reads from the first to the last block at once
+RUN_GAP = 8  # near reads blocks at most this many apart in one pread (4 KB of ids more, one call fewer)
 
 Source = np.ndarray | PreadArray
+_NO_WEIGHTS = np.zeros(0, dtype=np.float32)
 
 
 class PostingLists:
@@ -68,31 +70,39 @@ class PostingLists:
         got = self.bounds(term)
         return None if got is None else (self._take(self._ids, *got), self._take(self._weights, *got))
 
-    def in_range(self, term: str, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """A slice of the posting that holds every doc id in [lo, hi] (and maybe a few around them)."""
-        got = self.bounds(term)
-        if got is None:
-            return None
-        a, b = got
-        if isinstance(self._ids, np.ndarray):  # in memory: search the ids themselves
-            ids = self._ids[a:b]
-            a, b = a + int(ids.searchsorted(lo)), a + int(ids.searchsorted(hi, side="right"))
-        else:
-            first, last = self._blocks(term, np.array([lo, hi]))
-            a, b = a + first * BLOCK, min(b, a + (last + 1) * BLOCK)
-        return self._take(self._ids, a, b), self._take(self._weights, a, b)
-
     def ids_near(self, term: str, docs: np.ndarray) -> np.ndarray | None:
         """Ascending ids of the posting that include every one of `docs` the term occurs in."""
+        got = self.near(term, docs, weights=False)
+        return None if got is None else got[0]
+
+    def near(self, term: str, docs: np.ndarray, weights: bool = True,
+             spans: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+        """Ascending ids (and their weights, when asked) of the part of the posting that holds every one
+        of `docs` the term occurs in: only the blocks those docs fall in, neighbouring blocks read in one
+        pread. Why not the range from the smallest to the largest doc: a region's entries lie in a few
+        plans spread over the whole index (one per year), so that range is most of a long posting.
+        `spans`: the docs as runs of consecutive ids (first ids, last ids; `spans_of`), when the caller
+        reads many postings for the same docs: the blocks then come from the runs' ends alone."""
         got = self.bounds(term)
         if got is None:
             return None
         a, b = got
         if isinstance(self._ids, np.ndarray) or b - a <= WHOLE_READ_MAX:
-            return self._take(self._ids, a, b)
-        blocks = np.unique(self._blocks(term, docs))
-        return np.concatenate([self._take(self._ids, a + k * BLOCK, min(b, a + (k + 1) * BLOCK))
-                               for k in blocks.tolist()])
+            return self._take(self._ids, a, b), (self._take(self._weights, a, b) if weights else _NO_WEIGHTS)
+        ids, ws = [], []
+        if spans is not None:
+            runs = _merged(self._blocks(term, spans[0]).tolist(), self._blocks(term, spans[1]).tolist())
+        else:
+            runs = _runs(np.sort(self._blocks(term, docs)))
+        if len(runs) > MAX_RUNS:  # docs all over the posting: one read of the span beats hundreds
+            runs = [(runs[0][0], runs[-1][1])]
+        for first, last in runs:
+            ra, rb = a + first * BLOCK, min(b, a + (last + 1) * BLOCK)
+            ids.append(self._take(self._ids, ra, rb))
+            if weights:
+                ws.append(self._take(self._weights, ra, rb))
+        return (ids[0] if len(ids) == 1 else np.concatenate(ids),
+                (ws[0] if len(ws) == 1 else np.concatenate(ws)) if weights else _NO_WEIGHTS)
 
     def _blocks(self, term: str, docs: np.ndarray) -> np.ndarray:
         """For each doc, the block of the term's posting where it is or would be."""
@@ -111,6 +121,41 @@ class PostingLists:
 
     def weights_map(self) -> Mapping[str, np.ndarray]:
         return _Whole(self, 1)
+
+
+def _runs(blocks: np.ndarray) -> list[tuple[int, int]]:
+    """Non-decreasing block numbers (repeats allowed) as (first, last) runs; blocks at most RUN_GAP
+    apart share a run (reading a few unneeded blocks costs less than another system call)."""
+    if not len(blocks):
+        return []
+    breaks = np.flatnonzero(np.diff(blocks) > RUN_GAP + 1)
+    if not len(breaks):
+        return [(int(blocks[0]), int(blocks[-1]))]
+    firsts = blocks[np.concatenate(([0], breaks + 1))].tolist()
+    lasts = blocks[np.concatenate((breaks, [len(blocks) - 1]))].tolist()
+    return list(zip(firsts, lasts, strict=True))
+
+
+def _merged(firsts: list[int], lasts: list[int]) -> list[tuple[int, int]]:
+    """Ascending block intervals [first, last] as runs, intervals at most RUN_GAP apart joined."""
+    runs: list[tuple[int, int]] = []
+    for first, last in zip(firsts, lasts, strict=True):
+        if runs and first - runs[-1][1] <= RUN_GAP + 1:
+            runs[-1] = (runs[-1][0], max(runs[-1][1], last))
+        else:
+            runs.append((first, last))
+    return runs
+
+
+def spans_of(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Ascending distinct doc ids as runs of consecutive ids (first ids, last ids), or None when they
+    are not ascending or form more than MAX_RUNS runs (`near` then reads by each doc's block)."""
+    if len(docs) < 2 or not (docs[1:] > docs[:-1]).all():
+        return None
+    cut = np.flatnonzero(np.diff(docs) != 1)
+    if len(cut) >= MAX_RUNS:
+        return None
+    return docs[np.concatenate(([0], cut + 1))], docs[np.concatenate((cut, [len(docs) - 1]))]
 
 
 def _samples(indptr: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -166,6 +166,25 @@ def test_dense_path_for_frequent_terms_gives_identical_scores(monkeypatch: pytes
     assert len(capped._dense) == 1
 
 
+@pytest.mark.parametrize("dense_min", [DENSE_MIN_DOCS, 0])
+def test_adding_weighted_scores_equals_adding_the_weighted_vector(monkeypatch: pytest.MonkeyPatch,
+                                                                   dense_min: int) -> None:
+    """add_weighted (one term added straight from its vector or posting) is `scores += w * get_scores`."""
+    monkeypatch.setattr(bm25, "DENSE_MIN_DOCS", dense_min)
+    corpus = [["公开", "信息"] * (i % 3 + 1) + (["养老"] if i % 4 == 0 else []) for i in range(400)]
+    index = SparseBM25(corpus)
+    base = np.random.default_rng(1).random(400).astype(np.float32)
+    for query in (["公开"], ["养老"], ["养老", "缺席"], ["公开", "养老"], ["养老", "养老"], ["缺席"], []):
+        expected = base.copy()
+        expected += 0.4 * index.get_scores(query)
+        got = base.copy()
+        read: dict[str, np.ndarray] = {}
+        index.add_weighted(got, query, 0.4, read)
+        assert got.tobytes() == expected.tobytes(), query
+        for term, ids in read.items():
+            assert index.contains(term, np.arange(400), ids).tolist() == index.contains(term, np.arange(400)).tolist()
+
+
 def test_dense_vectors_are_the_most_frequent_terms_chosen_at_build_and_kept_on_disk(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Which terms get a dense vector depends on document frequency alone, never on the questions asked
@@ -265,6 +284,9 @@ def test_opened_postings_read_in_part_give_the_same_scores_and_hits(tmp_path: Pa
         query = rng.sample(words, 5) + ["missing"]
         assert opened.get_scores_of(query, docs).tobytes() == built.get_scores(query)[docs].tobytes()
         assert opened.get_scores_of(query, scattered).tobytes() == built.get_scores(query)[scattered].tobytes()
+        plans = np.unique(np.concatenate([np.arange(a, min(3_000, a + rng.randint(1, 80)))  # a region's plans
+                                          for a in rng.sample(range(3_000), 5)]))
+        assert opened.get_scores_of(query, plans).tobytes() == built.get_scores(query)[plans].tobytes()
         for term in query:
             assert opened.contains(term, scattered).tolist() == built.contains(term, scattered).tolist()
             assert opened.contains(term, docs).tolist() == built.contains(term, docs).tolist()

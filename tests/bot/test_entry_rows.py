@@ -38,6 +38,19 @@ def test_every_value_round_trips(tmp_path: Path, n: int) -> None:
         rows[n]
 
 
+def test_taking_many_entries_equals_taking_each(tmp_path: Path) -> None:
+    """`take` reads neighbouring records together: the same entries, in the order asked, repeats kept."""
+    entries = _entries(1200)
+    kinds = write_entries(tmp_path, entries)
+    rows = EntryRows.open(tmp_path, kinds, len(entries))
+    positions = [5, 3, 1199, 4, 3, 700, 0, 1100, 6]
+    assert rows.take(positions) == [entries[p] for p in positions]
+    assert rows.take(positions) == [entries[p] for p in positions]  # now from the cache
+    assert rows.take([10, 11]) == entries[10:12] and rows.take([12]) == [entries[12]]
+    with pytest.raises(IndexError):
+        rows.take([2, 1200])
+
+
 def test_cells_of_every_kind_round_trip() -> None:
     for kind, value in (("str", None), ("str", ""), ("str", "\x1c"), ("str", "a\x1db"), ("list", []),
                         ("list", [""]), ("list", ["a", "b"]), ("list", ["a\x1fb"]), ("json", {"k": [1, None]}),

@@ -48,6 +48,25 @@ def test_region_due_and_restated_postings_match_the_scan(index) -> None:  # type
         kept = postings.without_restated(positions)
         assert postings.entries(kept) == TaskLists.without_restated(postings.entries(positions))
         assert postings.entries(kept, 3) == postings.entries(kept)[:3]
+        ordered = postings.due_in_order(lo, hi, region)  # due-list order; the same entries
+        assert sorted(ordered.tolist()) == positions.tolist()
+        assert postings.due_list(lo, hi, region).tolist() == postings.without_restated(ordered).tolist()
+        assert sorted(postings.due_list(lo, hi, region).tolist()) == kept.tolist()
+
+
+@pytest.mark.parametrize("mask_share", [0, 10**9])
+def test_restated_clauses_are_the_same_by_mask_or_by_search(index, mask_share: int,  # type: ignore[no-untyped-def]
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large position sets are checked with a mask over the entries, small ones by searching their pairs."""
+    monkeypatch.setattr("bot.index.list_positions.MASK_SHARE", mask_share)
+    postings = ListPostings(index)
+    rng = random.Random(3)
+    n = len(index.entries)
+    for size in (1, 10, n // 3, n):
+        positions = np.array(rng.sample(range(n), size), dtype=np.int32)
+        kept = postings.without_restated(np.sort(positions))
+        assert postings.entries(kept) == TaskLists.without_restated(postings.entries(np.sort(positions)))
+        assert postings.without_restated(positions).tolist() == [p for p in positions.tolist() if p in set(kept.tolist())]
 
 
 def test_region_matcher_matches_the_scan(index) -> None:  # type: ignore[no-untyped-def]

@@ -46,6 +46,7 @@ class ListPostings:
         self.index = index
         self._ranks: tuple[np.ndarray, np.ndarray] | None = None
         self._intp_pairs: tuple[np.ndarray, np.ndarray] | None = None
+        self._flags: tuple[np.ndarray, np.ndarray] | None = None
 
     def department(self, department: str, region: str | None = None) -> np.ndarray:
         """Entries naming the department (canonical name, alias or unit as written)."""
@@ -89,6 +90,33 @@ class ListPostings:
         keep = np.ones(b - a, dtype=bool)
         keep[clause[both] - a] = False
         return ordered[keep]
+
+    def due_of_year(self, lo: str, hi: str, year: int) -> tuple[np.ndarray, int]:
+        """Over every region: `due_list(lo, hi)` narrowed to plans of `year` (or of no year) and to rows
+        whose deadline names a completion date, in due-list order, and how many were left out for naming
+        none. The year and dated flags are read from arrays in due order (`_due_flags`), slices of the
+        same range as the list, not gathered entry by entry."""
+        idx = self.index
+        a, b = bisect_left(idx.due_keys, lo), bisect_right(idx.due_keys, hi)
+        due_year, due_dated = self._due_flags()
+        years = due_year[a:b]
+        wanted = (years == year) | (years == 0)
+        clause, row = self._pair_ranks()
+        both = (clause >= a) & (clause < b) & (row >= a) & (row < b)
+        if both.any():
+            wanted[clause[both] - a] = False
+        dated = due_dated[a:b]
+        undated = int(np.count_nonzero(wanted & ~dated))
+        return np.asarray(idx.due_positions[a:b])[wanted & dated], undated
+
+    def _due_flags(self) -> tuple[np.ndarray, np.ndarray]:
+        """`entry_year` and `entry_dated` of the entries in due order (`due_positions`), worked out on
+        first use and kept with this index (3 bytes an entry)."""
+        if self._flags is None:
+            idx = self.index
+            order = np.asarray(idx.due_positions)
+            self._flags = (np.asarray(idx.entry_year[order]), np.asarray(idx.entry_dated[order]))
+        return self._flags
 
     def _pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """The (clause, row) pairs as intp arrays, made on first use and kept with this index (8 bytes a

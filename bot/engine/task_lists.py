@@ -135,6 +135,11 @@ class TaskLists:
             until = _same_day(query.until, y) if query.month_only else query.until
             if until.year != y and not query.month_only:
                 continue
+            if not query.department and (not query.region or query.region not in self.index.region_positions):
+                rows, left_out = self.postings.due_of_year(date(y, 1, 1).isoformat(), until.isoformat(), y)
+                undated += left_out
+                picked.append(rows)
+                continue
             rows = self.due_positions(until, since=date(y, 1, 1), region=query.region, department=query.department)
             year = self.index.entry_year[rows]
             rows = rows[(year == y) | (year == 0)]

@@ -46,6 +46,7 @@ class ListPostings:
         self.index = index
         self._ranks: tuple[np.ndarray, np.ndarray] | None = None
         self._intp_pairs: tuple[np.ndarray, np.ndarray] | None = None
+        self._flags: tuple[np.ndarray, np.ndarray] | None = None
 
     def department(self, department: str, region: str | None = None) -> np.ndarray:
         """Entries naming the department (canonical name, alias or unit as written)."""
@@ -82,13 +83,36 @@ class ListPostings:
             return self.without_restated(self.due_in_order(lo, hi, region))
         a, b = bisect_left(idx.due_keys, lo), bisect_right(idx.due_keys, hi)
         ordered = np.asarray(idx.due_positions[a:b])
-        clause, row = self._pair_ranks()
-        both = (clause >= a) & (clause < b) & (row >= a) & (row < b)
-        if not both.any():
+        restated = self._restated_in(a, b)
+        if not len(restated):
             return ordered
         keep = np.ones(b - a, dtype=bool)
-        keep[clause[both] - a] = False
+        keep[restated - a] = False
         return ordered[keep]
+
+    def due_of_year(self, lo: str, hi: str, year: int) -> tuple[np.ndarray, int]:
+        """Over every region: `due_list(lo, hi)` narrowed to plans of `year` (or of no year) and to rows
+        whose deadline names a completion date, in due-list order, and how many were left out for naming
+        none. The year and dated flags are read from arrays in due order (`_due_flags`), slices of the
+        same range as the list, not gathered entry by entry."""
+        idx = self.index
+        a, b = bisect_left(idx.due_keys, lo), bisect_right(idx.due_keys, hi)
+        due_year, due_dated = self._due_flags()
+        years = due_year[a:b]
+        wanted = (years == year) | (years == 0)
+        wanted[self._restated_in(a, b) - a] = False
+        dated = due_dated[a:b]
+        undated = int(np.count_nonzero(wanted & ~dated))
+        return np.asarray(idx.due_positions[a:b])[wanted & dated], undated
+
+    def _due_flags(self) -> tuple[np.ndarray, np.ndarray]:
+        """`entry_year` and `entry_dated` of the entries in due order (`due_positions`), worked out on
+        first use and kept with this index (3 bytes an entry)."""
+        if self._flags is None:
+            idx = self.index
+            order = np.asarray(idx.due_positions)
+            self._flags = (np.asarray(idx.entry_year[order]), np.asarray(idx.entry_dated[order]))
+        return self._flags
 
     def _pairs(self) -> tuple[np.ndarray, np.ndarray]:
         """The (clause, row) pairs as intp arrays, made on first use and kept with this index (8 bytes a
@@ -98,12 +122,25 @@ class ListPostings:
             self._intp_pairs = (np.asarray(idx.linked_from, dtype=np.intp), np.asarray(idx.linked_to, dtype=np.intp))
         return self._intp_pairs
 
+    def _restated_in(self, a: int, b: int) -> np.ndarray:
+        """Due ranks in [a, b) of the clauses with a task row whose due rank is in [a, b) too: the pairs
+        are kept sorted by their clause's rank (`_pair_ranks`), so only those of clauses in the range are
+        read."""
+        clause, row = self._pair_ranks()
+        lo, hi = np.searchsorted(clause, [a, b]).tolist()
+        rows = row[lo:hi]
+        return clause[lo:hi][(rows >= a) & (rows < b)]
+
     def _pair_ranks(self) -> tuple[np.ndarray, np.ndarray]:
-        """The due ranks (`due_rank`: -1 without a due date) of every (clause, row) pair's two ends,
-        worked out on first use and kept with this index."""
+        """The due ranks (`due_rank`) of the (clause, row) pairs whose clause has a due date, sorted by
+        the clause's rank (the row's: -1 without a due date); worked out on first use and kept with
+        this index."""
         if self._ranks is None:
             idx = self.index
-            self._ranks = (np.asarray(idx.due_rank[idx.linked_from]), np.asarray(idx.due_rank[idx.linked_to]))
+            clause, row = np.asarray(idx.due_rank[idx.linked_from]), np.asarray(idx.due_rank[idx.linked_to])
+            order = np.argsort(clause, kind="stable")
+            order = order[clause[order] >= 0]
+            self._ranks = (clause[order], row[order])
         return self._ranks
 
     def in_region(self, positions: np.ndarray, region: str | None) -> np.ndarray:

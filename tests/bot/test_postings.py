@@ -54,6 +54,18 @@ def test_region_due_and_restated_postings_match_the_scan(index) -> None:  # type
         assert sorted(postings.due_list(lo, hi, region).tolist()) == kept.tolist()
 
 
+def test_due_rows_of_a_year_match_the_list_filtered_entry_by_entry(index) -> None:  # type: ignore[no-untyped-def]
+    """due_of_year reads year and dated flags in due order: the same rows as filtering the due list."""
+    postings = ListPostings(index)
+    for year in sorted({e.year for e in index.entries if e.year}) + [2099]:
+        for hi in (f"{year}-03-31", f"{year}-12-31"):
+            rows = postings.due_list(f"{year}-01-01", hi)
+            rows = rows[(index.entry_year[rows] == year) | (index.entry_year[rows] == 0)]
+            dated = index.entry_dated[rows]
+            got, undated = postings.due_of_year(f"{year}-01-01", hi, year)
+            assert got.tolist() == rows[dated].tolist() and undated == int(len(rows) - dated.sum())
+
+
 @pytest.mark.parametrize("mask_share", [0, 10**9])
 def test_restated_clauses_are_the_same_by_mask_or_by_search(index, mask_share: int,  # type: ignore[no-untyped-def]
                                                             monkeypatch: pytest.MonkeyPatch) -> None:

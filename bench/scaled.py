@@ -100,7 +100,10 @@ def _generated_document(source: Any, county: str, city: str, year: int, k: int, 
             roles=_unit(e.roles, level) if e.roles else e.roles,
             linked=[ids[i] for i in e.linked if i in ids],
         ))
-    return replace(source, doc_id=doc_id, file=f"{doc_id}.txt", region=county, year=year,
+    # a generated county has no GB/T 2260 code: keeping the source plan's would make every copy of 历城's plan
+    # another "历城区" to the region aliases (bot/index/region_keys.py)
+    return replace(source, doc_id=doc_id, file=f"{doc_id}.txt", region=county, year=year, division_code="",
+                   region_full="",
                    title=f"{year}年{city}{county}政务公开工作要点", issuer=f"{city}{county}人民政府办公室",
                    date=f"{year}-03-15", entries=entries)
 

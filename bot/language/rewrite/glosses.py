@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from bot.language.rewrite import resources
@@ -25,6 +26,23 @@ from bot.language.vocabulary import EN_STOPWORDS
 
 _WORD = re.compile(r"[A-Za-z]+")
 MAX_HEAD = 4  # longest headword looked up inside a clause (longer plan terms are made of these)
+
+
+@lru_cache(maxsize=2)
+def _dictionary(path: Path, stem: Callable[[str], str]) -> tuple[dict[str, frozenset[str]], dict[str, float]]:
+    """Every 2–4-character headword's gloss stems, and every stem's IDF over the whole dictionary: the same
+    for every index built in a process (a publish, a curation preview and the tests build many)."""
+    entries = resources.cedict_entries(path)
+    df: dict[str, int] = {}
+    heads: dict[str, set[str]] = {}
+    for word, glosses in entries:
+        found = {stem(w) for g in glosses for w in _WORD.findall(g) if w not in EN_STOPWORDS and len(w) > 1}
+        for s in found:
+            df[s] = df.get(s, 0) + 1
+        if found and 2 <= len(word) <= MAX_HEAD and HAN_RE.fullmatch(word):
+            heads.setdefault(word, set()).update(found)
+    n = len(entries)
+    return {w: frozenset(s) for w, s in heads.items()}, {s: math.log((n + 1) / (c + 1)) for s, c in df.items()}
 
 
 @dataclass
@@ -41,19 +59,10 @@ class Glosses:
         cedict = resources.cedict_path() if path is None else path
         if cedict is None:
             return cls()
-        entries = resources.cedict_entries(cedict)
-        df: dict[str, int] = {}
-        heads: dict[str, set[str]] = {}
-        for word, glosses in entries:
-            found = {stem(w) for g in glosses for w in _WORD.findall(g) if w not in EN_STOPWORDS and len(w) > 1}
-            for s in found:
-                df[s] = df.get(s, 0) + 1
-            if 2 <= len(word) <= MAX_HEAD and HAN_RE.fullmatch(word) and in_plans(word):
-                heads.setdefault(word, set()).update(found)
-        n = len(entries)
-        kept = {w: frozenset(s) for w, s in heads.items() if s}
+        every, weight = _dictionary(cedict, stem)
+        kept = {w: s for w, s in every.items() if in_plans(w)}
         used = {s for ss in kept.values() for s in ss}
-        return cls(kept, {s: math.log((n + 1) / (df[s] + 1)) for s in used})
+        return cls(kept, {s: weight[s] for s in used})
 
     def of_text(self, text: str) -> set[str]:
         """Every English stem the dictionary gives the words inside `text` (all 2–4-character spans): the

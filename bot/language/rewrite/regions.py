@@ -13,6 +13,7 @@ them) and runs it first on the tokens (bot/language/rewrite/tokens.py); hanzi.py
 from __future__ import annotations
 
 from collections.abc import Container, Iterable
+from functools import lru_cache
 
 from bot.language.rewrite.tokens import WORD_SPLIT_RE, Tok
 
@@ -32,12 +33,14 @@ def region_base(name: str) -> str:
     return name
 
 
-def _spellings(name: str) -> set[str]:
-    """Concatenated toneless pinyin of a name with and without its suffix (槐荫区 -> huaiyin, huaiyinqu)."""
+@lru_cache(maxsize=8192)
+def _spellings(name: str) -> frozenset[str]:
+    """Concatenated toneless pinyin of a name with and without its suffix (槐荫区 -> huaiyin, huaiyinqu); kept
+    per process, as the national list is spelled again for every index built."""
     from pypinyin import Style, lazy_pinyin  # build-time only
 
     keys = {"".join(lazy_pinyin(form, style=Style.NORMAL, errors="ignore")) for form in {name, region_base(name)}}
-    return {k for k in keys if len(k) >= 4}
+    return frozenset(k for k in keys if len(k) >= 4)
 
 
 class RegionReader:

@@ -6,6 +6,7 @@ the reading table in bot/language/rewrite/pinyin.py decides what could be pinyin
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.language.rewrite.pinyin import Readings
 from bot.language.rewrite.tokens import WORD_SPLIT_RE, Tok
@@ -233,11 +234,13 @@ def append_intents(text: str, intents: list[str]) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light, deterministic English stemmer applied to glossary keys and questions alike.
 
     It need not produce real lemmas, only map inflections to the same string: subsidies/subsidy,
-    housing/house, planned/planning/plan, disclosed/disclose.
+    housing/house, planned/planning/plan, disclosed/disclose. Memoised: an index build stems the whole
+    dictionary's glosses (about a million words, a few tens of thousands distinct).
     """
     w = word.lower().strip("'’")
     if w.endswith(("'s", "’s")):

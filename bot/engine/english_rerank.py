@@ -20,18 +20,12 @@ from bot.engine.understand import Query
 from bot.language.rewrite.english import stem
 from bot.language.rewrite.glosses import Glosses
 from bot.language.vocabulary import EN_WH_WORDS
-from indexer.model import Entry
 
 _WORD = re.compile(r"[A-Za-z]+")
-# Entries whose English stems are kept per process: a deployment's plans hold a few thousand entries, and
-# the same clauses come back for English question after question (a stem set costs a few KB).
-CACHED_ENTRIES = 4096
 
 
-def rerank(query: Query, ranked: Ranked, glosses: Glosses | None, tuning: Tuning,
-           cache: dict[str, frozenset[str]] | None = None) -> Ranked:
-    """`ranked` with its best candidates reordered for an English question (unchanged otherwise);
-    `cache` keeps entries' English stems by entry id between questions."""
+def rerank(query: Query, ranked: Ranked, glosses: Glosses | None, tuning: Tuning) -> Ranked:
+    """`ranked` with its best candidates reordered for an English question (unchanged otherwise)."""
     if query.lang != "en" or glosses is None or len(ranked.candidates) < 2:
         return ranked
     words = [w for w in _WORD.findall(query.raw) if w.lower() not in EN_WH_WORDS and not _names_place(w, query)]
@@ -42,7 +36,7 @@ def rerank(query: Query, ranked: Ranked, glosses: Glosses | None, tuning: Tuning
     head, rest = ranked.candidates[:depth], ranked.candidates[depth:]
     best = head[0].score or 1.0
     share = tuning.english_gloss_share
-    blended = [((1 - share) * c.score / best + share * glosses.coverage(asked, _stems(c.entry, glosses, cache)), i)
+    blended = [((1 - share) * c.score / best + share * glosses.share_of(asked, c.entry.text), i)
                for i, c in enumerate(head)]
     blended.sort(key=lambda b: (-b[0], b[1]))
     # scores stay non-increasing: the blend, in the best score's units, for the head; the rest below it
@@ -50,17 +44,6 @@ def rerank(query: Query, ranked: Ranked, glosses: Glosses | None, tuning: Tuning
     floor = new_head[-1].score
     new_rest = [replace(c, score=min(c.score, floor)) for c in rest]
     return replace(ranked, candidates=(*new_head, *new_rest))
-
-
-def _stems(entry: Entry, glosses: Glosses, cache: dict[str, frozenset[str]] | None) -> frozenset[str]:
-    if cache is None:
-        return frozenset(glosses.of_text(entry.text))
-    got = cache.get(entry.id)
-    if got is None:
-        if len(cache) >= CACHED_ENTRIES:
-            cache.clear()
-        got = cache[entry.id] = frozenset(glosses.of_text(entry.text))
-    return got
 
 
 def _names_place(word: str, query: Query) -> bool:

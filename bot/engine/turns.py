@@ -55,7 +55,6 @@ class Turns:
         self.reader, self.retriever, self.tasks, self.index, self.tuning = reader, retriever, tasks, index, tuning
         self.grouping = grouping
         self._glosses = getattr(index.rewriter, "glosses", None) if index.rewriter is not None else None
-        self._gloss_cache: dict[str, frozenset[str]] = {}  # entries' English stems (english_rerank.py)
 
     def names_topic(self, word: str, plan_only: bool = False, /) -> bool:
         """Whether a word a follow-up leaves over names a topic: a plan word, or (unless `plan_only`) a word
@@ -195,7 +194,7 @@ class Turns:
             return _in_scope(early, query, self.tuning)
         if query.intent == Intent.LIST:
             return decide.listing(query, self.tasks.gather(query, offset))
-        ranked = rerank(query, self.retriever.search(query), self._glosses, self.tuning, self._gloss_cache)
+        ranked = rerank(query, self.retriever.search(query), self._glosses, self.tuning)
         decision = decide.after_search(query, ranked, self.tuning, self.grouping, self.retriever)
         return _in_scope(decision, query, self.tuning)
 

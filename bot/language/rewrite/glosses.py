@@ -51,6 +51,8 @@ class Glosses:
 
     stems: dict[str, frozenset[str]] = field(default_factory=dict)
     weight: dict[str, float] = field(default_factory=dict)
+    _inverse: dict[str, frozenset[str]] | None = field(default=None, init=False, repr=False, compare=False)
+    _last: tuple[frozenset[str], frozenset[str]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def build(cls, in_plans: Callable[[str], bool], stem: Callable[[str], str],
@@ -77,6 +79,40 @@ class Glosses:
         for word in spans & stems.keys():
             out |= stems[word]
         return out
+
+    def share_of(self, asked: dict[str, float], text: str) -> float:
+        """`coverage(asked, of_text(text))`, reading only the headwords that gloss an asked stem: the
+        spans of `text` meet that small set (one C-level intersection), not every headword's stems."""
+        total = sum(asked.values())
+        if not total:
+            return 0.0
+        heads = self._headwords_of(frozenset(asked))
+        spans: set[str] = set()
+        for run in HAN_RE.findall(text):
+            n = len(run)
+            for size in range(2, MAX_HEAD + 1):
+                spans.update(run[i:i + size] for i in range(n - size + 1))
+        have: set[str] = set()
+        for word in spans & heads:
+            have |= self.stems[word]
+        return sum(w for s, w in asked.items() if s in have) / total
+
+    def _headwords_of(self, asked: frozenset[str]) -> frozenset[str]:
+        """The headwords glossing any of the asked stems (the stem -> headwords table is made on first use
+        in a serving process and kept; the last question's set is kept for its ten candidates)."""
+        last = self._last  # read once: another thread may replace it
+        if last is not None and last[0] == asked:
+            return last[1]
+        inverse = self._inverse
+        if inverse is None:
+            table: dict[str, set[str]] = {}
+            for word, stems in self.stems.items():
+                for s in stems:
+                    table.setdefault(s, set()).add(word)
+            inverse = self._inverse = {s: frozenset(ws) for s, ws in table.items()}
+        heads = frozenset().union(*(inverse.get(s, frozenset()) for s in asked))
+        self._last = (asked, heads)
+        return heads
 
     def question_stems(self, words: Iterable[str], stem: Callable[[str], str]) -> dict[str, float]:
         """The question's English content stems that some plan word glosses, with their weights."""

@@ -94,12 +94,12 @@ class Turns:
             if plan.soft and _silent(decision):
                 return self._new(question, alone, site, plan)
             return Turn(query, decision, plan)
-        current = self._entry(plan.entry_id)
+        current = shown if shown is not None and plan.entry_id == shown.id else self._entry(plan.entry_id)
         if move == Move.SAME_CLAUSE and current is not None:
             query = replace(alone, intent=plan.intent) if plan.intent else alone
             return Turn(query, self.decide(query, current), plan)
         if move == Move.MORE and context is not None:
-            return self._more(plan, alone, context)
+            return self._more(plan, alone, context, shown)
         if move == Move.NEXT and current is not None and context is not None:
             return self._next(plan, alone, current, context)
         if move == Move.CONFIRM and current is not None and context is not None:
@@ -121,8 +121,8 @@ class Turns:
                 return Turn(query, decision, replace(plan, move=Move.NEW))
         return Turn(alone, self.decide(alone, None), replace(plan, move=Move.NEW))
 
-    def _more(self, plan: TurnPlan, alone: Query, context: Context) -> Turn:
-        """The best clause on the conversation's topic, in its plan, not yet shown."""
+    def _more(self, plan: TurnPlan, alone: Query, context: Context, current: Entry | None) -> Turn:
+        """The best clause on the conversation's topic, in its plan, not yet shown (`current`: the one shown last)."""
         query = self._reread(plan, alone)
         if query.year is None and context.year and not query.year_not_held:
             query = replace(query, year=context.year)
@@ -130,7 +130,6 @@ class Turns:
         query = replace(query, intent=intent)
         ranked = self.retriever.search(query)
         floor = max(self.tuning.min_score, self.tuning.more_coverage)
-        current = self._entry(context.entry_ids[0]) if context.entry_ids else None
         in_plans = tuple(t for t in query.topic if t in self.index.text.idf)  # a word no clause holds picks none
         at = next_unseen(ranked.candidates, context.shown or context.entry_ids[:1], current, context.region, floor,
                          in_plans)

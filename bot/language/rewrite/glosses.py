@@ -69,33 +69,19 @@ class Glosses:
     def of_text(self, text: str) -> set[str]:
         """Every English stem the dictionary gives the words inside `text` (all 2–4-character spans): the
         spans are collected as one set and met with the headwords in one set intersection."""
-        spans: set[str] = set()
-        for run in HAN_RE.findall(text):
-            n = len(run)
-            for size in range(2, MAX_HEAD + 1):
-                spans.update(run[i:i + size] for i in range(n - size + 1))
         out: set[str] = set()
         stems = self.stems
-        for word in spans & stems.keys():
+        for word in _spans(text) & stems.keys():
             out |= stems[word]
         return out
 
     def share_of(self, asked: dict[str, float], text: str) -> float:
         """`coverage(asked, of_text(text))`, reading only the headwords that gloss an asked stem: the
         spans of `text` meet that small set (one C-level intersection), not every headword's stems."""
-        total = sum(asked.values())
-        if not total:
-            return 0.0
-        heads = self._headwords_of(frozenset(asked))
-        spans: set[str] = set()
-        for run in HAN_RE.findall(text):
-            n = len(run)
-            for size in range(2, MAX_HEAD + 1):
-                spans.update(run[i:i + size] for i in range(n - size + 1))
         have: set[str] = set()
-        for word in spans & heads:
+        for word in _spans(text) & self._headwords_of(frozenset(asked)):
             have |= self.stems[word]
-        return sum(w for s, w in asked.items() if s in have) / total
+        return self.coverage(asked, have)
 
     def _headwords_of(self, asked: frozenset[str]) -> frozenset[str]:
         """The headwords glossing any of the asked stems (the stem -> headwords table is made on first use
@@ -130,3 +116,13 @@ class Glosses:
         """Weighted share of the asked stems the clause's glosses hold, in [0, 1]."""
         total = sum(asked.values())
         return sum(w for s, w in asked.items() if s in have) / total if total else 0.0
+
+
+def _spans(text: str) -> set[str]:
+    """Every 2–4-character span of the hanzi runs in `text`: the words a headword could be."""
+    spans: set[str] = set()
+    for run in HAN_RE.findall(text):
+        n = len(run)
+        for size in range(2, MAX_HEAD + 1):
+            spans.update(run[i:i + size] for i in range(n - size + 1))
+    return spans

@@ -55,9 +55,20 @@ def find_seeds(arg: str | None) -> Path:
 
 
 class Checker:
+    """The checks every round's set shares; a later round's checker (check_dev_d.py) subclasses it, changing
+    the class attributes and adding checks through the `*_extra` hooks."""
+
+    files = FILES
+    id_prefix = ID_PREFIX
+    min_count = MIN_COUNT
+    min_followups = 60
+    styles: dict[str, set[str]] = {"english": {"english"}, "citizen": {"citizen"}}
+
     def __init__(self, seeds: Path):
-        self.seed_text = {p.name: squash(p.read_text(encoding="utf-8")) for p in seeds.glob("*.txt")}
+        self.raw_text = {p.name: p.read_text(encoding="utf-8") for p in seeds.glob("*.txt")}
+        self.seed_text = {name: squash(text) for name, text in self.raw_text.items()}
         self.errors: list[str] = []
+        self.warnings: list[str] = []
         self.ids: Counter = Counter()
 
     def err(self, where: str, msg: str) -> None:
@@ -75,6 +86,7 @@ class Checker:
             anchors = []
         for a in anchors:
             sa = squash(a)
+            self.anchor_extra(where, a, sa, doc)
             if not 10 <= len(sa) <= 25:
                 self.err(where, f"anchor {a!r} has {len(sa)} characters (want 10-25)")
             if sa not in body:
@@ -93,6 +105,15 @@ class Checker:
             self.err(where, "when item without deadline")
         if dl and squash(dl) not in body:
             self.err(where, f"deadline {dl!r} not in {doc}")
+
+    def anchor_extra(self, where: str, anchor: str, squashed: str, doc: str) -> None:
+        """More checks of one anchor (none here)."""
+
+    def turn_extra(self, where: str, turn: dict) -> None:
+        """More checks of one conversation turn (none here)."""
+
+    def record_extra(self, where: str, rec: dict) -> None:
+        """More checks of one single question (none here)."""
 
     def item(self, where: str, g: dict, main_style: set[str] | None) -> None:
         for f in ("question", "kind", "region", "year", "doc", "also_docs", "anchors", "units", "deadline", "style", "note"):
@@ -140,8 +161,8 @@ class Checker:
                 continue
             rid = rec.get("id")
             where = f"{path.name}:{n} {rid}"
-            if not isinstance(rid, str) or not rid.startswith(ID_PREFIX[what]):
-                self.err(where, f"id should start with {ID_PREFIX[what]}")
+            if not isinstance(rid, str) or not rid.startswith(self.id_prefix[what]):
+                self.err(where, f"id should start with {self.id_prefix[what]}")
             self.ids[rid] += 1
             if what == "conv":
                 turns = rec.get("turns")
@@ -158,35 +179,55 @@ class Checker:
                         self.err(tw, f"bad move {mv!r}")
                     if (i == 0) != (mv == "new"):
                         self.err(tw, "move 'new' must be exactly the first turn")
+                    self.turn_extra(tw, t)
                     stats["move:" + str(mv)] += 1
                     stats["kind:" + str(t.get("kind"))] += 1
                     stats["followups" if i else "first"] += 1
                 stats["conversations"] += 1
             else:
-                self.item(where, rec, {what})
+                self.item(where, rec, self.styles[what])
+                self.record_extra(where, rec)
                 stats["kind:" + str(rec.get("kind"))] += 1
                 stats["style:" + str(rec.get("style"))] += 1
                 stats["questions"] += 1
         n = stats["conversations"] if what == "conv" else stats["questions"]
-        if n < MIN_COUNT[what]:
-            self.err(path.name, f"{n} records, want at least {MIN_COUNT[what]}")
-        if what == "conv" and stats["followups"] < 60:
-            self.err(path.name, f"{stats['followups']} follow-up turns, want at least 60")
+        if n < self.min_count[what]:
+            self.err(path.name, f"{n} records, want at least {self.min_count[what]}")
+        if what == "conv" and stats["followups"] < self.min_followups:
+            self.err(path.name, f"{stats['followups']} follow-up turns, want at least {self.min_followups}")
         return stats
 
+    def check_ids_against(self, folder: Path, names: list[str]) -> None:
+        """No id of these sets is reused from earlier rounds' files in `folder`."""
+        for name in names:
+            old = folder / name
+            if not old.exists():
+                continue
+            for ln in old.read_text(encoding="utf-8").splitlines():
+                try:
+                    oid = json.loads(ln).get("id") if ln.strip() else None
+                except ValueError:
+                    continue
+                if oid in self.ids:
+                    self.err("ids", f"{oid!r} also used in {name}")
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+
+def run(checker: type[Checker], doc: str | None, earlier: list[str] | None = None) -> int:
+    """Parse the command line, check the round's files (and ids against `earlier` rounds' files), report."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seeds", default=None, help="folder with the plan .txt files")
     ap.add_argument("--dir", default=str(HERE), help="folder holding the three jsonl files")
     args = ap.parse_args()
-    ck = Checker(find_seeds(args.seeds))
-    for name, what in FILES.items():
+    ck = checker(find_seeds(args.seeds))
+    for name, what in ck.files.items():
         stats = ck.file(Path(args.dir) / name, what)
         print(f"{name}: " + ", ".join(f"{k}={v}" for k, v in sorted(stats.items())))
     for rid, c in ck.ids.items():
         if c > 1:
             ck.err("ids", f"{rid!r} used {c} times")
+    ck.check_ids_against(Path(args.dir), earlier or [])
+    for w in ck.warnings:
+        print("note", w)
     for e in ck.errors:
         print("ERROR", e)
     print("clean" if not ck.errors else f"{len(ck.errors)} problem(s)")
@@ -194,4 +235,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(Checker, __doc__))

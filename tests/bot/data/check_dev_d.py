@@ -23,213 +23,49 @@ Exit status 0 when clean, 1 otherwise.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import sys
-from collections import Counter
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[2]  # tests/bot/data -> project root
-WS = re.compile(r"\s+")
-KINDS = {"who", "when", "what", "none"}
-MOVES = {"new", "more", "aspect", "confirm_wrong", "confirm_right", "switch_region", "switch_year",
-         "topic_switch", "after_decline", "fresh", "reset", "page"}
-REGIONS = {"槐荫区", "周村区", "栖霞市", "薛城区", "历城区"}
-FILES = {
-    "dev_conversations_d.jsonl": "conv",
-    "dev_english_d.jsonl": "english",
-    "dev_citizen_d.jsonl": "citizen",
-}
-ID_PREFIX = {"conv": "DCDc_", "english": "DED_", "citizen": "DCD_"}
-MIN_COUNT = {"conv": 25, "english": 70, "citizen": 45}
-MIN_FOLLOWUPS = 50
-STYLES = {"english": {"english"}, "citizen": {"citizen", "voice", "kiosk", "dialect", "confirm"}}
-OLD_FILES = ["dev_conversations_c.jsonl", "dev_english_c.jsonl", "dev_citizen_c.jsonl"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from check_dev_c import Checker, run  # noqa: E402  (the shared checks; this file adds round D's)
+
 PUNCT = re.compile(r"[\s，。？！、,.?!：:；;“”\"'（）()…—-]+")
+PREMISE = {"confirm_right": "前提正确", "confirm_wrong": "前提错误"}
 
 
-def squash(s: str | None) -> str:
-    return WS.sub("", s or "")
+class RoundD(Checker):
+    files = {
+        "dev_conversations_d.jsonl": "conv",
+        "dev_english_d.jsonl": "english",
+        "dev_citizen_d.jsonl": "citizen",
+    }
+    id_prefix = {"conv": "DCDc_", "english": "DED_", "citizen": "DCD_"}
+    min_count = {"conv": 25, "english": 70, "citizen": 45}
+    min_followups = 50
+    styles = {"english": {"english"}, "citizen": {"citizen", "voice", "kiosk", "dialect", "confirm"}}
 
+    def anchor_extra(self, where: str, anchor: str, squashed: str, doc: str) -> None:
+        if isinstance(anchor, str) and anchor != squashed:
+            self.err(where, f"anchor {anchor!r} contains whitespace")
+        elif isinstance(anchor, str) and squashed in self.seed_text[doc] and anchor not in self.raw_text[doc]:
+            self.warnings.append(f"{where}: anchor {anchor!r} spans a line break or space in {doc} "
+                                 "(matches only whitespace-insensitively)")
 
-def find_seeds(arg: str | None) -> Path:
-    for cand in ([Path(arg)] if arg else []) + [ROOT.parent / "shared" / "seeds", Path("/work/shared/seeds")]:
-        if cand.is_dir() and list(cand.glob("*.txt")):
-            return cand
-    sys.exit("seed folder not found (use --seeds)")
+    def turn_extra(self, where: str, turn: dict) -> None:
+        want = PREMISE.get(turn.get("move", ""))
+        if want and want not in (turn.get("note") or ""):
+            self.err(where, f"{turn.get('move')} turn: note must say {want}")
 
-
-class Checker:
-    def __init__(self, seeds: Path):
-        self.seed_text = {p.name: squash(p.read_text(encoding="utf-8")) for p in seeds.glob("*.txt")}
-        self.raw_text = {p.name: p.read_text(encoding="utf-8") for p in seeds.glob("*.txt")}
-        self.errors: list[str] = []
-        self.warnings: list[str] = []
-        self.ids: Counter = Counter()
-
-    def err(self, where: str, msg: str) -> None:
-        self.errors.append(f"{where}: {msg}")
-
-    def option(self, where: str, kind: str, opt: dict, main: bool) -> None:
-        doc = opt.get("doc")
-        if doc not in self.seed_text:
-            self.err(where, f"doc {doc!r} is not a seed file")
-            return
-        body = self.seed_text[doc]
-        anchors = opt.get("anchors")
-        if not isinstance(anchors, list) or not anchors:
-            self.err(where, "anchors missing or empty")
-            anchors = []
-        for a in anchors:
-            sa = squash(a)
-            if isinstance(a, str) and a != sa:
-                self.err(where, f"anchor {a!r} contains whitespace")
-            elif isinstance(a, str) and sa in body and a not in self.raw_text[doc]:
-                self.warnings.append(f"{where}: anchor {a!r} spans a line break or space in {doc} (matches only whitespace-insensitively)")
-            if not 10 <= len(sa) <= 25:
-                self.err(where, f"anchor {a!r} has {len(sa)} characters (want 10-25)")
-            if sa not in body:
-                self.err(where, f"anchor {a!r} not in {doc}")
-        units = opt.get("units") or []
-        if not isinstance(units, list):
-            self.err(where, "units is not a list")
-            units = []
-        if kind == "who" and main and not units:
-            self.err(where, "who item without units")
-        for u in units:
-            if squash(u) not in body:
-                self.err(where, f"unit {u!r} not in {doc}")
-        dl = opt.get("deadline")
-        if kind == "when" and main and not dl:
-            self.err(where, "when item without deadline")
-        if dl and squash(dl) not in body:
-            self.err(where, f"deadline {dl!r} not in {doc}")
-
-    def item(self, where: str, g: dict, main_style: set[str] | None) -> None:
-        for f in ("question", "kind", "region", "year", "doc", "also_docs", "anchors", "units", "deadline", "style", "note"):
-            if f not in g:
-                self.err(where, f"missing field {f!r}")
-        if not isinstance(g.get("question"), str) or not g.get("question", "").strip():
-            self.err(where, "empty question")
-        kind = g.get("kind")
-        if kind not in KINDS:
-            self.err(where, f"bad kind {kind!r}")
-            return
-        if main_style and g.get("style") not in main_style:
-            self.err(where, f"style {g.get('style')!r} not in {sorted(main_style)}")
-        if kind == "none":
-            if g.get("doc") or g.get("anchors") or g.get("units") or g.get("deadline") or g.get("alt"):
-                self.err(where, "none item carries gold")
-            if g.get("region") is not None and g.get("region") not in REGIONS:
-                self.err(where, f"region {g.get('region')!r} is not a held region")
-            return
-        if g.get("region") not in REGIONS:
-            self.err(where, f"region {g.get('region')!r} not a held region")
-        if not isinstance(g.get("year"), int):
-            self.err(where, "year missing")
-        for d in g.get("also_docs") or []:
-            if d not in self.seed_text:
-                self.err(where, f"also_docs {d!r} is not a seed file")
-        self.option(where, kind, g, True)
-        for i, alt in enumerate(g.get("alt") or []):
-            if not isinstance(alt, dict):
-                self.err(where, f"alt[{i}] is not an object")
-                continue
-            self.option(f"{where} alt[{i}]", kind, alt, False)
-
-    def file(self, path: Path, what: str) -> Counter:
-        stats: Counter = Counter()
-        if not path.exists():
-            self.err(path.name, "missing")
-            return stats
-        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
-        for n, ln in enumerate(lines, 1):
-            try:
-                rec = json.loads(ln)
-            except ValueError as e:
-                self.err(f"{path.name}:{n}", f"bad JSON ({e})")
-                continue
-            rid = rec.get("id")
-            where = f"{path.name}:{n} {rid}"
-            if not isinstance(rid, str) or not rid.startswith(ID_PREFIX[what]):
-                self.err(where, f"id should start with {ID_PREFIX[what]}")
-            self.ids[rid] += 1
-            if what == "conv":
-                turns = rec.get("turns")
-                if not rec.get("what"):
-                    self.err(where, "missing 'what'")
-                if not isinstance(turns, list) or len(turns) < 2:
-                    self.err(where, "a conversation needs at least two turns")
-                    continue
-                for i, t in enumerate(turns):
-                    tw = f"{where} t{i + 1}"
-                    self.item(tw, t, {"first"} if i == 0 else {"followup"})
-                    mv = t.get("move")
-                    if mv not in MOVES:
-                        self.err(tw, f"bad move {mv!r}")
-                    if (i == 0) != (mv == "new"):
-                        self.err(tw, "move 'new' must be exactly the first turn")
-                    if mv in ("confirm_right", "confirm_wrong"):
-                        want = "前提正确" if mv == "confirm_right" else "前提错误"
-                        if want not in (t.get("note") or ""):
-                            self.err(tw, f"{mv} turn: note must say {want}")
-                    stats["move:" + str(mv)] += 1
-                    stats["kind:" + str(t.get("kind"))] += 1
-                    stats["followups" if i else "first"] += 1
-                stats["conversations"] += 1
-            else:
-                self.item(where, rec, STYLES[what])
-                st = rec.get("style")
-                if st == "kiosk":
-                    n_chars = len(PUNCT.sub("", rec.get("question", "")))
-                    if not 4 <= n_chars <= 10:
-                        self.err(where, f"kiosk question has {n_chars} characters (want 4-10)")
-                if st == "confirm" and not any(k in (rec.get("note") or "") for k in ("前提正确", "前提错误")):
-                    self.err(where, "confirm question: note must say 前提正确 or 前提错误")
-                stats["kind:" + str(rec.get("kind"))] += 1
-                stats["style:" + str(rec.get("style"))] += 1
-                stats["questions"] += 1
-        n = stats["conversations"] if what == "conv" else stats["questions"]
-        if n < MIN_COUNT[what]:
-            self.err(path.name, f"{n} records, want at least {MIN_COUNT[what]}")
-        if what == "conv" and stats["followups"] < MIN_FOLLOWUPS:
-            self.err(path.name, f"{stats['followups']} follow-up turns, want at least {MIN_FOLLOWUPS}")
-        return stats
-
-
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seeds", default=None, help="folder with the plan .txt files")
-    ap.add_argument("--dir", default=str(HERE), help="folder holding the three jsonl files")
-    args = ap.parse_args()
-    ck = Checker(find_seeds(args.seeds))
-    for name, what in FILES.items():
-        stats = ck.file(Path(args.dir) / name, what)
-        print(f"{name}: " + ", ".join(f"{k}={v}" for k, v in sorted(stats.items())))
-    for rid, c in ck.ids.items():
-        if c > 1:
-            ck.err("ids", f"{rid!r} used {c} times")
-    for name in OLD_FILES:
-        old = Path(args.dir) / name
-        if not old.exists():
-            continue
-        for ln in old.read_text(encoding="utf-8").splitlines():
-            if ln.strip():
-                try:
-                    oid = json.loads(ln).get("id")
-                except ValueError:
-                    continue
-                if oid in ck.ids:
-                    ck.err("ids", f"{oid!r} also used in {name}")
-    for w in ck.warnings:
-        print("note", w)
-    for e in ck.errors:
-        print("ERROR", e)
-    print("clean" if not ck.errors else f"{len(ck.errors)} problem(s)")
-    return 1 if ck.errors else 0
+    def record_extra(self, where: str, rec: dict) -> None:
+        style = rec.get("style")
+        if style == "kiosk":
+            n_chars = len(PUNCT.sub("", rec.get("question", "")))
+            if not 4 <= n_chars <= 10:
+                self.err(where, f"kiosk question has {n_chars} characters (want 4-10)")
+        if style == "confirm" and not any(k in (rec.get("note") or "") for k in PREMISE.values()):
+            self.err(where, "confirm question: note must say 前提正确 or 前提错误")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(RoundD, __doc__, ["dev_conversations_c.jsonl", "dev_english_c.jsonl", "dev_citizen_c.jsonl"]))

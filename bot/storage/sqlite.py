@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +28,21 @@ def connect_sqlite(path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) 
     memory = str(path) == ":memory:"
     if not memory:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    pause = 0.01
+    while True:
+        try:
+            return _open(path, memory, busy_timeout_ms)
+        except sqlite3.OperationalError as exc:
+            # Switching a new file to WAL while another connection does the same fails at once with "database
+            # is locked" (SQLite calls no busy handler there): wait and retry within the busy timeout.
+            if not _is_lock_error(exc) or time.monotonic() + pause > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
+
+
+def _open(path: str | Path, memory: bool, busy_timeout_ms: int) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=busy_timeout_ms / 1000,
                            isolation_level=None)
     try:

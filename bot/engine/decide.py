@@ -124,7 +124,8 @@ def after_search(query: Query, ranked: Ranked, tuning: Tuning, grouping: bool,
     key = key_sentence(top.entry.text, query.bigrams)
     period = _period(query, top.entry, key)
     reason = _decline_reason(query, top, tuning, period)
-    if reason == Reason.LOW_COVERAGE and terms is not None and specific_evidence(query, top, terms, tuning):
+    if reason == Reason.LOW_COVERAGE and terms is not None and specific_evidence(query, top, terms, tuning,
+                                                                                 ranked.core):
         reason = _decline_reason(query, replace(top, coverage=max(top.coverage, tuning.min_score)), tuning, period)
     if reason == Reason.LOW_COVERAGE and top.coverage >= tuning.nearest_coverage:
         return Decision(Kind.NEAREST, query.intent, ranked.candidates, reason=reason, key=key)
@@ -145,10 +146,12 @@ class TermEvidence(Protocol):
     def in_plans(self, term: str) -> bool: ...
 
 
-def specific_evidence(query: Query, top: Candidate, terms: TermEvidence, tuning: Tuning) -> bool:
+def specific_evidence(query: Query, top: Candidate, terms: TermEvidence, tuning: Tuning,
+                      core_word: str | None = None) -> bool:
     """Whether the clause's matched terms are specific evidence though it covers little of a long message:
-    one matched plan term of `specific_compound` characters or more, or two distinct matched words (neither
-    inside the other), each at least `specific_evidence` specific — and no plan word the question names
+    one matched plan term of `specific_compound` characters or more, two distinct matched words (neither
+    inside the other), each at least `specific_evidence` specific, or the question's core word (`core_word`,
+    its most specific topic word) matched and at least `specific_single` specific — and no plan word the question names
     but the clause lacks is more specific than they are (黄河流域 asked, only 高质量发展 matched: the
     clause lacks the question's topic)."""
     if top.coverage < tuning.specific_min_coverage:
@@ -156,7 +159,8 @@ def specific_evidence(query: Query, top: Candidate, terms: TermEvidence, tuning:
     spec = {t: terms.specificity(t) for t in top.matched if len(t) >= 2}
     strong = [t for t, s in spec.items() if s >= tuning.specific_evidence]
     distinct = [t for t in strong if not any(t != u and t in u for u in strong)]
-    if not (any(len(t) >= tuning.specific_compound for t in strong) or len(distinct) >= 2):
+    core = core_word is not None and spec.get(core_word, 0.0) >= tuning.specific_single
+    if not (core or any(len(t) >= tuning.specific_compound for t in strong) or len(distinct) >= 2):
         return False
     missing = [t for t in query.terms if len(t) >= 2 and t not in spec and terms.in_plans(t)
                and not any(t in m or m in t for m in spec)]
@@ -209,10 +213,16 @@ def _asks(query: Query, entry: Entry, cue: re.Pattern[str]) -> bool:
     sentence that carries the question (a story's "优待证怎么办" before "…归哪些单位负责？" is not the
     question), and names no topic the clause itself holds ("办事流程演示" is a task, not a request for
     the procedure). In English, where the cue is read from the whole question, a question that states
-    who or when asks that ("who has to work out how much money reached each village")."""
+    who or when asks that ("who has to work out how much money reached each village"); in Chinese, one that
+    states who or when asks what its last part asks (a how-to cue in an earlier part is the sender's story)."""
+    states_who_or_when = query.intent_stated and query.intent in (Intent.WHO, Intent.WHEN)
     if query.lang == "en":
-        return not (query.intent_stated and query.intent in (Intent.WHO, Intent.WHEN))
-    cues = [m.group(0) for m in cue.finditer(question_sentence(query.text))]
+        return not states_who_or_when
+    asking = question_sentence(query.text)
+    if states_who_or_when:  # "…想了解政策和怎么办手续，这些信息是哪个部门公开的？": the last part asks
+        asking = [p for p in CLAUSE_PARTS.split(asking) if p.strip()][-1:] or [asking]
+        asking = asking[0]
+    cues = [m.group(0) for m in cue.finditer(asking)]
     body = re.sub(r"\s+", "", entry.text)
     return any(c not in body for c in cues)
 

@@ -163,7 +163,8 @@ STATES_CONTACT = re.compile(r"\d{3,4}-\d{7,8}|\d{7,}|地址[:：]|电话[:：]")
 PROCEDURE_CUES = re.compile(
     r"(?:怎么|怎样|如何|咋)(?:样)?(?:办理|申请|办|报名|备案|注册|激活|补办|缴纳|缴费|交费|领取|提取|查询|开通|换领|换证|预约|投诉|认定)|"
     r"办理流程|办事流程|申请条件|申报条件|申请材料|需要(?:什么|哪些|啥)(?:材料|手续|证件|资料|条件)|(?:什么|哪些)(?:材料|手续)|"
-    r"(?:去|到|在)哪(?:里|儿)?(?:办|交|领|申请|报名)|how (?:do|can) i|where can i", re.I)
+    r"(?:去|到|在)哪(?:里|儿)?(?:办|交|领|申请|报名)|(?:去|到|在)哪个(?:地方|窗口)(?:办|交|领|申请|报名)|"
+    r"(?:要|得|需|需要)带(?:什么|哪些|啥)|how (?:do|can) i|where can i", re.I)
 # Asking for a length of time or a count ("多少个工作日", "多久", "几天"): the answer must state one.
 DURATION_CUES = re.compile(r"多少个?工作日|几个?工作日|多少天|几天|多长时间|多久|期限是多少|多少日|几日内|多少次|几次")
 # Asking how often ("多久更新一次", "几次", "频次"): a frequency answers it as well as a period.

@@ -8,7 +8,7 @@ from bot.engine.retrieve import Candidate
 from bot.engine.tuning import DEFAULT
 from indexer.model import Entry
 
-SPECIFIC = {"电视问政": 4.2, "问政": 3.7, "电视": 2.2, "审计": 3.3, "整改": 2.7, "黄河流域": 4.5,
+SPECIFIC = {"惠农": 4.1, "补贴": 1.2, "专项": 3.1, "电视问政": 4.2, "问政": 3.7, "电视": 2.2, "审计": 3.3, "整改": 2.7, "黄河流域": 4.5,
             "高质量发展": 3.1, "公开": 0.03, "网上": 2.1}
 
 
@@ -43,6 +43,21 @@ def test_generic_matches_or_too_little_coverage_are_not() -> None:
 def test_a_clause_lacking_the_more_specific_topic_asked_is_no_answer() -> None:
     asked = Asked("黄河流域", "高质量发展", "公开")
     assert not specific_evidence(asked, _top("高质量发展", "公开"), Terms(), DEFAULT)  # type: ignore[arg-type]
+
+
+def test_the_question_core_alone_is_evidence_when_specific_enough() -> None:
+    asked = Asked("惠农", "补贴", "发了", "多少")
+    assert specific_evidence(asked, _top("惠农", "补贴"), Terms(), DEFAULT, core_word="惠农")  # type: ignore[arg-type]
+    assert not specific_evidence(asked, _top("惠农", "补贴"), Terms(), DEFAULT)  # type: ignore[arg-type]  # not the core
+    weak = Asked("专项", "附加", "扣除")  # a fragment of a longer word the plans lack: below the bar
+    assert not specific_evidence(weak, _top("专项"), Terms(), DEFAULT, core_word="专项")  # type: ignore[arg-type]
+
+
+def test_how_to_wording_before_a_stated_who_question_is_story(shipped_engine) -> None:
+    ans = shipped_engine.answer("您好，我想把我妈送养老院，想先了解下周村区养老服务方面的政策和怎么办手续，这些信息是哪个部门公开的？")
+    assert ans.answered and "区民政局" in ans.results[0].entry.responsible
+    asks_how = shipped_engine.answer("槐荫区办老年证要带啥材料？")
+    assert not asks_how.answered  # the plans say what is published, never what to bring
 
 
 def test_chatty_messages_with_specific_evidence_are_answered(shipped_engine) -> None:

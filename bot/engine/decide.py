@@ -220,8 +220,8 @@ def _asks(query: Query, entry: Entry, cue: re.Pattern[str]) -> bool:
         return not states_who_or_when
     asking = question_sentence(query.text)
     if states_who_or_when:  # "…想了解政策和怎么办手续，这些信息是哪个部门公开的？": the last part asks
-        asking = [p for p in CLAUSE_PARTS.split(asking) if p.strip()][-1:] or [asking]
-        asking = asking[0]
+        parts = [p for p in CLAUSE_PARTS.split(asking) if p.strip()]
+        asking = parts[-1] if parts else asking
     cues = [m.group(0) for m in cue.finditer(asking)]
     body = re.sub(r"\s+", "", entry.text)
     return any(c not in body for c in cues)

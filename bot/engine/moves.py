@@ -80,6 +80,7 @@ class TurnFeatures:
     continues: bool = False  # opens or ends like a continuation ("那…", "…呢？", "And …")
     in_clause: bool = False  # every topic word of its own is in the clause shown ("那开新闻发布会呢？")
     next_item: bool = False  # asks for the item after the one shown ("下一条", "the next one")
+    plan_topic: tuple[str, ...] = ()  # the topic words the plans themselves use
 
     @property
     def presumes(self) -> bool:
@@ -171,7 +172,8 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
         deadline=deadline, topic=topic, yes_no=yes_no, more=more, only=bool(vocab.ONLY_FORM.search(raw)),
         reset=bool(vocab.RESET_FORM.search(raw)), page=page, asks=asks,
         continues=continues, in_clause=bool(topic and clause and all(t in clause for t in topic)),
-        next_item=bool(vocab.NEXT_ITEM.search(raw)))
+        next_item=bool(vocab.NEXT_ITEM.search(raw)),
+        plan_topic=tuple(t for t in topic if names_topic is None or names_topic(t, True)))
 
 
 def _unit_shaped(topic: tuple[str, ...], raw: str) -> tuple[str, ...]:
@@ -231,8 +233,10 @@ def _about_the_clause(query: Query, context: Context, f: TurnFeatures) -> TurnPl
                         presumption=presumption)
     part = f.asks == Intent.WHAT or any(t in context.topic for t in f.topic)  # names a part of the topic
     if f.more and f.topic and part and not f.departments and query.until is None:
-        # "房子这块还有啥说法？", "What else about these requests?": more on the part of the topic it names
-        return TurnPlan(Move.MORE, text=" ".join(f.topic), region=context.region)
+        # "What else about these requests?": more on the part of the topic it names; a part named in words
+        # no plan uses ("房子这块还有啥说法？" after the 房地产 clause) goes on with the conversation's topic
+        text = " ".join(f.plan_topic) if f.plan_topic else _topic(context)
+        return TurnPlan(Move.MORE, text=text, region=context.region)
     if f.in_clause and f.asks in (Intent.WHO, Intent.WHEN) and not (f.more or f.departments or f.deadline):
         # "那开新闻发布会呢得多长时间以内？" after the 突发事件 clause that sets it: another aspect of that clause
         return TurnPlan(Move.SAME_CLAUSE, intent=f.asks, entry_id=context.entry_ids[0])
@@ -250,6 +254,11 @@ def _about_the_clause(query: Query, context: Context, f: TurnFeatures) -> TurnPl
 def _elsewhere(query: Query, context: Context, f: TurnFeatures) -> TurnPlan:
     """A topic of its own: in the conversation's region (a year it names read there), else a new question."""
     intent = None if f.asks else _kept_intent(f, context)
+    if (not context.entry_ids and context.topic and context.region and not (f.topic or f.year or query.regions)
+            and query.intent != Intent.LIST and (f.asks or f.continues or f.yes_no)):
+        # nothing shown (the last turn was declined): a turn with no topic of its own ("OK, then the plan you do
+        # have — what does it say about that?", "那谁管？") asks the conversation's topic again, in its region
+        return TurnPlan(Move.TOPIC, text=_topic(context), region=context.region, intent=f.asks or intent)
     if f.year and not query.regions and context.region:
         return TurnPlan(Move.TOPIC, text=query.text, region=context.region, intent=intent)
     if f.topic and not query.regions and context.region and query.intent != Intent.LIST:

@@ -241,7 +241,8 @@ ONLY_FORM = re.compile(r"一家|只有|只由|只是|单独|独自|一个部门|
 # Starting over: the conversation's context is dropped ("换个问题", "重新问", "start over").
 RESET_FORM = re.compile(r"换个问题|换一个问题|换个话题|问个别的|问点别的|重新(?:问|开始|来)|从头(?:开始|问|来)|重来|清空|"
                         r"\bstart (?:over|again)\b|\bnew question\b|\breset\b|\bnever ?mind\b|"
-                        r"\bdifferent (?:thing|question|topic)\b|\bseparate question\b|\bforget (?:that|it)\b", re.I)
+                        r"\bdifferent (?:thing|question|topic)\b|\bseparate question\b|\bforget (?:all |about )?(?:that|this|it)\b|"
+                        r"\bunrelated question\b|\bon another (?:note|topic)\b|\bchange of (?:topic|subject)\b", re.I)
 # Words a follow-up uses to point back or to fill, never its own topic ("除了它，还有哪些单位一起负责？").
 FOLLOWUP_FILLERS: frozenset[str] = frozenset(
     """它 它们 这 这个 这项 这件 这事 这件事 这条 该项 此项 此 那 那个 那边 这边 那里 这里 除了 还有 另外 其他 其它
@@ -286,7 +287,7 @@ PLACE_LATIN = re.compile(r"\b([A-Za-z]{3,})\s*(?:-\s*)?(district|county|city|qu|
 # English words that can stand before "district"/"city" without naming a place ("each district").
 EN_NOT_PLACES: frozenset[str] = frozenset(
     "each every whole entire same another all both neighbouring neighboring nearby local home your my our "
-    "which what whose".split())
+    "which what whose particular specific certain given single individual different other".split())
 # What may follow a place name: not the first character of an office ("区政府", "市委", "县局", "区级").
 PLACE_NOT_OFFICE = re.compile(r"(?!(?:人民)?政府|委|局|办|部门|单位|级|域|属)")
 # An office named after 区/县/市 ("区民政局", "县卫健委"): the 区 may be the office's, not a place's.
@@ -294,6 +295,8 @@ OFFICE_AFTER = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:局|委|办|中心)")
 # Stems that make a PLACE match a common word, not a place ("本区", "城区", "开发区", "示范区").
 NOT_PLACE_STARTS: tuple[str, ...] = (
     "本", "全", "各", "城", "辖", "社", "园", "景", "小", "市", "片", "开发", "功能", "试验", "示范", "新", "老",
-    "库", "专", "地", "省", "该", "我", "你", "县", "区", "湾", "山", "校")
+    "库", "专", "地", "省", "该", "我", "你", "县", "区", "湾", "山", "校",
+    # asking or pointing, not naming ("哪个区", "这个县", "那个市", "别的区"), as EN_NOT_PLACES in English
+    "哪", "这", "啥", "什么", "某", "每", "其他", "其它", "别的", "那个", "那些", "那边", "几个", "两个")
 # Stem endings that make a PLACE match a phrase, not a place ("城乡区", "全区").
 NOT_PLACE_ENDS: tuple[str, ...] = ("城乡", "全", "本")

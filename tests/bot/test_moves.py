@@ -258,3 +258,32 @@ def test_an_english_unit_check_is_read_as_the_unit(shipped_engine) -> None:
     first, check = converse(shipped_engine, "Who in Huaiyin publishes the elderly-care subsidy policies?",
                             "So the civil affairs bureau is one of them?")
     assert check.answered and top(check).id == top(first).id and check.reply.startswith("Yes")
+
+
+@pytest.mark.parametrize("asking", ["换个问题：哪个区说要借电影下乡这种办法把信息送到村里？",
+                                    "Forget all that. No particular district: which plan says it shows films in the "
+                                    "countryside to spread information?"])
+def test_asking_which_district_names_no_place(shipped_engine, asking: str) -> None:
+    """"哪个区" and "no particular district" ask for a district; neither is a district the base lacks."""
+    _, fresh = converse(shipped_engine, "薛城 政府开放活动 主题场次 怎么定", asking)
+    assert fresh.answered and "电影下乡" in top(fresh).text
+
+
+def test_a_part_named_in_words_no_plan_uses_goes_on_with_the_topic(shipped_engine) -> None:
+    first = shipped_engine.answer("栖霞市房地产市场监管信息公开有什么要求？")
+    plan = plan_turn(shipped_engine.understand("房子这块还有啥说法？"), first.context, shipped_engine.turns.names_topic)
+    assert plan.move == Move.MORE and plan.text == first.context.topic
+
+
+def test_asking_for_a_date_in_english_is_a_when_question(shipped_engine) -> None:
+    first, when = converse(shipped_engine, "Over in Xuecheng, which offices make sure farm-subsidy payouts and "
+                                           "demolition resettlement plans are posted?", "Is there a date they have to get that done by?")
+    assert first.answered and when.intent == Intent.WHEN and not when.answered  # the clause sets no date
+
+
+@pytest.mark.parametrize("again", ["OK, then the plan you do have — what does it say about that?", "那就说有的那年吧，怎么规定的？"])
+def test_after_a_year_not_held_a_turn_without_topic_asks_the_held_plan(shipped_engine, again: str) -> None:
+    """Nothing was shown after the decline: the turn asks the conversation's topic in its region's plan held."""
+    declined, then = converse(shipped_engine, "槐荫区2021年的要点对公共企事业单位监督投诉渠道怎么说？", again)
+    assert not declined.answered and then.answered
+    assert top(then).region == "槐荫区" and "投诉" in top(then).text

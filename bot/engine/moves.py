@@ -81,6 +81,7 @@ class TurnFeatures:
     in_clause: bool = False  # every topic word of its own is in the clause shown ("那开新闻发布会呢？")
     next_item: bool = False  # asks for the item after the one shown ("下一条", "the next one")
     plan_topic: tuple[str, ...] = ()  # the topic words the plans themselves use
+    in_section: bool = False  # points at the part of the plan shown ("What else does that part say?", "同节")
 
     @property
     def presumes(self) -> bool:
@@ -107,6 +108,7 @@ class TurnPlan:
     entry_id: str | None = None
     soft: bool = False  # TOPIC without a continuation word: fall back to every region if this one is silent
     offset: int = 0  # PAGE: where the page starts
+    in_section: bool = False  # NEXT: the items of the shown one's section, after it and then before it
     presumption: Presumption | None = None  # CONFIRM
 
 
@@ -173,7 +175,8 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
         reset=bool(vocab.RESET_FORM.search(raw)), page=page, asks=asks,
         continues=continues, in_clause=bool(topic and clause and all(t in clause for t in topic)),
         next_item=bool(vocab.NEXT_ITEM.search(raw)),
-        plan_topic=tuple(t for t in topic if names_topic is None or names_topic(t, True)))
+        plan_topic=tuple(t for t in topic if names_topic is None or names_topic(t, True)),
+        in_section=bool(vocab.SECTION_REF.search(raw)))
 
 
 def _unit_shaped(topic: tuple[str, ...], raw: str) -> tuple[str, ...]:
@@ -208,6 +211,10 @@ def _opening(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None
     if f.next_item and context.intent != Intent.LIST and context.entry_ids and not (
             f.topic or f.region or f.year or f.departments):
         return TurnPlan(Move.NEXT, entry_id=context.entry_ids[0], intent=f.asks)
+    if f.more and f.in_section and context.intent != Intent.LIST and context.entry_ids and not (
+            f.region or f.year or f.departments):
+        # "What else is in that section?": another item of the plan's part shown, whatever its words
+        return TurnPlan(Move.NEXT, entry_id=context.entry_ids[0], intent=f.asks, in_section=True)
     # Its own words, if any, only name a part of the conversation's topic ("枣庄薛城那边，养老这一块呢？")
     within = all(t in context.topic for t in f.topic)
     if (f.region or f.year) and within and not f.presumes and context.topic:

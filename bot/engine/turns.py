@@ -142,20 +142,31 @@ class Turns:
 
     def _next(self, plan: TurnPlan, alone: Query, current: Entry, context: Context) -> Turn:
         """The item after the current one in its plan (a body clause after a body clause, a table row after a
-        row), skipping what was shown; none after the plan's last."""
+        row), skipping what was shown; none after the plan's last. Asked of the part shown ("What else does that
+        section say?"), an item of the same section, after the current one and then before it."""
         seen = set(context.shown) | {current.id}
-        at = self.index.position(current.id)
-        entries = self.index.entries
         intent = plan.intent or Intent.WHAT
         query = replace(alone, intent=intent)
-        for pos in range(at + 1 if at is not None else len(entries), len(entries)):
-            e = entries[pos]
-            if e.doc != current.doc:
-                break
-            if e.kind == current.kind and e.id not in seen:
+        for pos in self._after(current, plan.in_section):
+            e = self.index.entries[pos]
+            if e.kind == current.kind and e.id not in seen and (not plan.in_section or e.section == current.section):
                 chosen = Candidate(e, pos, 1.0, 1.0)
                 return Turn(query, Decision(Kind.ANSWER, intent, (chosen,), key=decide.key_sentence(e.text, ())), plan)
         return Turn(query, Decision(Kind.NO_MORE), plan)
+
+    def _after(self, current: Entry, wrap: bool) -> list[int]:
+        """Positions of the current entry's plan after it, then (`wrap`: a section asked for as a whole) before it."""
+        entries = self.index.entries
+        at = self.index.position(current.id)
+        if at is None:
+            return []
+        end = at + 1
+        while end < len(entries) and entries[end].doc == current.doc:
+            end += 1
+        start = at
+        while wrap and start > 0 and entries[start - 1].doc == current.doc:
+            start -= 1
+        return [*range(at + 1, end), *range(start, at)]
 
     def _confirm(self, plan: TurnPlan, alone: Query, current: Entry, context: Context) -> Turn:
         """A yes/no check: on the clause the turn's own topic finds (searched without the presumed

@@ -208,6 +208,9 @@ FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|and|what about)?\s*(?:它|�
 # Asking for the item after the one shown, in the plan's own order ("下一条", "再往下说说", "Show me the next item").
 NEXT_ITEM = re.compile(r"下一条|下一项|下一个|下一页|下页|往下说|接着往下|再往下|后面(?:还有|的)|\bnext page\b|^\s*next\W*$|\bnext (?:one|item|clause|point|row|entry|task)\b|"
                        r"\bthe next\b|\bwhat comes next\b|\bfollowing (?:one|item|clause)\b", re.I)
+# A turn pointing at the part of the plan shown ("What else does that part say?", "同节 其他"): more of that section.
+SECTION_REF = re.compile(r"同节|同一节|这一节|本节|这节|同一部分|这一部分|这部分|这一段|这段|同一小节|这一小节|"
+                         r"\b(?:that|this|the same) (?:part|section|bit|subsection|chapter|paragraph|heading)\b", re.I)
 NEXT_PAGE = re.compile(r"^\s*(?:下一页|下页|后面的|更多|还有吗|还有呢|继续|接着说|next(?: page)?|more)[?？。!！\s]*$", re.I)
 # A follow-up asking for more of the same clause ("除了发改局还有谁？", "还有哪些单位？").
 ALSO_CUES = re.compile(r"除了|还有|另外|其他|其它|别的|else|other")

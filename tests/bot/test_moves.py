@@ -287,3 +287,12 @@ def test_after_a_year_not_held_a_turn_without_topic_asks_the_held_plan(shipped_e
     declined, then = converse(shipped_engine, "槐荫区2021年的要点对公共企事业单位监督投诉渠道怎么说？", again)
     assert not declined.answered and then.answered
     assert top(then).region == "槐荫区" and "投诉" in top(then).text
+
+
+@pytest.mark.parametrize("section", ["What else does that section say?", "同节 其他", "这一部分还有啥？"])
+def test_more_of_the_part_shown_stays_in_its_section(shipped_engine, section: str) -> None:
+    answers = converse(shipped_engine, "槐荫区疫苗接种信息公开由哪个部门负责？", section, section)
+    first, *more = answers
+    assert all(a.answered for a in answers), [a.reply for a in answers]
+    assert {top(a).section for a in more} == {top(first).section}
+    assert len({top(a).id for a in answers}) == 3  # never one shown

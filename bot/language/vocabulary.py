@@ -113,6 +113,11 @@ EN_WH_WORDS: frozenset[str] = frozenset("who whom whose when what which how wher
 # and indirect questions ("tell me who", "I'd like to know when", "wondering which").
 EN_ASKING_OPENERS: frozenset[str] = frozenset(
     "and or but so also then by until till me know tell wonder wondering ask asking explain idea sure out".split())
+# A time clause before the question ("When a Qixia office refuses a request, does it have to …?"): "when" opening
+# a sentence with a subject (not "When must …"), whose question after a comma starts with one of these, asks nothing.
+EN_MAIN_QUESTION = re.compile(
+    r"^\s*when\s+(?!(?:does|do|did|is|are|was|were|can|could|should|must|will|would|has|have|shall)\b)[^,?.;]*,\s*(?:and\s+|then\s+|so\s+)?(?:does|do|did|is|are|was|were|can|could|should|must|will|would|"
+    r"has|have|who|whom|what|which|how|where|whose)\b", re.I)
 
 # Characters that never start or end a topic word: pairs across them are not topic character pairs.
 FUNCTION_CHARS = re.compile(r"[的了和与及等在是要对将把为由吗呢啊吧呀哪那这些有都也就还又并或以之其被给让从向于中上下个一各所啥么谁]")

@@ -56,3 +56,12 @@ def test_a_clause_covering_more_of_the_question_moves_up(tmp_path: Path) -> None
 def test_an_english_paraphrase_finds_the_clause_it_describes(shipped_engine) -> None:
     ans = shipped_engine.answer("In Huaiyin, what happens when the staff in charge of open-government work are replaced?")
     assert ans.answered and "政务公开工作人员" in ans.results[0].entry.text
+
+
+def test_a_time_clause_before_the_question_asks_nothing(shipped_engine) -> None:
+    """"When X happens, does Y …?" asks Y; "When must …" and "When is it due?" ask when."""
+    conditional = shipped_engine.understand("When a Qixia office decides not to release a document, does it have to "
+                                            "say which legal exemption it is relying on?")
+    assert conditional.intent != Intent.WHEN
+    assert shipped_engine.understand("When must Huaiyin publish it, and who does it?").text.count("什么时候完成") == 1
+    assert shipped_engine.understand("When is it due?").intent == Intent.WHEN

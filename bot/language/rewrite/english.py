@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from bot.language.rewrite.pinyin import Readings
 from bot.language.rewrite.tokens import WORD_SPLIT_RE, Tok
-from bot.language.vocabulary import EN_ASKING_OPENERS, EN_WH_WORDS
+from bot.language.vocabulary import EN_ASKING_OPENERS, EN_MAIN_QUESTION, EN_WH_WORDS
 from bot.language.vocabulary import EN_STOPWORDS as _EN_STOPWORDS
 
 # English words that happen to split into valid pinyin syllables ("open" = o+pen, "china" = chi+na):
@@ -120,6 +120,8 @@ class English:
             # Collect a run of English words separated by spaces (in an English question, across the
             # place names the rewriter read: "Which Huaiyin department" asks "which department").
             opens = lang == "en" and _opens_clause(out)
+            if opens and EN_MAIN_QUESTION.match("".join(x.text for x in toks[i:])):
+                opens = False  # "When a Qixia office refuses a request, does it …?": the question comes after
             run, places = [i], []
             j = i
             while True:

@@ -52,6 +52,9 @@ def rw() -> QueryRewriter:
         ("高校毕业声就业补贴", "毕业声", "毕业生", "高校毕业生就业补贴"),
         ("依申请公开信息处里费怎么收", "处里费", "处理费", "依申请公开信息处理费怎么收"),
         ("政务新媒体备按制度", "备按制度", "备案制度", "政务新媒体备案制度"),
+        # heard with one sound confused (a front for a back nasal, a flat for a retroflex initial)
+        ("乡村振心资金使用情况在哪公开", "振心", "振兴", "乡村振兴资金使用情况在哪公开"),
+        ("层乡低保信息公开谁负责", "层乡低保", "城乡低保", "城乡低保信息公开谁负责"),
     ],
 )
 def test_pronunciation_typos_are_corrected(rw: QueryRewriter, question: str, wrote: str, read: str,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bot.language.rewrite.hanzi import F_COMPOUND, F_TERM, F_WORD, PinyinMap
-from bot.language.rewrite.pinyin import Readings
+from bot.language.rewrite.pinyin import Readings, fuzzy_neighbours
 from bot.language.rewrite.tokens import HAN_RE
 
 # Function characters a correction never replaces (由 -> 有 would change the question, not fix a term).
@@ -145,6 +145,20 @@ class TypoCorrector:
         """
         if not all(combo):
             return None
+        found = self._sounding_like(window, combo)
+        if found is not None:
+            return found
+        # heard with one sound confused ("振心" for 振兴): only when no exact homophone is found
+        valid = self.readings.valid_syllables
+        for k, syllable in enumerate(combo):
+            for near in fuzzy_neighbours(syllable, valid):
+                found = self._sounding_like(window, [*combo[:k], near, *combo[k + 1:]])
+                if found is not None:
+                    return found
+        return None
+
+    def _sounding_like(self, window: str, combo: list[str]) -> str | None:
+        """The best corpus term read exactly as `combo`, sharing most of the window's characters."""
         candidates = self.pinyin.candidates("".join(combo))
         if not candidates:
             return None

@@ -113,6 +113,11 @@ EN_WH_WORDS: frozenset[str] = frozenset("who whom whose when what which how wher
 # and indirect questions ("tell me who", "I'd like to know when", "wondering which").
 EN_ASKING_OPENERS: frozenset[str] = frozenset(
     "and or but so also then by until till me know tell wonder wondering ask asking explain idea sure out".split())
+# Verbs of duty right after "who" / "which office" ("Who handles it?", "Which bureau looks after that?"): they
+# say what the question asks (who is responsible), not a topic ("handle" is otherwise 办理).
+EN_DUTY_VERBS: frozenset[str] = frozenset(
+    "handle handles handled handling manage manages managed run runs oversee oversees deal deals look looks "
+    "take takes care cover covers covered do does did supervise supervises lead leads led".split())
 # A time clause before the question ("When a Qixia office refuses a request, does it have to …?"): "when" opening
 # a sentence with a subject (not "When must …"), whose question after a comma starts with one of these, asks nothing.
 EN_MAIN_QUESTION = re.compile(

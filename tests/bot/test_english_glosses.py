@@ -65,3 +65,10 @@ def test_a_time_clause_before_the_question_asks_nothing(shipped_engine) -> None:
     assert conditional.intent != Intent.WHEN
     assert shipped_engine.understand("When must Huaiyin publish it, and who does it?").text.count("什么时候完成") == 1
     assert shipped_engine.understand("When is it due?").intent == Intent.WHEN
+
+
+def test_a_verb_of_duty_after_who_asks_who_and_names_no_topic(shipped_engine) -> None:
+    for asked in ("Who handles it?", "Which bureau looks after that?", "Who takes care of it?"):
+        query = shipped_engine.understand(asked)
+        assert query.intent == Intent.WHO and not query.topic, (asked, query.topic)
+    assert "申请" in shipped_engine.understand("Who handles requests for records in Huaiyin?").text

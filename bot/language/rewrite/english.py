@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from bot.language.rewrite.pinyin import Readings
 from bot.language.rewrite.tokens import WORD_SPLIT_RE, Tok
-from bot.language.vocabulary import EN_ASKING_OPENERS, EN_MAIN_QUESTION, EN_WH_WORDS
+from bot.language.vocabulary import EN_ASKING_OPENERS, EN_DUTY_VERBS, EN_MAIN_QUESTION, EN_WH_WORDS
 from bot.language.vocabulary import EN_STOPWORDS as _EN_STOPWORDS
 
 # English words that happen to split into valid pinyin syllables ("open" = o+pen, "china" = chi+na):
@@ -173,6 +173,8 @@ class English:
                     if asks and phrase not in intents:
                         intents.append(phrase)
                     p += size
+                    if asks and lang == "en" and key[0] in _WHO:
+                        p = _past_duty_verb(subs, p)  # "Who handles it?": handles asks who, names no topic
                     hit = True
                     break
                 if key in self.glossary:
@@ -199,6 +201,15 @@ class English:
                 produced.append(Tok("word", word, "en"))
             p += 1
         return produced
+
+
+def _past_duty_verb(subs: list[tuple[str, int]], p: int) -> int:
+    """Past a verb of duty ("handles", "looks after", "takes care of") right after a who-phrase."""
+    if p < len(subs) and subs[p][0].lower() in EN_DUTY_VERBS:
+        p += 1
+        while p < len(subs) and subs[p][0].lower() in _DUTY_PARTICLES:
+            p += 1
+    return p
 
 
 def _is_place(t: Tok) -> bool:
@@ -280,3 +291,5 @@ def _en_tokens(phrase: str) -> tuple[str, ...]:
 
 
 _OPENERS: frozenset[str] = frozenset(stem(w) for w in EN_ASKING_OPENERS)
+_WHO: frozenset[str] = frozenset(stem(w) for w in ("who", "which", "whom"))
+_DUTY_PARTICLES: frozenset[str] = frozenset(("after", "care", "of", "with", "over", "charge"))

@@ -165,7 +165,7 @@ CONTACT_CUES = re.compile(
     r"电话(?:号码)?(?:是)?多少|电话号码|联系电话|联系方式是|地址(?:在哪|是)|在哪(?:里|儿)?办公|几点(?:上班|下班|开门)|"
     r"(?:给|告诉|发)我[^，。？?]{0,6}(?:电话|地址|邮箱)|(?:具体|详细)地址|"
     r"上班时间|办公时间|开放时间|邮箱是|phone number|telephone number|address of|opening hours|office hours|"
-    r"e-?mail address", re.I)
+    r"e-?mail address|(?:mobile|cell(?:phone)?|contact|direct|fax) (?:phone )?number|\bwechat id\b", re.I)
 # Contact details stated in a clause (a phone number, an address line).
 STATES_CONTACT = re.compile(r"\d{3,4}-\d{7,8}|\d{7,}|地址[:：]|电话[:：]")
 # Asking how to get something done (办事指南): conditions, materials, steps, where to go. The plans say

@@ -126,7 +126,8 @@ class QuestionReader:
         asked = question_sentence(text)
         return Query(
             raw=question, text=text, lang=rw.lang,
-            intent=detect_intent(asked, bool(departments), until is not None, len(topic), has_region=bool(regions)),
+            intent=detect_intent(asked, bool(departments), until is not None, len(topic), has_region=bool(regions),
+                                 checks=bool(vocab.YES_NO_FORM.search(question))),
             intent_stated=states_intent(asked), topic_text=topic_text.strip(),
             regions=regions, unknown_region=unknown, year=year, year_not_held=not_held, year_relative=relative,
             departments=departments, terms=terms, topic=topic,
@@ -329,10 +330,13 @@ def find_until(text: str, today: date | None = None) -> tuple[date | None, bool]
 
 
 def detect_intent(text: str, has_department: bool, has_until: bool, topic_terms: int,
-                  has_region: bool = False) -> Intent:
-    """who / when / what / list from the question's wording (not its topic)."""
+                  has_region: bool = False, checks: bool = False) -> Intent:
+    """who / when / what / list from the question's wording (not its topic). `checks`: the message is a yes/no
+    check ("So the health bureau is one of them?"): a department it names is presumed, not asked a list of."""
     listy = bool(vocab.LIST_CUES.search(text))
     who, when = bool(vocab.WHO_CUES.search(text)), bool(vocab.WHEN_CUES.search(text))
+    if has_department and checks and not (listy or when):
+        return Intent.WHO
     if has_department and (listy or topic_terms == 0) and not when:
         return Intent.LIST
     if has_region and listy and topic_terms == 0 and not who and not when:

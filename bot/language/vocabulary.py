@@ -231,7 +231,8 @@ CONTINUATION = re.compile(r"^\s*(?:那|那么|还有|另外|换成|换到|换个
 YES_NO_FORM = re.compile(
     r"(?:吗|呗|吧|嘛)[?？。!！\s]*$|是不是|对吧|对不对|对吗|对么|是吗|没错吧|是否|"
     r"^\s*(?:so\s+)?(?:is|are|was|were|does|do|did|will|has|have|can|should)\b|"
-    r"\b(?:right|correct|isn'?t it|is it|aren'?t they|don'?t they|yes or no)\s*[?.!]*\s*$", re.I)
+    r"\b(?:right|correct|isn'?t it|is it|aren'?t they|don'?t they|yes or no)\s*[?.!]*\s*$|"
+    r"\b(?:one of (?:them|those)|among them|too|as well)\s*[?？]\s*$|也算(?:一个|一家)?[?？]?\s*$", re.I)
 # A turn pointing back at what was just shown ("那这个事儿得啥时候弄利索？", "Who organizes them?"): its other
 # words are wording, unless the plans use them (bot/engine/moves.py).
 POINTS_BACK = re.compile(r"这个|这件|这事|这项|这条|这些|它|\b(?:that|it|this|those|these|them)\b", re.I)

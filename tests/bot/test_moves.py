@@ -296,3 +296,9 @@ def test_more_of_the_part_shown_stays_in_its_section(shipped_engine, section: st
     assert all(a.answered for a in answers), [a.reply for a in answers]
     assert {top(a).section for a in more} == {top(first).section}
     assert len({top(a).id for a in answers}) == 3  # never one shown
+
+
+@pytest.mark.parametrize("check", ["So the health bureau is one of them?", "那卫健局也算一个？", "The water bureau too?"])
+def test_a_department_named_in_a_yes_no_check_is_presumed_not_listed(shipped_engine, check: str) -> None:
+    assert shipped_engine.understand(check).intent == Intent.WHO
+    assert shipped_engine.understand("区民政局").intent == Intent.LIST  # a bare name still asks its list

@@ -56,9 +56,10 @@ _DEADLINE_PHRASES = (vocab.MONTH_END, vocab.MONTH_END_SAID, vocab.QUARTER, vocab
 
 
 class TopicTest(Protocol):
-    """Whether a word a follow-up leaves over names a topic; `plan_only`: only a word the plans use."""
+    """Whether a word a follow-up leaves over names a topic; `plan_only`: only a word the plans use; `specific`:
+    and one rare in general Chinese (a turn pointing back: "这事儿落到哪些单位头上？" names no topic with 落到)."""
 
-    def __call__(self, word: str, plan_only: bool = False, /) -> bool: ...
+    def __call__(self, word: str, plan_only: bool = False, specific: bool = False, /) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -153,13 +154,14 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
     if query.intent_stated and query.intent in (Intent.WHO, Intent.WHEN, Intent.WHAT):
         asks = query.intent
     # A who/when turn pointing back ("那这个事儿得啥时候弄利索？") asks about what was shown: a word of its own
-    # names a topic only when the plans use it, however rare it is in general Chinese.
-    back = asks in (Intent.WHO, Intent.WHEN) and bool(vocab.POINTS_BACK.search(raw)) and not query.regions
+    # names a topic only when the plans use it and it is rare in general Chinese (not 落到, 弄).
+    back = (asks in (Intent.WHO, Intent.WHEN) and bool(vocab.POINTS_BACK.search(raw)) and not query.regions
+            and not vocab.RESET_FORM.search(raw))  # a fresh question's "it" points inside itself
     topic = tuple(
         t for t in query.topic
         if len(t) >= 2 and t not in fillers and t.lower() not in vocab.EN_STOPWORDS
         and not any(t in f for f in fillers if len(f) > len(t))
-        and t not in dropped and (names_topic is None or not shaped or names_topic(t, back))
+        and t not in dropped and (names_topic is None or not shaped or names_topic(t, back, back))
         and not re.search(vocab.REFERS_BACK + re.escape(t), raw))
     # A presumption stated and question-marked, with no wh-word, is a yes/no check too.
     yes_no = yes_no or bool((deadline or query.departments) and not vocab.WH_FORM.search(raw)

@@ -56,16 +56,18 @@ class Turns:
         self.grouping = grouping
         self._glosses = getattr(index.rewriter, "glosses", None) if index.rewriter is not None else None
 
-    def names_topic(self, word: str, plan_only: bool = False, /) -> bool:
+    def names_topic(self, word: str, plan_only: bool = False, specific: bool = False, /) -> bool:
         """Whether a word a follow-up leaves over names a topic: a plan word, or (unless `plan_only`) a word
-        rare in general Chinese — never a place ("烟台"), untranslated English or everyday wording ("弄完")."""
+        rare in general Chinese — never a place ("烟台"), untranslated English or everyday wording ("弄完"); with
+        `specific`, a plan word rare in general Chinese only (a turn pointing back: 落到 is its wording)."""
         if divisions().named(word):
             return False
+        if word.isascii():
+            return word in self.index.text.idf or word in self.index.meta.idf
+        salient = self.retriever.everyday.salience(word) >= self.tuning.followup_topic_salience
         if word in self.index.text.idf or word in self.index.meta.idf:
-            return True
-        if word.isascii() or plan_only:
-            return False
-        return self.retriever.everyday.salience(word) >= self.tuning.followup_topic_salience
+            return salient or not specific
+        return salient and not plan_only
 
     def run(self, question: str, site: str | None, context: Context | None) -> Turn:
         """The turn read, classified and decided; with the rows its answer showed in substance."""

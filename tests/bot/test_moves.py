@@ -302,3 +302,9 @@ def test_more_of_the_part_shown_stays_in_its_section(shipped_engine, section: st
 def test_a_department_named_in_a_yes_no_check_is_presumed_not_listed(shipped_engine, check: str) -> None:
     assert shipped_engine.understand(check).intent == Intent.WHO
     assert shipped_engine.understand("区民政局").intent == Intent.LIST  # a bare name still asks its list
+
+
+def test_a_turn_pointing_back_names_no_topic_with_everyday_plan_words(shipped_engine) -> None:
+    """"这事儿落到哪些单位头上？": 落到 is in the plans ("落到实处") but is wording; the turn asks who of the clause."""
+    first, who = converse(shipped_engine, "周村区政务公开工作机构和专职工作人员有什么要求？", "这事儿落到哪些单位头上？")
+    assert first.answered and who.answered and top(who).id == top(first).id

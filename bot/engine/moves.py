@@ -216,7 +216,8 @@ def _opening(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None
     if f.more and f.in_section and context.intent != Intent.LIST and context.entry_ids and not (
             f.region or f.year or f.departments):
         # "What else is in that section?": another item of the plan's part shown, whatever its words
-        return TurnPlan(Move.NEXT, entry_id=context.entry_ids[0], intent=f.asks, in_section=True)
+        return TurnPlan(Move.NEXT, text=_topic(context) or None, region=context.region, entry_id=context.entry_ids[0],
+                        intent=f.asks, in_section=True)
     # Its own words, if any, only name a part of the conversation's topic ("枣庄薛城那边，养老这一块呢？")
     within = all(t in context.topic for t in f.topic)
     if (f.region or f.year) and within and not f.presumes and context.topic:

@@ -154,6 +154,8 @@ class Turns:
             if e.kind == current.kind and e.id not in seen and (not plan.in_section or e.section == current.section):
                 chosen = Candidate(e, pos, 1.0, 1.0)
                 return Turn(query, Decision(Kind.ANSWER, intent, (chosen,), key=decide.key_sentence(e.text, ())), plan)
+        if plan.in_section and plan.text:  # the section holds nothing more: more on the conversation's topic
+            return self._more(plan, alone, context, current)
         return Turn(query, Decision(Kind.NO_MORE), plan)
 
     def _after(self, current: Entry, wrap: bool) -> list[int]:

@@ -146,7 +146,7 @@ LIST_CUES = re.compile(
     r"哪几(?:项|个|件|条|样)|(?:多少|几)(?:项|件|条)任务|(?:列|罗列|梳理|数)(?:一下|出来|出|个|一遍)|(?:分到|领到|摊到|承担)了?(?:哪|什么|啥|多少|几)"
 )
 # Asking what a clause says or requires: with WHO/WHEN/LIST cues, a turn that states what it asks.
-WHAT_CUES = re.compile(r"什么|哪些|如何|怎么|怎样|要求|内容|是否|有没有|吗|啥")
+WHAT_CUES = re.compile(r"什么|哪些|如何|怎么|怎样|要求|内容|是否|有没有|吗|啥|咋")
 # Words asking "which / what" that make a due-by date question a list ("9月底前要完成什么").
 WHICH_CUES = re.compile(r"哪些|什么|啥")
 # Words that make "年底" a due-by list rather than a topic ("年底前有哪些任务").

@@ -54,6 +54,7 @@ def test_question_words_and_english_stopwords() -> None:
     (v.CONTACT_CUES, ["区政府办公室电话是多少", "What's the phone number of the office?", "几点上班",
                       "What's the mobile number of the district head?"],
      ["电话咨询渠道建设由谁负责", "热线电话", "Who runs the 12345 hotline?"]),
+    (v.WHAT_CUES, ["那招商引资那一块是咋说的", "有啥要求"], ["谁负责"]),
     (v.EN_MAIN_QUESTION, ["When a request is refused, does the office say why?"], ["When must it be done, and who?"]),
     (v.STATES_CONTACT, ["电话：0531-12345678"], ["加强电话咨询渠道建设"]),
     (v.GREETING, ["你好", "谢谢！", "hello"], ["你好，养老补贴谁负责"]),

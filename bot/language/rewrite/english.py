@@ -119,9 +119,7 @@ class English:
                 continue
             # Collect a run of English words separated by spaces (in an English question, across the
             # place names the rewriter read: "Which Huaiyin department" asks "which department").
-            opens = lang == "en" and _opens_clause(out)
-            if opens and EN_MAIN_QUESTION.match("".join(x.text for x in toks[i:])):
-                opens = False  # "When a Qixia office refuses a request, does it …?": the question comes after
+            opens = lang == "en" and _opens_clause(out) and not _time_clause(toks, i)
             run, places = [i], []
             j = i
             while True:
@@ -167,14 +165,7 @@ class English:
                     break  # "them" is no "theme", though both stem to "them"
                 key = tuple(stems[p:p + size])
                 if key in self.intents:
-                    phrase = self.intents[key]
-                    asks = (lang != "en" or key[0] not in EN_WH_WORDS
-                            or (opens if p == 0 else stems[p - 1] in _OPENERS))
-                    if asks and phrase not in intents:
-                        intents.append(phrase)
-                    p += size
-                    if asks and lang == "en" and key[0] in _WHO:
-                        p = _past_duty_verb(subs, p)  # "Who handles it?": handles asks who, names no topic
+                    p = self._intent(key, subs, stems, p, size, lang, opens, intents)
                     hit = True
                     break
                 if key in self.glossary:
@@ -201,6 +192,24 @@ class English:
                 produced.append(Tok("word", word, "en"))
             p += 1
         return produced
+
+    def _intent(self, key: tuple[str, ...], subs: list[tuple[str, int]], stems: list[str], p: int, size: int,
+                lang: str, opens: bool, intents: list[str]) -> int:
+        """An intent phrase at `p`: its Chinese wording added when it asks (a wh-word asks only where a clause
+        opens); returns where reading goes on — past a verb of duty after who ("Who handles it?")."""
+        asks = lang != "en" or key[0] not in EN_WH_WORDS or (opens if p == 0 else stems[p - 1] in _OPENERS)
+        if asks and self.intents[key] not in intents:
+            intents.append(self.intents[key])
+        p += size
+        if asks and lang == "en" and key[0] in _WHO:
+            p = _past_duty_verb(subs, p)  # "handles" asks who, it names no topic
+        return p
+
+
+def _time_clause(toks: list[Tok], i: int) -> bool:
+    """Whether the words from `i` open a time clause before the question ("When a Qixia office refuses a request,
+    does it …?"): its "when" asks nothing, the question comes after the comma."""
+    return bool(EN_MAIN_QUESTION.match("".join(x.text for x in toks[i:])))
 
 
 def _past_duty_verb(subs: list[tuple[str, int]], p: int) -> int:

@@ -334,6 +334,11 @@ def _cut_off(text: str) -> bool:
     return text.rstrip().endswith(("，", ",", "、", "：", ":"))
 
 
+def _collective(unit: str) -> bool:
+    """A collective actor ("各单位", "有关部门", "区政府各部门"): it names no one unit beside a table's."""
+    return unit.startswith(("各", "有关", "相关", "其他", "全")) or "各" in unit[1:]
+
+
 def _split_roles(entries: list[Entry]) -> None:
     """Lead and support of every entry: from its table or note wording, else from its sentences' actors
     (a clause that names no unit in a table or note; in the preamble only a closing unit line)."""
@@ -343,6 +348,9 @@ def _split_roles(entries: list[Entry]) -> None:
         if e.responsible:
             e.lead, e.support = split_roles(e.roles, e.responsible)
             e.responsible = [*e.lead, *e.support]
+            named = [u for u in sentence_actors(e.text).lead if u not in e.responsible and not _collective(u)]
+            if named:  # "区政府办公室定期检查…" in a row given to 各街道办事处: the office its sentence names acts too
+                e.responsible, e.lead = [*e.responsible, *named], [*e.lead, *named]
             continue
         found = trailing_actors(e.text) if e.number.startswith("前言") else sentence_actors(e.text)
         if found.units:

@@ -172,3 +172,17 @@ def test_sub_labelled_units_cell() -> None:
                  "加强应急预案公开\t\t加强各级各类应急预案公开，增强风险防范意识。\t区总体预案:区应急局 专项预案:区应急局、区水利局")
     assert rows[0].units == ["区应急局", "区水利局"]
     assert rows[0].units_text == "区总体预案:区应急局；专项预案:区应急局、区水利局"
+
+
+def test_a_row_whose_sentence_names_an_office_holds_it_beside_the_table_units() -> None:
+    """"区政府办公室定期检查…" in a row given to the streets and departments: the office acts too; a collective
+    actor ("各单位要…") adds no one."""
+    text = "\n".join([
+        "某某区2023年政务公开工作要点",
+        HEADER,
+        "1\t严格督查\t区政府办公室定期检查各部门政务公开工作，下发问题清单。\t各街道办事处、区政府各部门\t2023年12月底前",
+        "2\t强化保障\t各单位要明确责任人员。\t区政府办公室\t全年",
+    ])
+    rows = [e for e in build_document(text, file="plan.txt").entries if e.kind == "task"]
+    assert rows[0].responsible == ["各街道办事处", "区政府各部门", "区政府办公室"]
+    assert rows[1].responsible == ["区政府办公室"]

@@ -201,9 +201,9 @@ class Retriever:
         return toks
 
     def expansion_terms(self, query: Query) -> list[str]:
-        """Tokens of the synonym expansions."""
+        """Tokens of the synonym expansions and of the plan words synonym rules read the question's words as."""
         out: list[str] = []
-        for phrase in query.expansions:
+        for phrase in (*query.expansions, *(x for _, xs in query.alternatives for x in xs)):
             toks = self._tokens_of(phrase)
             for t in toks:
                 if t not in out:

@@ -65,3 +65,12 @@ def test_chatty_messages_with_specific_evidence_are_answered(shipped_engine) -> 
     assert ans.answered and "电视问政" in ans.results[0].entry.text
     asks_contact = shipped_engine.answer("你好，我想报名参加薛城区的政府开放月，能告诉我报名电话吗？")
     assert not asks_contact.answered  # the plans hold no phone numbers, however specific the topic
+
+
+def test_the_plan_words_a_synonym_rule_reads_are_searched_too(shipped_engine) -> None:
+    """A synonym rule's plan words (惠企政策 -> 政策包) count in the BM25 search as they count in coverage, so a
+    clause naming only the rule's word is not outranked by one holding a fragment of the question."""
+    query = shipped_engine.understand("槐荫 惠企政策 时限")
+    assert "政策包" in shipped_engine.turns.retriever.expansion_terms(query)
+    ans = shipped_engine.answer("槐荫区惠企政策包啥时候完成")
+    assert ans.answered and "政策包" in ans.results[0].entry.text

@@ -120,9 +120,10 @@ EN_DUTY_VERBS: frozenset[str] = frozenset(
     "take takes care cover covers covered do does did supervise supervises lead leads led".split())
 # A time clause before the question ("When a Qixia office refuses a request, does it have to …?"): "when" opening
 # a sentence with a subject (not "When must …"), whose question after a comma starts with one of these, asks nothing.
+_EN_AUXILIARY = r"(?:does|do|did|is|are|was|were|can|could|should|must|will|would|has|have|shall)"
 EN_MAIN_QUESTION = re.compile(
-    r"^\s*when\s+(?!(?:does|do|did|is|are|was|were|can|could|should|must|will|would|has|have|shall)\b)[^,?.;]*,\s*(?:and\s+|then\s+|so\s+)?(?:does|do|did|is|are|was|were|can|could|should|must|will|would|"
-    r"has|have|who|whom|what|which|how|where|whose)\b", re.I)
+    rf"^\s*when\s+(?!{_EN_AUXILIARY}\b)[^,?.;]*,\s*(?:and\s+|then\s+|so\s+)?"
+    rf"(?:{_EN_AUXILIARY}|who|whom|what|which|how|where|whose)\b", re.I)
 
 # Characters that never start or end a topic word: pairs across them are not topic character pairs.
 FUNCTION_CHARS = re.compile(r"[的了和与及等在是要对将把为由吗呢啊吧呀哪那这些有都也就还又并或以之其被给让从向于中上下个一各所啥么谁]")

@@ -89,8 +89,8 @@ def all_readings(readings: Readings, heteronyms: dict[str, tuple[str, ...]], ch:
     return (first, *heteronyms.get(ch, ())) if first else ()
 
 
-# Sounds a speaker or a speech recogniser confuses (front and back nasals, flat and retroflex initials, n/l):
-# a voice-typed "乡村振心" is 振兴 heard as zhenxin.
+# Sounds a speaker or a speech recogniser confuses: back and front nasals, retroflex and flat initials, n and l.
+# A voice-typed "乡村振心" is 振兴 heard as zhenxin.
 _FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
 
@@ -98,13 +98,14 @@ _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
 def fuzzy_neighbours(syllable: str, valid: frozenset[str]) -> list[str]:
     """The valid syllables one confusable sound away from `syllable` ("xin" -> "xing"; "zhen" -> "zen")."""
     out: list[str] = []
-    for a, b in _FUZZY_FINALS:
-        for have, other in ((a, b), (b, a)):
-            if syllable.endswith(have) and not (have == "in" and syllable.endswith("ing")) \
-                    and not (have == "en" and syllable.endswith("eng")) and not (have == "an" and syllable.endswith("ang")):
-                out.append(syllable[: -len(have)] + other)
-    for a, b in _FUZZY_INITIALS:
-        for have, other in ((a, b), (b, a)):
-            if syllable.startswith(have) and not (len(have) == 1 and syllable[:2] in ("zh", "ch", "sh")):
-                out.append(other + syllable[len(have):])
+    for back, front in _FUZZY_FINALS:
+        if syllable.endswith(back):
+            out.append(syllable[: -len(back)] + front)
+        elif syllable.endswith(front):
+            out.append(syllable[: -len(front)] + back)
+    for retroflex, flat in _FUZZY_INITIALS:
+        if syllable.startswith(retroflex):
+            out.append(flat + syllable[len(retroflex):])
+        elif syllable.startswith(flat) and not syllable.startswith(("zh", "ch", "sh")):
+            out.append(retroflex + syllable[len(flat):])
     return [x for x in dict.fromkeys(out) if x != syllable and x in valid]

@@ -53,15 +53,19 @@ end
 
 
 def bench_http(settings: Any, index_path: Path, workers: int, questions: list[str], seconds: float,
-               connections: int) -> dict:
-    """1 process, then `workers` processes, each loaded the same way in the same run."""
+               connections: int, think_ms: int = 0) -> dict:
+    """1 process, then `workers` processes, each loaded the same way in the same run. `think_ms`: each
+    connection pauses a uniform 0 to 2 × think_ms between an answer and its next question in the timed
+    run (people at a keyboard rather than a closed loop); 0: it asks again at once."""
     if shutil.which("wrk") is None:
         return {"skipped": "wrk is not installed (apt-get install wrk; `make bench` does)"}
     source = f"{len(questions):,} distinct generated questions"
-    r: dict[str, Any] = {"questions": source, "connections": connections, "seconds": seconds, "runs": {}}
+    r: dict[str, Any] = {"questions": source, "connections": connections, "seconds": seconds, "runs": {},
+                         "think_ms": think_ms}
     with tempfile.TemporaryDirectory(prefix="zwgk-http-") as tmp:
         script, warm = Path(tmp) / "ask.lua", Path(tmp) / "warm.lua"
-        script.write_text(_LUA % ("{" + ",".join(_lua_literal(q) for q in questions) + "}"), encoding="utf-8")
+        pause = f"\ndelay = function() return math.random(0, {2 * think_ms}) end\n" if think_ms else ""
+        script.write_text(_LUA % ("{" + ",".join(_lua_literal(q) for q in questions) + "}") + pause, encoding="utf-8")
         # the warm-up sends the list from its end, so the timed run's first questions are new to the server
         warm.write_text(_LUA % ("{" + ",".join(_lua_literal(q) for q in questions[::-1]) + "}"), encoding="utf-8")
         for n in sorted({1, workers}):

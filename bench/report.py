@@ -181,7 +181,8 @@ def _http_lines(http: dict | None) -> list[str]:
         return []
     if "skipped" in http:
         return [f"uncached HTTP: skipped — {http['skipped']}"]
-    lines = [f"uncached HTTP (POST /api/ask, answer cache off; wrk, {http['connections']} connections, "
+    think = f", each pausing 0–{2 * http['think_ms']} ms between questions" if http.get("think_ms") else ""
+    lines = [f"uncached HTTP (POST /api/ask, answer cache off; wrk, {http['connections']} connections{think}, "
              f"{http['seconds']:g} s; {http['questions']})"]
     for n, run in sorted(http["runs"].items()):
         mem = run.get("memory", [])

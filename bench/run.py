@@ -49,6 +49,7 @@ class BenchOptions:
     workers: int = 2
     http_seconds: float = 10.0
     connections: int = 16
+    think_ms: int = 0  # mean pause of an HTTP connection between questions (0: closed loop)
 
 
 def run_bench(settings: Any, options: BenchOptions | None = None, out: Callable[[str], None] = print) -> dict:
@@ -66,7 +67,8 @@ def run_bench(settings: Any, options: BenchOptions | None = None, out: Callable[
             report["scaled"] = bench_scaled(settings, Path(tmp) / "scaled", opts.scaled_entries)
         if opts.workers > 0:
             report["http"] = bench_http(settings, Path(tmp) / "shipped" / "index", opts.workers,
-                                        report["shipped"].pop("_http_questions"), opts.http_seconds, opts.connections)
+                                        report["shipped"].pop("_http_questions"), opts.http_seconds, opts.connections,
+                                        opts.think_ms)
         report["shipped"].pop("_http_questions", None)
     report["machine"]["load_after"] = os.getloadavg()
     report["targets"] = verdicts(report)

@@ -19,6 +19,7 @@ from gunicorn.workers.gthread import ThreadWorker
 
 from bot.channels.web import balanced_worker
 from bot.channels.web.balanced_worker import BalancedThreadWorker
+from bot.channels.web.connection_board import ConnectionBoard
 
 HOLD_LIMIT_SECONDS = 60.0  # a held request gives up after this, so a failed test never hangs
 
@@ -44,6 +45,9 @@ class _App(BaseApplication):  # type: ignore[misc]
         for key, value in (("bind", [f"127.0.0.1:{self.port}"]), ("workers", 2), ("threads", 1),
                            ("worker_class", self.worker_class), ("loglevel", "warning")):
             self.cfg.set(key, value)
+        board = getattr(self.worker_class, "board", None)
+        if board is not None:  # as bot/channels/web/workers.py does: a gone worker's slot is freed
+            self.cfg.set("child_exit", lambda _server, worker: board.clear(ConnectionBoard.slot_of(worker)))
 
     def load(self) -> Any:
         return pid_app
@@ -54,4 +58,7 @@ HOLD_FILE = ""
 if __name__ == "__main__":
     HOLD_FILE = sys.argv[2]
     balanced_worker.GRACE_SECONDS = 5.0
-    _App(int(sys.argv[1]), ThreadWorker if sys.argv[3:] == ["stock"] else BalancedThreadWorker).run()
+    stock = sys.argv[3:] == ["stock"]
+    if not stock:  # the workers' connection counts, shared as `serve --workers N` shares them
+        BalancedThreadWorker.board = ConnectionBoard()
+    _App(int(sys.argv[1]), ThreadWorker if stock else BalancedThreadWorker).run()

@@ -18,6 +18,11 @@ workers accept first.
    a waiting connection; if it is still waiting then (every worker busy), the busy one takes it and
    every other one waiting (one grace per batch: 256 connections arriving at once are not accepted
    20 ms apart). Alone in `serve` (`standalone`) there is nobody to step aside for.
+3. Keep-alive connections stay where they were accepted, so with `serve --workers N` the workers post
+   their open connections and whether they are busy on a shared board (connection_board.py): a worker
+   holding more than another by more than the slack leaves new connections to it, takes only its part
+   of a batch, and answers "Connection: close" so a client it holds reconnects (256 connections had
+   landed 185 / 71: one core did three quarters of the work while the other idled).
 Errors gunicorn answers itself (a malformed request line or header) are JSON `{"error": …}` like the app's.
 Everything else (keep-alive, graceful SIGTERM) is gunicorn's `ThreadWorker`; the methods overridden
 are those of the pinned gunicorn (pyproject.toml). Neighbours: bot/channels/web/workers.py runs it under
@@ -36,6 +41,7 @@ from typing import Any
 from gunicorn import util
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
+from bot.channels.web.connection_board import ConnectionBoard
 from bot.channels.web.request_buffer import FrontUnreader, Limits, RequestBuffer, State, json_response
 
 GRACE_SECONDS = 0.02  # how long a busy worker leaves a waiting connection to the others
@@ -98,6 +104,7 @@ class BalancedThreadWorker(ThreadWorker):
 
     limits = Limits(max_body=DEFAULT_MAX_BODY)  # bot/channels/web/workers.py sets the configured one
     standalone = False  # True when run inside `serve` without a gunicorn master
+    board: ConnectionBoard | None = None  # the workers' connection counts (connection_board.py), made before the fork
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -105,6 +112,7 @@ class BalancedThreadWorker(ThreadWorker):
         self._step_aside_until: float | None = None
         self.waiting: dict[FrontConn, RequestBuffer] = {}  # reading their next request
         self.lingering: dict[FrontConn, float] = {}  # answered with Connection: close, closing
+        self._slot = ConnectionBoard.slot_of(self)
 
     def busy(self) -> bool:
         return self.in_flight >= self.cfg.threads
@@ -114,13 +122,32 @@ class BalancedThreadWorker(ThreadWorker):
 
     # -- accepting ------------------------------------------------------------------------------
 
+    def _leave(self) -> bool:
+        """Whether to leave a new connection to the other workers for the grace period: while busy (the
+        only rule without a board), or as the board says (connection_board.py `should_leave`)."""
+        if self.board is None:
+            return self.busy()
+        return self.board.should_leave(self._slot, self.nr_conns, self.busy())
+
+    def _fuller(self) -> bool:
+        """Holding more connections than another worker does, by more than the board's slack."""
+        return self.board is not None and self.board.fuller(self._slot, self.nr_conns)
+
+    def _post(self) -> None:
+        if self.board is not None:
+            self.board.post(self._slot, self.nr_conns, self.busy())
+
     def accept(self, listener: Any) -> None:
-        """A connection is waiting: take it, or while busy, step aside for the grace period."""
-        if not self.standalone and self.busy() and self._step_aside_until is None and self.alive:
+        """A connection is waiting: take it, or while busy or holding more connections than an idle
+        worker, step aside for the grace period."""
+        self._post()
+        if not self.standalone and self._step_aside_until is None and self.alive and self._leave():
             self._step_aside_until = time.monotonic() + GRACE_SECONDS
             super().set_accept_enabled(False)
             return
-        self._take(listener)
+        if self._take(listener) and self.board is not None:  # with several workers: while we hold no more
+            while self.nr_conns < self.worker_connections and not self._fuller() and self._take(listener):
+                pass  # than our part, what else waits (one per turn of a loop serving 100 connections is slow)
 
     def _take(self, listener: Any) -> bool:
         """Accept one waiting connection (non-blocking); False when none was waiting."""
@@ -131,6 +158,7 @@ class BalancedThreadWorker(ThreadWorker):
                 raise
             return False
         self.nr_conns += 1
+        self._post()
         conn = FrontConn(self.cfg, sock, addr, listener.getsockname())
         self._await_request(conn, RequestBuffer(self.limits, time.monotonic()))
         return True
@@ -142,13 +170,16 @@ class BalancedThreadWorker(ThreadWorker):
             if enabled and self.alive and time.monotonic() < self._step_aside_until:
                 return
             self._step_aside_until = None
-            if enabled and self.alive:  # everything still waiting: one grace per batch, not per connection
-                for listener in self.sockets:
-                    while self.nr_conns < self.worker_connections and self._take(listener):
-                        pass
+            if enabled and self.alive:  # everything still waiting: one grace per batch, not per connection,
+                for listener in self.sockets:  # but each worker its part of what waits (the board)
+                    first = True
+                    while self.nr_conns < self.worker_connections and (first or not self._fuller()) \
+                            and self._take(listener):
+                        first = False
         super().set_accept_enabled(enabled)
 
     def wait_for_and_dispatch_events(self, timeout: float) -> None:
+        self._post()  # each turn of the loop: connections closed and requests finished since the last
         if self._step_aside_until is not None and self.alive:  # wake when the grace is over
             left = self._step_aside_until - time.monotonic()
             if left > 0:
@@ -242,6 +273,8 @@ class BalancedThreadWorker(ThreadWorker):
         if getattr(conn, "continued", False):  # the front answered the Expect already
             req._expected_100_continue = False
             conn.continued = False
+        if self._fuller():  # answered with "Connection: close": the client's next connection goes to a
+            req.must_close = True  # worker holding fewer (keep-alive would pin it here for good)
         return super().handle_request(req, conn)
 
     def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
@@ -300,4 +333,5 @@ class BalancedThreadWorker(ThreadWorker):
 
     def _close(self, conn: FrontConn) -> None:
         self.nr_conns -= 1
+        self._post()  # at once: an idle loop may not turn again for a while, and others read this count
         util.close(conn.sock)

@@ -49,23 +49,24 @@ def prepare_index(settings: Settings) -> int:
     return len(index.entries)
 
 
-def front_worker_class(settings: Settings, *, standalone: bool = False) -> type:
-    """The worker class with this deployment's largest body (the largest upload plus form overhead)."""
+def front_worker_class(settings: Settings, *, standalone: bool = False, board: Any = None) -> type:
+    """The worker class with this deployment's largest body (the largest upload plus form overhead) and,
+    with several workers, the board of their connection counts (bot/channels/web/connection_board.py)."""
     from bot.channels.web.balanced_worker import BalancedThreadWorker
     from bot.channels.web.request_buffer import Limits
 
     limits = Limits(max_body=max(MIN_FRONT_BODY, settings.integer("office.max_upload_mb") * 2**20 + FORM_OVERHEAD))
-    return type("ZwgkWorker", (BalancedThreadWorker,), {"limits": limits, "standalone": standalone})
+    return type("ZwgkWorker", (BalancedThreadWorker,), {"limits": limits, "standalone": standalone, "board": board})
 
 
-def gunicorn_options(settings: Settings, host: str, port: int, workers: int) -> dict[str, Any]:
+def gunicorn_options(settings: Settings, host: str, port: int, workers: int, board: Any = None) -> dict[str, Any]:
     """The gunicorn settings we run with (threaded workers fed whole requests by an event loop: keep-alive
     and slow clients cost no thread; idle workers accept first, bot/channels/web/balanced_worker.py)."""
     shown = f"[{host}]" if ":" in host else host
     return {
         "bind": [f"{shown}:{port}"],
         "workers": workers,
-        "worker_class": front_worker_class(settings),
+        "worker_class": front_worker_class(settings, board=board),
         "worker_connections": WORKER_CONNECTIONS,
         "limit_request_line": 8190,  # gunicorn's largest (its default 4094 refused URLs waitress took)
         "threads": max(1, settings.integer("web.threads")),
@@ -98,7 +99,10 @@ def serve_workers(settings: Settings, host: str | None = None, port: int | None 
     port = int(port if port is not None else settings["web.port"])
     print("正在加载知识库 / loading the knowledge base …", file=sys.stderr, flush=True)
     entries = prepare_index(settings)
-    options = gunicorn_options(settings, host, port, workers)
+    from bot.channels.web.connection_board import ConnectionBoard
+
+    board = ConnectionBoard()  # mapped here, in the master, so every forked worker shares it
+    options = gunicorn_options(settings, host, port, workers, board)
     ready = threading.Event()
 
     def when_ready(server: Any) -> None:  # in the master, once listening: the real port (also for --port 0)
@@ -120,6 +124,7 @@ def serve_workers(settings: Settings, host: str | None = None, port: int | None 
             self.cfg.set("post_worker_init", _post_worker_init)
             self.cfg.set("when_ready", when_ready)
             self.cfg.set("worker_exit", _worker_exit)
+            self.cfg.set("child_exit", lambda _server, worker: board.clear(ConnectionBoard.slot_of(worker)))
             self.cfg.set("on_exit", on_exit)
 
         def load(self) -> Flask:

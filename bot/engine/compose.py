@@ -286,8 +286,8 @@ class Composer:
         leads = []  # what the reply and the card open with: a yes/no verdict, a note on where it is from
         if turn is not None and turn.verdict is not None:
             leads.append(verdict_line(turn.verdict, lang))
-        if turn is not None and turn.plan is not None and turn.plan.move == Move.MORE:
-            leads.append(lab["more_lead"])
+        if turn is not None and turn.plan is not None and turn.plan.move in (Move.MORE, Move.REST):
+            leads.append(lab["more_lead" if turn.plan.move == Move.MORE else "rest_lead"])
         if turn is not None and turn.site_region and top.region:
             leads.append(lab["site_elsewhere"].format(site=turn.site_region, region=top.region))
         corrected = ("、".join(f"“{b}”（{a}）" for a, b in query.corrections)

@@ -265,6 +265,11 @@ def listing(query: Query, tasks: TaskList) -> Decision:
     return Decision(Kind.LIST, Intent.LIST, tuple(Candidate(e, -1, 1.0, 1.0) for e in tasks.entries), tasks=tasks)
 
 
+def sentences(text: str) -> list[str]:
+    """A clause's sentences, each with its closing mark, stripped."""
+    return [x.strip() for x in re.split(r"(?<=[。；！？])", text) if x.strip()]
+
+
 def key_sentence(text: str, bigrams: tuple[str, ...] | list[str]) -> str | None:
     """The sentence of a long clause that best matches the question (by shared character pairs), so a
     reply can lead with it; None when the clause is short or nothing stands out."""

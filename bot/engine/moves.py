@@ -13,6 +13,7 @@ own) and its question form (a yes/no particle or tag, a "more" word, a stated wh
     SWITCH_YEAR    the conversation's topic, in a plan year the turn names ("那2019年的呢？")
     CONFIRM        a yes/no check of a presumed unit or deadline ("区商务局也在里面，对吧？")
     MORE           the next clause on the topic, never one already shown ("还有别的要求吗？")
+    REST           (decided after the search) no other clause on the topic: the rest of the clause shown
     NEXT           the item after the one shown, in the plan's order ("下一条", "Show me the next item.")
     SAME_CLAUSE    another aspect of the current clause ("那完成时限呢？", "还有哪些单位参与？")
     TOPIC          a new topic in the conversation's region ("那医保呢？")
@@ -41,6 +42,7 @@ class Move(StrEnum):
     NEW = "new"
     SAME_CLAUSE = "same_clause"
     MORE = "more"
+    REST = "rest"
     NEXT = "next"
     CONFIRM = "confirm"
     SWITCH_REGION = "switch_region"

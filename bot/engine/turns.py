@@ -136,11 +136,29 @@ class Turns:
         at = next_unseen(ranked.candidates, context.shown or context.entry_ids[:1], current, context.region, floor,
                          in_plans)
         if at is None:
-            return Turn(query, Decision(Kind.NO_MORE), plan)
+            return self._rest_of(query, plan, current, context) or Turn(query, Decision(Kind.NO_MORE), plan)
         chosen = ranked.candidates[at]
         rest = tuple(c for i, c in enumerate(ranked.candidates) if i != at)
         key = decide.key_sentence(chosen.entry.text, query.bigrams)
         return Turn(query, Decision(Kind.ANSWER, intent, (chosen, *rest), key=key), plan)
+
+    def _rest_of(self, query: Query, plan: TurnPlan, current: Entry | None, context: Context) -> Turn | None:
+        """No other clause on the topic: what else the clause shown says ("What else does that part say?"
+        after a long row), led by the sentence after the one its answer led with; None for a one-sentence
+        clause or one from another region."""
+        if current is None or (context.region and current.region != context.region):
+            return None
+        sentences = decide.sentences(current.text)
+        if len(sentences) < 2:
+            return None
+        led = decide.key_sentence(current.text, query.bigrams) or sentences[0]
+        after = sentences.index(led) + 1 if led in sentences else 1
+        pos = self.index.position(current.id)
+        if pos is None:
+            return None
+        chosen = Candidate(current, pos, 1.0, 1.0)
+        key = sentences[after % len(sentences)]
+        return Turn(query, Decision(Kind.ANSWER, Intent.WHAT, (chosen,), key=key), replace(plan, move=Move.REST))
 
     def _next(self, plan: TurnPlan, alone: Query, current: Entry, context: Context) -> Turn:
         """The item after the current one in its plan (a body clause after a body clause, a table row after a

@@ -308,3 +308,12 @@ def test_a_turn_pointing_back_names_no_topic_with_everyday_plan_words(shipped_en
     """"这事儿落到哪些单位头上？": 落到 is in the plans ("落到实处") but is wording; the turn asks who of the clause."""
     first, who = converse(shipped_engine, "周村区政务公开工作机构和专职工作人员有什么要求？", "这事儿落到哪些单位头上？")
     assert first.answered and who.answered and top(who).id == top(first).id
+
+
+def test_more_with_nothing_else_on_the_topic_reads_on_in_the_clause_shown(shipped_engine) -> None:
+    """"What else does that part say?" when the topic has no other clause: the same clause, led by another of
+    its sentences and said to be the same clause — not "that was the whole list"."""
+    first, who, more = converse(shipped_engine, "Is Zhoucun going back over whether it actually did what the revised "
+                                "disclosure regulations require?", "Who checks up on that?", "What else does that part say?")
+    assert first.answered and more.answered and top(more).id == top(first).id
+    assert more.reply.startswith("No other clause on this topic") and "whole list" not in more.reply

@@ -211,6 +211,21 @@ def verdict_line(v: Verdict, lang: str) -> str:
     return lab["yes_deadline" if v.yes else "no_deadline"].format(deadline=show_deadline(v.deadline, lang))
 
 
+def comparison_line(mine: Entry, theirs: Entry, lang: str) -> str:
+    """Two plans' clauses set side by side by deadline, the other one referred to as "the one before" (the
+    conversation named it; the reply stays with the clause it cites)."""
+    lab = labels(lang)
+
+    def said(e: Entry) -> str:
+        return show_deadline(e.deadline, lang) if e.deadline else lab["compare_unset"]
+
+    line = lab["compare"].format(mine=said(mine), theirs=said(theirs))
+    if not (mine.due and theirs.due):
+        return line + lab["compare_undated"]
+    order = "compare_same" if mine.due == theirs.due else ("compare_mine" if mine.due < theirs.due else "compare_theirs")
+    return line + lab[order]
+
+
 def quoted_topic(query: Query, limit: int = QUOTE_CHARS) -> str:
     """At most a short quote of what the question is about — its specific topic words, whole words only —
     never the message itself ("" when nothing specific is left or it would run long)."""
@@ -286,6 +301,8 @@ class Composer:
         leads = []  # what the reply and the card open with: a yes/no verdict, a note on where it is from
         if turn is not None and turn.verdict is not None:
             leads.append(verdict_line(turn.verdict, lang))
+        if turn is not None and turn.compared is not None:
+            leads.append(comparison_line(top, turn.compared, lang))
         if turn is not None and turn.plan is not None and turn.plan.move in (Move.MORE, Move.REST):
             leads.append(lab["more_lead" if turn.plan.move == Move.MORE else "rest_lead"])
         if turn is not None and turn.site_region and top.region:

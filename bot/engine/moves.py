@@ -14,6 +14,7 @@ own) and its question form (a yes/no particle or tag, a "more" word, a stated wh
     CONFIRM        a yes/no check of a presumed unit or deadline ("区商务局也在里面，对吧？")
     MORE           the next clause on the topic, never one already shown ("还有别的要求吗？")
     REST           (decided after the search) no other clause on the topic: the rest of the clause shown
+    COMPARE        the two plans the conversation went through, compared ("两个区哪个要求更早？")
     NEXT           the item after the one shown, in the plan's order ("下一条", "Show me the next item.")
     SAME_CLAUSE    another aspect of the current clause ("那完成时限呢？", "还有哪些单位参与？")
     TOPIC          a new topic in the conversation's region ("那医保呢？")
@@ -43,6 +44,7 @@ class Move(StrEnum):
     SAME_CLAUSE = "same_clause"
     MORE = "more"
     REST = "rest"
+    COMPARE = "compare"
     NEXT = "next"
     CONFIRM = "confirm"
     SWITCH_REGION = "switch_region"
@@ -85,6 +87,7 @@ class TurnFeatures:
     next_item: bool = False  # asks for the item after the one shown ("下一条", "the next one")
     plan_topic: tuple[str, ...] = ()  # the topic words the plans themselves use
     in_section: bool = False  # points at the part of the plan shown ("What else does that part say?", "同节")
+    compares: bool = False  # compares two things ("两个区哪个更早？", "Which of the two …?")
 
     @property
     def presumes(self) -> bool:
@@ -180,7 +183,7 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
         continues=continues, in_clause=bool(topic and clause and all(t in clause for t in topic)),
         next_item=bool(vocab.NEXT_ITEM.search(raw)),
         plan_topic=tuple(t for t in topic if names_topic is None or names_topic(t, True)),
-        in_section=bool(vocab.SECTION_REF.search(raw)))
+        in_section=bool(vocab.SECTION_REF.search(raw)), compares=bool(vocab.COMPARE_FORM.search(raw)))
 
 
 def _unit_shaped(topic: tuple[str, ...], raw: str) -> tuple[str, ...]:
@@ -212,6 +215,12 @@ def _opening(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None
         if not context.next_page:
             return TurnPlan(Move.NO_MORE)
         return TurnPlan(Move.PAGE, text=context.question, region=context.region, offset=context.next_page)
+    if f.compares and len(context.entry_ids) and not (f.region or f.year or f.departments) and len(context.shown) > 1:
+        # "两个区哪个要求更早？": the clause shown against the one shown before it from another plan (found by
+        # bot/engine/turns.py; a conversation that went through one plan only is answered as a question)
+        when = Intent.WHEN if vocab.COMPARE_WHEN.search(query.raw) and not f.topic else None
+        return TurnPlan(Move.COMPARE, text=" ".join(f.plan_topic) or None, region=context.region,
+                        intent=when or f.asks or _kept_intent(f, context), entry_id=context.entry_ids[0])
     if f.next_item and context.intent != Intent.LIST and context.entry_ids and not (
             f.topic or f.region or f.year or f.departments):
         return TurnPlan(Move.NEXT, entry_id=context.entry_ids[0], intent=f.asks)

@@ -45,6 +45,7 @@ class Turn:
     verdict: Verdict | None = None
     site_region: str | None = None  # the site's region was silent and the answer came from elsewhere
     restating: tuple[str, ...] = ()  # task rows the reply showed in substance (see conversation.restated)
+    compared: Entry | None = None  # COMPARE: the clause of the other plan the answer is set against
 
 
 class Turns:
@@ -106,6 +107,8 @@ class Turns:
             return self._next(plan, alone, current, context)
         if move == Move.CONFIRM and current is not None and context is not None:
             return self._confirm(plan, alone, current, context)
+        if move == Move.COMPARE and current is not None and context is not None:
+            return self._compare(plan, alone, current, context)
         return self._new(question, alone, site, plan)
 
     # -- moves ---------------------------------------------------------------------------------------
@@ -208,6 +211,42 @@ class Turns:
         assert decision.top is not None
         verdict = check(decision.top, plan.presumption, self.index.departments.matches, context.year)
         return Turn(query, decision, plan, verdict)
+
+    def _compare(self, plan: TurnPlan, alone: Query, current: Entry, context: Context) -> Turn:
+        """Two plans compared: "which of the two says X" — X searched in both, the plan that says it best;
+        "which is sooner" — the clause shown, set against the last one shown from the other plan."""
+        other = self._other_plan(current, context)
+        intent = plan.intent or Intent.WHAT
+        if other is None:  # one plan so far: a question about the clause shown
+            query = replace(alone, intent=intent)
+            return Turn(query, self.decide(query, current), replace(plan, move=Move.SAME_CLAUSE))
+        if plan.text:
+            found: list[tuple[float, Query, Decision]] = []
+            for entry in (current, other):
+                query = replace(self.reader.read(plan.text, region=entry.region), raw=alone.raw, lang=alone.lang,
+                                intent=intent, year=entry.year)
+                decision = self.decide(query, None)
+                if decision.kind == Kind.ANSWER and decision.top is not None:
+                    found.append((decision.candidates[0].score, query, decision))
+            if found:
+                _, query, decision = max(found, key=lambda f: f[0])
+                return Turn(query, decision, plan)
+        query = replace(alone, intent=intent)
+        return Turn(query, self.decide(query, current), plan, compared=other)
+
+    def _other_plan(self, current: Entry, context: Context) -> Entry | None:
+        """The clause shown last from another plan than the current clause's (another region or year): the
+        first of the last run of that plan's clauses in `context.shown` (a turn's answer, then what it linked)."""
+        found: Entry | None = None
+        for entry_id in reversed(context.shown):
+            e = self._entry(entry_id)
+            if e is None:
+                continue
+            if found is not None and e.doc != found.doc:
+                break
+            if e.doc != current.doc:
+                found = e
+        return found
 
     # -- stages --------------------------------------------------------------------------------------
     def _reread(self, plan: TurnPlan, alone: Query) -> Query:

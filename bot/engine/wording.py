@@ -33,6 +33,9 @@ LABELS: dict[str, dict[str, str]] = {
         "unknown_units": "条款没有写明这项由哪个单位负责。",
         "yes_deadline": "是的，完成时限是{deadline}。", "no_deadline": "不是，完成时限是{deadline}。",
         "unknown_deadline": "条款没有写明这项的完成时限。",
+        "compare": "比较：本条完成时限为“{mine}”，前面问到的那一条为“{theirs}”。", "compare_mine": "本条更早。",
+        "compare_theirs": "前面那一条更早。", "compare_same": "两者同时。",
+        "compare_undated": "其中没有具体完成日期的，无法比较早晚。", "compare_unset": "未写明",
     },
     "en": {
         "colon": ": ", "units": "Responsible units", "deadline": "Deadline", "period": "Period", "frequency": "Frequency", "clause": "Clause (original Chinese)",
@@ -58,6 +61,11 @@ LABELS: dict[str, dict[str, str]] = {
         "unknown_units": "The clause names no responsible unit.",
         "yes_deadline": "Yes: the deadline is {deadline}.", "no_deadline": "No: the deadline is {deadline}.",
         "unknown_deadline": "The clause sets no deadline.",
+        "compare": "Compared: this clause is due {mine}; the one asked about before, {theirs}.",
+        "compare_mine": "This one is sooner.", "compare_theirs": "The one before is sooner.",
+        "compare_same": "Both are due at the same time.",
+        "compare_undated": "One of them names no completion date, so they cannot be ordered.",
+        "compare_unset": "not stated",
     },
 }
 

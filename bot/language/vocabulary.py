@@ -248,6 +248,13 @@ UNIT_SHAPE = re.compile(r"(?:部|局|办|委|中心|办公室|办事处|管委�
 # A "more" form: asking for something besides what was shown ("还有别的吗", "其他的呢", "anything else").
 MORE_FORM = re.compile(r"还有|别的|其他|其它|另外|此外|再来|更多|其余|下一条|下一项|接着说|\bgo on\b|\bkeep going\b|\belse\b|\bmore\b|\banother\b|\bfurther\b|"
                        r"\badditional\b|\bother\b", re.I)
+# A turn comparing the two plans the conversation has been through ("两个区哪个要求更早？", "Which of the two has
+# to get there sooner?"): read only once clauses of two plans were shown (bot/engine/moves.py).
+COMPARE_FORM = re.compile(r"两(?:个)?(?:区|县|市|地|边|家|个地方|个地区)|哪个(?:区|县|市|地方|地区)?(?:要求)?更|哪边|谁更|相比|对比|比较|"
+                          r"\bwhich of (?:the|these|those) (?:two|both)\b|\bwhich of them\b|\bcompar(?:e|ed|ing|ison)\b|"
+                          r"\bwhich (?:one|district|plan|county|city)\b.*\b(?:sooner|earlier|later|first|more|fewer|stricter)\b", re.I)
+# A comparison of when ("更早", "sooner"): the clauses' deadlines are compared.
+COMPARE_WHEN = re.compile(r"早|晚|先|快|慢|\b(?:sooner|earlier|later|first|faster|deadline|due)\b", re.I)
 # A turn naming the kind of thing units are ("还有其他部门参与吗？", "any other agencies?"): "more" of it asks who
 # else shares the clause, not for another clause.
 UNIT_KIND = re.compile(r"部门|单位|机关|\b(?:departments?|offices?|bureaus?|agenc(?:y|ies)|units?|bodies)\b", re.I)

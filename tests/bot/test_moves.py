@@ -317,3 +317,24 @@ def test_more_with_nothing_else_on_the_topic_reads_on_in_the_clause_shown(shippe
                                 "disclosure regulations require?", "Who checks up on that?", "What else does that part say?")
     assert first.answered and more.answered and top(more).id == top(first).id
     assert more.reply.startswith("No other clause on this topic") and "whole list" not in more.reply
+
+
+def test_two_plans_compared_by_deadline_set_the_clause_shown_against_the_one_before(shipped_engine) -> None:
+    first, switched, compared = converse(shipped_engine, "历城区在各公共企事业单位建立联络员制度，要求几月底前弄完？",
+                                         "那槐荫那边呢？", "两个区哪个要求更早完成？")
+    assert first.answered and switched.answered and compared.answered
+    assert compared.intent == Intent.WHEN and top(compared).id == top(switched).id
+    assert compared.reply.startswith("比较：") and "本条更早" in compared.reply  # 2022年9月底 before 2023年11月底
+    assert "历城" not in compared.reply.split("|")[0]  # the one before is "the one asked about before"
+
+
+def test_which_of_two_plans_says_something_searches_both(shipped_engine) -> None:
+    *_, which = converse(shipped_engine, "How often are Huaiyin's department heads supposed to hear a report on "
+                         "open-government work?", "And in Qixia?", "Which of the two also says its leading group has "
+                         "to meet regularly?")
+    assert which.answered and top(which).region == "槐荫区" and "领导小组" in top(which).text
+
+
+def test_a_comparison_within_one_plan_asks_about_the_clause_shown(shipped_engine) -> None:
+    first, again = converse(shipped_engine, "槐荫区疫苗接种信息公开由哪个部门负责？", "哪个更早？")
+    assert first.answered and top(again).id == top(first).id and not again.reply.startswith("比较")

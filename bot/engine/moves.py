@@ -199,11 +199,12 @@ def plan_turn(query: Query, context: Context | None,
     if context is None or query.greeting:
         return TurnPlan(Move.NEW)
     f = read_turn(query, context, names_topic, clause)
-    return _opening(query, context, f) or _about_the_clause(query, context, f) or _elsewhere(query, context, f)
+    return (_opening(query, context, f) or _pointing(query, context, f) or _switching(query, context, f)
+            or _about_the_clause(query, context, f) or _elsewhere(query, context, f))
 
 
 def _opening(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None:
-    """Moves that leave the conversation's clause: reset, nothing to continue, a list's page, a switch."""
+    """Moves that leave the conversation's clause: reset, nothing to continue, a list's page."""
     if f.reset:  # "换个问题，养老补贴谁负责？" starts over with a question; "重新问" only starts over
         rest = vocab.RESET_FORM.sub(" ", query.raw if query.lang == "zh" else query.text)  # English: as read
         if not any(t in rest for t in f.topic):
@@ -215,6 +216,11 @@ def _opening(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None
         if not context.next_page:
             return TurnPlan(Move.NO_MORE)
         return TurnPlan(Move.PAGE, text=context.question, region=context.region, offset=context.next_page)
+    return None
+
+
+def _pointing(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None:
+    """Moves that point at what was shown: two plans compared, the next item, more of the part shown."""
     if f.compares and len(context.entry_ids) and not (f.region or f.year or f.departments) and len(context.shown) > 1:
         # "两个区哪个要求更早？": the clause shown against the one shown before it from another plan (found by
         # bot/engine/turns.py; a conversation that went through one plan only is answered as a question)
@@ -229,6 +235,11 @@ def _opening(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None
         # "What else is in that section?": another item of the plan's part shown, whatever its words
         return TurnPlan(Move.NEXT, text=_topic(context) or None, region=context.region, entry_id=context.entry_ids[0],
                         intent=f.asks, in_section=True)
+    return None
+
+
+def _switching(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None:
+    """The conversation's topic in a region or year the turn names; a region of its own is a new question."""
     # Its own words, if any, only name a part of the conversation's topic ("枣庄薛城那边，养老这一块呢？")
     within = all(t in context.topic for t in f.topic)
     if (f.region or f.year) and within and not f.presumes and context.topic:

@@ -103,12 +103,9 @@ class Turns:
             return Turn(query, self.decide(query, current), plan)
         if move == Move.MORE and context is not None:
             return self._more(plan, alone, context, shown)
-        if move == Move.NEXT and current is not None and context is not None:
-            return self._next(plan, alone, current, context)
-        if move == Move.CONFIRM and current is not None and context is not None:
-            return self._confirm(plan, alone, current, context)
-        if move == Move.COMPARE and current is not None and context is not None:
-            return self._compare(plan, alone, current, context)
+        on_clause = {Move.NEXT: self._next, Move.CONFIRM: self._confirm, Move.COMPARE: self._compare}.get(move)
+        if on_clause is not None and current is not None and context is not None:
+            return on_clause(plan, alone, current, context)
         return self._new(question, alone, site, plan)
 
     # -- moves ---------------------------------------------------------------------------------------

@@ -252,7 +252,7 @@ def by_region(query: Query, ranked: Ranked, tuning: Tuning) -> list[Entry]:
         e = c.entry
         if c.score < tuning.group_score_ratio * top_score or not e.region or e.region in best:
             continue
-        if c.coverage < floor:
+        if c.coverage < floor or not c.has_core:  # a plan lacking the question's core word says less
             continue
         best[e.region] = e
     return list(best.values())

@@ -103,7 +103,8 @@ EN_STOPWORDS: frozenset[str] = frozenset(
     district county city town township area region government's much many more most such other
     other's per via up down out over under again further here where why whose whom find see check look
     learn show give provide detail details thing things anything something task tasks
-    plan plans say says said mention mentions mentioned take takes taking supposed""".split()
+    plan plans say says said mention mentions mentioned take takes taking supposed
+    ok okay yeah yes hi hello hey thanks thank alright hmm oh""".split()
 )
 
 # English wh-words: they ask only where a clause opens (bot/language/rewrite/english.py); mid-clause they

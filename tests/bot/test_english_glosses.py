@@ -72,3 +72,26 @@ def test_a_verb_of_duty_after_who_asks_who_and_names_no_topic(shipped_engine) ->
         query = shipped_engine.understand(asked)
         assert query.intent == Intent.WHO and not query.topic, (asked, query.topic)
     assert "申请" in shipped_engine.understand("Who handles requests for records in Huaiyin?").text
+
+
+def test_a_candidate_lacking_the_core_translation_keeps_its_score_when_it_glosses_more(tmp_path: Path) -> None:
+    """The core word of an English question is a translation too: a clause without it (halved by the retriever)
+    that glosses more of the question's English than every clause holding it is ranked unhalved."""
+    g = _glosses(tmp_path)
+    weather = Entry(id="a", doc="d", region="槐荫区", year=2022, section="", kind="clause", number="1", text="发布天气工作。")
+    staff = Entry(id="b", doc="d", region="槐荫区", year=2022, section="", kind="clause", number="2", text="政务公开工作人员发生变动的，及时调整。")
+    halved = 8.0 * DEFAULT.lacks_core
+    ranked = Ranked((Candidate(weather, 0, 30.0, 0.6, has_core=True), Candidate(staff, 1, halved, 0.5, has_core=False)),
+                    core="天气")
+
+    class Asked:  # what rerank reads of a Query
+        lang, raw, corrections, intent = "en", "Who handles it when the staff member changes job?", (), Intent.WHO
+
+    order = rerank(Asked(), ranked, g, DEFAULT)  # type: ignore[arg-type]
+    assert [c.entry.id for c in order] == ["b", "a"]
+
+
+def test_english_questions_the_core_word_had_misled(shipped_engine) -> None:
+    ans = shipped_engine.answer("Do policies issued by Licheng's own departments and sub-districts also get evaluated, "
+                                "or only the district-level ones?")
+    assert ans.answered and "以部门、街道名义印发的政策文件" in ans.results[0].entry.text

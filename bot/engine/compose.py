@@ -301,6 +301,8 @@ class Composer:
         leads = []  # what the reply and the card open with: a yes/no verdict, a note on where it is from
         if turn is not None and turn.verdict is not None:
             leads.append(verdict_line(turn.verdict, lang))
+        if turn is not None and turn.plan is not None and turn.plan.move == Move.SOURCE:
+            leads.append(lab["source_lead"].format(citation=citation(top, lang)))
         if turn is not None and turn.compared is not None:
             leads.append(comparison_line(top, turn.compared, lang))
         if turn is not None and turn.plan is not None and turn.plan.move in (Move.MORE, Move.REST):

@@ -15,6 +15,7 @@ own) and its question form (a yes/no particle or tag, a "more" word, a stated wh
     MORE           the next clause on the topic, never one already shown ("还有别的要求吗？")
     REST           (decided after the search) no other clause on the topic: the rest of the clause shown
     COMPARE        the two plans the conversation went through, compared ("两个区哪个要求更早？")
+    SOURCE         where the clause shown comes from ("这是哪个文件里的？"): that clause, its citation first
     NEXT           the item after the one shown, in the plan's order ("下一条", "Show me the next item.")
     SAME_CLAUSE    another aspect of the current clause ("那完成时限呢？", "还有哪些单位参与？")
     TOPIC          a new topic in the conversation's region ("那医保呢？")
@@ -45,6 +46,7 @@ class Move(StrEnum):
     MORE = "more"
     REST = "rest"
     COMPARE = "compare"
+    SOURCE = "source"
     NEXT = "next"
     CONFIRM = "confirm"
     SWITCH_REGION = "switch_region"
@@ -88,6 +90,7 @@ class TurnFeatures:
     plan_topic: tuple[str, ...] = ()  # the topic words the plans themselves use
     in_section: bool = False  # points at the part of the plan shown ("What else does that part say?", "同节")
     compares: bool = False  # compares two things ("两个区哪个更早？", "Which of the two …?")
+    source: bool = False  # asks where the clause shown comes from ("出处呢？", "Which document is that from?")
 
     @property
     def presumes(self) -> bool:
@@ -146,7 +149,7 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
     region = query.region if query.region and query.region != context.region else None
     fillers = vocab.FOLLOWUP_FILLERS
     # a presumed deadline and a how-often phrase ("一年得请几回") ask about an aspect, they name no topic
-    dropped = "".join(m.group(0) for p in (*_DEADLINE_PHRASES, vocab.ASKS_FREQUENCY, vocab.NEXT_ITEM)
+    dropped = "".join(m.group(0) for p in (*_DEADLINE_PHRASES, vocab.ASKS_FREQUENCY, vocab.NEXT_ITEM, vocab.SOURCE_FORM)
                       for m in p.finditer(text))
     page = bool(vocab.NEXT_PAGE.search(raw))
     yes_no, more = bool(vocab.YES_NO_FORM.search(raw)), bool(vocab.MORE_FORM.search(raw)) or page
@@ -171,6 +174,9 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
     # A presumption stated and question-marked, with no wh-word, is a yes/no check too.
     yes_no = yes_no or bool((deadline or query.departments) and not vocab.WH_FORM.search(raw)
                             and vocab.BARE_QUESTION.search(raw))
+    source = bool(vocab.SOURCE_FORM.search(raw))
+    if source and query.lang == "en" and not _english_words_left(vocab.SOURCE_FORM.sub(" ", raw)):
+        topic = ()  # "Which document is that from?": "document" (文件) was the question's form, not a topic
     departments = query.departments
     if yes_no and not departments and query.intent != Intent.LIST:  # a unit the plans do not name
         departments = _unit_shaped(query.topic, raw)
@@ -183,7 +189,14 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
         continues=continues, in_clause=bool(topic and clause and all(t in clause for t in topic)),
         next_item=bool(vocab.NEXT_ITEM.search(raw)),
         plan_topic=tuple(t for t in topic if names_topic is None or names_topic(t, True)),
-        in_section=bool(vocab.SECTION_REF.search(raw)), compares=bool(vocab.COMPARE_FORM.search(raw)))
+        in_section=bool(vocab.SECTION_REF.search(raw)), compares=bool(vocab.COMPARE_FORM.search(raw)),
+        source=source)
+
+
+def _english_words_left(text: str) -> bool:
+    """Whether English text holds a word other than stop words, wh-words and pointers back ("that", "it")."""
+    return any(w.lower() not in vocab.EN_STOPWORDS and w.lower() not in vocab.EN_WH_WORDS
+               for w in re.findall(r"[A-Za-z]+", text))
 
 
 def _unit_shaped(topic: tuple[str, ...], raw: str) -> tuple[str, ...]:
@@ -263,6 +276,8 @@ def _about_the_clause(query: Query, context: Context, f: TurnFeatures) -> TurnPl
         return TurnPlan(Move.CONFIRM, text=" ".join(f.topic) if f.topic else None, region=context.region,
                         intent=Intent.WHO if f.departments else Intent.WHEN, entry_id=context.entry_ids[0],
                         presumption=presumption)
+    if f.source and not (f.topic or f.departments or f.more):  # "出处呢？": the clause shown, its source first
+        return TurnPlan(Move.SOURCE, intent=Intent.WHAT, entry_id=context.entry_ids[0])
     part = f.asks == Intent.WHAT or any(t in context.topic for t in f.topic)  # names a part of the topic
     if f.more and f.topic and part and not f.departments and query.until is None:
         # "What else about these requests?": more on the part of the topic it names; a part named in words

@@ -98,7 +98,7 @@ class Turns:
                 return self._new(question, alone, site, plan)
             return Turn(query, decision, plan)
         current = shown if shown is not None and plan.entry_id == shown.id else self._entry(plan.entry_id)
-        if move == Move.SAME_CLAUSE and current is not None:
+        if move in (Move.SAME_CLAUSE, Move.SOURCE) and current is not None:
             query = replace(alone, intent=plan.intent) if plan.intent else alone
             return Turn(query, self.decide(query, current), plan)
         if move == Move.MORE and context is not None:

@@ -254,6 +254,13 @@ MORE_FORM = re.compile(r"还有|别的|其他|其它|另外|此外|再来|更多
 COMPARE_FORM = re.compile(r"两(?:个)?(?:区|县|市|地|边|家|个地方|个地区)|哪个(?:区|县|市|地方|地区)?(?:要求)?更|哪边|谁更|相比|对比|比较|"
                           r"\bwhich of (?:the|these|those) (?:two|both)\b|\bwhich of them\b|\bcompar(?:e|ed|ing|ison)\b|"
                           r"\bwhich (?:one|district|plan|county|city)\b.*\b(?:sooner|earlier|later|first|more|fewer|stricter)\b", re.I)
+# A turn asking where the clause shown comes from ("这是哪个文件里的？", "出处呢？", "Which document is that from?"):
+# its words name no topic; the answer is the same clause with its citation first.
+SOURCE_FORM = re.compile(r"出处|出自哪|出自什么|哪(?:个|份|一个|一份)(?:文件|要点|材料)|什么文件(?:里|上|中)?|原文(?:在哪|是啥|是什么)|"
+                         r"哪里(?:写|规定)的|在哪(?:写|规定)的|"
+                         r"\b(?:which|what) (?:document|plan|paper|file|text)\b(?:.*\b(?:from|in)\b)?|\bwhere (?:is|was) "
+                         r"(?:that|this|it) (?:from|written|stated)\b|\bwhere does (?:that|this|it) (?:come from|say)\b|"
+                         r"\b(?:the )?source\b|\bcit(?:e|ation)\b", re.I)
 # A comparison of when ("更早", "sooner"): the clauses' deadlines are compared.
 COMPARE_WHEN = re.compile(r"早|晚|先|快|慢|\b(?:sooner|earlier|later|first|faster|deadline|due)\b", re.I)
 # A turn naming the kind of thing units are ("还有其他部门参与吗？", "any other agencies?"): "more" of it asks who

@@ -338,3 +338,22 @@ def test_which_of_two_plans_says_something_searches_both(shipped_engine) -> None
 def test_a_comparison_within_one_plan_asks_about_the_clause_shown(shipped_engine) -> None:
     first, again = converse(shipped_engine, "槐荫区疫苗接种信息公开由哪个部门负责？", "哪个更早？")
     assert first.answered and top(again).id == top(first).id and not again.reply.startswith("比较")
+
+
+@pytest.mark.parametrize("source", ["这是哪个文件里的？", "出处呢？", "Which document is that from?", "What's the source?"])
+def test_asking_where_the_clause_comes_from_cites_it_first(shipped_engine, source: str) -> None:
+    first, cited = converse(shipped_engine, "周村区应急预案公开由哪些部门负责？", source)
+    assert first.answered and cited.answered and top(cited).id == top(first).id
+    assert cited.reply.startswith(("这一条出自《", "This comes from 《"))
+
+
+def test_a_question_naming_a_topic_with_which_plan_is_a_question_of_its_own(shipped_engine) -> None:
+    first = shipped_engine.answer("周村区应急预案公开由哪些部门负责？")
+    for other in ("哪个文件提到政府网站IPv6改造？", "Which plan talks about switching government websites to IPv6?"):
+        plan = plan_turn(shipped_engine.understand(other), first.context, shipped_engine.turns.names_topic)
+        assert plan.move != Move.SOURCE
+
+
+def test_a_chinese_question_spelling_a_latin_plan_term_keeps_it_as_written(shipped_engine) -> None:
+    assert shipped_engine.understand("政府网站IPv6改造谁负责").text == "政府网站IPv6改造谁负责"  # was "IPv6改造6改造"
+    assert "ipv6改造" in shipped_engine.understand("政府网站IPv6谁负责").terms  # the gloss still reads a bare "IPv6"

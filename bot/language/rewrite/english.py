@@ -142,13 +142,29 @@ class English:
                 for part in WORD_SPLIT_RE.split(toks[k].text):
                     if part:
                         subs.append((part, k))
-            out.extend(self._translate_run(subs, lang, intents, expansions, opens, senses))
+            said = "".join(t.text for t in toks).lower() if lang == "zh" else ""
+            out.extend(self._translate_run(subs, lang, intents, expansions, opens, senses, said))
             i = j + 1
         return out
 
+    @staticmethod
+    def _gloss(zh: tuple[str, ...], words: list[str], said: str, produced: list[Tok], expansions: list[str],
+               senses: list[tuple[str, tuple[str, ...]]] | None) -> None:
+        """The glossary's plan terms for `words`; in a Chinese question (`said`, lower-cased) already spelling
+        the plan term they stand for ("政府网站IPv6改造"), the words as written: glossing them again had
+        made "IPv6改造6改造"."""
+        if said and zh[0].lower() in said:
+            produced.extend(Tok("word", w, "en") for w in words)
+            return
+        if not any(t.kind == "zh" and t.text == zh[0] for t in produced):
+            produced.append(Tok("zh", zh[0], "gloss"))
+        expansions.extend(z for z in zh[1:] if z not in expansions)
+        if senses is not None and len(zh) > 1 and (zh[0], zh[1:]) not in senses:
+            senses.append((zh[0], tuple(zh[1:])))
+
     def _translate_run(self, subs: list[tuple[str, int]], lang: str, intents: list[str],
                        expansions: list[str], opens: bool = True,
-                       senses: list[tuple[str, tuple[str, ...]]] | None = None) -> list[Tok]:
+                       senses: list[tuple[str, tuple[str, ...]]] | None = None, said: str = "") -> list[Tok]:
         """One run of English sub-words: longest glossary/intent phrase first, stop words dropped.
 
         In an English question a wh-word asks only where a clause opens ("Who handles …", "…, when
@@ -169,12 +185,8 @@ class English:
                     hit = True
                     break
                 if key in self.glossary:
-                    zh = self.glossary[key]
-                    if not any(t.kind == "zh" and t.text == zh[0] for t in produced):
-                        produced.append(Tok("zh", zh[0], "gloss"))
-                    expansions.extend(z for z in zh[1:] if z not in expansions)
-                    if senses is not None and len(zh) > 1 and (zh[0], zh[1:]) not in senses:
-                        senses.append((zh[0], tuple(zh[1:])))
+                    self._gloss(self.glossary[key], [w for w, _ in subs[p:p + size]], said, produced, expansions,
+                                senses)
                     p += size
                     hit = True
                     break

@@ -251,7 +251,7 @@ MORE_FORM = re.compile(r"还有|别的|其他|其它|另外|此外|再来|更多
                        r"\badditional\b|\bother\b", re.I)
 # A turn comparing the two plans the conversation has been through ("两个区哪个要求更早？", "Which of the two has
 # to get there sooner?"): read only once clauses of two plans were shown (bot/engine/moves.py).
-COMPARE_FORM = re.compile(r"两(?:个)?(?:区|县|市|地|边|家|个地方|个地区)|哪个(?:区|县|市|地方|地区)?(?:要求)?更|哪边|谁更|相比|对比|比较|"
+COMPARE_FORM = re.compile(r"两(?:个)?(?:区|县|市|地|边|个地方|个地区)|哪个(?:区|县|市|地方|地区)?(?:要求)?更|哪边|谁更|相比|对比|比较一下|比一比|比一下|"
                           r"\bwhich of (?:the|these|those) (?:two|both)\b|\bwhich of them\b|\bcompar(?:e|ed|ing|ison)\b|"
                           r"\bwhich (?:one|district|plan|county|city)\b.*\b(?:sooner|earlier|later|first|more|fewer|stricter)\b", re.I)
 # A turn asking where the clause shown comes from ("这是哪个文件里的？", "出处呢？", "Which document is that from?"):

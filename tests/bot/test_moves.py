@@ -357,3 +357,10 @@ def test_a_question_naming_a_topic_with_which_plan_is_a_question_of_its_own(ship
 def test_a_chinese_question_spelling_a_latin_plan_term_keeps_it_as_written(shipped_engine) -> None:
     assert shipped_engine.understand("政府网站IPv6改造谁负责").text == "政府网站IPv6改造谁负责"  # was "IPv6改造6改造"
     assert "ipv6改造" in shipped_engine.understand("政府网站IPv6谁负责").terms  # the gloss still reads a bare "IPv6"
+
+
+@pytest.mark.parametrize("said", ["这个比较急，啥时候完成？", "是两家单位一起管吗？"])
+def test_comparing_wording_in_a_plain_question_is_no_comparison(shipped_engine, said: str) -> None:
+    *_, last = converse(shipped_engine, "历城区在各公共企事业单位建立联络员制度，要求几月底前弄完？", "那槐荫那边呢？")
+    plan = plan_turn(shipped_engine.understand(said), last.context, shipped_engine.turns.names_topic)
+    assert plan.move != Move.COMPARE

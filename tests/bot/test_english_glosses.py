@@ -95,3 +95,11 @@ def test_english_questions_the_core_word_had_misled(shipped_engine) -> None:
     ans = shipped_engine.answer("Do policies issued by Licheng's own departments and sub-districts also get evaluated, "
                                 "or only the district-level ones?")
     assert ans.answered and "以部门、街道名义印发的政策文件" in ans.results[0].entry.text
+
+
+def test_a_duty_verb_closing_a_do_question_asks_for_the_units_tasks(shipped_engine) -> None:
+    """"Which disclosure tasks does X handle?" asks X's task list: "handle" (办理) names no topic; a passive
+    ("How are requests handled?") keeps it."""
+    listed = shipped_engine.understand("Which disclosure tasks does Zhoucun's market regulation bureau handle?")
+    assert listed.intent == Intent.LIST and listed.departments == ("区市场监管局",)
+    assert "办理" in shipped_engine.understand("How are information requests handled in Huaiyin?").text

@@ -175,6 +175,8 @@ class English:
         produced: list[Tok] = []
         p = 0
         while p < len(subs):
+            if lang == "en" and _closing_duty_verb(subs, p):
+                break  # "Which tasks does the market regulation bureau handle?": its tasks, no topic "handle"
             hit = False
             for size in range(min(self.phrase_max, len(subs) - p), 0, -1):
                 if size == 1 and subs[p][0].lower() in _EN_STOPWORDS:
@@ -224,6 +226,9 @@ def _time_clause(toks: list[Tok], i: int) -> bool:
     return bool(EN_MAIN_QUESTION.match("".join(x.text for x in toks[i:])))
 
 
+_DO = frozenset({"do", "does", "did"})
+
+
 def _past_duty_verb(subs: list[tuple[str, int]], p: int) -> int:
     """Past a verb of duty ("handles", "looks after", "takes care of") right after a who-phrase."""
     if p < len(subs) and subs[p][0].lower() in EN_DUTY_VERBS:
@@ -231,6 +236,14 @@ def _past_duty_verb(subs: list[tuple[str, int]], p: int) -> int:
         while p < len(subs) and subs[p][0].lower() in _DUTY_PARTICLES:
             p += 1
     return p
+
+
+def _closing_duty_verb(subs: list[tuple[str, int]], p: int) -> bool:
+    """A verb of duty closing a do-question ("What does the X bureau handle / look after?"): what it asks for
+    is the wh-thing, the unit's tasks; the verb names no topic. Not a passive ("How are requests handled?")."""
+    if subs[p][0].lower() not in EN_DUTY_VERBS or not any(w.lower() in _DO for w, _ in subs[:p]):
+        return False
+    return all(w.lower() in _DUTY_PARTICLES for w, _ in subs[p + 1:])
 
 
 def _is_place(t: Tok) -> bool:

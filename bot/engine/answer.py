@@ -61,12 +61,14 @@ class Context:
     topic: str = ""  # the question without its places: re-asked when a follow-up names another region
     next_page: int = 0  # a list with more entries: where "下一页" starts (0: no more)
     shown: list[str] = field(default_factory=list)  # every clause shown so far: "还有吗？" never repeats one
+    read_on: str | None = None  # a clause whose other sentences "还有吗？" already showed (the topic had no more)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "topic": self.topic,
             "next_page": self.next_page,
             "shown": list(self.shown),
+            "read_on": self.read_on,
             "question": self.question,
             "intent": self.intent,
             "region": self.region,

@@ -192,7 +192,8 @@ def next_context(query: Query | None, decision: Decision, previous: Context | No
         entries = [top] if decision.kind != Kind.BY_REGION else list(decision.grouped)
         return Context(question=query.raw, intent=str(decision.intent), region=top.region, year=top.year,
                        department=query.department, entry_ids=[c.entry.id for c in decision.candidates[:3]],
-                       terms=list(query.terms), topic=topic, shown=_shown(previous, entries, restating))
+                       terms=list(query.terms), topic=topic, shown=_shown(previous, entries, restating),
+                       read_on=top.id if move == Move.REST else None)
     if decision.kind == Kind.LIST:
         assert decision.tasks is not None
         tasks = decision.tasks

@@ -146,7 +146,7 @@ class Turns:
         """No other clause on the topic: what else the clause shown says ("What else does that part say?"
         after a long row), led by the sentence after the one its answer led with; None for a one-sentence
         clause or one from another region."""
-        if current is None or (context.region and current.region != context.region):
+        if current is None or (context.region and current.region != context.region) or context.read_on == current.id:
             return None
         sentences = decide.sentences(current.text)
         if len(sentences) < 2:

@@ -313,10 +313,12 @@ def test_a_turn_pointing_back_names_no_topic_with_everyday_plan_words(shipped_en
 def test_more_with_nothing_else_on_the_topic_reads_on_in_the_clause_shown(shipped_engine) -> None:
     """"What else does that part say?" when the topic has no other clause: the same clause, led by another of
     its sentences and said to be the same clause — not "that was the whole list"."""
-    first, who, more = converse(shipped_engine, "Is Zhoucun going back over whether it actually did what the revised "
-                                "disclosure regulations require?", "Who checks up on that?", "What else does that part say?")
+    first, who, more, again = converse(shipped_engine, "Is Zhoucun going back over whether it actually did what the "
+                                       "revised disclosure regulations require?", "Who checks up on that?",
+                                       "What else does that part say?", "Anything else?")
     assert first.answered and more.answered and top(more).id == top(first).id
     assert more.reply.startswith("No other clause on this topic") and "whole list" not in more.reply
+    assert not again.answered and "every clause" in again.reply  # read on once, then no more
 
 
 def test_two_plans_compared_by_deadline_set_the_clause_shown_against_the_one_before(shipped_engine) -> None:

@@ -366,3 +366,9 @@ def test_comparing_wording_in_a_plain_question_is_no_comparison(shipped_engine, 
     *_, last = converse(shipped_engine, "历城区在各公共企事业单位建立联络员制度，要求几月底前弄完？", "那槐荫那边呢？")
     plan = plan_turn(shipped_engine.understand(said), last.context, shipped_engine.turns.names_topic)
     assert plan.move != Move.COMPARE
+
+
+def test_what_about_a_place_keeps_the_question_asked(shipped_engine) -> None:
+    """"What about Zhoucun?" continues: it asks who again there, as "那周村呢？" does, not "what"."""
+    first, then = converse(shipped_engine, "Who in Licheng handles disclosure of the 12345 hotline work?", "What about Zhoucun?")
+    assert first.intent == Intent.WHO and then.intent == Intent.WHO and top(then).region == "周村区"

@@ -60,7 +60,7 @@ class English:
         it: dict[tuple[str, ...], str] = {}
         for en, intent in intents.items():
             toks = _en_tokens(en)
-            if toks and intent:
+            if toks:  # an empty wording asks nothing ("what about": a continuation, not "what")
                 it[toks] = intent
         asking = {w for key in it for w in key}
         curated = {w for key in gl for w in key} | {stem(w) for w in _EN_STOPWORDS}
@@ -212,7 +212,7 @@ class English:
         """An intent phrase at `p`: its Chinese wording added when it asks (a wh-word asks only where a clause
         opens); returns where reading goes on — past a verb of duty after who ("Who handles it?")."""
         asks = lang != "en" or key[0] not in EN_WH_WORDS or (opens if p == 0 else stems[p - 1] in _OPENERS)
-        if asks and self.intents[key] not in intents:
+        if asks and self.intents[key] and self.intents[key] not in intents:
             intents.append(self.intents[key])
         p += size
         if asks and lang == "en" and key[0] in _WHO:

@@ -211,6 +211,46 @@ def verdict_line(v: Verdict, lang: str) -> str:
     return lab["yes_deadline" if v.yes else "no_deadline"].format(deadline=show_deadline(v.deadline, lang))
 
 
+def _leads(top: Entry, query: Query, intent: Intent, turn: Turn | None) -> list[str]:
+    """What a reply and its card open with: a yes/no verdict, where the clause comes from, a comparison, the
+    move that led to it ("another clause on this topic"), the part of a row's units asked about, and a
+    note when the site's own region was silent."""
+    lang = query.lang
+    lab = labels(lang)
+    move = turn.plan.move if turn is not None and turn.plan is not None else None
+    leads = []
+    if turn is not None and turn.verdict is not None:
+        leads.append(verdict_line(turn.verdict, lang))
+    if move == Move.SOURCE:
+        leads.append(lab["source_lead"].format(citation=citation(top, lang)))
+    if turn is not None and turn.compared is not None:
+        leads.append(comparison_line(top, turn.compared, lang))
+    if move in (Move.MORE, Move.REST):
+        leads.append(lab["more_lead" if move == Move.MORE else "rest_lead"])
+    part = part_line(top, query, lang) if intent == Intent.WHO and top.roles else None
+    if part:
+        leads.append(part)
+    if turn is not None and turn.site_region and top.region:
+        leads.append(lab["site_elsewhere"].format(site=turn.site_region, region=top.region))
+    return leads
+
+
+def part_line(entry: Entry, query: Query, lang: str) -> str | None:
+    """The units of the part of a row's responsibility cell the question names ("自然灾害类专项预案:区应急局、…"
+    when asked about natural-disaster plans), or None: a part is named by a topic word that not every part has."""
+    parts = [p.replace("：", ":").split(":", 1) for p in re.split(r"[；;]", entry.roles or "") if ":" in p or "：" in p]
+    if len(parts) < 2:
+        return None
+    labels_ = [label for label, _ in parts]
+    words = [t for t in query.topic if len(t) >= 2 and not all(t in label for label in labels_)]
+    scores = [sum(len(t) for t in words if t in label) for label in labels_]
+    best = max(scores)
+    if best == 0 or scores.count(best) > 1:
+        return None
+    label, units = parts[scores.index(best)]
+    return labels(lang)["part_units"].format(part=label.strip(), units=units.strip())
+
+
 def comparison_line(mine: Entry, theirs: Entry, lang: str) -> str:
     """Two plans' clauses set side by side by deadline, the other one referred to as "the one before" (the
     conversation named it; the reply stays with the clause it cites)."""
@@ -298,17 +338,7 @@ class Composer:
         top = d.candidates[0].entry
         lang, intent = query.lang, d.intent
         lab = labels(lang)
-        leads = []  # what the reply and the card open with: a yes/no verdict, a note on where it is from
-        if turn is not None and turn.verdict is not None:
-            leads.append(verdict_line(turn.verdict, lang))
-        if turn is not None and turn.plan is not None and turn.plan.move == Move.SOURCE:
-            leads.append(lab["source_lead"].format(citation=citation(top, lang)))
-        if turn is not None and turn.compared is not None:
-            leads.append(comparison_line(top, turn.compared, lang))
-        if turn is not None and turn.plan is not None and turn.plan.move in (Move.MORE, Move.REST):
-            leads.append(lab["more_lead" if turn.plan.move == Move.MORE else "rest_lead"])
-        if turn is not None and turn.site_region and top.region:
-            leads.append(lab["site_elsewhere"].format(site=turn.site_region, region=top.region))
+        leads = _leads(top, query, intent, turn)
         corrected = ("、".join(f"“{b}”（{a}）" for a, b in query.corrections)
                      if query.corrections and lang != "en" else None)
         deadline: str | None = None

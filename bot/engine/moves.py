@@ -90,6 +90,7 @@ class TurnFeatures:
     plan_topic: tuple[str, ...] = ()  # the topic words the plans themselves use
     in_section: bool = False  # points at the part of the plan shown ("What else does that part say?", "同节")
     compares: bool = False  # compares two things ("两个区哪个更早？", "Which of the two …?")
+    in_roles: bool = False  # its topic words name a part of the shown row's responsibility cell ("自然灾害类")
     source: bool = False  # asks where the clause shown comes from ("出处呢？", "Which document is that from?")
 
     @property
@@ -131,10 +132,11 @@ def presumed_deadline(text: str) -> str | None:
 
 
 def read_turn(query: Query, context: Context, names_topic: TopicTest | None = None,
-              clause: str = "") -> TurnFeatures:
+              clause: str = "", roles: str = "") -> TurnFeatures:
     """The features of `query` read against `context`. `names_topic(word)` says whether a word the turn
     leaves over names a topic (a word the plans use, or a rare word; not chatter, a place or a filler);
-    `clause` is the text of the clause shown last."""
+    `clause` is the text of the clause shown last, `roles` its responsibility cell as written (with the
+    parts it names: "区总体预案:区应急局；自然灾害类专项预案:…")."""
     raw, text = query.raw, query.text
     deadline = presumed_deadline(text)
     bare = text
@@ -190,7 +192,7 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
         next_item=bool(vocab.NEXT_ITEM.search(raw)),
         plan_topic=tuple(t for t in topic if names_topic is None or names_topic(t, True)),
         in_section=bool(vocab.SECTION_REF.search(raw)), compares=bool(vocab.COMPARE_FORM.search(raw)),
-        source=source)
+        source=source, in_roles=bool(topic and roles and all(t in roles for t in topic)))
 
 
 def _english_words_left(text: str) -> bool:
@@ -207,11 +209,11 @@ def _unit_shaped(topic: tuple[str, ...], raw: str) -> tuple[str, ...]:
 
 
 def plan_turn(query: Query, context: Context | None,
-              names_topic: TopicTest | None = None, clause: str = "") -> TurnPlan:
+              names_topic: TopicTest | None = None, clause: str = "", roles: str = "") -> TurnPlan:
     """Which move this turn makes (see the module docstring); `clause`: the text of the clause shown last."""
     if context is None or query.greeting:
         return TurnPlan(Move.NEW)
-    f = read_turn(query, context, names_topic, clause)
+    f = read_turn(query, context, names_topic, clause, roles)
     return (_opening(query, context, f) or _pointing(query, context, f) or _switching(query, context, f)
             or _about_the_clause(query, context, f) or _elsewhere(query, context, f))
 
@@ -284,6 +286,9 @@ def _about_the_clause(query: Query, context: Context, f: TurnFeatures) -> TurnPl
         # no plan uses ("房子这块还有啥说法？" after the 房地产 clause) goes on with the conversation's topic
         text = " ".join(f.plan_topic) if f.plan_topic else _topic(context)
         return TurnPlan(Move.MORE, text=text, region=context.region)
+    if f.in_roles and (f.asks or f.continues) and not (f.more or f.departments or f.deadline):
+        # "And the plans for natural disasters?" after the row that gives 自然灾害类专项预案 its own units
+        return TurnPlan(Move.SAME_CLAUSE, intent=f.asks or Intent.WHO, entry_id=context.entry_ids[0])
     if f.in_clause and f.asks in (Intent.WHO, Intent.WHEN) and not (f.more or f.departments or f.deadline):
         # "那开新闻发布会呢得多长时间以内？" after the 突发事件 clause that sets it: another aspect of that clause
         return TurnPlan(Move.SAME_CLAUSE, intent=f.asks, entry_id=context.entry_ids[0])

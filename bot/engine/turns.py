@@ -82,7 +82,8 @@ class Turns:
     def _run(self, question: str, site: str | None, context: Context | None) -> Turn:
         alone = self.reader.read(question)
         shown = self._entry(context.entry_ids[0]) if context is not None and context.entry_ids else None
-        plan = plan_turn(alone, context, self.names_topic, shown.text if shown is not None else "")
+        plan = plan_turn(alone, context, self.names_topic, shown.text if shown is not None else "",
+                         (shown.roles or "") if shown is not None else "")
         move = plan.move
         if move == Move.NEW and plan.text:  # a fresh start with a question: the question without the reset words
             question = plan.text

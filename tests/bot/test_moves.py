@@ -372,3 +372,15 @@ def test_what_about_a_place_keeps_the_question_asked(shipped_engine) -> None:
     """"What about Zhoucun?" continues: it asks who again there, as "那周村呢？" does, not "what"."""
     first, then = converse(shipped_engine, "Who in Licheng handles disclosure of the 12345 hotline work?", "What about Zhoucun?")
     assert first.intent == Intent.WHO and then.intent == Intent.WHO and top(then).region == "周村区"
+
+
+def test_a_part_of_the_rows_responsibility_cell_is_asked_of_the_same_row(shipped_engine) -> None:
+    """The 应急预案 row gives each kind of plan its own units ("自然灾害类专项预案:区应急局、…"): naming one
+    of them asks the same row, and the reply leads with that part's units."""
+    first, part = converse(shipped_engine, "Zhoucun: which bureau publishes the district's overall emergency plan?",
+                           "And the plans for natural disasters?")
+    assert top(part).id == top(first).id and part.intent == Intent.WHO
+    assert part.reply.startswith("For 自然灾害类专项预案: 区应急局、区住房城乡建设局、区水利局")
+    assert first.reply.startswith("For 区总体预案: 区应急局.")
+    alone = shipped_engine.answer("周村区公共卫生类应急预案谁负责公开？")
+    assert alone.reply.startswith("其中公共卫生类专项预案：区卫生健康局、区农业农村局、区市场监管局。")

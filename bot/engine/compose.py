@@ -241,9 +241,9 @@ def part_line(entry: Entry, query: Query, lang: str) -> str | None:
     parts = [p.replace("：", ":").split(":", 1) for p in re.split(r"[；;]", entry.roles or "") if ":" in p or "：" in p]
     if len(parts) < 2:
         return None
-    labels_ = [label for label, _ in parts]
-    words = [t for t in query.topic if len(t) >= 2 and not all(t in label for label in labels_)]
-    scores = [sum(len(t) for t in words if t in label) for label in labels_]
+    names = [name for name, _ in parts]
+    words = [t for t in query.topic if len(t) >= 2 and not all(t in name for name in names)]
+    scores = [sum(len(t) for t in words if t in name) for name in names]
     best = max(scores)
     if best == 0 or scores.count(best) > 1:
         return None

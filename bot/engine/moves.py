@@ -236,7 +236,7 @@ def _opening(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None
 
 def _pointing(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None:
     """Moves that point at what was shown: two plans compared, the next item, more of the part shown."""
-    if f.compares and len(context.entry_ids) and not (f.region or f.year or f.departments) and len(context.shown) > 1:
+    if f.compares and context.entry_ids and not (f.region or f.year or f.departments) and len(context.shown) > 1:
         # "两个区哪个要求更早？": the clause shown against the one shown before it from another plan (found by
         # bot/engine/turns.py; a conversation that went through one plan only is answered as a question)
         when = Intent.WHEN if vocab.COMPARE_WHEN.search(query.raw) and not f.topic else None

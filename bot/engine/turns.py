@@ -219,16 +219,14 @@ class Turns:
             query = replace(alone, intent=intent)
             return Turn(query, self.decide(query, current), replace(plan, move=Move.SAME_CLAUSE))
         if plan.text:
-            found: list[tuple[float, Query, Decision]] = []
-            for entry in (current, other):
-                query = replace(self.reader.read(plan.text, region=entry.region), raw=alone.raw, lang=alone.lang,
-                                intent=intent, year=entry.year)
-                decision = self.decide(query, None)
-                if decision.kind == Kind.ANSWER and decision.top is not None:
-                    found.append((decision.candidates[0].score, query, decision))
-            if found:
-                _, query, decision = max(found, key=lambda f: f[0])
-                return Turn(query, decision, plan)
+            readings = [replace(self.reader.read(plan.text, region=e.region), raw=alone.raw, lang=alone.lang,
+                                intent=intent, year=e.year) for e in (current, other)]
+            decided = [(query, self.decide(query, None)) for query in readings]
+            answered = [(d.candidates[0].score, q, d) for q, d in decided if d.kind == Kind.ANSWER and d.candidates]
+            if not answered:  # neither plan says it: the decline of the conversation's own plan
+                return Turn(decided[0][0], decided[0][1], plan)
+            _, query, decision = max(answered, key=lambda a: a[0])
+            return Turn(query, decision, plan)
         query = replace(alone, intent=intent)
         return Turn(query, self.decide(query, current), plan, compared=other)
 

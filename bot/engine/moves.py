@@ -240,8 +240,10 @@ def _pointing(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | Non
         # "两个区哪个要求更早？": the clause shown against the one shown before it from another plan (found by
         # bot/engine/turns.py; a conversation that went through one plan only is answered as a question)
         when = Intent.WHEN if vocab.COMPARE_WHEN.search(query.raw) and not f.topic else None
-        return TurnPlan(Move.COMPARE, text=" ".join(f.plan_topic) or None, region=context.region,
-                        intent=when or f.asks or _kept_intent(f, context), entry_id=context.entry_ids[0])
+        says = Intent.WHAT if f.topic else _kept_intent(f, context)  # "which of the two says X": what it says
+        said = vocab.COMPARE_FORM.sub(" ", query.raw if query.lang == "zh" else query.text).strip()
+        return TurnPlan(Move.COMPARE, text=said if f.topic else None, region=context.region,
+                        intent=when or f.asks or says, entry_id=context.entry_ids[0])
     if f.next_item and context.intent != Intent.LIST and context.entry_ids and not (
             f.topic or f.region or f.year or f.departments):
         return TurnPlan(Move.NEXT, entry_id=context.entry_ids[0], intent=f.asks)

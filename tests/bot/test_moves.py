@@ -384,3 +384,9 @@ def test_a_part_of_the_rows_responsibility_cell_is_asked_of_the_same_row(shipped
     assert first.reply.startswith("For 区总体预案: 区应急局.")
     alone = shipped_engine.answer("周村区公共卫生类应急预案谁负责公开？")
     assert alone.reply.startswith("其中公共卫生类专项预案：区卫生健康局、区农业农村局、区市场监管局。")
+
+
+def test_which_of_two_plans_says_what_neither_says_is_declined(shipped_engine) -> None:
+    *_, which = converse(shipped_engine, "历城区在各公共企事业单位建立联络员制度，要求几月底前弄完？", "那槐荫那边呢？",
+                         "两个区哪个还提到了建设地铁站？")
+    assert not which.answered and not which.reply.startswith("比较")

@@ -96,45 +96,41 @@ class TypoCorrector:
         chars = list(run)
         fixed = [False] * n
         words = _RunWords(self, run)
+        # The checks that depend on the window alone are made once per window and kept in `targets` (the
+        # same windows recur in every question: 哪个部门, 负责); the run's word analysis only once a window
+        # passes them. First of those: some target must sound like the window (one sound confused at most).
         targets = _targets_of(self)
+        sound_keys = _sound_keys_of(self)
         reads = [self.readings.reading(c) for c in run]  # each character's reading, once per run
+        keys = [fuzzy_key(r) for r in reads]
+        any_fixed = False
         for size in (4, 3, 2):
             for i in range(n - size + 1):
-                if any(fixed[i:i + size]):
+                if any_fixed and any(fixed[i:i + size]):
                     continue
-                target = self._safe_target(run, i, size, words, targets, reads)
-                if target is None:
+                window = run[i:i + size]
+                kept = targets.get(window, _UNKNOWN)
+                if kept is _UNKNOWN:
+                    combo = reads[i:i + size]
+                    sounds = all(combo) and " ".join(keys[i:i + size]) in sound_keys  # nine windows in ten: not
+                    target = self._window_target(window, combo) if sounds else None
+                    if len(targets) < _MAX_KEPT_WINDOWS:
+                        targets[window] = target
+                else:
+                    target = kept  # type: ignore[assignment]
+                if target is None or words.touches_locked(i, i + size) or words.cuts(i, i + size):
                     continue
                 chars[i:i + size] = list(target)
                 for k in range(i, i + size):
                     fixed[k] = True
-                corrections.append((run[i:i + size], target))
+                any_fixed = True
+                corrections.append((window, target))
         return "".join(chars)
 
-    def _safe_target(self, run: str, i: int, size: int, words: _RunWords,
-                     targets: dict[str, str | None], reads: list[str]) -> str | None:
-        """The homophone that may replace run[i:i+size], or None when a guard of `correct` forbids it.
-
-        The checks that depend on the window alone are made once per window and kept in `targets`
-        (the same windows recur in every question: 哪个部门, 负责); the run's word analysis is only
-        made once a window passes them.
-        """
-        window = run[i:i + size]
-        target = targets.get(window, _UNKNOWN)
-        if target is _UNKNOWN:
-            target = self._window_target(window, reads[i:i + size])
-            if len(targets) < _MAX_KEPT_WINDOWS:
-                targets[window] = target
-        if target is None or words.touches_locked(i, i + size) or words.cuts(i, i + size):
-            return None
-        return target  # type: ignore[return-value]
-
     def _window_target(self, window: str, combo: list[str]) -> str | None:
-        """The guards of `correct` that depend on the window alone: a homophone target exists, and the
-        window is neither a corpus n-gram nor a known or everyday word. `combo`: its characters' readings."""
-        if not all(combo) or " ".join(map(fuzzy_key, combo)) not in _sound_keys_of(self):
-            return None  # no target is read like it, even with one sound confused: nine windows in ten
-        h = _crc(window)  # then the cheap guards: most other windows of a question are corpus n-grams
+        """The other guards of `correct` that depend on the window alone: it is neither a corpus n-gram nor
+        a known or everyday word, and a homophone target exists. `combo`: its characters' readings."""
+        h = _crc(window)  # the cheap guards first: most such windows of a question are corpus n-grams
         if _has_hash(self.ngram_hashes, h) or window in self.vocab or _has_hash(self.common_hashes, h):
             return None
         return self._homophone(window, combo)

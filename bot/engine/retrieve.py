@@ -240,8 +240,11 @@ class Retriever:
         content = self._content(query, leaders, has)
         measure = self._measure(query, content, has)
         core = self._core(query, content[0], cand, has, measure)
+        entries = entries_at(idx.entries, cand)
+        made = dict(zip(cand, entries, strict=True))  # a body not yet kept is made from the entry in hand
+        measure = replace(measure, body=lambda pos: self._body(pos, made.get(pos)))
         boosted: list[Candidate] = []
-        for i, e in zip(cand, entries_at(idx.entries, cand), strict=True):
+        for i, e in zip(cand, entries, strict=True):
             coverage, matched = measure.coverage(i)
             held = core is None or core in matched
             s = self._boost(query, e, score_of[i] * (tn.coverage_floor + coverage))
@@ -381,11 +384,12 @@ class Retriever:
         pairs = tuple(b for b in query.bigrams if b in kept_pairs)
         return terms, (pairs or query.bigrams)
 
-    def _body(self, pos: int) -> str:
-        """The entry's text, section, heading and units without whitespace, made once per entry (bounded)."""
+    def _body(self, pos: int, entry: Entry | None = None) -> str:
+        """The entry's text, section, heading and units without whitespace, made once per entry (bounded);
+        `entry`: the entry at `pos` when the caller holds it (not read from the index again)."""
         body = self._bodies.get(pos)
         if body is None:
-            e = self.index.entries[pos]
+            e = entry if entry is not None else self.index.entries[pos]
             # whitespace removed: str.split() splits on exactly the characters regex \s matches
             body = "".join(f"{searchable(e)}{e.section}{e.heading or ''}{''.join(e.responsible)}".split())
             if len(self._bodies) < 20_000:

@@ -208,17 +208,20 @@ class SparseBM25:
                 if hits is not None:
                     hits[term] = row != 0  # every posting weight is positive
                 continue
-            got = self._postings.near(term, docs, spans=spans)
-            if got is None or not len(got[0]):
+            ranges = self._postings.ranges_near(term, docs, spans)
+            ids = None if ranges is None else self._postings.ids_in(ranges)
+            if ids is None or not len(ids):
                 if hits is not None:
                     hits[term] = np.zeros(len(docs), dtype=bool)
                 continue
-            ids, w_all = got
             k = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
             hit = ids[k] == docs
             if hits is not None:
                 hits[term] = hit
-            w = w_all[k[hit]]
+            if not hit.any():  # none of the docs holds it: its weights need not be read
+                continue
+            assert ranges is not None
+            w = self._postings.weights_in(ranges)[k[hit]]
             if scale is not None:
                 w = w * scale
             scores[hit] += w

@@ -83,26 +83,41 @@ class PostingLists:
         plans spread over the whole index (one per year), so that range is most of a long posting.
         `spans`: the docs as runs of consecutive ids (first ids, last ids; `spans_of`), when the caller
         reads many postings for the same docs: the blocks then come from the runs' ends alone."""
+        ranges = self.ranges_near(term, docs, spans)
+        if ranges is None:
+            return None
+        return self.ids_in(ranges), (self.weights_in(ranges) if weights else _NO_WEIGHTS)
+
+    def ranges_near(self, term: str, docs: np.ndarray, spans: tuple[np.ndarray, np.ndarray] | None = None
+                    ) -> list[tuple[int, int]] | None:
+        """Where in `ids` / `weights` the part of the posting `near` reads lies: ascending [start, end)
+        ranges (the whole posting as one when short or in memory); None for a term without postings.
+        A caller may read the ids, and the weights only when some of its docs turned out to hold the term."""
         got = self.bounds(term)
         if got is None:
             return None
         a, b = got
         if isinstance(self._ids, np.ndarray) or b - a <= WHOLE_READ_MAX:
-            return self._take(self._ids, a, b), (self._take(self._weights, a, b) if weights else _NO_WEIGHTS)
-        ids, ws = [], []
+            return [(a, b)]
         if spans is not None:
             runs = _merged(self._blocks(term, spans[0]).tolist(), self._blocks(term, spans[1]).tolist())
         else:
             runs = _runs(np.sort(self._blocks(term, docs)))
         if len(runs) > MAX_RUNS:  # docs all over the posting: one read of the span beats hundreds
             runs = [(runs[0][0], runs[-1][1])]
-        for first, last in runs:
-            ra, rb = a + first * BLOCK, min(b, a + (last + 1) * BLOCK)
-            ids.append(self._take(self._ids, ra, rb))
-            if weights:
-                ws.append(self._take(self._weights, ra, rb))
-        return (ids[0] if len(ids) == 1 else np.concatenate(ids),
-                (ws[0] if len(ws) == 1 else np.concatenate(ws)) if weights else _NO_WEIGHTS)
+        return [(a + first * BLOCK, min(b, a + (last + 1) * BLOCK)) for first, last in runs]
+
+    def ids_in(self, ranges: list[tuple[int, int]]) -> np.ndarray:
+        """The doc ids in these ranges (`ranges_near`), one read per range."""
+        return self._in(self._ids, ranges)
+
+    def weights_in(self, ranges: list[tuple[int, int]]) -> np.ndarray:
+        """The weights in these ranges, aligned with `ids_in(ranges)`."""
+        return self._in(self._weights, ranges)
+
+    def _in(self, source: Source, ranges: list[tuple[int, int]]) -> np.ndarray:
+        parts = [self._take(source, ra, rb) for ra, rb in ranges]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _blocks(self, term: str, docs: np.ndarray) -> np.ndarray:
         """For each doc, the block of the term's posting where it is or would be."""

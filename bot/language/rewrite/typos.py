@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
+
 from bot.language.rewrite.hanzi import F_COMPOUND, F_TERM, F_WORD, PinyinMap
 from bot.language.rewrite.pinyin import Readings, fuzzy_key, fuzzy_neighbours
 from bot.language.rewrite.tokens import HAN_RE
@@ -185,17 +187,27 @@ class TypoCorrector:
         spans: list[tuple[int, int, bool]] = []
         locked = [False] * n
         longest = max(self.vocab_max, 5)
-        for i in range(n):
-            for j in range(i + 2, min(n, i + longest) + 1):
-                w = run[i:j]
-                h = _crc(w)  # once per substring, looked up in up to three hash arrays
-                if w in self.locked or _has_hash(self.proper_hashes, h):
-                    for k in range(i, j):
-                        locked[k] = True
-                if w in self.vocab:  # curated words are protected like corpus words
-                    spans.append((i, j, True))
-                elif _has_hash(self.common_hashes, h):
-                    spans.append((i, j, j - i <= 4 and _has_hash(self.ngram_hashes, h)))
+        at = [(i, j) for i in range(n) for j in range(i + 2, min(n, i + longest) + 1)]
+        words = [run[i:j] for i, j in at]
+        # Each substring hashed once (C-level maps) and looked up in the three hash arrays at once; only
+        # the substrings something was found for are then visited, in order.
+        hashes = np.array(list(map(zlib.crc32, map(str.encode, words))), dtype=np.uint32)
+        proper, common, ngram = (_members(a, hashes) for a in (self.proper_hashes, self.common_hashes,
+                                                                self.ngram_hashes))
+        named = self.locked.intersection(words) | self.vocab.intersection(words)
+        found = np.flatnonzero(proper | common).tolist()
+        if named:
+            found = sorted({*found, *(k for k, w in enumerate(words) if w in named)})
+        for k in found:
+            i, j = at[k]
+            w = words[k]
+            if w in self.locked or proper[k]:
+                for m in range(i, j):
+                    locked[m] = True
+            if w in self.vocab:  # curated words are protected like corpus words
+                spans.append((i, j, True))
+            elif common[k]:
+                spans.append((i, j, j - i <= 4 and bool(ngram[k])))
         for i, ch in enumerate(run):  # one-character question words (谁)
             if ch in self.locked:
                 locked[i] = True
@@ -288,6 +300,15 @@ def _crc(s: str) -> int:
 
 def _hash_array(words: Iterable[str]) -> array:
     return array("I", sorted({_crc(w) for w in words}))
+
+
+def _members(hashes: array, wanted: np.ndarray) -> np.ndarray:
+    """For each of `wanted`, whether it is in the sorted CRC32 array (`_has_hash` for many at once)."""
+    if not len(hashes) or not len(wanted):
+        return np.zeros(len(wanted), dtype=bool)
+    table = np.frombuffer(hashes, dtype=f"u{hashes.itemsize}")
+    k = np.minimum(np.searchsorted(table, wanted), len(table) - 1)
+    return np.asarray(table[k] == wanted)
 
 
 def _has_hash(hashes: array, h: int) -> bool:

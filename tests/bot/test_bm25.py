@@ -12,10 +12,9 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi, BM25Plus
 
-from bot.index import bm25, posting_lists
+from bot.index import bm25, posting_lists, pread
 from bot.index import search_index as index_module
 from bot.index.bm25 import DENSE_MIN_DOCS, SparseBM25
-from bot.index import pread
 from bot.index.pread import PreadArray
 from bot.language.tokenizer import Tokenizer
 from indexer.store import build_knowledge

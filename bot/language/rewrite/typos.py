@@ -83,6 +83,10 @@ class TypoCorrector:
             locked=locked,
         )
 
+    def warm_up(self) -> None:
+        """Make the sound keys now (`_sound_keys_of`: 15 ms for the shipped plans, 50 at 1 M entries)."""
+        _sound_keys_of(self)
+
     def correct(self, run: str, corrections: list[tuple[str, str]]) -> str:
         """Replace 2-4 hanzi windows absent from the corpus by a homophone corpus term.
 

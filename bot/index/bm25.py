@@ -199,7 +199,15 @@ class SparseBM25:
         if not len(docs):
             return scores
         spans = spans_of(docs)  # a region's entries: a few runs of consecutive positions
+        term_ix, held_by_none = self._postings.term_ix, None
         for i, term in enumerate(query):
+            if term not in term_ix:  # no posting (a chatty message's story words, in headings and units)
+                if hits is not None:
+                    if held_by_none is None:  # one read-only array for every such term
+                        held_by_none = np.zeros(len(docs), dtype=bool)
+                        held_by_none.flags.writeable = False
+                    hits[term] = held_by_none
+                continue
             scale = np.float32(weights[i]) if weights is not None and weights[i] != 1.0 else None
             dense = self._dense.get(term)
             if dense is not None:  # x + 0 == x: adding the vector's zeros changes no bit

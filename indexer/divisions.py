@@ -106,14 +106,10 @@ class DivisionTable:
             if d.parent:
                 self._children.setdefault(d.parent, []).append(d.code)
         self._longest = max(map(len, [*self._names, *self._shorts]))
-        # the longest full name, and full name or short form, starting with each character: `find` tries
-        # only the lengths a name starting there can have, and skips characters no name starts with
-        self._reach: dict[str, int] = {}
-        for name in self._names:
-            self._reach[name[0]] = max(self._reach.get(name[0], 0), len(name))
-        self._reach_short = dict(self._reach)
-        for name in self._shorts:
-            self._reach_short[name[0]] = max(self._reach_short.get(name[0], 0), len(name))
+        # every beginning of a full name, and of a full name or short form: `find` extends a piece of text
+        # only while it still begins some name, so most characters cost one lookup
+        self._prefixes = {name[:k] for name in self._names for k in range(1, len(name) + 1)}
+        self._prefixes_short = self._prefixes | {name[:k] for name in self._shorts for k in range(1, len(name) + 1)}
 
     def __len__(self) -> int:
         return len(self.by_code)
@@ -145,14 +141,19 @@ class DivisionTable:
         历城区) but overlapping ones are kept ("枣庄市中区" -> 枣庄市, 市中区). `short` also takes short
         forms ("济南历城"): meant for questions and letterheads, not running text."""
         found: list[Mention] = []
-        reach = self._reach_short if short else self._reach
-        for i in range(len(text)):
-            for n in range(min(reach.get(text[i], 0), len(text) - i), 1, -1):
+        prefixes = self._prefixes_short if short else self._prefixes
+        names, shorts, size = self._names, self._shorts, len(text)
+        for i in range(size):
+            longest: tuple[str, list[str]] | None = None  # the longest name starting here, its codes
+            n = 2
+            while text[i:i + n - 1] in prefixes and i + n <= size:
                 piece = text[i:i + n]
-                codes = self._names.get(piece) or (self._shorts.get(piece) if short else None)
+                codes = names.get(piece) or (shorts.get(piece) if short else None)
                 if codes:
-                    found.append(Mention(i, i + n, piece, tuple(sorted(codes))))
-                    break
+                    longest = (piece, codes)
+                n += 1
+            if longest is not None:
+                found.append(Mention(i, i + len(longest[0]), longest[0], tuple(sorted(longest[1]))))
         return [m for m in found if not any(o is not m and o.start <= m.start and m.end <= o.end for o in found)]
 
     def leading(self, text: str) -> list[Mention]:

@@ -86,9 +86,12 @@ class Engine(EngineContract):
         return twin
 
     def warm_up(self) -> None:
-        """Load the jieba dictionary and the everyday-word table now rather than on the first question."""
+        """Load the jieba dictionary, the everyday-word table and the typo search's sound keys now rather
+        than on the first question."""
         self.tokenizer.tokens("政务公开")
         self.retriever.everyday.warm_up()
+        if self.index.rewriter is not None:
+            self.index.rewriter.warm_up()
 
     # ------------------------------------------------------------------ answering
     def answer(self, question: str, *, region: str | None = None, context: Context | None = None) -> Answer:

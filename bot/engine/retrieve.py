@@ -97,15 +97,40 @@ class _Measure:
 
     def coverage(self, pos: int) -> tuple[float, tuple[str, ...]]:
         """(coverage, the question terms the entry at `pos` contains)."""
-        has, total, alternatives = self.has, self.total, self.alternatives
+        has, alternatives = self.has, self.alternatives
         matched = 0.0
         found: list[str] = []
         for t, w, hits in self.weights:
             if ((pos in hits) if hits is not None else has(t, pos)) or (t in alternatives and self.stands_for(t, pos)):
                 matched += w
                 found.append(t)
+        return self._with_pairs(pos, matched, found)
+
+    def coverages(self, positions: list[int]) -> list[tuple[float, tuple[str, ...]]]:
+        """`[self.coverage(p) for p in positions]` (distinct positions), term by term: a term whose holders
+        are known adds its weight to those alone rather than being looked up for every candidate. Each
+        candidate's weights are still summed in term order: the same floats."""
+        matched = dict.fromkeys(positions, 0.0)
+        found: dict[int, list[str]] = {p: [] for p in positions}
+        for t, w, hits in self.weights:
+            if hits is not None and t not in self.alternatives:
+                for p in hits:
+                    if p in matched:
+                        matched[p] += w
+                        found[p].append(t)
+                continue
+            for p in positions:
+                if ((p in hits) if hits is not None else self.has(t, p)) or (t in self.alternatives
+                                                                            and self.stands_for(t, p)):
+                    matched[p] += w
+                    found[p].append(t)
+        return [self._with_pairs(p, matched[p], found[p]) for p in positions]
+
+    def _with_pairs(self, pos: int, matched: float, found: list[str]) -> tuple[float, tuple[str, ...]]:
+        """`coverage` from the matched weight of the question's terms: expansions, then character pairs."""
+        total = self.total
         if self.expansions and matched < total:
-            exp = [w for t, w in self.expansions if has(t, pos)]
+            exp = [w for t, w in self.expansions if self.has(t, pos)]
             if exp:
                 matched += min(total - matched, max(exp))
         words = matched / total if total else 0.0
@@ -240,9 +265,11 @@ class Retriever:
         content = self._content(query, leaders, has)
         measure = self._measure(query, content, has)
         core = self._core(query, content[0], cand, has, measure)
+        entries = entries_at(idx.entries, cand)
+        made = dict(zip(cand, entries, strict=True))  # a body not yet kept is made from the entry in hand
+        measure = replace(measure, body=lambda pos: self._body(pos, made.get(pos)))
         boosted: list[Candidate] = []
-        for i, e in zip(cand, entries_at(idx.entries, cand), strict=True):
-            coverage, matched = measure.coverage(i)
+        for i, e, (coverage, matched) in zip(cand, entries, measure.coverages(cand), strict=True):
             held = core is None or core in matched
             s = self._boost(query, e, score_of[i] * (tn.coverage_floor + coverage))
             boosted.append(Candidate(e, i, s if held else s * tn.lacks_core, coverage, matched, held))
@@ -381,11 +408,12 @@ class Retriever:
         pairs = tuple(b for b in query.bigrams if b in kept_pairs)
         return terms, (pairs or query.bigrams)
 
-    def _body(self, pos: int) -> str:
-        """The entry's text, section, heading and units without whitespace, made once per entry (bounded)."""
+    def _body(self, pos: int, entry: Entry | None = None) -> str:
+        """The entry's text, section, heading and units without whitespace, made once per entry (bounded);
+        `entry`: the entry at `pos` when the caller holds it (not read from the index again)."""
         body = self._bodies.get(pos)
         if body is None:
-            e = self.index.entries[pos]
+            e = entry if entry is not None else self.index.entries[pos]
             # whitespace removed: str.split() splits on exactly the characters regex \s matches
             body = "".join(f"{searchable(e)}{e.section}{e.heading or ''}{''.join(e.responsible)}".split())
             if len(self._bodies) < 20_000:

@@ -109,6 +109,12 @@ class QuestionReader:
                 self._region_years.setdefault(d.region, []).append(d.year)
         self._years = sorted({d.year for d in index.documents.values() if d.year})
         self.places = PlaceReader(index, tokenizer, self._vocabulary)
+        # parent cities by the first two characters of their short form (the first one of a shorter one):
+        # at national scale there are hundreds, and a question names one or none (`_parents_in`)
+        self._parents = list(index.parents)
+        self._parent_keys: dict[str, list[int]] = {}
+        for i, parent in enumerate(self._parents):
+            self._parent_keys.setdefault(parent[:-1][:2], []).append(i)
 
     def read(self, question: str, region: str | None = None) -> Query:
         rw = self._rewrite(question)
@@ -243,13 +249,19 @@ class QuestionReader:
             for m in sorted(divisions().find(text, short=True), key=lambda m: m.start, reverse=True):
                 strip = strip[:m.start] + " " + strip[m.end:]
             strip = strip.replace(unknown, " ")
-        for parent in self.index.parents:
+        for parent in self._parents_in(text):
             strip = strip.replace(parent, " ").replace(parent[:-1], " ")
         for r in self.places.near(text):
             strip = strip.replace(r, " ")
             if len(r) >= 3:
                 strip = strip.replace(r[:-1], " ")
         return strip
+
+    def _parents_in(self, text: str) -> list[str]:
+        """The parent cities whose name or short form may occur in `text`, in index order: no other can."""
+        keys = self._parent_keys
+        hits = {i for k in range(len(text)) for key in (text[k:k + 2], text[k]) for i in keys.get(key, ())}
+        return [self._parents[i] for i in sorted(hits | set(keys.get("", ())))]
 
     def _segments(self, text: str, read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
                   sources: tuple[str, ...] = ()) -> tuple[Segment, ...]:

@@ -199,7 +199,15 @@ class SparseBM25:
         if not len(docs):
             return scores
         spans = spans_of(docs)  # a region's entries: a few runs of consecutive positions
+        term_ix, held_by_none = self._postings.term_ix, None
         for i, term in enumerate(query):
+            if term not in term_ix:  # no posting (a chatty message's story words, in headings and units)
+                if hits is not None:
+                    if held_by_none is None:  # one read-only array for every such term
+                        held_by_none = np.zeros(len(docs), dtype=bool)
+                        held_by_none.flags.writeable = False
+                    hits[term] = held_by_none
+                continue
             scale = np.float32(weights[i]) if weights is not None and weights[i] != 1.0 else None
             dense = self._dense.get(term)
             if dense is not None:  # x + 0 == x: adding the vector's zeros changes no bit
@@ -208,17 +216,20 @@ class SparseBM25:
                 if hits is not None:
                     hits[term] = row != 0  # every posting weight is positive
                 continue
-            got = self._postings.near(term, docs, spans=spans)
-            if got is None or not len(got[0]):
+            ranges = self._postings.ranges_near(term, docs, spans)
+            ids = None if ranges is None else self._postings.ids_in(ranges)
+            if ids is None or not len(ids):
                 if hits is not None:
                     hits[term] = np.zeros(len(docs), dtype=bool)
                 continue
-            ids, w_all = got
             k = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
             hit = ids[k] == docs
             if hits is not None:
                 hits[term] = hit
-            w = w_all[k[hit]]
+            if not hit.any():  # none of the docs holds it: its weights need not be read
+                continue
+            assert ranges is not None
+            w = self._postings.weights_in(ranges)[k[hit]]
             if scale is not None:
                 w = w * scale
             scores[hit] += w

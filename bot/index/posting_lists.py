@@ -76,33 +76,50 @@ class PostingLists:
         return None if got is None else got[0]
 
     def near(self, term: str, docs: np.ndarray, weights: bool = True,
-             spans: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+             spans: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
         """Ascending ids (and their weights, when asked) of the part of the posting that holds every one
         of `docs` the term occurs in: only the blocks those docs fall in, neighbouring blocks read in one
         pread. Why not the range from the smallest to the largest doc: a region's entries lie in a few
         plans spread over the whole index (one per year), so that range is most of a long posting.
-        `spans`: the docs as runs of consecutive ids (first ids, last ids; `spans_of`), when the caller
+        `spans`: the docs as runs of consecutive ids (first ids, then last ids; `spans_of`), when the caller
         reads many postings for the same docs: the blocks then come from the runs' ends alone."""
+        ranges = self.ranges_near(term, docs, spans)
+        if ranges is None:
+            return None
+        return self.ids_in(ranges), (self.weights_in(ranges) if weights else _NO_WEIGHTS)
+
+    def ranges_near(self, term: str, docs: np.ndarray, spans: np.ndarray | None = None
+                    ) -> list[tuple[int, int]] | None:
+        """Where in `ids` / `weights` the part of the posting `near` reads lies: ascending [start, end)
+        ranges (the whole posting as one when short or in memory); None for a term without postings.
+        A caller may read the ids, and the weights only when some of its docs turned out to hold the term."""
         got = self.bounds(term)
         if got is None:
             return None
         a, b = got
         if isinstance(self._ids, np.ndarray) or b - a <= WHOLE_READ_MAX:
-            return self._take(self._ids, a, b), (self._take(self._weights, a, b) if weights else _NO_WEIGHTS)
-        ids, ws = [], []
+            return [(a, b)]
         if spans is not None:
-            runs = _merged(self._blocks(term, spans[0]).tolist(), self._blocks(term, spans[1]).tolist())
+            blocks = self._blocks(term, spans).tolist()  # the runs' first ids' blocks, then their last ids'
+            half = len(blocks) // 2
+            runs = _merged(blocks[:half], blocks[half:])
         else:
             runs = _runs(np.sort(self._blocks(term, docs)))
         if len(runs) > MAX_RUNS:  # docs all over the posting: one read of the span beats hundreds
             runs = [(runs[0][0], runs[-1][1])]
-        for first, last in runs:
-            ra, rb = a + first * BLOCK, min(b, a + (last + 1) * BLOCK)
-            ids.append(self._take(self._ids, ra, rb))
-            if weights:
-                ws.append(self._take(self._weights, ra, rb))
-        return (ids[0] if len(ids) == 1 else np.concatenate(ids),
-                (ws[0] if len(ws) == 1 else np.concatenate(ws)) if weights else _NO_WEIGHTS)
+        return [(a + first * BLOCK, min(b, a + (last + 1) * BLOCK)) for first, last in runs]
+
+    def ids_in(self, ranges: list[tuple[int, int]]) -> np.ndarray:
+        """The doc ids in these ranges (`ranges_near`), one read per range."""
+        return self._in(self._ids, ranges)
+
+    def weights_in(self, ranges: list[tuple[int, int]]) -> np.ndarray:
+        """The weights in these ranges, aligned with `ids_in(ranges)`."""
+        return self._in(self._weights, ranges)
+
+    def _in(self, source: Source, ranges: list[tuple[int, int]]) -> np.ndarray:
+        parts = [self._take(source, ra, rb) for ra, rb in ranges]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _blocks(self, term: str, docs: np.ndarray) -> np.ndarray:
         """For each doc, the block of the term's posting where it is or would be."""
@@ -147,15 +164,16 @@ def _merged(firsts: list[int], lasts: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def spans_of(docs: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Ascending distinct doc ids as runs of consecutive ids (first ids, last ids), or None when they
-    are not ascending or form more than MAX_RUNS runs (`near` then reads by each doc's block)."""
+def spans_of(docs: np.ndarray) -> np.ndarray | None:
+    """Ascending distinct doc ids as runs of consecutive ids: their first ids, then their last ids, in one
+    array (`near` finds the blocks of both in one search); None when the ids are not ascending or form
+    more than MAX_RUNS runs (`near` then reads by each doc's block)."""
     if len(docs) < 2 or not (docs[1:] > docs[:-1]).all():
         return None
     cut = np.flatnonzero(np.diff(docs) != 1)
     if len(cut) >= MAX_RUNS:
         return None
-    return docs[np.concatenate(([0], cut + 1))], docs[np.concatenate((cut, [len(docs) - 1]))]
+    return np.concatenate((docs[np.concatenate(([0], cut + 1))], docs[np.concatenate((cut, [len(docs) - 1]))]))
 
 
 def _samples(indptr: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

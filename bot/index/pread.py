@@ -1,4 +1,4 @@
-"""A flat .npy array read by offset with os.pread: nothing mapped into the process, nothing kept.
+"""A flat .npy array read by offset with os.pread: nothing mapped into the process, little kept.
 
 Why not a memory map for the index's large, randomly read arrays (entry records, BM25 postings): on
 current kernels a fault on a mapped file maps a whole page-cache folio, often hundreds of kilobytes,
@@ -18,6 +18,10 @@ from pathlib import Path
 import numpy as np
 
 _HAS_PREAD = hasattr(os, "pread")
+# An array this small (a county's plans: postings of tens of KB) is read once at open and kept: a few
+# hundred KB per worker, where a question would make some forty system calls for it. At national scale
+# every such array is hundreds of MB and stays on disk.
+IN_MEMORY_MAX = 2 << 20
 
 
 class PreadArray:
@@ -39,12 +43,18 @@ class PreadArray:
             raise ValueError(f"{path.name}: shorter than its header says")
         self._fd: int | None = fd
         self._lock = threading.Lock()  # seek + read where the system has no pread (Windows)
+        self._kept: bytes | None = None
+        if self.length * self.dtype.itemsize <= IN_MEMORY_MAX:
+            self._kept = self.read(0, self.length * self.dtype.itemsize)
 
     def take(self, a: int, b: int) -> np.ndarray:
         """Elements a..b-1 as a new read-only array (a copy from the page cache)."""
         size = self.dtype.itemsize
-        return np.frombuffer(self.read(a * size, (b - a) * size), dtype=self.dtype) if b > a \
-            else np.zeros(0, dtype=self.dtype)
+        if b <= a:
+            return np.zeros(0, dtype=self.dtype)
+        if self._kept is not None:  # a read-only view of the kept bytes, as a read's array is read-only
+            return np.frombuffer(self._kept, dtype=self.dtype, count=b - a, offset=a * size)
+        return np.frombuffer(self.read(a * size, (b - a) * size), dtype=self.dtype)
 
     def __len__(self) -> int:
         return self.length
@@ -53,6 +63,10 @@ class PreadArray:
         """`size` bytes from byte `offset` of the data."""
         if self._fd is None:
             raise OSError("index file closed")
+        if self._kept is not None:
+            if offset < 0 or offset + size > len(self._kept):
+                raise OSError(f"short read at {offset} (index file changed underneath?)")
+            return self._kept[offset:offset + size]
         if _HAS_PREAD:
             got = os.pread(self._fd, size, self.start + offset)
         else:

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.official.store import AnswerRecord
@@ -43,8 +44,10 @@ _WORDING = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def normalise(text: str) -> str:
-    """The question without width, case, spaces, punctuation, politeness or closing particles."""
+    """The question without width, case, spaces, punctuation, politeness or closing particles. Remembered:
+    matching one question normalises it some five times (exact key, pairs, kinds, the engine's reading)."""
     t = unicodedata.normalize("NFKC", text or "").lower()
     t = _NOISE.sub("", t)
     t = _POLITE.sub("", t)

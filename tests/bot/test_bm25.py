@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi, BM25Plus
 
-from bot.index import bm25, posting_lists
+from bot.index import bm25, posting_lists, pread
 from bot.index import search_index as index_module
 from bot.index.bm25 import DENSE_MIN_DOCS, SparseBM25
 from bot.index.pread import PreadArray
@@ -271,6 +271,7 @@ def test_opened_postings_read_in_part_give_the_same_scores_and_hits(tmp_path: Pa
     with the index in memory, whatever the block size (block 1: every id sampled)."""
     monkeypatch.setattr(posting_lists, "BLOCK", block)
     monkeypatch.setattr(posting_lists, "WHOLE_READ_MAX", 4)  # long postings read by block even here
+    monkeypatch.setattr(pread, "IN_MEMORY_MAX", 0 if block == 3 else 1 << 30)  # by pread, or kept at open
     rng = random.Random(block)
     words = [f"w{i}" for i in range(40)]
     corpus = [rng.sample(words, rng.randint(1, 10)) for _ in range(3_000)]

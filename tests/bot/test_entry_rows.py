@@ -85,4 +85,7 @@ def test_rows_read_the_same_without_pread(tmp_path: Path, monkeypatch: pytest.Mo
     entries = _entries(30)
     kinds = write_entries(tmp_path, entries)
     monkeypatch.setattr(pread, "_HAS_PREAD", False)
+    monkeypatch.setattr(pread, "IN_MEMORY_MAX", 0)  # read from the file, not kept
+    assert list(EntryRows.open(tmp_path, kinds, 30)) == entries
+    monkeypatch.setattr(pread, "IN_MEMORY_MAX", 1 << 30)  # kept at open: the same entries
     assert list(EntryRows.open(tmp_path, kinds, 30)) == entries

@@ -354,3 +354,12 @@ def test_a_stop_word_is_never_a_glossary_word_that_stems_like_it(rw: QueryRewrit
 def test_contractions_leave_no_stray_letters(rw: QueryRewriter) -> None:
     text = rw.rewrite("I'm asking because they don't publish it and won't say who's in charge").text
     assert not {"m", "t", "s", "wo"} & set(text.split())
+
+
+def test_a_syllable_and_its_fuzzy_neighbours_share_one_key(rw: QueryRewriter) -> None:
+    from bot.language.rewrite.pinyin import fuzzy_key, fuzzy_neighbours
+
+    valid = rw._readings.valid_syllables
+    for syllable in valid:  # the typo search skips windows by this key: it must never part two neighbours
+        assert all(fuzzy_key(near) == fuzzy_key(syllable) for near in fuzzy_neighbours(syllable, valid))
+    assert fuzzy_key("zheng") == fuzzy_key("zeng") == fuzzy_key("zhen") and fuzzy_key("xin") != fuzzy_key("xi")

@@ -7,6 +7,7 @@ suggestion prefixes through QueryRewriter.pinyin_of.
 from __future__ import annotations
 
 from array import array
+from functools import lru_cache
 
 CJK_START, CJK_END = 0x4E00, 0x9FFF  # the block the pinyin table covers
 
@@ -95,8 +96,10 @@ _FUZZY_FINALS = (("ing", "in"), ("eng", "en"), ("ang", "an"))
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"))
 
 
-def fuzzy_neighbours(syllable: str, valid: frozenset[str]) -> list[str]:
-    """The valid syllables one confusable sound away from `syllable` ("xin" -> "xing"; "zhen" -> "zen")."""
+@lru_cache(maxsize=4096)
+def fuzzy_neighbours(syllable: str, valid: frozenset[str]) -> tuple[str, ...]:
+    """The valid syllables one confusable sound away from `syllable` ("xin" -> "xing"; "zhen" -> "zen").
+    Remembered: a question's windows ask for the same few hundred syllables again and again."""
     out: list[str] = []
     for back, front in _FUZZY_FINALS:
         if syllable.endswith(back):
@@ -108,4 +111,17 @@ def fuzzy_neighbours(syllable: str, valid: frozenset[str]) -> list[str]:
             out.append(flat + syllable[len(retroflex):])
         elif syllable.startswith(flat) and not syllable.startswith(("zh", "ch", "sh")):
             out.append(retroflex + syllable[len(flat):])
-    return [x for x in dict.fromkeys(out) if x != syllable and x in valid]
+    return tuple(x for x in dict.fromkeys(out) if x != syllable and x in valid)
+
+
+@lru_cache(maxsize=4096)
+def fuzzy_key(syllable: str) -> str:
+    """`syllable` with every confusion of `fuzzy_neighbours` folded one way (final -ng -> -n, zh/ch/sh ->
+    z/c/s, n- -> l-): a syllable and each of its fuzzy neighbours share this key, so two readings whose
+    keys differ can never be made equal by confusing one sound (typos.py skips such windows at once)."""
+    if syllable.endswith(tuple(back for back, _ in _FUZZY_FINALS)):
+        syllable = syllable[:-1]
+    for retroflex, flat in _FUZZY_INITIALS:
+        if syllable.startswith(retroflex):
+            return flat + syllable[len(retroflex):]
+    return syllable

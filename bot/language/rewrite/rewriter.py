@@ -143,6 +143,10 @@ class QueryRewriter:
         return Rewrite(text=out, lang=lang, corrections=corrections, expansions=found,
                        regions=list(dict.fromkeys(regions)), places=list(dict.fromkeys(places)), senses=senses)
 
+    def warm_up(self) -> None:
+        """Make the tables the first question would otherwise make (the typo search's sound keys)."""
+        self._typos.warm_up()
+
     def pinyin_of(self, text: str) -> list[str]:
         """Toneless syllables of the hanzi in `text` (others skipped): for pinyin-prefix suggestions."""
         return self._readings.pinyin_of(text)

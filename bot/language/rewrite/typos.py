@@ -15,8 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
+import numpy as np
+
 from bot.language.rewrite.hanzi import F_COMPOUND, F_TERM, F_WORD, PinyinMap
-from bot.language.rewrite.pinyin import Readings, fuzzy_neighbours
+from bot.language.rewrite.pinyin import Readings, fuzzy_key, fuzzy_neighbours
 from bot.language.rewrite.tokens import HAN_RE
 
 # Function characters a correction never replaces (由 -> 有 would change the question, not fix a term).
@@ -81,6 +83,10 @@ class TypoCorrector:
             locked=locked,
         )
 
+    def warm_up(self) -> None:
+        """Make the sound keys now (`_sound_keys_of`: 15 ms for the shipped plans, 50 at 1 M entries)."""
+        _sound_keys_of(self)
+
     def correct(self, run: str, corrections: list[tuple[str, str]]) -> str:
         """Replace 2-4 hanzi windows absent from the corpus by a homophone corpus term.
 
@@ -96,43 +102,43 @@ class TypoCorrector:
         chars = list(run)
         fixed = [False] * n
         words = _RunWords(self, run)
+        # The checks that depend on the window alone are made once per window and kept in `targets` (the
+        # same windows recur in every question: 哪个部门, 负责); the run's word analysis only once a window
+        # passes them. First of those: some target must sound like the window (one sound confused at most).
         targets = _targets_of(self)
+        sound_keys, leads = _sound_keys_of(self)
         reads = [self.readings.reading(c) for c in run]  # each character's reading, once per run
+        keys = [fuzzy_key(r) for r in reads]
+        # where a window may start: its first two characters sound like the start of some target
+        starts = [f"{keys[i]} {keys[i + 1]}" in leads for i in range(n - 1)]
+        any_fixed = False
         for size in (4, 3, 2):
             for i in range(n - size + 1):
-                if any(fixed[i:i + size]):
+                if not starts[i] or (any_fixed and any(fixed[i:i + size])):
                     continue
-                target = self._safe_target(run, i, size, words, targets, reads)
-                if target is None:
+                window = run[i:i + size]
+                kept = targets.get(window, _UNKNOWN)
+                if kept is _UNKNOWN:
+                    combo = reads[i:i + size]
+                    sounds = all(combo) and " ".join(keys[i:i + size]) in sound_keys  # nine windows in ten: not
+                    target = self._window_target(window, combo) if sounds else None
+                    if len(targets) < _MAX_KEPT_WINDOWS:
+                        targets[window] = target
+                else:
+                    target = kept  # type: ignore[assignment]
+                if target is None or words.touches_locked(i, i + size) or words.cuts(i, i + size):
                     continue
                 chars[i:i + size] = list(target)
                 for k in range(i, i + size):
                     fixed[k] = True
-                corrections.append((run[i:i + size], target))
+                any_fixed = True
+                corrections.append((window, target))
         return "".join(chars)
 
-    def _safe_target(self, run: str, i: int, size: int, words: _RunWords,
-                     targets: dict[str, str | None], reads: list[str]) -> str | None:
-        """The homophone that may replace run[i:i+size], or None when a guard of `correct` forbids it.
-
-        The checks that depend on the window alone are made once per window and kept in `targets`
-        (the same windows recur in every question: 哪个部门, 负责); the run's word analysis is only
-        made once a window passes them.
-        """
-        window = run[i:i + size]
-        target = targets.get(window, _UNKNOWN)
-        if target is _UNKNOWN:
-            target = self._window_target(window, reads[i:i + size])
-            if len(targets) < _MAX_KEPT_WINDOWS:
-                targets[window] = target
-        if target is None or words.touches_locked(i, i + size) or words.cuts(i, i + size):
-            return None
-        return target  # type: ignore[return-value]
-
     def _window_target(self, window: str, combo: list[str]) -> str | None:
-        """The guards of `correct` that depend on the window alone: a homophone target exists, and the
-        window is neither a corpus n-gram nor a known or everyday word. `combo`: its characters' readings."""
-        h = _crc(window)  # the cheap guards first: most windows of a question are corpus n-grams
+        """The other guards of `correct` that depend on the window alone: it is neither a corpus n-gram nor
+        a known or everyday word, and a homophone target exists. `combo`: its characters' readings."""
+        h = _crc(window)  # the cheap guards first: most such windows of a question are corpus n-grams
         if _has_hash(self.ngram_hashes, h) or window in self.vocab or _has_hash(self.common_hashes, h):
             return None
         return self._homophone(window, combo)
@@ -187,17 +193,27 @@ class TypoCorrector:
         spans: list[tuple[int, int, bool]] = []
         locked = [False] * n
         longest = max(self.vocab_max, 5)
-        for i in range(n):
-            for j in range(i + 2, min(n, i + longest) + 1):
-                w = run[i:j]
-                h = _crc(w)  # once per substring, looked up in up to three hash arrays
-                if w in self.locked or _has_hash(self.proper_hashes, h):
-                    for k in range(i, j):
-                        locked[k] = True
-                if w in self.vocab:  # curated words are protected like corpus words
-                    spans.append((i, j, True))
-                elif _has_hash(self.common_hashes, h):
-                    spans.append((i, j, j - i <= 4 and _has_hash(self.ngram_hashes, h)))
+        at = [(i, j) for i in range(n) for j in range(i + 2, min(n, i + longest) + 1)]
+        words = [run[i:j] for i, j in at]
+        # Each substring hashed once (C-level maps) and looked up in the three hash arrays at once; only
+        # the substrings something was found for are then visited, in order.
+        hashes = np.array(list(map(zlib.crc32, map(str.encode, words))), dtype=np.uint32)
+        proper, common, ngram = (_members(a, hashes) for a in (self.proper_hashes, self.common_hashes,
+                                                                self.ngram_hashes))
+        named = self.locked.intersection(words) | self.vocab.intersection(words)
+        found = np.flatnonzero(proper | common).tolist()
+        if named:
+            found = sorted({*found, *(k for k, w in enumerate(words) if w in named)})
+        for k in found:
+            i, j = at[k]
+            w = words[k]
+            if w in self.locked or proper[k]:
+                for m in range(i, j):
+                    locked[m] = True
+            if w in self.vocab:  # curated words are protected like corpus words
+                spans.append((i, j, True))
+            elif common[k]:
+                spans.append((i, j, j - i <= 4 and bool(ngram[k])))
         for i, ch in enumerate(run):  # one-character question words (谁)
             if ch in self.locked:
                 locked[i] = True
@@ -254,6 +270,40 @@ def _targets_of(corrector: TypoCorrector) -> dict[str, str | None]:
     return found
 
 
+_SoundKeys = tuple[frozenset[str], frozenset[str]]
+_sound_keys: weakref.WeakKeyDictionary[TypoCorrector, _SoundKeys] = weakref.WeakKeyDictionary()
+
+
+def _sound_keys_of(corrector: TypoCorrector) -> _SoundKeys:
+    """The fuzzy keys (pinyin.fuzzy_key of each syllable, space-joined) of every word `_sounding_like` may
+    return, and their first two syllables' keys: a window whose key is not among the first has no target,
+    nor has any window whose first two characters' keys are not among the second (most windows absent
+    from the corpus are such). Made once per corrector (15 ms for the shipped plans, 50 at 1 M)."""
+    found = _sound_keys.get(corrector)
+    if found is None:
+        keys: set[str] = set()
+        leads: set[str] = set()
+        for key, candidates in corrector.pinyin.entries.items():
+            for word, freq, flags, lens in candidates:
+                if (2 <= len(word) <= 4 and len(lens) == len(word)
+                        and (flags & F_TERM or (flags & (F_WORD | F_COMPOUND) and freq >= _TYPO_MIN_FREQ))):
+                    sounds = [fuzzy_key(syllable) for syllable in _split(key, lens)]
+                    keys.add(" ".join(sounds))
+                    leads.add(" ".join(sounds[:2]))
+        with _targets_lock:
+            found = _sound_keys.setdefault(corrector, (frozenset(keys), frozenset(leads)))
+    return found
+
+
+def _split(key: str, lens: str) -> list[str]:
+    """A pinyin-map key cut into its syllables by their lengths ("yanglao", "43" -> yang, lao)."""
+    out, i = [], 0
+    for d in lens:
+        out.append(key[i:i + int(d)])
+        i += int(d)
+    return out
+
+
 def _crc(s: str) -> int:
     """Stable 32-bit hash (Python's str hash is salted per process, so it cannot be pickled)."""
     return zlib.crc32(s.encode("utf-8"))
@@ -261,6 +311,15 @@ def _crc(s: str) -> int:
 
 def _hash_array(words: Iterable[str]) -> array:
     return array("I", sorted({_crc(w) for w in words}))
+
+
+def _members(hashes: array, wanted: np.ndarray) -> np.ndarray:
+    """For each of `wanted`, whether it is in the sorted CRC32 array (`_has_hash` for many at once)."""
+    if not len(hashes) or not len(wanted):
+        return np.zeros(len(wanted), dtype=bool)
+    table = np.frombuffer(hashes, dtype=f"u{hashes.itemsize}")
+    k = np.minimum(np.searchsorted(table, wanted), len(table) - 1)
+    return np.asarray(table[k] == wanted)
 
 
 def _has_hash(hashes: array, h: int) -> bool:

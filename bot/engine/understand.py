@@ -86,13 +86,15 @@ class Query:
 
 @dataclass
 class _Identity:
-    """Stand-in for bot/rewrite.Rewrite when no rewriter is available."""
+    """Stand-in for bot/language/rewrite.Rewrite when no rewriter is available (or it failed on a question):
+    every field the readers use, empty."""
 
     text: str
     lang: str = "zh"
     corrections: list[tuple[str, str]] = field(default_factory=list)
     expansions: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
     senses: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
 

@@ -266,3 +266,13 @@ def test_region_task_list(shipped_engine) -> None:
     ans = ask(shipped_engine, "薛城区2024年有哪些政务公开任务？")
     assert ans.intent == Intent.LIST and ans.answered
     assert len(ans.results) >= 20 and all(r.entry.region == "薛城区" for r in ans.results)
+
+
+def test_a_question_the_rewriter_fails_on_is_still_read_and_answered(shipped_engine, monkeypatch) -> None:
+    """The rewriter raising on one question (logged) leaves the plain reading: places, regions and all."""
+    def broken(question: str) -> None:
+        raise RuntimeError("rewriter broke")
+
+    monkeypatch.setattr(shipped_engine.index.rewriter, "rewrite", broken)
+    ans = shipped_engine.answer("槐荫区养老补贴政策信息公开由哪个部门负责？")
+    assert ans.answered and ans.region == "槐荫区" and "区民政局" in ans.units

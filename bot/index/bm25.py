@@ -203,9 +203,7 @@ class SparseBM25:
         for i, term in enumerate(query):
             if term not in term_ix:  # no posting (a chatty message's story words, in headings and units)
                 if hits is not None:
-                    if held_by_none is None:  # one read-only array for every such term
-                        held_by_none = np.zeros(len(docs), dtype=bool)
-                        held_by_none.flags.writeable = False
+                    held_by_none = _held_by_none(len(docs)) if held_by_none is None else held_by_none
                     hits[term] = held_by_none
                 continue
             scale = np.float32(weights[i]) if weights is not None and weights[i] != 1.0 else None
@@ -216,24 +214,36 @@ class SparseBM25:
                 if hits is not None:
                     hits[term] = row != 0  # every posting weight is positive
                 continue
-            ranges = self._postings.ranges_near(term, docs, spans)
-            ids = None if ranges is None else self._postings.ids_in(ranges)
-            if ids is None or not len(ids):
-                if hits is not None:
-                    hits[term] = np.zeros(len(docs), dtype=bool)
-                continue
-            k = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
-            hit = ids[k] == docs
+            hit = self._add_postings(scores, term, docs, spans, scale)
             if hits is not None:
                 hits[term] = hit
-            if not hit.any():  # none of the docs holds it: its weights need not be read
-                continue
+        return scores
+
+    def _add_postings(self, scores: np.ndarray, term: str, docs: np.ndarray, spans: np.ndarray | None,
+                      scale: np.float32 | None) -> np.ndarray:
+        """Adds a sparse term's posting weights to the scores of the docs holding it (only the blocks of its
+        postings the docs fall in are read; its weights only when one of the docs holds it); returns which
+        docs hold it."""
+        ranges = self._postings.ranges_near(term, docs, spans)
+        ids = None if ranges is None else self._postings.ids_in(ranges)
+        if ids is None or not len(ids):
+            return np.zeros(len(docs), dtype=bool)
+        k = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+        hit = ids[k] == docs
+        if hit.any():
             assert ranges is not None
             w = self._postings.weights_in(ranges)[k[hit]]
             if scale is not None:
                 w = w * scale
             scores[hit] += w
-        return scores
+        return hit
+
+
+def _held_by_none(n: int) -> np.ndarray:
+    """One read-only "no doc holds it" array, shared by every query term without postings."""
+    none = np.zeros(n, dtype=bool)
+    none.flags.writeable = False
+    return none
 
 
 def _dense_block(postings: PostingLists, n_docs: int) -> tuple[list[str], np.ndarray]:

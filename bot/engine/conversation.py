@@ -170,7 +170,9 @@ def settled_topic(query: Query, decision: Decision) -> str:
     top = decision.candidates[0] if decision.candidates else None
     if top is None:
         return query.topic_text
-    shared = [t for t in query.topic if t in top.matched]
+    # a word matched through one of its senses (an English word's other renderings) is the question's wording,
+    # not the clause's: only words the clause itself holds are carried on
+    shared = [t for t in query.topic if t in top.matched and t in top.entry.text]
     if not any(not vocab.is_generic(t) for t in shared):
         return query.topic_text
     return " ".join(t for t in shared if not any(t != w and t in w for w in shared))

@@ -120,7 +120,7 @@ class QuestionReader:
 
     def read(self, question: str, region: str | None = None) -> Query:
         rw = self._rewrite(question)
-        text = rw.text
+        text = self._units_named(rw.text) if rw.lang == "en" else rw.text
         departments = tuple(self.index.departments.find(text))
         until, month_only = find_until(text)
         asks_procedure = asks_procedure_in(question) or asks_procedure_in(text)
@@ -149,6 +149,16 @@ class QuestionReader:
             vague=not any(len(t) >= 2 and not vocab.is_generic(t) for t in terms),
             corrections=tuple(rw.corrections), bigrams=bigrams, segments=segments,
         )
+
+    def _units_named(self, text: str) -> str:
+        """An English question's units named by what they do ("退役军人 bureau", as read from "the veterans'
+        affairs bureau") written as the department the plans name, when exactly one fits."""
+        def unit(m: re.Match[str]) -> str:
+            kind = m.group(2).lower()
+            name = self.index.departments.of_kind(m.group(1), vocab.EN_UNIT_ENDINGS.get(kind, ()))
+            return name or m.group(0)
+
+        return vocab.EN_UNIT_NAMED.sub(unit, text)
 
     def region_name(self, name: str | None) -> str | None:
         """The index's region for a name or short form ("槐荫" -> "槐荫区"), or None."""

@@ -91,6 +91,14 @@ class DepartmentDirectory:
                 taken = taken.replace(form, "\0")
         return found
 
+    def of_kind(self, words: str, endings: tuple[str, ...]) -> str | None:
+        """The one department whose name holds `words` and ends like a unit of that kind ("退役军人" and 局:
+        区退役军人局), read from an English question that names a unit by what it does; None when none or
+        several do."""
+        names = {name for key, name in self.canonical.items() if words in key and key.endswith(endings)
+                 and not self.is_generic(name)}
+        return names.pop() if len(names) == 1 else None
+
     def matches(self, unit: str, department: str) -> bool:
         """Whether a unit as written in a plan is the (canonical) department."""
         canon = self.canonical.get(unit_key(unit), unit)

@@ -265,6 +265,17 @@ SOURCE_FORM = re.compile(r"出处|出自哪|出自什么|哪(?:个|份|一个|�
 COMPARE_WHEN = re.compile(r"早|晚|先|快|慢|\b(?:sooner|earlier|later|first|faster|deadline|due)\b", re.I)
 # A turn naming the kind of thing units are ("还有其他部门参与吗？", "any other agencies?"): "more" of it asks who
 # else shares the clause, not for another clause.
+# An English unit named by what it does ("the veterans' affairs bureau", "the big-data centre"): the plan word its
+# words were read as, then the kind of unit; each kind with the endings of the Chinese names it may stand for.
+EN_UNIT_NAMED = re.compile(r"([\u4e00-\u9fff]{2,})\s*(bureau|office|department|cent(?:re|er)|commission|committee|"
+                           r"administration|agency)\b", re.I)
+EN_UNIT_ENDINGS: dict[str, tuple[str, ...]] = {
+    "bureau": ("局",), "office": ("办公室", "办", "局"), "department": ("局", "部", "办公室"), "centre": ("中心",),
+    "center": ("中心",), "commission": ("委员会", "委"), "committee": ("委员会", "委"), "administration": ("局",),
+    "agency": ("局", "中心"),
+}
+# Nouns of duty: after a possessive ("the big-data centre's job") they ask who, they name no topic (就业).
+EN_DUTY_NOUNS: frozenset[str] = frozenset("job jobs responsibility responsibilities duty duties task remit".split())
 UNIT_KIND = re.compile(r"部门|单位|机关|\b(?:departments?|offices?|bureaus?|agenc(?:y|ies)|units?|bodies)\b", re.I)
 # A presumption of one unit alone ("一家管", "只有民政局", "单独负责", "only the civil affairs bureau").
 ONLY_FORM = re.compile(r"一家|只有|只由|只是|单独|独自|一个部门|一个单位|就它|\bonly\b|\balone\b|\bsolely\b", re.I)

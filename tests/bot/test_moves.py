@@ -390,3 +390,21 @@ def test_which_of_two_plans_says_what_neither_says_is_declined(shipped_engine) -
     *_, which = converse(shipped_engine, "历城区在各公共企事业单位建立联络员制度，要求几月底前弄完？", "那槐荫那边呢？",
                          "两个区哪个还提到了建设地铁站？")
     assert not which.answered and not which.reply.startswith("比较")
+
+
+@pytest.mark.parametrize(("said", "unit"), [("So the veterans' affairs bureau is one of them?", "区退役军人事务局"),
+                                            ("So that's just the big-data centre's job?", "区大数据中心")])
+def test_an_english_unit_named_by_what_it_does_is_a_department(shipped_engine, said: str, unit: str) -> None:
+    """"the veterans' affairs bureau": the plan word its words read as, then the kind of unit (局), is the one
+    department of that kind; "the centre's job" asks whose duty it is and names no topic (就业)."""
+    query = shipped_engine.understand(said)
+    assert query.departments == (unit,) and "就业" not in query.topic
+
+
+def test_an_english_check_of_a_unit_named_by_what_it_does(shipped_engine) -> None:
+    first, check = converse(shipped_engine, "What job-related information does Licheng promise to keep publishing for "
+                                            "people like laid-off workers and veterans?",
+                            "So the veterans' affairs bureau is one of them?")
+    assert check.answered and check.reply.startswith("Yes") and top(check).id == top(first).id
+    # the topic handed on holds only words the clause itself holds (not an English word's other renderings)
+    assert first.context.topic and all(w in top(first).text for w in first.context.topic.split())

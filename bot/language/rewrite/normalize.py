@@ -9,6 +9,7 @@ import re
 import unicodedata
 
 from bot.language.rewrite.pinyin import CJK_END, CJK_START
+from bot.language.vocabulary import EN_DUTY_NOUNS
 
 # Full-width forms that are Chinese punctuation and stay as they are (，！？：；（）).
 _KEEP_FULLWIDTH: frozenset[int] = frozenset(map(ord, "，！？：；（）"))
@@ -51,6 +52,7 @@ def normalize(question: str, fold_table: dict[int, str]) -> str:
     possessives, contractions and "&" read as words ("Qixia's" -> "Qixia", "don't" -> "do not",
     "Q&A" -> "Q and A")."""
     s = _ZERO_WIDTH_RE.sub("", question or "").translate(fold_table)
+    s = _OWNED_DUTY_RE.sub(r"\1", s)
     s = _POSSESSIVE_RE.sub(r"\1", s).replace("&", " and ")
     s = _IRREGULAR_NOT_RE.sub(lambda m: _IRREGULAR_NOT[m.group(1).lower()], s)
     s = _NOT_RE.sub(r"\1 not", _CONTRACTION_RE.sub(r"\1", s))
@@ -58,6 +60,10 @@ def normalize(question: str, fold_table: dict[int, str]) -> str:
 
 
 _POSSESSIVE_RE = re.compile(r"([A-Za-z])['’]s\b")
+# A noun of duty after a possessive ("the big-data centre's job", "the bureaus' responsibility") says whose duty
+# it is and names no topic ("job" is 就业 elsewhere): only the owner is kept.
+_DUTY_NOUNS = "|".join(sorted(EN_DUTY_NOUNS))
+_OWNED_DUTY_RE = re.compile(rf"([A-Za-z](?:['’]s|s['’]))\s+(?:{_DUTY_NOUNS})\b", re.I)
 # "I'm", "they're", "we've", "it'll", "I'd" (the pronoun carries the meaning) and "don't" ("do not"): no stray
 # "m" or "t" left as a word of the question.
 _CONTRACTION_RE = re.compile(r"([A-Za-z])['’](?:m|re|ve|ll|d)\b", re.I)

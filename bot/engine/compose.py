@@ -24,6 +24,7 @@ from bot.language.vocabulary import (
     FOLLOWUP_FILLERS,
     LAST_YEAR,
     LEADING_CLAUSE_NUMBER,
+    STATES_FREQUENCY,
     STATES_PERIOD,
     THIS_YEAR,
     is_generic,
@@ -208,7 +209,9 @@ def verdict_line(v: Verdict, lang: str) -> str:
         return lab["no_units_shared" if len(v.units) > 1 else "no_units"].format(units=units)
     if v.yes is None or not v.deadline:
         return lab["unknown_deadline"]
-    return lab["yes_deadline" if v.yes else "no_deadline"].format(deadline=show_deadline(v.deadline, lang))
+    often = bool(STATES_FREQUENCY.fullmatch(v.deadline))  # how often the clause says, not a deadline
+    key = ("yes_" if v.yes else "no_") + ("often" if often else "deadline")
+    return lab[key].format(deadline=show_deadline(v.deadline, lang))
 
 
 def _leads(top: Entry, query: Query, intent: Intent, turn: Turn | None) -> list[str]:

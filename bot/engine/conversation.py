@@ -25,7 +25,7 @@ from bot.engine.answer import Context, Intent
 from bot.engine.decide import Decision, Kind
 from bot.engine.moves import Move, Presumption, TurnPlan, plan_turn
 from bot.engine.retrieve import Candidate
-from bot.engine.understand import Query, own_topic
+from bot.engine.understand import Query, own_topic, stated_period
 from bot.language import vocabulary as vocab
 from indexer.model import Entry
 
@@ -59,19 +59,26 @@ def check(entry: Entry, presumption: Presumption, same_unit: Callable[[str, str]
         yes = len(found) == len(presumed) and not (presumption.only and others)
         return Verdict(yes if units else None, "units", "、".join(presumed), units, others, entry.deadline)
     said = presumption.deadline or ""
-    stated = entry.deadline
+    stated = entry.deadline or stated_period(entry.text, True)  # a row's deadline, else how often the clause says
     if not stated:
         return Verdict(None, "deadline", said, units, deadline=None)
     wanted = _month_of(said, plan_year or entry.year)
-    if wanted is None:  # "全年", "长期": the same kind of word
+    if wanted is None:  # "全年", "长期", "每季度": the same kind of word (按季度 is 每季度)
         word = vocab.NO_COMPLETION_DATE.search(said)
-        yes = bool(word and word.group(0) in stated and not vocab.COMPLETION_DATE.search(stated))
+        yes = bool(word and (word.group(0) in stated or _same_frequency(word.group(0), stated))
+                   and not vocab.COMPLETION_DATE.search(stated))
         return Verdict(yes, "deadline", said, units, deadline=stated)
     if vocab.NO_COMPLETION_DATE.search(stated) and not vocab.COMPLETION_DATE.search(stated):
         return Verdict(False, "deadline", said, units, deadline=stated)  # "全年" is no completion date
     due = _month_of(stated, entry.year) if not entry.due else _iso_month(entry.due)
     yes = due is not None and due[1] == wanted[1] and (wanted[0] is None or due[0] in (None, wanted[0]))
     return Verdict(yes, "deadline", said, units, deadline=stated)
+
+
+def _same_frequency(said: str, stated: str) -> bool:
+    """Whether two how-often words name the same period ("每季度" and "按季度", "每月" and "按月")."""
+    unit = vocab.FREQUENCY_UNIT.search(said)
+    return unit is not None and unit.group(0) == (m.group(0) if (m := vocab.FREQUENCY_UNIT.search(stated)) else None)
 
 
 def _iso_month(iso: str) -> tuple[int | None, int] | None:

@@ -58,7 +58,8 @@ class Move(StrEnum):
 
 
 # Deadline phrases a turn may presume ("年底前", "9月底前", "9月底", "上半年", "全年"), longest readings first.
-_DEADLINE_PHRASES = (vocab.MONTH_END, vocab.MONTH_END_SAID, vocab.QUARTER, vocab.HALF_YEAR, vocab.YEAR_END, vocab.NO_COMPLETION_DATE)
+_DEADLINE_PHRASES = (vocab.MONTH_END, vocab.MONTH_END_SAID, vocab.QUARTER, vocab.HALF_YEAR, vocab.YEAR_END, vocab.NO_COMPLETION_DATE,
+                     vocab.FREQUENCY_SAID)
 
 
 class TopicTest(Protocol):

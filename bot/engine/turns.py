@@ -278,14 +278,17 @@ def _in_scope(decision: Decision, query: Query, tuning: Tuning) -> Decision:
     reason = decide.scope_reason(query, top, decision.period, tuning)
     if reason is None and decision.intent == Intent.WHEN and not _dated(decision, top, query):
         reason = decide.Reason.DURATION
+    if reason is None and decision.intent == Intent.WHEN and not top.deadline and decision.period is None:
+        # no deadline, but the clause says how often ("按季度向社会公开…"): that answers when, shown as such
+        decision = replace(decision, period=stated_period(decision.key or top.text, True))
     return decision if reason is None else replace(decision, kind=Kind.DECLINE, reason=reason)
 
 
 def _dated(decision: Decision, top: Entry, query: Query) -> bool:
-    """Whether the clause states a date, a deadline, a period, or a timing word in the sentence that answers
-    ("会议结束后及时公开"; not "持续做好" elsewhere in the clause)."""
+    """Whether the clause states a date, a deadline, a period or how often ("按季度向社会公开…": quarterly is when),
+    or a timing word in the sentence that answers ("会议结束后及时公开"; not "持续做好" elsewhere in the clause)."""
     key = decision.key or decide.key_sentence(top.text, query.bigrams) or ""
-    return bool(top.deadline or decision.period or stated_period(top.text, False)
+    return bool(top.deadline or decision.period or stated_period(top.text, True)
                 or vocab.COMPLETION_DATE.search(top.text) or vocab.NO_COMPLETION_DATE.search(key))
 
 

@@ -187,6 +187,10 @@ ASKS_FREQUENCY = re.compile(
 STATES_PERIOD = re.compile(
     rf"(?:\d+|[{CN_NUMERAL_CHARS}两]+)\s*个?(?:工作日|日|天|周|星期|个月|小时|分钟)(?:内|以内)?|当日|当天")
 # A frequency or count stated in a clause ("每季度", "每年至少1次", "按月"): what 多久一次/几次 asks for.
+# The period a how-often word names ("每季度", "按季度": 季度): two such words say the same when theirs is the same.
+FREQUENCY_UNIT = re.compile(r"半年|季度|年|月|周|日|天")
+# How often a turn presumes ("是每个月一次吧？", "按季度吧？"): a presumption as a deadline is.
+FREQUENCY_SAID = re.compile(r"(?:每个?|按)(?:半年|季度|年|月|周)")
 STATES_FREQUENCY = re.compile(
     rf"每(?:个)?(?:年|季度|半年|月|周|日|天)|按(?:年|季度|月|周)|(?:\d+|[{CN_NUMERAL_CHARS}两])\s*次")
 

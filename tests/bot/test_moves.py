@@ -408,3 +408,14 @@ def test_an_english_check_of_a_unit_named_by_what_it_does(shipped_engine) -> Non
     assert check.answered and check.reply.startswith("Yes") and top(check).id == top(first).id
     # the topic handed on holds only words the clause itself holds (not an English word's other renderings)
     assert first.context.topic and all(w in top(first).text for w in first.context.topic.split())
+
+
+def test_a_check_of_how_often_is_answered_from_what_the_clause_says(shipped_engine) -> None:
+    """A clause with no deadline that says how often ("按季度向社会公开…") answers a when-check: "every quarter"
+    is 按季度, "每个月" is not."""
+    asked = "薛城区政府工作报告重点任务的执行情况多久公开一次？"
+    first, right = converse(shipped_engine, asked, "So that's every quarter, right?")
+    assert right.answered and right.reply.startswith("Yes: the clause says every quarter (按季度).")
+    assert top(right).id == top(first).id
+    _, wrong = converse(shipped_engine, asked, "是每个月一次吧？")
+    assert wrong.answered and wrong.reply.startswith("不是，条款写的是按季度。")

@@ -231,7 +231,7 @@ NEXT_PAGE = re.compile(r"^\s*(?:下一页|下页|后面的|更多|还有吗|还�
 # A follow-up asking for more of the same clause ("除了发改局还有谁？", "还有哪些单位？").
 ALSO_CUES = re.compile(r"除了|还有|另外|其他|其它|别的|else|other")
 # A turn that continues the conversation ("那医保呢？", "换成历城区", "What about Licheng?").
-CONTINUATION = re.compile(r"^\s*(?:那|那么|还有|另外|换成|换到|换个|再问|再看|同样|and\b|what about|how about)|呢[?？。!！\s]*$", re.I)
+CONTINUATION = re.compile(r"^\s*(?:那|那么|还有|另外|换成|换到|换个|再问|再看|同样|所以|and\b|so\b|what about|how about)|呢[?？。!！\s]*$", re.I)
 # Conversation moves (bot/engine/moves.py) are read from the form of a turn, not from phrases:
 # a yes/no question form (a final particle, an A-not-A or tag question, an English auxiliary first or a tag).
 YES_NO_FORM = re.compile(

@@ -419,3 +419,10 @@ def test_a_check_of_how_often_is_answered_from_what_the_clause_says(shipped_engi
     assert top(right).id == top(first).id
     _, wrong = converse(shipped_engine, asked, "是每个月一次吧？")
     assert wrong.answered and wrong.reply.startswith("不是，条款写的是按季度。")
+
+
+def test_a_turn_opening_with_so_continues_on_the_clause_shown(shipped_engine) -> None:
+    first, _, then = converse(shipped_engine, "Which Huaiyin offices have to put all the tax and fee cuts on the "
+                                              "government website and keep them updated?", "By when?",
+                              "So once 2022 is over, that's the end of it?")
+    assert then.answered and top(then).id == top(first).id and "长期坚持" in then.reply

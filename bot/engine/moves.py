@@ -39,6 +39,8 @@ from bot.engine.answer import Context, Intent
 from bot.engine.understand import Query, find_year
 from bot.language import vocabulary as vocab
 
+HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+
 
 class Move(StrEnum):
     NEW = "new"
@@ -140,6 +142,8 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
     parts it names: "区总体预案:区应急局；自然灾害类专项预案:…")."""
     raw, text = query.raw, query.text
     deadline = presumed_deadline(text)
+    if deadline and _quotes_clause(text, deadline, clause):
+        deadline = None  # "考核长期落后的，是不是…": 长期 of the clause's own 长期落后, no presumed deadline
     bare = text
     for pattern in _DEADLINE_PHRASES:
         bare = pattern.sub(" ", bare)
@@ -194,6 +198,16 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
         plan_topic=tuple(t for t in topic if names_topic is None or names_topic(t, True)),
         in_section=bool(vocab.SECTION_REF.search(raw)), compares=bool(vocab.COMPARE_FORM.search(raw)),
         source=source, in_roles=bool(topic and roles and all(t in roles for t in topic)))
+
+
+def _quotes_clause(text: str, said: str, clause: str) -> bool:
+    """Whether a how-long word the turn says ("长期", "持续", "及时") is an adverb of the clause's own wording
+    ("长期落后" when the clause says 考核长期落后的): the word with the two characters after it is in the clause."""
+    if not clause or not vocab.NO_COMPLETION_DATE.fullmatch(said):
+        return False
+    at = text.find(said)
+    after = text[at + len(said): at + len(said) + 2]
+    return len(after) == 2 and bool(HAN_PAIR.fullmatch(after)) and said + after in clause
 
 
 def _english_words_left(text: str) -> bool:

@@ -426,3 +426,14 @@ def test_a_turn_opening_with_so_continues_on_the_clause_shown(shipped_engine) ->
                                               "government website and keep them updated?", "By when?",
                               "So once 2022 is over, that's the end of it?")
     assert then.answered and top(then).id == top(first).id and "长期坚持" in then.reply
+
+
+def test_a_how_long_word_of_the_clause_own_wording_is_no_presumed_deadline(shipped_engine) -> None:
+    """"考核长期落后的，是不是通报批评…": 长期 is the clause's own 长期落后, not a presumed deadline 长期."""
+    first = shipped_engine.answer("历城区对各单位政务公开工作是咋督查的？")
+    plan = plan_turn(shipped_engine.understand("考核长期落后的，是不是通报批评一下就完了？"), first.context,
+                     shipped_engine.turns.names_topic, top(first).text)
+    assert plan.presumption is None or plan.presumption.deadline is None
+    check = plan_turn(shipped_engine.understand("是不是长期坚持就行？"), first.context,
+                      shipped_engine.turns.names_topic, top(first).text)
+    assert check.move == Move.CONFIRM and check.presumption is not None and check.presumption.deadline == "长期"

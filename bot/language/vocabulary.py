@@ -186,13 +186,14 @@ ASKS_FREQUENCY = re.compile(
 # A period stated in a clause ("10个工作日内", "30日内", "三个月", "当日"): what 多久/几天 asks for.
 STATES_PERIOD = re.compile(
     rf"(?:\d+|[{CN_NUMERAL_CHARS}两]+)\s*个?(?:工作日|日|天|周|星期|个月|小时|分钟)(?:内|以内)?|当日|当天")
-# A frequency or count stated in a clause ("每季度", "每年至少1次", "按月"): what 多久一次/几次 asks for.
+# A frequency or count stated in a clause ("每季度", "每年至少1次", "按月"): what 多久一次/几次 asks for ("一次办好",
+# "一次性" name a service and a one-off, no count).
 # The period a how-often word names ("每季度", "按季度": 季度): two such words say the same when theirs is the same.
 FREQUENCY_UNIT = re.compile(r"半年|季度|年|月|周|日|天")
 # How often a turn presumes ("是每个月一次吧？", "按季度吧？"): a presumption as a deadline is.
 FREQUENCY_SAID = re.compile(r"(?:每个?|按)(?:半年|季度|年|月|周)")
 STATES_FREQUENCY = re.compile(
-    rf"每(?:个)?(?:年|季度|半年|月|周|日|天)|按(?:年|季度|月|周)|(?:\d+|[{CN_NUMERAL_CHARS}两])\s*次")
+    rf"每(?:个)?(?:年|季度|半年|月|周|日|天)|按(?:年|季度|月|周)|(?:\d+|[{CN_NUMERAL_CHARS}两])\s*次(?![办性])")
 
 # --- chatty messages ---------------------------------------------------------------------------------
 # Where a message splits into segments (a greeting, a personal story, the question itself).

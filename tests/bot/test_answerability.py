@@ -7,6 +7,7 @@ import gzip
 from pathlib import Path
 
 from bot.engine.answer import Intent
+from bot.engine.understand import stated_period
 from bot.language.rewrite import resources
 from bot.language.rewrite.english import English
 from bot.language.rewrite.synonyms import alternatives_of
@@ -89,3 +90,14 @@ def test_cedict_glosses_become_english_keys_under_the_glossary(tmp_path: Path) -
     assert english.glossary[("garbag",)] == ("生活垃圾",)  # the curated key wins
     assert ("time", "limit") not in english.glossary  # an intent's words stay the intent's
     assert english.glossary[("nurs", "hom")] == ("养老院",)
+
+
+def test_how_often_in_english_asks_how_often(shipped_engine) -> None:
+    """"How often …?" asks a frequency (the plan's 每季度), not what; "一次办好" and "一次性" name a service and a
+    one-off, no count."""
+    ans = shipped_engine.answer("How often does Zhoucun bundle up business policies and push them to the companies "
+                                "in the district?")
+    assert shipped_engine.understand("How often is it published?").asks_frequency
+    assert ans.answered and ans.intent == "when" and "每季度" in ans.reply and "Frequency: 一次" not in ans.reply
+    assert stated_period("深化“一窗受理·一次办好”改革", True) is None
+    assert stated_period("每年至少召开1次会议", True) == "每年"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.language.rewrite import QueryRewriter, Rewrite
+from bot.language.rewrite.english import stem
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANS = ROOT / "knowledge" / "plans"
@@ -363,3 +364,9 @@ def test_a_syllable_and_its_fuzzy_neighbours_share_one_key(rw: QueryRewriter) ->
     for syllable in valid:  # the typo search skips windows by this key: it must never part two neighbours
         assert all(fuzzy_key(near) == fuzzy_key(syllable) for near in fuzzy_neighbours(syllable, valid))
     assert fuzzy_key("zheng") == fuzzy_key("zeng") == fuzzy_key("zhen") and fuzzy_key("xin") != fuzzy_key("xi")
+
+
+def test_plurals_in_eaus_stem_like_their_singular(rw: QueryRewriter) -> None:
+    """"Which bureaus …" asks who as "which bureau" does; "status" keeps its s."""
+    assert stem("bureaus") == stem("bureau") and stem("status") == "status"
+    assert "哪个部门负责" in rw.rewrite("Which Huaiyin bureaus publish the job fairs?").text

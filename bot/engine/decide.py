@@ -97,7 +97,7 @@ def before_search(query: Query, followup_entry: Entry | None) -> Decision | None
         return Decision(Kind.GREETING)
     if followup_entry is not None:
         intent = query.intent if query.intent != Intent.LIST else Intent.WHAT
-        key = key_sentence(followup_entry.text, query.bigrams)
+        key = key_sentence(followup_entry.text, query.bigrams, query.asks_duration or query.asks_frequency)
         return Decision(Kind.FOLLOWUP, intent, (Candidate(followup_entry, -1, 1.0, 1.0),), key=key,
                         period=_period(query, followup_entry, key))
     if query.unknown_region:
@@ -121,7 +121,7 @@ def after_search(query: Query, ranked: Ranked, tuning: Tuning, grouping: bool,
     top = ranked.top
     if top is None:
         return Decision(Kind.DECLINE, query.intent, reason=Reason.NO_MATCH)
-    key = key_sentence(top.entry.text, query.bigrams)
+    key = key_sentence(top.entry.text, query.bigrams, query.asks_duration or query.asks_frequency)
     period = _period(query, top.entry, key)
     reason = _decline_reason(query, top, tuning, period)
     if reason == Reason.LOW_COVERAGE and terms is not None and specific_evidence(query, top, terms, tuning,
@@ -270,9 +270,10 @@ def sentences(text: str) -> list[str]:
     return [x.strip() for x in re.split(r"(?<=[。；！？])", text) if x.strip()]
 
 
-def key_sentence(text: str, bigrams: tuple[str, ...] | list[str]) -> str | None:
+def key_sentence(text: str, bigrams: tuple[str, ...] | list[str], timed: bool = False) -> str | None:
     """The sentence of a long clause that best matches the question (by shared character pairs), so a
-    reply can lead with it; None when the clause is short or nothing stands out."""
+    reply can lead with it; None when the clause is short or nothing stands out. `timed` (a how-long or
+    how-often question): of sentences matching equally well, one stating a period or frequency."""
     sentences = [x for x in re.split(r"(?<=[。；！？])", text) if x.strip()]
     if len(sentences) < 2 or not bigrams:
         return None
@@ -281,7 +282,10 @@ def key_sentence(text: str, bigrams: tuple[str, ...] | list[str]) -> str | None:
     def overlap(sentence: str) -> int:
         return sum(1 for b in wanted if b in sentence)
 
-    best = max(sentences, key=overlap)
+    def rank(sentence: str) -> tuple[int, bool]:
+        return overlap(sentence), timed and stated_period(sentence, True) is not None
+
+    best = max(sentences, key=rank)
     return best.strip() if overlap(best) >= max(2, len(wanted) // 3) else None
 
 

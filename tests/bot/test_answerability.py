@@ -101,3 +101,10 @@ def test_how_often_in_english_asks_how_often(shipped_engine) -> None:
     assert ans.answered and ans.intent == "when" and "每季度" in ans.reply and "Frequency: 一次" not in ans.reply
     assert stated_period("深化“一窗受理·一次办好”改革", True) is None
     assert stated_period("每年至少召开1次会议", True) == "每年"
+
+
+def test_a_how_often_question_leads_with_the_sentence_stating_how_often(shipped_engine) -> None:
+    """Of a clause's sentences matching the question equally well, a how-often question leads with the one
+    stating a frequency ("每季度梳理涉企政策，集中推送辖区企业"), not one that states none."""
+    ans = shipped_engine.answer("周村 涉企政策集中推送 频次")
+    assert ans.answered and ans.reply.startswith("频次：每季度")

@@ -370,3 +370,9 @@ def test_plurals_in_eaus_stem_like_their_singular(rw: QueryRewriter) -> None:
     """"Which bureaus …" asks who as "which bureau" does; "status" keeps its s."""
     assert stem("bureaus") == stem("bureau") and stem("status") == "status"
     assert "哪个部门负责" in rw.rewrite("Which Huaiyin bureaus publish the job fairs?").text
+
+
+@pytest.mark.parametrize("said", ["How are the funds allocated?", "the distribution of funds",
+                                  "how the poverty-relief money gets shared out"])
+def test_allocating_money_reads_as_the_plans_word(rw: QueryRewriter, said: str) -> None:
+    assert "分配" in rw.rewrite(said).text and "共享" not in rw.rewrite(said).text

@@ -173,7 +173,7 @@ STATES_CONTACT = re.compile(r"\d{3,4}-\d{7,8}|\d{7,}|地址[:：]|电话[:：]")
 # Asking how to get something done (办事指南): conditions, materials, steps, where to go. The plans say
 # which information must be published, never the procedure itself.
 PROCEDURE_CUES = re.compile(
-    r"(?:怎么|怎样|如何|咋)(?:样)?(?:办理|申请|办|报名|备案|注册|激活|补办|缴纳|缴费|交费|领取|提取|查询|开通|换领|换证|预约|投诉|认定)|"
+    r"(?:怎么|怎样|如何|咋)(?:样)?(?:办理|申请|办(?![？?。！!，,；;呢啊呀哇嘞]|\s*$)|报名|备案|注册|激活|补办|缴纳|缴费|交费|领取|提取|查询|开通|换领|换证|预约|投诉|认定)|"
     r"办理流程|办事流程|申请条件|申报条件|申请材料|需要(?:什么|哪些|啥)(?:材料|手续|证件|资料|条件)|(?:什么|哪些)(?:材料|手续)|"
     r"(?:去|到|在)哪(?:里|儿)?(?:办|交|领|申请|报名)|(?:去|到|在)哪个(?:地方|窗口)(?:办|交|领|申请|报名)|"
     r"(?:要|得|需|需要)带(?:什么|哪些|啥)|how (?:do|can) i|where can i", re.I)

@@ -108,3 +108,13 @@ def test_a_how_often_question_leads_with_the_sentence_stating_how_often(shipped_
     stating a frequency ("每季度梳理涉企政策，集中推送辖区企业"), not one that states none."""
     ans = shipped_engine.answer("周村 涉企政策集中推送 频次")
     assert ans.answered and ans.reply.startswith("频次：每季度")
+
+
+def test_what_to_do_about_a_situation_the_plan_covers_is_answered(shipped_engine) -> None:
+    """"碰到疑难复杂的案子咋办" asks what the plan says to do ("妥善处理…疑难复杂案件"); "怎么办理" / "怎么办手续" ask a
+    procedure the plans do not give, and a personal mishap the plans do not cover is still declined."""
+    ans = shipped_engine.answer("枣庄薛城区依申请公开碰到疑难复杂的案子咋办")
+    assert ans.answered and "疑难复杂案件" in ans.results[0].entry.text
+    assert shipped_engine.understand("低保怎么办理？").asks_procedure
+    assert shipped_engine.understand("养老补贴怎么办手续").asks_procedure
+    assert not shipped_engine.answer("身份证丢了怎么办？").answered

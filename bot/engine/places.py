@@ -55,7 +55,8 @@ class PlaceReader:
              latin: Sequence[str] = ()) -> tuple[tuple[str, ...], str | None]:
         """Regions the question names (or the caller passed), else an unknown place it names (in
         Chinese, pinyin or English — `latin`, the rewriter's places not held; a district of a held city
-        counts), else the one region under a parent city it names."""
+        counts), else the held regions under a parent city it names ("Jinan's 2023 plan": 槐荫区 and 历城区, the
+        year then picks the plan)."""
         regions = [r for r in (self.name(named),) if r]
         if not regions and self._held_codes and (namesake := unheld_division(text, self._held_codes)):
             return (), namesake  # 枣庄市市中区 when only 济南's 市中区 is held: not held, never the namesake
@@ -74,8 +75,8 @@ class PlaceReader:
         if unknown:
             return (), unknown
         for parent, under in self.index.parents.items():
-            if len(under) == 1 and (parent in text or parent[:-1] in text):
-                regions.append(under[0])
+            if parent in text or parent[:-1] in text:
+                regions.extend(r for r in under if r not in regions)
         return tuple(regions), None
 
     def _namesake_city(self, regions: list[str], latin: Sequence[str]) -> str | None:

@@ -437,3 +437,11 @@ def test_a_how_long_word_of_the_clause_own_wording_is_no_presumed_deadline(shipp
     check = plan_turn(shipped_engine.understand("是不是长期坚持就行？"), first.context,
                       shipped_engine.turns.names_topic, top(first).text)
     assert check.move == Move.CONFIRM and check.presumption is not None and check.presumption.deadline == "长期"
+
+
+def test_a_city_and_a_year_pick_the_citys_plan_of_that_year(shipped_engine) -> None:
+    """"And Jinan's 2023 plan?" after Huaiyin's 2022 plan (both 济南): the city's 2023 plan is 历城区's."""
+    first, then = converse(shipped_engine, "Jinan's 2022 openness plan: who has to publish progress on rural "
+                                           "revitalisation and where the money went?", "And Jinan's 2023 plan?")
+    assert top(first).region == "槐荫区" and then.answered and top(then).region == "历城区"
+    assert shipped_engine.understand("济南养老补贴信息公开谁负责？").regions == ("历城区", "槐荫区")

@@ -104,7 +104,7 @@ EN_STOPWORDS: frozenset[str] = frozenset(
     other's per via up down out over under again further here where why whose whom find see check look
     learn show give provide detail details thing things anything something task tasks
     plan plans say says said mention mentions mentioned take takes taking supposed
-    ok okay yeah yes hi hello hey thanks thank alright hmm oh""".split()
+    ok okay yeah yes hi hello hey thanks thank alright hmm oh sorry excuse pardon""".split()
 )
 
 # English wh-words: they ask only where a clause opens (bot/language/rewrite/english.py); mid-clause they

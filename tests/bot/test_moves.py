@@ -445,3 +445,9 @@ def test_a_city_and_a_year_pick_the_citys_plan_of_that_year(shipped_engine) -> N
                                            "revitalisation and where the money went?", "And Jinan's 2023 plan?")
     assert top(first).region == "槐荫区" and then.answered and top(then).region == "历城区"
     assert shipped_engine.understand("济南养老补贴信息公开谁负责？").regions == ("历城区", "槐荫区")
+
+
+def test_an_apology_before_asking_for_the_source_is_no_topic(shipped_engine) -> None:
+    first, source = converse(shipped_engine, "Who in Huaiyin has to publish vaccination information?",
+                             "Sorry, which document did you get that from?")
+    assert source.answered and top(source).id == top(first).id and source.reply.startswith("This comes from")

@@ -95,6 +95,7 @@ class TurnFeatures:
     compares: bool = False  # compares two things ("两个区哪个更早？", "Which of the two …?")
     in_roles: bool = False  # its topic words name a part of the shown row's responsibility cell ("自然灾害类")
     source: bool = False  # asks where the clause shown comes from ("出处呢？", "Which document is that from?")
+    first: bool = False  # points at the first clause the conversation showed ("刚才第一条那个…")
 
     @property
     def presumes(self) -> bool:
@@ -123,6 +124,7 @@ class TurnPlan:
     offset: int = 0  # PAGE: where the page starts
     in_section: bool = False  # NEXT: the items of the shown one's section, after it and then before it
     presumption: Presumption | None = None  # CONFIRM
+    first: bool = False  # SAME_CLAUSE / CONFIRM on the first clause shown (in `region`, when set), not the last
 
 
 def presumed_deadline(text: str) -> str | None:
@@ -197,7 +199,8 @@ def read_turn(query: Query, context: Context, names_topic: TopicTest | None = No
         next_item=bool(vocab.NEXT_ITEM.search(raw)),
         plan_topic=tuple(t for t in topic if names_topic is None or names_topic(t, True)),
         in_section=bool(vocab.SECTION_REF.search(raw)), compares=bool(vocab.COMPARE_FORM.search(raw)),
-        source=source, in_roles=bool(topic and roles and all(t in roles for t in topic)))
+        source=source, in_roles=bool(topic and roles and all(t in roles for t in topic)),
+        first=bool(vocab.FIRST_SHOWN.search(raw)))
 
 
 def _quotes_clause(text: str, said: str, clause: str) -> bool:
@@ -250,7 +253,17 @@ def _opening(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None
 
 
 def _pointing(query: Query, context: Context, f: TurnFeatures) -> TurnPlan | None:
-    """Moves that point at what was shown: two plans compared, the next item, more of the part shown."""
+    """Moves that point at what was shown: the first clause shown, two plans compared, the next item, more of
+    the part shown."""
+    if f.first and context.shown and not (f.year or f.more):
+        # "刚才第一条那个信息公开专栏的，谁负责？": the words describe that clause, they name no new topic; a region
+        # named picks the first clause shown from it ("你刚才说的第一个，历城那个，有发改局吗")
+        region = query.region if query.regions else None
+        if f.yes_no and f.presumes:
+            presumption = Presumption(f.departments, None if f.departments else f.deadline, f.only)
+            return TurnPlan(Move.CONFIRM, region=region, intent=Intent.WHO if f.departments else Intent.WHEN,
+                            presumption=presumption, first=True)
+        return TurnPlan(Move.SAME_CLAUSE, region=region, intent=f.asks or Intent.WHAT, first=True)
     if f.compares and context.entry_ids and not (f.region or f.year or f.departments) and len(context.shown) > 1:
         # "两个区哪个要求更早？": the clause shown against the one shown before it from another plan (found by
         # bot/engine/turns.py; a conversation that went through one plan only is answered as a question)

@@ -98,6 +98,8 @@ class Turns:
             if plan.soft and _silent(decision):
                 return self._new(question, alone, site, plan)
             return Turn(query, decision, plan)
+        if plan.first and context is not None:
+            plan = replace(plan, entry_id=self._first_shown(context, plan.region))
         current = shown if shown is not None and plan.entry_id == shown.id else self._entry(plan.entry_id)
         if move in (Move.SAME_CLAUSE, Move.SOURCE) and current is not None:
             query = replace(alone, intent=plan.intent) if plan.intent else alone
@@ -229,6 +231,14 @@ class Turns:
             return Turn(query, decision, plan)
         query = replace(alone, intent=intent)
         return Turn(query, self.decide(query, current), plan, compared=other)
+
+    def _first_shown(self, context: Context, region: str | None) -> str | None:
+        """The first clause the conversation showed (from `region`, when one is named)."""
+        for entry_id in context.shown:
+            e = self._entry(entry_id)
+            if e is not None and (region is None or e.region == region):
+                return e.id
+        return None
 
     def _other_plan(self, current: Entry, context: Context) -> Entry | None:
         """The clause shown last from another plan than the current clause's (another region or year): the

@@ -242,6 +242,11 @@ YES_NO_FORM = re.compile(
     r"\b(?:one of (?:them|those)|among them|too|as well)\s*[?？]\s*$|也算(?:一个|一家)?[?？]?\s*$", re.I)
 # A turn pointing back at what was just shown ("那这个事儿得啥时候弄利索？", "Who organizes them?"): its other
 # words are wording, unless the plans use them (bot/engine/moves.py).
+# Pointing back at the first clause the conversation showed ("刚才第一条那个…", "你刚才说的第一个", "The first thing
+# you said"): that clause, not the last one, is asked about.
+FIRST_SHOWN = re.compile(r"(?:刚才|刚刚|前面|之前|开始|一开始|最开始)[^，,。？?]{0,6}第一(?:个|条|项|次)|第一(?:个|条|项)(?:那|说的|讲的|提到)|"
+                         r"\bthe first (?:one|thing|clause|item|answer|rule|point)\b(?: (?:you|that you) "
+                         r"(?:said|mentioned|showed|gave|told|quoted))?", re.I)
 POINTS_BACK = re.compile(r"这个|这件|这事|这项|这条|这些|它|\b(?:that|it|this|those|these|them)\b", re.I)
 # A statement ending in a question mark ("监督投诉渠道那条 也是11月底？"): a yes/no check when it presumes a unit
 # or a deadline and asks no who/when of its own (not "那区民政局呢？", which continues with another topic).

@@ -451,3 +451,14 @@ def test_an_apology_before_asking_for_the_source_is_no_topic(shipped_engine) -> 
     first, source = converse(shipped_engine, "Who in Huaiyin has to publish vaccination information?",
                              "Sorry, which document did you get that from?")
     assert source.answered and top(source).id == top(first).id and source.reply.startswith("This comes from")
+
+
+def test_pointing_back_at_the_first_clause_shown(shipped_engine) -> None:
+    """"刚才第一条那个…，谁负责？" asks about the first clause the conversation showed, its words describing that
+    clause; "你刚才说的第一个，历城那个，有发改局吗" checks a unit on the first one shown from 历城."""
+    first, _, back = converse(shipped_engine, "槐荫区继续优化政府信息公开专栏、规范集中发布法定主动公开内容，啥时候前要完成？",
+                              "平台建设这块还有啥？", "刚才第一条那个信息公开专栏的，谁负责？")
+    assert back.answered and top(back).id == top(first).id and back.intent == Intent.WHO
+    licheng, *_, check = converse(shipped_engine, "历城区生态环境质量信息公开谁负责", "什么时候完成",
+                                  "槐荫区生态环境信息公开又是谁负责", "你刚才说的第一个，历城那个，有发改局吗")
+    assert check.answered and top(check).id == top(licheng).id and check.reply.startswith("是的")

@@ -234,10 +234,14 @@ def _related(query: Query, ranked: Ranked, tuning: Tuning) -> tuple[Entry, ...]:
     top = first.entry
     topic = {t for t in query.topic if not is_generic(t)}
     floor = max(tuning.min_score, tuning.related_coverage * first.coverage)
-    out = [c.entry for c in ranked.candidates[1:]
-           if c.entry.id not in top.linked and c.entry.region == top.region
-           and c.coverage >= floor and topic & set(c.matched)]
-    return tuple(out[:2])
+    out: list[Entry] = []
+    for c in ranked.candidates[1:]:  # the cheap tests first: a candidate's Entry is made only when they pass
+        if c.coverage >= floor and topic & set(c.matched) and c.entry.id not in top.linked \
+                and c.entry.region == top.region:
+            out.append(c.entry)
+            if len(out) == 2:
+                break
+    return tuple(out)
 
 
 def by_region(query: Query, ranked: Ranked, tuning: Tuning) -> list[Entry]:

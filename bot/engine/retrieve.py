@@ -17,7 +17,7 @@ from bot.engine.answer import Intent
 from bot.engine.tuning import Tuning
 from bot.engine.understand import Query
 from bot.index.bm25 import SparseBM25
-from bot.index.entry_rows import entries_at
+from bot.index.entry_rows import Peek, made, peeks_at
 from bot.index.list_positions import union
 from bot.index.search_index import SearchIndex, searchable
 from bot.language.everyday import Everyday
@@ -32,14 +32,20 @@ _Hits = dict[int, dict[str, np.ndarray]]  # id(field) -> term -> which docs hold
 @dataclass(frozen=True)
 class Candidate:
     """One ranked entry and why it ranks: its final score, the share of the question's topic it covers
-    and which question terms it contains."""
+    and which question terms it contains. `found` is the entry, or as a search over an opened index
+    first reads it a `Peek` (the fields the search weighs): `entry` makes the whole Entry on first use,
+    so the fifty-odd candidates an answer never looks at are never made."""
 
-    entry: Entry
+    found: Entry | Peek
     position: int  # in the index
     score: float
     coverage: float
     matched: tuple[str, ...] = ()
     has_core: bool = True  # holds the question's most specific topic word (`Ranked.core`), or one it stands for
+
+    @property
+    def entry(self) -> Entry:
+        return made(self.found)
 
 
 @dataclass(frozen=True)
@@ -265,9 +271,9 @@ class Retriever:
         content = self._content(query, leaders, has)
         measure = self._measure(query, content, has)
         core = self._core(query, content[0], cand, has, measure)
-        entries = entries_at(idx.entries, cand)
-        made = dict(zip(cand, entries, strict=True))  # a body not yet kept is made from the entry in hand
-        measure = replace(measure, body=lambda pos: self._body(pos, made.get(pos)))
+        entries = peeks_at(idx.entries, cand)
+        read = dict(zip(cand, entries, strict=True))  # a body not yet kept is made from the entry in hand
+        measure = replace(measure, body=lambda pos: self._body(pos, read.get(pos)))
         boosted: list[Candidate] = []
         for i, e, (coverage, matched) in zip(cand, entries, measure.coverages(cand), strict=True):
             held = core is None or core in matched
@@ -297,7 +303,7 @@ class Retriever:
         idx = self.index
         return t in idx.text.idf or t in idx.meta.idf
 
-    def _boost(self, query: Query, e: Entry, s: float) -> float:
+    def _boost(self, query: Query, e: Entry | Peek, s: float) -> float:
         """The score re-weighted by intent (who: entries naming units, task rows; when: entries with a
         deadline) and by the departments the question names."""
         tn = self.tuning
@@ -324,8 +330,8 @@ class Retriever:
         if top.entry.kind != "clause" or not top.entry.linked:
             return ranked
         for pos, c in enumerate(ranked[1:], 1):
-            if (c.entry.id in top.entry.linked and c.score >= self.tuning.row_over_clause * top.score
-                    and c.coverage >= self.tuning.min_score):
+            if (c.score >= self.tuning.row_over_clause * top.score and c.coverage >= self.tuning.min_score
+                    and c.entry.id in top.entry.linked):
                 ranked = [replace(c, score=top.score), *ranked[:pos], *ranked[pos + 1:]]
                 break
         # keep scores non-increasing in rank order, as the JSON contract promises "ranked best first"
@@ -408,7 +414,7 @@ class Retriever:
         pairs = tuple(b for b in query.bigrams if b in kept_pairs)
         return terms, (pairs or query.bigrams)
 
-    def _body(self, pos: int, entry: Entry | None = None) -> str:
+    def _body(self, pos: int, entry: Entry | Peek | None = None) -> str:
         """The entry's text, section, heading and units without whitespace, made once per entry (bounded);
         `entry`: the entry at `pos` when the caller holds it (not read from the index again)."""
         body = self._bodies.get(pos)

@@ -78,9 +78,10 @@ class Peek:
     heading: str
     _entry: Entry | None
 
-    def __init__(self, rows: EntryRows, pos: int, cells: list[str], peeked: Sequence[Any]) -> None:
-        for name, value in zip(PEEKED, peeked, strict=True):
-            setattr(self, name, value)
+    def __init__(self, rows: EntryRows, pos: int, cells: list[str], kind: str, deadline: str | None,
+                 responsible: list[str], text: str, search_text: str | None, section: str, heading: str) -> None:
+        self.kind, self.deadline, self.responsible, self.text = kind, deadline, responsible, text
+        self.search_text, self.section, self.heading = search_text, section, heading
         self._rows, self._pos, self._cells, self._entry = rows, pos, cells, None
 
     def made(self) -> Entry:
@@ -175,6 +176,7 @@ class EntryRows(Sequence[Entry]):
                  coded: dict[str, CodedColumn], n: int) -> None:
         self._rows, self._offsets, self._in_rows, self._coded, self._n = rows, offsets, in_rows, coded, n
         self._cache: dict[int, Entry] = {}
+        self._peeked: dict[int, Peek] = {}  # as bounded: the peeks searches return to, not made twice
         # what `_make` reads per field, looked up once here rather than per entry
         self._cell_kinds = [kind for _, kind in in_rows]
         self._names = [name for name, _ in in_rows] + list(coded)
@@ -252,26 +254,32 @@ class EntryRows(Sequence[Entry]):
     def peek(self, positions: Sequence[int]) -> list[Entry | Peek]:
         """`peeks_at`: for each position its Entry when already made, else a `Peek` (records read
         together as `take` reads them, only the fields of `PEEKED` decoded)."""
-        cache = self._cache
-        missing = sorted({p for p in positions if p not in cache})
-        peeks = self._peek_many(missing) if missing else {}
-        return [peeks.get(p) or cache.get(p) or self[p] for p in positions]
+        cache, peeked = self._cache, self._peeked
+        missing = sorted({p for p in positions if p not in cache and p not in peeked})
+        if missing:
+            if len(peeked) + len(missing) > self.CACHE_SIZE:
+                peeked.clear()  # racing threads may clear twice or miss an insert: harmless
+            peeked.update(self._peek_many(missing))
+        return [cache.get(p) or peeked.get(p) or self[p] for p in positions]
 
     def _peek_many(self, positions: list[int]) -> dict[int, Peek]:
         """Peeks at ascending, distinct positions."""
         cells_of = self._cells_of(positions)
-        at = np.asarray(positions)
-        coded = {name: [table[c] for c in codes[at].tolist()] for name, (codes, table) in self._peeked_coded.items()}
-        out: dict[int, Peek] = {}
-        plan, default = self._peeked_cells, self._peeked_default
-        for n, (i, cells) in enumerate(zip(positions, cells_of, strict=True)):
+        for i, cells in zip(positions, cells_of, strict=True):
             if len(cells) != len(self._cell_kinds):
                 raise ValueError(f"entry record {i} holds {len(cells)} cells, not {len(self._cell_kinds)}")
-            values = [decode_cell(kind, cells[k]) if kind else
-                      _copy(coded[name][n]) if name in coded else _copy(default[name])
-                      for name, k, kind in plan]
-            out[i] = Peek(self, i, cells, values)
-        return out
+        at = np.asarray(positions)
+        columns: list[list[Any]] = []  # field by field (`PEEKED` order), entry by entry
+        for name, k, kind in self._peeked_cells:
+            if kind:
+                columns.append([decode_cell(kind, cells[k]) for cells in cells_of])
+            elif name in self._peeked_coded:
+                codes, table = self._peeked_coded[name]
+                columns.append([_copy(table[c]) for c in codes[at].tolist()])
+            else:
+                columns.append([_copy(self._peeked_default[name]) for _ in positions])
+        return {i: Peek(self, i, cells, *values)
+                for i, cells, values in zip(positions, cells_of, zip(*columns, strict=True), strict=True)}
 
     def _cells_of(self, positions: list[int]) -> list[list[str]]:
         """The record cells of ascending, distinct positions: records read in runs (`_RUN_BYTES` apart at most)."""

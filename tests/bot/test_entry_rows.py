@@ -75,6 +75,7 @@ def test_a_peek_holds_the_peeked_fields_and_makes_the_same_entry(tmp_path: Path)
     assert made(peeks[0]) is made(peeks[0]) is rows[5]  # made once, then kept
     again = rows.peek([5, 6, 7])
     assert again[0] is rows[5] and isinstance(again[2], Peek)  # an entry already made is handed out as it is
+    assert rows.peek([7])[0] is again[2]  # and a peek already read
     assert peeks_at(entries, [3, 1]) == [entries[3], entries[1]]  # entries in a list are already made
     with pytest.raises(IndexError):
         rows.peek([2, 1200])

@@ -331,7 +331,7 @@ class Retriever:
             return ranked
         for pos, c in enumerate(ranked[1:], 1):
             if (c.score >= self.tuning.row_over_clause * top.score and c.coverage >= self.tuning.min_score
-                    and c.entry.id in top.entry.linked):
+                    and c.found.id in top.entry.linked):
                 ranked = [replace(c, score=top.score), *ranked[:pos], *ranked[pos + 1:]]
                 break
         # keep scores non-increasing in rank order, as the JSON contract promises "ranked best first"

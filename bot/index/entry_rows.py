@@ -58,9 +58,10 @@ def made(found: Entry | Peek) -> Entry:
     return found.made() if isinstance(found, Peek) else found
 
 
-# The fields a search reads of every candidate (bot/engine/retrieve.py: boosting, coverage's body);
-# an answer reads the rest of a few candidates only.
-PEEKED = ("kind", "deadline", "responsible", "text", "search_text", "section", "heading")
+# The fields a search reads of every candidate (bot/engine/retrieve.py: boosting, coverage's body) and
+# those answers test candidates by (bot/engine/decide.py: id, region, linked); an answer reads the rest
+# of a few candidates only.
+PEEKED = ("kind", "deadline", "responsible", "text", "search_text", "section", "heading", "id", "region", "linked")
 
 
 class Peek:
@@ -76,12 +77,17 @@ class Peek:
     search_text: str | None
     section: str
     heading: str
+    id: str
+    region: str | None
+    linked: list[str]
     _entry: Entry | None
 
     def __init__(self, rows: EntryRows, pos: int, cells: list[str], kind: str, deadline: str | None,
-                 responsible: list[str], text: str, search_text: str | None, section: str, heading: str) -> None:
+                 responsible: list[str], text: str, search_text: str | None, section: str, heading: str,
+                 id: str, region: str | None, linked: list[str]) -> None:
         self.kind, self.deadline, self.responsible, self.text = kind, deadline, responsible, text
         self.search_text, self.section, self.heading = search_text, section, heading
+        self.id, self.region, self.linked = id, region, linked
         self._rows, self._pos, self._cells, self._entry = rows, pos, cells, None
 
     def made(self) -> Entry:

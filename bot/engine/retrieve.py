@@ -32,9 +32,8 @@ _Hits = dict[int, dict[str, np.ndarray]]  # id(field) -> term -> which docs hold
 @dataclass(frozen=True)
 class Candidate:
     """One ranked entry and why it ranks: its final score, the share of the question's topic it covers
-    and which question terms it contains. `found` is the entry, or as a search over an opened index
-    first reads it a `Peek` (the fields the search weighs): `entry` makes the whole Entry on first use,
-    so the fifty-odd candidates an answer never looks at are never made."""
+    and which question terms it contains. `found`: the entry, or a `Peek` at it (a search over an opened
+    index); `entry` makes the whole Entry on first use: most candidates are never looked at whole."""
 
     found: Entry | Peek
     position: int  # in the index
@@ -125,12 +124,24 @@ class _Measure:
                         matched[p] += w
                         found[p].append(t)
                 continue
+            stood = self._standing(t, positions) if t in self.alternatives else ()
             for p in positions:
-                if ((p in hits) if hits is not None else self.has(t, p)) or (t in self.alternatives
-                                                                            and self.stands_for(t, p)):
+                if ((p in hits) if hits is not None else self.has(t, p)) or p in stood:
                     matched[p] += w
                     found[p].append(t)
         return [self._with_pairs(p, matched[p], found[p]) for p in positions]
+
+    def _standing(self, term: str, positions: list[int]) -> set[int]:
+        """{p for p in positions if self.stands_for(term, p)}, a token at a time over all of them."""
+        known = self.has.found if isinstance(self.has, _Among) else {}
+        out: set[int] = set()
+        for alt in filter(None, self.alternatives.get(term, ())):
+            held = positions  # those holding every token so far (what `all` looks at)
+            for t in alt:
+                hits = known.get(t)
+                held = [p for p in held if (p in hits if hits is not None else self.has(t, p))]
+            out.update(held)
+        return out
 
     def _with_pairs(self, pos: int, matched: float, found: list[str]) -> tuple[float, tuple[str, ...]]:
         """`coverage` from the matched weight of the question's terms: expansions, then character pairs."""

@@ -200,7 +200,7 @@ def next_context(query: Query | None, decision: Decision, previous: Context | No
         topic = previous.topic if keeps_topic and previous and previous.topic else settled_topic(query, decision)
         entries = [top] if decision.kind != Kind.BY_REGION else list(decision.grouped)
         return Context(question=query.raw, intent=str(decision.intent), region=top.region, year=top.year,
-                       department=query.department, entry_ids=[c.entry.id for c in decision.candidates[:3]],
+                       department=query.department, entry_ids=[c.found.id for c in decision.candidates[:3]],
                        terms=list(query.terms), topic=topic, shown=_shown(previous, entries, restating),
                        read_on=top.id if move == Move.REST else None)
     if decision.kind == Kind.LIST:

@@ -234,10 +234,14 @@ def _related(query: Query, ranked: Ranked, tuning: Tuning) -> tuple[Entry, ...]:
     top = first.entry
     topic = {t for t in query.topic if not is_generic(t)}
     floor = max(tuning.min_score, tuning.related_coverage * first.coverage)
-    out = [c.entry for c in ranked.candidates[1:]
-           if c.entry.id not in top.linked and c.entry.region == top.region
-           and c.coverage >= floor and topic & set(c.matched)]
-    return tuple(out[:2])
+    out: list[Entry] = []
+    for c in ranked.candidates[1:]:  # the cheap tests first: a candidate's Entry is made only when they pass
+        if c.coverage >= floor and topic & set(c.matched) and c.found.id not in top.linked \
+                and c.found.region == top.region:
+            out.append(c.entry)
+            if len(out) == 2:
+                break
+    return tuple(out)
 
 
 def by_region(query: Query, ranked: Ranked, tuning: Tuning) -> list[Entry]:
@@ -249,12 +253,12 @@ def by_region(query: Query, ranked: Ranked, tuning: Tuning) -> list[Entry]:
     floor = max(tuning.min_score, tuning.group_min_coverage)
     best: dict[str, Entry] = {}
     for c in ranked.candidates[:12]:
-        e = c.entry
-        if c.score < tuning.group_score_ratio * top_score or not e.region or e.region in best:
+        region = c.found.region  # the candidate's Entry is made only when it is kept
+        if c.score < tuning.group_score_ratio * top_score or not region or region in best:
             continue
         if c.coverage < floor or not c.has_core:  # a plan lacking the question's core word says less
             continue
-        best[e.region] = e
+        best[region] = c.entry
     return list(best.values())
 
 

@@ -37,7 +37,7 @@ def rerank(query: Query, ranked: Ranked, glosses: Glosses | None, tuning: Tuning
     depth = tuning.english_rerank_depth
     head, rest = ranked.candidates[:depth], ranked.candidates[depth:]
     share = tuning.english_gloss_share
-    gloss = [glosses.share_of(asked, c.entry.text) for c in head]
+    gloss = [glosses.share_of(asked, c.found.text) for c in head]
     head = _core_as_glossed(head, gloss, tuning)
     best = max(c.score for c in head) or 1.0
     blended = [((1 - share) * c.score / best + share * gloss[i], i) for i, c in enumerate(head)]

@@ -17,7 +17,7 @@ from bot.engine.answer import Intent
 from bot.engine.tuning import Tuning
 from bot.engine.understand import Query
 from bot.index.bm25 import SparseBM25
-from bot.index.entry_rows import entries_at
+from bot.index.entry_rows import Peek, made, peeks_at
 from bot.index.list_positions import union
 from bot.index.search_index import SearchIndex, searchable
 from bot.language.everyday import Everyday
@@ -32,14 +32,19 @@ _Hits = dict[int, dict[str, np.ndarray]]  # id(field) -> term -> which docs hold
 @dataclass(frozen=True)
 class Candidate:
     """One ranked entry and why it ranks: its final score, the share of the question's topic it covers
-    and which question terms it contains."""
+    and which question terms it contains. `found`: the entry, or a `Peek` at it (a search over an opened
+    index); `entry` makes the whole Entry on first use: most candidates are never looked at whole."""
 
-    entry: Entry
+    found: Entry | Peek
     position: int  # in the index
     score: float
     coverage: float
     matched: tuple[str, ...] = ()
     has_core: bool = True  # holds the question's most specific topic word (`Ranked.core`), or one it stands for
+
+    @property
+    def entry(self) -> Entry:
+        return made(self.found)
 
 
 @dataclass(frozen=True)
@@ -119,12 +124,24 @@ class _Measure:
                         matched[p] += w
                         found[p].append(t)
                 continue
+            stood = self._standing(t, positions) if t in self.alternatives else ()
             for p in positions:
-                if ((p in hits) if hits is not None else self.has(t, p)) or (t in self.alternatives
-                                                                            and self.stands_for(t, p)):
+                if ((p in hits) if hits is not None else self.has(t, p)) or p in stood:
                     matched[p] += w
                     found[p].append(t)
         return [self._with_pairs(p, matched[p], found[p]) for p in positions]
+
+    def _standing(self, term: str, positions: list[int]) -> set[int]:
+        """{p for p in positions if self.stands_for(term, p)}, a token at a time over all of them."""
+        known = self.has.found if isinstance(self.has, _Among) else {}
+        out: set[int] = set()
+        for alt in filter(None, self.alternatives.get(term, ())):
+            held = positions  # those holding every token so far (what `all` looks at)
+            for t in alt:
+                hits = known.get(t)
+                held = [p for p in held if (p in hits if hits is not None else self.has(t, p))]
+            out.update(held)
+        return out
 
     def _with_pairs(self, pos: int, matched: float, found: list[str]) -> tuple[float, tuple[str, ...]]:
         """`coverage` from the matched weight of the question's terms: expansions, then character pairs."""
@@ -265,9 +282,9 @@ class Retriever:
         content = self._content(query, leaders, has)
         measure = self._measure(query, content, has)
         core = self._core(query, content[0], cand, has, measure)
-        entries = entries_at(idx.entries, cand)
-        made = dict(zip(cand, entries, strict=True))  # a body not yet kept is made from the entry in hand
-        measure = replace(measure, body=lambda pos: self._body(pos, made.get(pos)))
+        entries = peeks_at(idx.entries, cand)
+        read = dict(zip(cand, entries, strict=True))  # a body not yet kept is made from the entry in hand
+        measure = replace(measure, body=lambda pos: self._body(pos, read.get(pos)))
         boosted: list[Candidate] = []
         for i, e, (coverage, matched) in zip(cand, entries, measure.coverages(cand), strict=True):
             held = core is None or core in matched
@@ -297,7 +314,7 @@ class Retriever:
         idx = self.index
         return t in idx.text.idf or t in idx.meta.idf
 
-    def _boost(self, query: Query, e: Entry, s: float) -> float:
+    def _boost(self, query: Query, e: Entry | Peek, s: float) -> float:
         """The score re-weighted by intent (who: entries naming units, task rows; when: entries with a
         deadline) and by the departments the question names."""
         tn = self.tuning
@@ -324,8 +341,8 @@ class Retriever:
         if top.entry.kind != "clause" or not top.entry.linked:
             return ranked
         for pos, c in enumerate(ranked[1:], 1):
-            if (c.entry.id in top.entry.linked and c.score >= self.tuning.row_over_clause * top.score
-                    and c.coverage >= self.tuning.min_score):
+            if (c.score >= self.tuning.row_over_clause * top.score and c.coverage >= self.tuning.min_score
+                    and c.found.id in top.entry.linked):
                 ranked = [replace(c, score=top.score), *ranked[:pos], *ranked[pos + 1:]]
                 break
         # keep scores non-increasing in rank order, as the JSON contract promises "ranked best first"
@@ -408,7 +425,7 @@ class Retriever:
         pairs = tuple(b for b in query.bigrams if b in kept_pairs)
         return terms, (pairs or query.bigrams)
 
-    def _body(self, pos: int, entry: Entry | None = None) -> str:
+    def _body(self, pos: int, entry: Entry | Peek | None = None) -> str:
         """The entry's text, section, heading and units without whitespace, made once per entry (bounded);
         `entry`: the entry at `pos` when the caller holds it (not read from the index again)."""
         body = self._bodies.get(pos)

@@ -46,6 +46,57 @@ def entries_at(entries: Sequence[Entry], positions: Sequence[int]) -> list[Entry
     return entries.take(positions) if isinstance(entries, EntryRows) else [entries[p] for p in positions]
 
 
+def peeks_at(entries: Sequence[Entry], positions: Sequence[int]) -> list[Entry | Peek]:
+    """The entries at `positions` as a search first needs them: an opened index's rows give a `Peek`
+    for each entry not yet made (the fields of `PEEKED` decoded, the whole Entry on `made()`), an Entry
+    already made or a list of entries the Entry itself (it has every field a Peek has)."""
+    return entries.peek(positions) if isinstance(entries, EntryRows) else [entries[p] for p in positions]
+
+
+def made(found: Entry | Peek) -> Entry:
+    """The Entry a `peeks_at` item stands for."""
+    return found.made() if isinstance(found, Peek) else found
+
+
+# The fields a search reads of every candidate (bot/engine/retrieve.py: boosting, coverage's body) and
+# those answers test candidates by (bot/engine/decide.py: id, region, linked); an answer reads the rest
+# of a few candidates only.
+PEEKED = ("kind", "deadline", "responsible", "text", "search_text", "section", "heading", "id", "region", "linked")
+
+
+class Peek:
+    """An entry whose record has been read but not made into an `Entry`: the fields of `PEEKED` as
+    attributes, the whole Entry (decoded from the cells kept, the same value `EntryRows[i]` gives) on
+    the first `made()` and kept in the rows' cache like any entry made."""
+
+    __slots__ = (*PEEKED, "_rows", "_pos", "_cells", "_entry")
+    kind: str
+    deadline: str | None
+    responsible: list[str]
+    text: str
+    search_text: str | None
+    section: str
+    heading: str
+    id: str
+    region: str | None
+    linked: list[str]
+    _entry: Entry | None
+
+    def __init__(self, rows: EntryRows, pos: int, cells: list[str], kind: str, deadline: str | None,
+                 responsible: list[str], text: str, search_text: str | None, section: str, heading: str,
+                 id: str, region: str | None, linked: list[str]) -> None:
+        self.kind, self.deadline, self.responsible, self.text = kind, deadline, responsible, text
+        self.search_text, self.section, self.heading = search_text, section, heading
+        self.id, self.region, self.linked = id, region, linked
+        self._rows, self._pos, self._cells, self._entry = rows, pos, cells, None
+
+    def made(self) -> Entry:
+        entry = self._entry
+        if entry is None:
+            entry = self._entry = self._rows.complete(self._pos, self._cells)
+        return entry
+
+
 # ------------------------------------------------------------------------------------------ cells
 def _plain(s: str) -> bool:
     return not any(c in s for c in _SPECIAL)
@@ -131,12 +182,14 @@ class EntryRows(Sequence[Entry]):
                  coded: dict[str, CodedColumn], n: int) -> None:
         self._rows, self._offsets, self._in_rows, self._coded, self._n = rows, offsets, in_rows, coded, n
         self._cache: dict[int, Entry] = {}
+        self._peeked: dict[int, Peek] = {}  # as bounded: the peeks searches return to, not made twice
         # what `_make` reads per field, looked up once here rather than per entry
         self._cell_kinds = [kind for _, kind in in_rows]
         self._names = [name for name, _ in in_rows] + list(coded)
         self._new_entry = _entry_maker(self._names)
         self._code_tables = [(col.codes, col.table) for col in coded.values()]
         self._list_coded = [k for k, col in enumerate(coded.values()) if any(isinstance(v, list) for v in col.table)]
+        self._peeked_cells, self._peeked_coded, self._peeked_default = _peek_plan(in_rows, coded)
 
     @classmethod
     def open(cls, folder: Path, kinds: dict[str, str], n: int) -> EntryRows:
@@ -163,7 +216,13 @@ class EntryRows(Sequence[Entry]):
         if got is not None:
             return got
         a, b = _BOUNDS.unpack(self._offsets.read(8 * i, 16))
-        cells = self._rows.read(a, b - a).decode("utf-8").split(CELL_SEP)
+        return self.complete(i, self._rows.read(a, b - a).decode("utf-8").split(CELL_SEP))
+
+    def complete(self, i: int, cells: list[str]) -> Entry:
+        """The entry at `i` from its record's cells (`_make`, or a `Peek` made into its Entry)."""
+        got = self._cache.get(i)
+        if got is not None:
+            return got
         if len(cells) != len(self._cell_kinds):
             raise ValueError(f"entry record {i} holds {len(cells)} cells, not {len(self._cell_kinds)}")
         values = list(map(decode_cell, self._cell_kinds, cells))
@@ -183,19 +242,7 @@ class EntryRows(Sequence[Entry]):
 
     def _make_many(self, positions: list[int]) -> dict[int, Entry]:
         """Entries at ascending, distinct positions: records read in runs (`_RUN_BYTES` apart at most)."""
-        if positions[0] < 0 or positions[-1] >= self._n:
-            raise IndexError(positions[0] if positions[0] < 0 else positions[-1])
-        starts, ends = self._bounds_of(positions)
-        cells_of: list[list[str]] = []
-        k = 0
-        while k < len(positions):
-            j = k + 1
-            while j < len(positions) and starts[j] - ends[j - 1] <= _RUN_BYTES:
-                j += 1
-            blob = self._rows.read(starts[k], ends[j - 1] - starts[k])
-            cells_of += [blob[a - starts[k]:b - starts[k]].decode("utf-8").split(CELL_SEP)
-                         for a, b in zip(starts[k:j], ends[k:j], strict=True)]
-            k = j
+        cells_of = self._cells_of(positions)
         at = np.asarray(positions)
         coded = [[table[c] for c in codes[at].tolist()] for codes, table in self._code_tables]
         for k in self._list_coded:  # never hand out the table's own list
@@ -209,6 +256,53 @@ class EntryRows(Sequence[Entry]):
             values = [*map(decode_cell, kinds, cells), *of_entry]
             made[i] = self._keep(i, new_entry(values))
         return made
+
+    def peek(self, positions: Sequence[int]) -> list[Entry | Peek]:
+        """`peeks_at`: for each position its Entry when already made, else a `Peek` (records read
+        together as `take` reads them, only the fields of `PEEKED` decoded)."""
+        cache, peeked = self._cache, self._peeked
+        missing = sorted({p for p in positions if p not in cache and p not in peeked})
+        if missing:
+            if len(peeked) + len(missing) > self.CACHE_SIZE:
+                peeked.clear()  # racing threads may clear twice or miss an insert: harmless
+            peeked.update(self._peek_many(missing))
+        return [cache.get(p) or peeked.get(p) or self[p] for p in positions]
+
+    def _peek_many(self, positions: list[int]) -> dict[int, Peek]:
+        """Peeks at ascending, distinct positions."""
+        cells_of = self._cells_of(positions)
+        for i, cells in zip(positions, cells_of, strict=True):
+            if len(cells) != len(self._cell_kinds):
+                raise ValueError(f"entry record {i} holds {len(cells)} cells, not {len(self._cell_kinds)}")
+        at = np.asarray(positions)
+        columns: list[list[Any]] = []  # field by field (`PEEKED` order), entry by entry
+        for name, k, kind in self._peeked_cells:
+            if kind:
+                columns.append([decode_cell(kind, cells[k]) for cells in cells_of])
+            elif name in self._peeked_coded:
+                codes, table = self._peeked_coded[name]
+                columns.append([_copy(table[c]) for c in codes[at].tolist()])
+            else:
+                columns.append([_copy(self._peeked_default[name]) for _ in positions])
+        return {i: Peek(self, i, cells, *values)
+                for i, cells, values in zip(positions, cells_of, zip(*columns, strict=True), strict=True)}
+
+    def _cells_of(self, positions: list[int]) -> list[list[str]]:
+        """The record cells of ascending, distinct positions: records read in runs (`_RUN_BYTES` apart at most)."""
+        if positions[0] < 0 or positions[-1] >= self._n:
+            raise IndexError(positions[0] if positions[0] < 0 else positions[-1])
+        starts, ends = self._bounds_of(positions)
+        cells_of: list[list[str]] = []
+        k = 0
+        while k < len(positions):
+            j = k + 1
+            while j < len(positions) and starts[j] - ends[j - 1] <= _RUN_BYTES:
+                j += 1
+            blob = self._rows.read(starts[k], ends[j - 1] - starts[k])
+            cells_of += [blob[a - starts[k]:b - starts[k]].decode("utf-8").split(CELL_SEP)
+                         for a, b in zip(starts[k:j], ends[k:j], strict=True)]
+            k = j
+        return cells_of
 
     def _bounds_of(self, positions: list[int]) -> tuple[list[int], list[int]]:
         """Start and end byte of each position's record: the offsets of neighbouring positions in one read."""
@@ -255,6 +349,28 @@ class EntryRows(Sequence[Entry]):
     def ids(self) -> Sequence[str]:
         """Every entry's id, read on access (for `IdPositions`)."""
         return _Ids(self)
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value  # never a table's (or the default's) own list
+
+
+def _peek_plan(in_rows: list[tuple[str, str]], coded: dict[str, CodedColumn]) -> tuple[
+        list[tuple[str, int, str]], dict[str, tuple[np.ndarray, list[Any]]], dict[str, Any]]:
+    """Where each field of `PEEKED` is read: (name, its cell, the cell's kind; "" when not in the record),
+    the coded columns of those that are coded, and the Entry default of those the index does not store."""
+    cells = {name: (k, kind) for k, (name, kind) in enumerate(in_rows)}
+    fields = {f.name: f for f in dataclasses.fields(Entry)}
+    plan, of_coded, default = [], {}, {}
+    for name in PEEKED:
+        k, kind = cells.get(name, (-1, ""))
+        plan.append((name, k, kind))
+        if name in coded:
+            of_coded[name] = (coded[name].codes, coded[name].table)
+        elif not kind:
+            f = fields[name]
+            default[name] = f.default if f.default_factory is dataclasses.MISSING else f.default_factory()
+    return plan, of_coded, default
 
 
 class _Ids(Sequence[str]):

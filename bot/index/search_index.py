@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.index.bm25 import SparseBM25
+from bot.index.entry_rows import Peek
 from bot.index.files import stored
 from bot.index.region_keys import division_parents, qualify_regions, region_aliases
 from bot.language.departments import DepartmentDirectory, names_as_actor, unit_key
@@ -271,7 +272,7 @@ class _StageClock:
         return f"{time.perf_counter() - self.started:.2f} s ({parts})"
 
 
-def searchable(e: Entry) -> str:
+def searchable(e: Entry | Peek) -> str:
     """What is searched for an entry: its simplified text for a plan in traditional characters (the
     indexer keeps the verbatim text for quoting), else the text itself."""
     return getattr(e, "search_text", None) or e.text

@@ -5,7 +5,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.index.entry_rows import ROWS, EntryRows, decode_cell, encode_cell, write_entries
+from bot.index.entry_rows import (
+    PEEKED,
+    ROWS,
+    EntryRows,
+    Peek,
+    decode_cell,
+    encode_cell,
+    made,
+    peeks_at,
+    write_entries,
+)
 from indexer.model import Entry
 
 
@@ -49,6 +59,26 @@ def test_taking_many_entries_equals_taking_each(tmp_path: Path) -> None:
     assert rows.take([10, 11]) == entries[10:12] and rows.take([12]) == [entries[12]]
     with pytest.raises(IndexError):
         rows.take([2, 1200])
+
+
+def test_a_peek_holds_the_peeked_fields_and_makes_the_same_entry(tmp_path: Path) -> None:
+    """`peek` decodes only the fields a search weighs; `made()` gives what `rows[i]` gives, once."""
+    entries = _entries(1200)
+    kinds = write_entries(tmp_path, entries)
+    rows = EntryRows.open(tmp_path, kinds, len(entries))
+    positions = [5, 3, 1199, 4, 3, 700, 0, 1100, 6]
+    peeks = rows.peek(positions)
+    assert all(isinstance(p, Peek) for p in peeks) and not rows._cache
+    for pos, p in zip(positions, peeks, strict=True):
+        assert [getattr(p, f) for f in PEEKED] == [getattr(entries[pos], f) for f in PEEKED]
+    assert [made(p) for p in peeks] == [entries[p] for p in positions]
+    assert made(peeks[0]) is made(peeks[0]) is rows[5]  # made once, then kept
+    again = rows.peek([5, 6, 7])
+    assert again[0] is rows[5] and isinstance(again[2], Peek)  # an entry already made is handed out as it is
+    assert rows.peek([7])[0] is again[2]  # and a peek already read
+    assert peeks_at(entries, [3, 1]) == [entries[3], entries[1]]  # entries in a list are already made
+    with pytest.raises(IndexError):
+        rows.peek([2, 1200])
 
 
 def test_cells_of_every_kind_round_trip() -> None:
